@@ -1,0 +1,155 @@
+//! Catalog stage: loads the clause and control catalog (ISO/IEC 42001:2023, embedded in the
+//! binary) into plain data with an index by id.
+//!
+//! Ids are looked up as written ("6.1.4", "A.5.2"); a namespace prefix ("42001:A.5.2") selects
+//! a catalog explicitly, and the default namespace is 42001.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const EMBEDDED_42001: &str = include_str!("../catalogs/iso-iec-42001-2023.yaml");
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Clause,
+    Requirement,
+    Group,
+    Objective,
+    Control,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogItem {
+    pub id: String,
+    pub kind: ItemKind,
+    pub title: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub objective: Option<String>,
+    #[serde(default)]
+    pub guidance: Option<String>,
+    #[serde(default)]
+    pub documented: bool,
+}
+
+impl CatalogItem {
+    /// Requirements and controls are what an auditor assesses; headings and groups only organise them.
+    pub fn is_assessable(&self) -> bool {
+        matches!(self.kind, ItemKind::Requirement | ItemKind::Control)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MandatoryDocument {
+    pub key: String,
+    pub clause: String,
+    pub title: String,
+    pub types: Vec<String>,
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub id: String,
+    pub namespace: String,
+    pub title: String,
+    pub description: String,
+    pub items: Vec<CatalogItem>,
+    #[serde(default)]
+    pub mandatory_documents: Vec<MandatoryDocument>,
+    #[serde(skip)]
+    index: BTreeMap<String, usize>,
+}
+
+impl Catalog {
+    /// The embedded ISO/IEC 42001:2023 catalog.
+    pub fn iso42001() -> Catalog {
+        // The embedded catalog is part of the binary and covered by a unit test, so a parse
+        // failure here is a build defect, not a user error.
+        let mut c: Catalog =
+            serde_saphyr::from_str(EMBEDDED_42001).expect("embedded catalog is valid YAML");
+        c.reindex();
+        c
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.id.clone(), i))
+            .collect();
+    }
+
+    /// Resolves "A.5.2" or "42001:A.5.2".
+    pub fn get(&self, id: &str) -> Option<&CatalogItem> {
+        let local = match id.split_once(':') {
+            Some((ns, rest)) if ns == self.namespace => rest,
+            Some(_) => return None,
+            None => id,
+        };
+        self.index.get(local).map(|i| &self.items[*i])
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Requirements of clauses 4–10 and Annex A controls, in catalog order.
+    pub fn assessable(&self) -> impl Iterator<Item = &CatalogItem> {
+        self.items.iter().filter(|i| i.is_assessable())
+    }
+
+    pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a CatalogItem> + 'a {
+        self.items
+            .iter()
+            .filter(move |i| i.parent.as_deref() == Some(id))
+    }
+
+    /// Text of an id with its namespace stripped.
+    pub fn local_id<'a>(&self, id: &'a str) -> &'a str {
+        id.split_once(':').map(|(_, r)| r).unwrap_or(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_is_complete() {
+        let c = Catalog::iso42001();
+        let reqs = c
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Requirement)
+            .count();
+        let controls = c
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Control)
+            .count();
+        assert_eq!(reqs, 32);
+        assert_eq!(controls, 38);
+        assert_eq!(c.mandatory_documents.len(), 15);
+        assert_eq!(
+            c.get("A.6.2.8").unwrap().title,
+            "AI system recording of event logs"
+        );
+        assert!(c.get("42001:6.1.4").is_some());
+        assert!(c.get("27001:A.5.2").is_none());
+        assert!(c.get("A.1.1").is_none());
+        for item in &c.items {
+            if let Some(p) = &item.parent {
+                assert!(c.get(p).is_some(), "parent {p} of {}", item.id);
+            }
+        }
+    }
+}

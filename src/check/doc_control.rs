@@ -1,0 +1,261 @@
+//! Clause 7.5 document-control checks: value-level rules over each document's control fields
+//! (approval and review dates against `--today`, versions and history, supersession, duplicate
+//! ids). Field presence, enumerations and formats are checked earlier by the JSON Schema.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Document, Status, Version};
+use crate::site::Site;
+use std::collections::BTreeMap;
+
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    duplicate_ids(site, &mut out);
+    for d in &site.documents {
+        approval_and_review(site, d, &mut out);
+        history(d, &mut out);
+        supersession(site, d, &mut out);
+        type_specific_fields(d, &mut out);
+    }
+    out
+}
+
+fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, &Document> = BTreeMap::new();
+    for d in &site.documents {
+        if let Some(first) = seen.get(d.id.as_str()) {
+            out.push(
+                Diagnostic::new(
+                    "DC009",
+                    &d.repo_rel,
+                    d.line_of("id"),
+                    format!("duplicate id `{}`: also used by {}", d.id, first.repo_rel),
+                )
+                .col(5)
+                .help(format!(
+                    "ids must be unique; give one of {} and {} a new id",
+                    first.repo_rel, d.repo_rel
+                )),
+            );
+        } else {
+            seen.insert(&d.id, d);
+        }
+    }
+}
+
+fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
+    let file = &d.repo_rel;
+    let today = site.today;
+    let approved_field_ok = !d.invalid_fields.contains("approved");
+    match d.status {
+        Status::Draft => {
+            if d.key_lines.contains_key("approved") && approved_field_ok {
+                out.push(
+                    Diagnostic::new("DC018", file, d.line_of("approved"), "a draft carries an approval date")
+                        .help("remove `approved`, or set `status: approved` if the document has been approved"),
+                );
+            }
+            out.push(
+                Diagnostic::new(
+                    "DC017",
+                    file,
+                    d.line_of("status"),
+                    format!("{} is a draft and not yet approved", d.id),
+                )
+                .help(format!(
+                    "when {} approves it, set `status: approved` and `approved: DATE`",
+                    if d.approver.is_empty() {
+                        "the approver"
+                    } else {
+                        &d.approver
+                    }
+                )),
+            );
+        }
+        _ => {
+            if !d.key_lines.contains_key("approved") {
+                out.push(
+                    Diagnostic::new(
+                        "DC004",
+                        file,
+                        d.line_of("status"),
+                        format!(
+                            "status is {} but the document has no `approved` date",
+                            d.status.as_str()
+                        ),
+                    )
+                    .help("add `approved: YYYY-MM-DD`, the date the approver signed it off"),
+                );
+            }
+        }
+    }
+    if let Some(approved) = d.approved {
+        if approved > today {
+            out.push(
+                Diagnostic::new("DC005", file, d.line_of("approved"), format!("approval date {approved} is in the future (today is {today})"))
+                    .help("an approval is recorded after it happens: correct the date or keep the document in draft"),
+            );
+        }
+        if let Some(due) = d.review_due {
+            if due <= approved {
+                out.push(
+                    Diagnostic::new(
+                        "DC006",
+                        file,
+                        d.line_of("review_due"),
+                        format!("review_due {due} is not after the approval date {approved}"),
+                    )
+                    .help("set the next review after the approval, typically one year later"),
+                );
+            }
+        }
+    }
+    if let Some(due) = d.review_due {
+        if !d.status.is_obsolete() {
+            let days = today
+                .until(due)
+                .map(|s| i64::from(s.get_days()))
+                .unwrap_or(0);
+            if due < today {
+                out.push(
+                    Diagnostic::new("DC007", file, d.line_of("review_due"), format!("review overdue: {} was due for review on {due} ({} days ago)", d.id, -days))
+                        .help(format!("{} should review the document, then update review_due (and version, approved and history if it changed)", owner_or(d))),
+                );
+            } else if days <= site.config.review.warn_days {
+                out.push(
+                    Diagnostic::new(
+                        "DC008",
+                        file,
+                        d.line_of("review_due"),
+                        format!("review of {} due in {days} days ({due})", d.id),
+                    )
+                    .help(format!("{} should plan the review now", owner_or(d))),
+                );
+            }
+        }
+    }
+}
+
+fn owner_or(d: &Document) -> &str {
+    if d.owner.is_empty() {
+        "the owner"
+    } else {
+        &d.owner
+    }
+}
+
+fn history(d: &Document, out: &mut Vec<Diagnostic>) {
+    let file = &d.repo_rel;
+    let mut prev: Option<Version> = None;
+    for h in &d.history {
+        let Some(v) = Version::parse(&h.version) else {
+            continue;
+        };
+        if let Some(p) = prev {
+            if v.cmp_semantic(&p).is_le() {
+                out.push(
+                    Diagnostic::new("DC011", file, h.line, format!("history version {v} does not follow {p}"))
+                        .help("list revisions oldest first, each with a higher version than the one before"),
+                );
+            }
+        }
+        prev = Some(v);
+    }
+    if let (Some(last), Some(current)) = (d.history.last(), d.version) {
+        if let Some(lv) = Version::parse(&last.version) {
+            if lv.cmp_semantic(&current).is_ne() {
+                out.push(
+                    Diagnostic::new("DC012", file, last.line, format!("last history entry is version {lv} but the document is version {current}"))
+                        .help(format!("add a history entry for version {current} describing the change, or correct `version`")),
+                );
+            }
+        }
+    }
+}
+
+fn supersession(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
+    let file = &d.repo_rel;
+    if d.status == Status::Superseded
+        && d.superseded_by.is_none()
+        && !d.invalid_fields.contains("superseded_by")
+    {
+        out.push(
+            Diagnostic::new(
+                "DC013",
+                file,
+                d.line_of("status"),
+                format!("{} is superseded but names no successor", d.id),
+            )
+            .help("add `superseded_by: ID` naming the document that replaces it"),
+        );
+    }
+    if let Some(next) = &d.superseded_by {
+        match site.doc(next) {
+            None if !site.known_ids.contains(next) => out.push(
+                Diagnostic::new(
+                    "DC014",
+                    file,
+                    d.line_of("superseded_by"),
+                    format!("superseded_by names unknown document `{next}`"),
+                )
+                .help("use the id of an existing document"),
+            ),
+            Some(succ) if succ.supersedes.as_deref() != Some(d.id.as_str()) => out.push(
+                Diagnostic::new(
+                    "DC015",
+                    file,
+                    d.line_of("superseded_by"),
+                    format!(
+                        "{} is superseded by {next}, but {next} does not say `supersedes: {}`",
+                        d.id, d.id
+                    ),
+                )
+                .help(format!("add `supersedes: {}` to {}", d.id, succ.repo_rel)),
+            ),
+            _ => {}
+        }
+    }
+    if let Some(prev) = &d.supersedes {
+        match site.doc(prev) {
+            None if !site.known_ids.contains(prev) => out.push(
+                Diagnostic::new("DC014", file, d.line_of("supersedes"), format!("supersedes names unknown document `{prev}`"))
+                    .help("use the id of an existing document (superseded documents stay in the repository)"),
+            ),
+            Some(old) if old.superseded_by.as_deref() != Some(d.id.as_str()) => out.push(
+                Diagnostic::new("DC015", file, d.line_of("supersedes"), format!("{} supersedes {prev}, but {prev} does not say `superseded_by: {}`", d.id, d.id))
+                    .help(format!("set `status: superseded` and `superseded_by: {}` in {}", d.id, old.repo_rel)),
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn type_specific_fields(d: &Document, out: &mut Vec<Diagnostic>) {
+    let evidence = crate::model::is_evidence_type(&d.doc_type);
+    for field in ["record_date", "retention"] {
+        if d.key_lines.contains_key(field) && !evidence {
+            out.push(
+                Diagnostic::new(
+                    "DC021",
+                    &d.repo_rel,
+                    d.line_of(field),
+                    format!(
+                        "`{field}` applies to records, reports and minutes, not to a {}",
+                        d.doc_type
+                    ),
+                )
+                .help("remove the field, or change the document's type"),
+            );
+        }
+    }
+    if d.key_lines.contains_key("meeting_date") && d.doc_type != "minutes" {
+        out.push(
+            Diagnostic::new(
+                "DC021",
+                &d.repo_rel,
+                d.line_of("meeting_date"),
+                format!("`meeting_date` applies to minutes, not to a {}", d.doc_type),
+            )
+            .help("remove the field, or set `type: minutes`"),
+        );
+    }
+}

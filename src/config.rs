@@ -1,0 +1,265 @@
+//! Configuration: reads book.toml into [`Config`]. Unknown keys are errors (a typo must never
+//! silently disable a setting); missing keys take documented defaults.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct BookSection {
+    pub title: String,
+    pub organization: String,
+    pub language: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildSection {
+    pub content: String,
+    pub output: String,
+    pub theme: String,
+    /// Allow raw HTML in Markdown bodies unsanitised. Off by default: documents are written by
+    /// many people and the site is read by auditors.
+    pub allow_html: bool,
+}
+
+impl Default for BuildSection {
+    fn default() -> Self {
+        BuildSection {
+            content: "content".into(),
+            output: "site".into(),
+            theme: "default".into(),
+            allow_html: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReviewSection {
+    pub warn_days: i64,
+}
+
+impl Default for ReviewSection {
+    fn default() -> Self {
+        ReviewSection { warn_days: 30 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    book: BookSection,
+    #[serde(default)]
+    build: BuildSection,
+    #[serde(default)]
+    check: BTreeMap<String, String>,
+    #[serde(default)]
+    review: ReviewSection,
+}
+
+/// The validated configuration of one repository.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub book: BookSection,
+    pub build: BuildSection,
+    pub levels: BTreeMap<String, Severity>,
+    pub review: ReviewSection,
+}
+
+impl Config {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(&self.build.content)
+    }
+
+    /// Repository-relative path of a file under the content folder, with `/` separators.
+    pub fn content_rel_to_repo(&self, content_rel: &str) -> String {
+        let base = self.build.content.trim_end_matches('/');
+        if base.is_empty() || base == "." {
+            content_rel.to_string()
+        } else {
+            format!("{base}/{content_rel}")
+        }
+    }
+}
+
+/// Loads and validates `book.toml` under `root`. Errors are diagnostics (CFG001/CFG002).
+pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join("book.toml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(vec![Diagnostic::new(
+                "CFG001",
+                "book.toml",
+                1,
+                format!("cannot read {}: {e}", path.display()),
+            )
+            .help(
+                "run `aimsbook init DIR` to create a new AIMS repository, or pass --root DIR",
+            )]);
+        }
+    };
+    parse(&text, root)
+}
+
+pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1);
+            let msg = e.message().to_string();
+            let help = if msg.contains("unknown field") {
+                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days"
+            } else if msg.contains("missing field `book`") {
+                "add a [book] table with title and organization"
+            } else {
+                "see the README's book.toml reference"
+            };
+            return Err(vec![Diagnostic::new(
+                "CFG002",
+                "book.toml",
+                line,
+                format!("book.toml: {msg}"),
+            )
+            .help(help)]);
+        }
+    };
+    let mut errors = Vec::new();
+    let mut levels = BTreeMap::new();
+    for (code, level) in &raw.check {
+        let sev = match level.as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            "off" => Severity::Off,
+            other => {
+                errors.push(
+                    Diagnostic::new(
+                        "CFG002",
+                        "book.toml",
+                        line_of(text, code),
+                        format!("[check] {code} = \"{other}\" is not a level"),
+                    )
+                    .help("use \"error\", \"warning\" or \"off\""),
+                );
+                continue;
+            }
+        };
+        match crate::diagnostics::code_info(code) {
+            Some(info) => {
+                levels.insert(info.code.to_string(), sev);
+            }
+            None => errors.push(
+                Diagnostic::new(
+                    "CFG002",
+                    "book.toml",
+                    line_of(text, code),
+                    format!("[check] names unknown diagnostic code {code}"),
+                )
+                .help("`aimsbook explain --list` prints every code"),
+            ),
+        }
+    }
+    if raw.review.warn_days < 0 {
+        errors.push(Diagnostic::new(
+            "CFG002",
+            "book.toml",
+            line_of(text, "warn_days"),
+            "[review] warn_days must not be negative",
+        ));
+    }
+    for (key, value) in [
+        ("content", &raw.build.content),
+        ("output", &raw.build.output),
+        ("theme", &raw.build.theme),
+    ] {
+        if value.trim().is_empty() {
+            errors.push(Diagnostic::new(
+                "CFG002",
+                "book.toml",
+                line_of(text, key),
+                format!("[build] {key} must not be empty"),
+            ));
+        }
+    }
+    if raw.build.theme.contains(['/', '\\']) || raw.build.theme.contains("..") {
+        errors.push(
+            Diagnostic::new(
+                "CFG002",
+                "book.toml",
+                line_of(text, "theme"),
+                "[build] theme must be a plain folder name under themes/",
+            )
+            .help("for example theme = \"default\""),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Config {
+        root: root.to_path_buf(),
+        book: raw.book,
+        build: raw.build,
+        levels,
+        review: raw.review,
+    })
+}
+
+fn line_of(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map(|i| i + 1)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply() {
+        let c = parse(
+            "[book]\ntitle = \"T\"\norganization = \"O\"\n",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(c.build.content, "content");
+        assert_eq!(c.build.output, "site");
+        assert_eq!(c.review.warn_days, 30);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let errs = parse(
+            "[book]\ntitle = \"T\"\n\n[build]\ncontnet = \"x\"\n",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].code, "CFG002");
+        assert!(errs[0].message.contains("contnet"), "{}", errs[0].message);
+        assert_eq!(errs[0].line, 5);
+    }
+
+    #[test]
+    fn check_levels_validated() {
+        let c = parse(
+            "[book]\ntitle = \"T\"\n[check]\nDC017 = \"off\"\n",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(c.levels.get("DC017"), Some(&Severity::Off));
+        let errs = parse(
+            "[book]\ntitle = \"T\"\n[check]\nXX999 = \"off\"\n",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert!(errs[0].message.contains("XX999"));
+    }
+}

@@ -1,0 +1,371 @@
+//! Diagnostics: the one type every check reports through, the registry of stable codes with
+//! their long explanations, and the three printers (human, JSON, SARIF 2.1.0).
+//!
+//! A diagnostic is plain data. Checks create them; nothing here decides whether a build fails,
+//! except [`Diagnostics::has_errors`], which applies the configured per-code levels first.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// How serious a diagnostic is. `Off` only appears in configuration: such diagnostics are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Off,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Off => "off",
+        }
+    }
+}
+
+/// One finding, located in a file of the repository (path relative to the repository root).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at the default severity of its code.
+    pub fn new(
+        code: &'static str,
+        file: impl Into<String>,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            severity: default_severity(code),
+            file: file.into(),
+            line: line.max(1),
+            column: 1,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn col(mut self, column: usize) -> Self {
+        self.column = column.max(1);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// All diagnostics of one run, sorted for stable output.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    /// Applies per-code levels from book.toml and `--strict`, drops `off` ones, sorts by file,
+    /// line, column and code, and removes exact duplicates.
+    pub fn finish(&mut self, levels: &BTreeMap<String, Severity>, strict: bool) {
+        for d in &mut self.items {
+            if let Some(level) = levels.get(d.code) {
+                d.severity = *level;
+            }
+            if strict && d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
+        }
+        self.items.retain(|d| d.severity != Severity::Off);
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+        });
+        self.items.dedup();
+    }
+
+    pub fn errors(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+}
+
+/// A registered diagnostic code: its default severity, a one-line title and the long form that
+/// `aimsbook explain` prints.
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub explanation: &'static str,
+}
+
+macro_rules! codes {
+    ($( $code:literal, $sev:ident, $title:literal, $expl:literal; )*) => {
+        /// Every diagnostic code aimsbook can emit. Codes are stable: never renumber.
+        pub const CODES: &[CodeInfo] = &[
+            $( CodeInfo { code: $code, severity: Severity::$sev, title: $title, explanation: $expl }, )*
+        ];
+    };
+}
+
+codes! {
+    "CFG001", Error, "book.toml is missing or unreadable",
+    "aimsbook needs a book.toml at the repository root. It names the book, the organisation and where content lives.\nRun `aimsbook init DIR` to scaffold a new repository, or pass `--root DIR` to point at an existing one.";
+    "CFG002", Error, "book.toml is invalid",
+    "book.toml could not be parsed, contains an unknown key, or a value of the wrong kind. Unknown keys are errors so that a typo never silently disables a setting.\nThe README lists every key with its default.";
+    "SRC001", Error, "file is not valid UTF-8",
+    "Every controlled document and data file must be UTF-8 encoded. Re-save the file as UTF-8 (most editors offer this in the Save As dialog). The line points at the first invalid byte.";
+    "SRC002", Error, "document has no front matter",
+    "Every Markdown file under the content folder is a controlled document and must start with YAML front matter between two `---` lines, carrying its document-control fields (id, title, type, owner, approver, version, status, review_due, classification, clauses).\nIf the file is not a controlled document, move it out of the content folder.";
+    "SRC003", Error, "front matter is never closed",
+    "The file starts with `---` but no closing `---` line follows. Add a line containing only `---` after the last front-matter field.";
+    "SRC004", Error, "malformed YAML",
+    "The YAML could not be parsed. The line and column come from the YAML parser. Common causes: an unclosed quote, a tab used for indentation, a duplicate key, or a value containing `: ` that needs quoting.";
+    "SRC005", Error, "front matter or data file is not a mapping",
+    "Front matter must be a YAML mapping of field names to values (`id: POL-001`), and a data file must be a mapping with `meta` and one list.";
+    "SRC006", Error, "symbolic link refused",
+    "A symbolic link inside the content folder points outside the repository, or forms a cycle. aimsbook never follows links out of the repository, so that a build cannot read or publish files the repository does not hold. Replace the link with a copy of the file.";
+    "SRC007", Error, "file could not be read",
+    "The file exists but reading it failed (permissions, or it vanished during the build).";
+    "DC001", Error, "required document-control field missing",
+    "Clause 7.5 requires controlled documents to be identified and approved. aimsbook requires these front-matter fields on every document: id, title, type, owner, approver, version, status, review_due, classification, clauses.\n`approved` (a date) is required once status is approved, superseded or retired.";
+    "DC002", Error, "invalid value for an enumerated field",
+    "Fields `type`, `status` and `classification` take one of a fixed list of values. The help line lists them. Values are lower case.";
+    "DC003", Error, "invalid date",
+    "Dates are written YYYY-MM-DD and must exist in the calendar (2026-02-30 does not).";
+    "DC004", Error, "approved status without an approval date",
+    "A document whose status is approved, superseded or retired must say when it was approved: add `approved: YYYY-MM-DD`.";
+    "DC005", Error, "approval date in the future",
+    "The `approved` date lies after the build date (`--today`). An approval cannot be recorded before it happens; correct the date or leave the document in draft.";
+    "DC006", Error, "review due date not after the approval date",
+    "`review_due` must be later than `approved`: a document is approved first and reviewed afterwards.";
+    "DC007", Error, "review overdue",
+    "The document's `review_due` date has passed. Review the document, then record the review by updating `review_due` (and `version`, `approved` and `history` if it changed). Superseded and retired documents are exempt.";
+    "DC008", Warning, "review due soon",
+    "The document's review falls due within `[review] warn_days` days (default 30) of the build date. Plan the review now.";
+    "DC009", Error, "duplicate document id",
+    "Two documents carry the same `id`. Ids identify controlled documents across the whole repository and must be unique; give one of them a new id.";
+    "DC010", Error, "invalid version",
+    "`version` is a quoted string MAJOR.MINOR or MAJOR.MINOR.PATCH, for example `version: \"2.1\"`. Quote it: unquoted, YAML reads 1.10 as the number 1.1.";
+    "DC011", Error, "revision history out of order",
+    "`history` lists revisions oldest first, each with a version strictly greater than the one before.";
+    "DC012", Error, "revision history does not end at the current version",
+    "The last `history` entry must carry the document's current `version`, so the revision table always explains the version in force.";
+    "DC013", Error, "superseded document without a successor",
+    "A superseded document must name the document that replaces it with `superseded_by: ID`, so readers of the obsolete version are sent to the current one.";
+    "DC014", Error, "supersession names an unknown document",
+    "`superseded_by` or `supersedes` names an id that no document in the repository carries.";
+    "DC015", Error, "successor does not point back",
+    "When A is `superseded_by: B`, B must say `supersedes: A` (and the reverse), so the chain can be followed both ways.";
+    "DC016", Warning, "approved document links to a draft",
+    "An approved document refers to a document that is still in draft. Readers of the approved text would rely on an unapproved one: approve the target or remove the reference.";
+    "DC017", Warning, "document is a draft",
+    "The document has not been approved yet. Drafts are published with a banner; approve the document when it is ready (`status: approved`, `approved: DATE`).";
+    "DC018", Error, "draft carries an approval date",
+    "A draft has not been approved, so it must not carry `approved`. Remove the field, or set the status to approved.";
+    "DC019", Error, "unknown front-matter field",
+    "The front matter contains a field that the document schema does not define. It is usually a typo; the help line suggests the nearest known field. A repository can add fields by overriding schemas/document.schema.json.";
+    "DC020", Error, "front-matter field has the wrong form",
+    "A front-matter field does not match the document schema (for example a list where text was expected). The message names the field and the expected form.";
+    "DC021", Warning, "field does not apply to this document type",
+    "`record_date` and `retention` apply to records, reports and minutes; `meeting_date` to minutes. On other document types they are ignored.";
+    "DC022", Error, "unknown id in related",
+    "`related` lists an id that no document carries.";
+    "CLS001", Error, "unknown clause or control id",
+    "A document's `clauses` list names an id that is not in the catalog. Use the ids of ISO/IEC 42001 clauses 4-10 (e.g. \"6.1.4\") or Annex A controls (e.g. \"A.5.2\"), quoted. See the site's clause pages for the full list.";
+    "LNK001", Error, "link to a missing file",
+    "A relative link points to a file that does not exist under the content folder (or points outside it). Fix the path; paths are relative to the linking document.";
+    "LNK002", Error, "link to an unknown document id",
+    "`[[ID]]` names an id that no document carries.";
+    "LNK003", Error, "link to an unknown clause or control",
+    "`[[6.1.4]]` or `[[A.5.2]]` names a clause or control id that the catalog does not contain.";
+    "LNK004", Error, "link to a missing heading anchor",
+    "The `#anchor` of a link matches no heading in the target document. Anchors are GitHub-style slugs of headings: lower case, spaces become hyphens, punctuation is dropped.";
+    "LNK005", Error, "unsafe link",
+    "The link uses a scheme that a published site must not carry (javascript:, vbscript:, data:, file:). Only http, https, mailto, tel and relative links are allowed.";
+    "TPL001", Error, "template error",
+    "A theme template failed to compile or render. The message names the template file and line. If you override templates in themes/<name>/, compare with the built-in ones (`aimsbook theme` is not needed: the defaults are in the aimsbook repository under themes/default).";
+    "OUT001", Error, "output folder refused",
+    "aimsbook replaces its output folder as a whole. It refuses a folder that it did not create (no .aimsbook-site marker) or one that contains the repository itself, so a mistyped --out can never delete your files.";
+}
+
+pub fn code_info(code: &str) -> Option<&'static CodeInfo> {
+    CODES.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+}
+
+pub fn default_severity(code: &str) -> Severity {
+    code_info(code)
+        .map(|c| c.severity)
+        .unwrap_or(Severity::Error)
+}
+
+/// Reads the given 1-based line of a repository file, for the human printer's snippet.
+fn source_line(root: &Path, file: &str, line: usize) -> Option<String> {
+    let bytes = std::fs::read(root.join(file)).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines()
+        .nth(line.checked_sub(1)?)
+        .map(|l| l.trim_end_matches('\r').to_string())
+}
+
+/// cargo-style human output: `error[DC004]: message`, `--> file:line:col`, the line, `help:`.
+pub fn render_human(diags: &Diagnostics, root: &Path) -> String {
+    let mut out = String::new();
+    for d in &diags.items {
+        let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message);
+        let _ = writeln!(out, "  --> {}:{}:{}", d.file, d.line, d.column);
+        if let Some(text) = source_line(root, &d.file, d.line) {
+            let num = d.line.to_string();
+            let pad = " ".repeat(num.len());
+            let shown: String = text.chars().take(160).collect();
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{num} | {shown}");
+            let caret_pad = " ".repeat(d.column.saturating_sub(1).min(160));
+            let _ = writeln!(out, "{pad} | {caret_pad}^");
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON format: an array of objects with code, severity, file, line, column, message, help.
+pub fn render_json(diags: &Diagnostics) -> String {
+    serde_json::to_string_pretty(&diags.items).unwrap_or_else(|_| "[]".into())
+}
+
+/// SARIF 2.1.0, as consumed by GitHub code scanning and GitLab.
+pub fn render_sarif(diags: &Diagnostics) -> String {
+    let used: std::collections::BTreeSet<&str> = diags.items.iter().map(|d| d.code).collect();
+    let rules: Vec<serde_json::Value> = CODES
+        .iter()
+        .filter(|c| used.contains(c.code))
+        .map(|c| {
+            serde_json::json!({
+                "id": c.code,
+                "shortDescription": { "text": c.title },
+                "fullDescription": { "text": c.explanation },
+                "defaultConfiguration": { "level": c.severity.as_str() }
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diags
+        .items
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str("\nhelp: ");
+                text.push_str(h);
+            }
+            serde_json::json!({
+                "ruleId": d.code,
+                "level": d.severity.as_str(),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": d.file },
+                        "region": { "startLine": d.line, "startColumn": d.column }
+                    }
+                }]
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "aimsbook",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/aimsbook/aimsbook",
+                "rules": rules
+            }},
+            "results": results
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The one-line summary printed after a build or check.
+pub fn summary_line(diags: &Diagnostics) -> String {
+    format!(
+        "{} error(s), {} warning(s)",
+        diags.errors(),
+        diags.warnings()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_explained() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in CODES {
+            assert!(seen.insert(c.code), "duplicate code {}", c.code);
+            assert!(!c.explanation.is_empty());
+        }
+    }
+
+    #[test]
+    fn levels_and_strict_apply() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::new("DC008", "a.md", 3, "soon"));
+        d.push(Diagnostic::new("DC017", "a.md", 1, "draft"));
+        let mut levels = BTreeMap::new();
+        levels.insert("DC017".to_string(), Severity::Off);
+        d.finish(&levels, true);
+        assert_eq!(d.items.len(), 1);
+        assert_eq!(d.items[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn sarif_has_rule_and_location() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::new("DC007", "content/a.md", 7, "overdue").col(13));
+        let v: serde_json::Value = serde_json::from_str(&render_sarif(&d)).unwrap();
+        assert_eq!(v["version"], "2.1.0");
+        assert_eq!(v["runs"][0]["results"][0]["ruleId"], "DC007");
+        assert_eq!(
+            v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+            7
+        );
+    }
+}

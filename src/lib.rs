@@ -1,0 +1,22 @@
+//! aimsbook: turns a git repository of ISO/IEC 42001 AIMS documents (Markdown with YAML front
+//! matter, plus YAML data files) into a controlled, cross-linked static site.
+//!
+//! The pipeline, one module per stage: [`config`] → [`source`] → [`parse`] (with [`markdown`]
+//! analysis and [`schemas`]) → [`site`] (the [`model`] assembled, with the [`catalog`]) →
+//! [`check`] → [`render`] (with [`theme`]) → [`output`]. [`pipeline`] runs them in order.
+
+pub mod catalog;
+pub mod check;
+pub mod config;
+pub mod diagnostics;
+pub mod init;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod schemas;
+pub mod site;
+pub mod source;
+pub mod theme;

@@ -1,0 +1,260 @@
+//! The `aimsbook` command line: parses arguments, calls the library, prints diagnostics and maps
+//! the outcome to exit codes (0 success, 1 diagnostics with errors, 2 usage or configuration).
+
+use aimsbook::diagnostics::{self, Diagnostics};
+use aimsbook::pipeline::{self, ConfigError};
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "aimsbook",
+    version,
+    about = "Publish an ISO/IEC 42001 AI management system as a controlled, cross-linked static site"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct Common {
+    /// The repository (folder holding book.toml)
+    #[arg(long, default_value = ".", global = true)]
+    root: PathBuf,
+    /// The date checks run against (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH's date or today
+    #[arg(long, global = true)]
+    today: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: site/)
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder (default: [build] output of book.toml)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Treat warnings as errors
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Run every check and print the diagnostics; writes nothing
+    Check {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Treat warnings as errors
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Scaffold a new AIMS repository with the 15 mandatory documents as drafts
+    Init {
+        dir: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the long explanation of a diagnostic code (or --list for all codes)
+    Explain {
+        code: Option<String>,
+        #[arg(long)]
+        list: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write the JSON Schemas for front matter into a folder (default: schemas/)
+    Schema {
+        #[arg(long, default_value = "schemas")]
+        out: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn resolve_today(arg: Option<&str>) -> Result<Date, String> {
+    if let Some(s) = arg {
+        return aimsbook::parse::parse_date(s)
+            .ok_or_else(|| format!("--today {s}: expected a date YYYY-MM-DD"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH={epoch} is not a number of seconds"))?;
+        let ts = jiff::Timestamp::from_second(secs)
+            .map_err(|e| format!("SOURCE_DATE_EPOCH={epoch}: {e}"))?;
+        return Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+    }
+    Ok(jiff::ZonedDateTime::now().date())
+}
+
+fn print_diags(diags: &Diagnostics, root: &Path, format: Format) {
+    match format {
+        Format::Human => eprint!("{}", diagnostics::render_human(diags, root)),
+        Format::Json => println!("{}", diagnostics::render_json(diags)),
+        Format::Sarif => println!("{}", diagnostics::render_sarif(diags)),
+    }
+}
+
+fn config_failure(e: ConfigError, root: &Path) -> ExitCode {
+    let mut d = Diagnostics::default();
+    d.extend(e.0);
+    eprint!("{}", diagnostics::render_human(&d, root));
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            common,
+            out,
+            strict,
+        } => {
+            let today = match resolve_today(common.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return usage(&e),
+            };
+            let started = std::time::Instant::now();
+            match pipeline::build(&common.root, out.as_deref(), today, strict) {
+                Err(e) => config_failure(e, &common.root),
+                Ok(report) => {
+                    print_diags(&report.diagnostics, &common.root, Format::Human);
+                    match report.written {
+                        Some(n) => {
+                            eprintln!(
+                                "built {} files into {} in {:.2}s ({})",
+                                n,
+                                report.out_dir.display(),
+                                started.elapsed().as_secs_f64(),
+                                diagnostics::summary_line(&report.diagnostics)
+                            );
+                            ExitCode::SUCCESS
+                        }
+                        None => {
+                            eprintln!(
+                                "build failed: {}; nothing was written and {} is unchanged",
+                                diagnostics::summary_line(&report.diagnostics),
+                                report.out_dir.display()
+                            );
+                            ExitCode::from(1)
+                        }
+                    }
+                }
+            }
+        }
+        Command::Check {
+            common,
+            format,
+            strict,
+        } => {
+            let today = match resolve_today(common.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return usage(&e),
+            };
+            match pipeline::load(&common.root, today) {
+                Err(e) => {
+                    if matches!(format, Format::Human) {
+                        config_failure(e, &common.root)
+                    } else {
+                        let mut d = Diagnostics::default();
+                        d.extend(e.0);
+                        print_diags(&d, &common.root, format);
+                        ExitCode::from(2)
+                    }
+                }
+                Ok(loaded) => {
+                    let mut diags = loaded.diagnostics;
+                    diags.finish(&loaded.site.config.levels, strict);
+                    print_diags(&diags, &common.root, format);
+                    if matches!(format, Format::Human) {
+                        eprintln!(
+                            "checked {} documents: {}",
+                            loaded.site.documents.len(),
+                            diagnostics::summary_line(&diags)
+                        );
+                    }
+                    if diags.has_errors() {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+            }
+        }
+        Command::Init { dir, common } => {
+            let today = match resolve_today(common.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return usage(&e),
+            };
+            match aimsbook::init::scaffold(&dir, today) {
+                Ok(files) => {
+                    eprintln!(
+                        "created {} files in {}; next: cd {} && aimsbook build",
+                        files.len(),
+                        dir.display(),
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage(&e),
+            }
+        }
+        Command::Explain { code, list, .. } => {
+            if list || code.is_none() {
+                for c in diagnostics::CODES {
+                    println!("{}  {:<7}  {}", c.code, c.severity.as_str(), c.title);
+                }
+                return ExitCode::SUCCESS;
+            }
+            let code = code.unwrap_or_default();
+            match diagnostics::code_info(&code) {
+                Some(c) => {
+                    println!(
+                        "{} ({}): {}\n\n{}",
+                        c.code,
+                        c.severity.as_str(),
+                        c.title,
+                        c.explanation
+                    );
+                    ExitCode::SUCCESS
+                }
+                None => usage(&format!(
+                    "unknown diagnostic code {code}; `aimsbook explain --list` prints them all"
+                )),
+            }
+        }
+        Command::Schema { out, common } => {
+            let dir = if out.is_absolute() {
+                out
+            } else {
+                common.root.join(out)
+            };
+            match aimsbook::schemas::write_all(&dir) {
+                Ok(files) => {
+                    for f in files {
+                        println!("{f}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage(&format!("cannot write schemas into {}: {e}", dir.display())),
+            }
+        }
+    }
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,170 @@
+//! The pipeline, top to bottom: config → source → parse → model → check → render → output.
+//! `check`, `build` and (later) `serve` are all thin wrappers around [`load`] and [`build`].
+
+use crate::catalog::Catalog;
+use crate::config::{self, Config};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{self, OutFile};
+use crate::parse;
+use crate::render::{self, Page};
+use crate::schemas::Schemas;
+use crate::site::Site;
+use crate::source::{self, SourceKind};
+use crate::theme::Theme;
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// A failure that is not about the documents: bad configuration or usage (exit code 2).
+#[derive(Debug)]
+pub struct ConfigError(pub Vec<Diagnostic>);
+
+/// The loaded repository: the model plus every diagnostic found while loading and checking.
+pub struct Loaded {
+    pub site: Site,
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads, parses and checks the repository at `root`.
+pub fn load(root: &Path, today: Date) -> Result<Loaded, ConfigError> {
+    let config = config::load(root).map_err(ConfigError)?;
+    load_with(config, today)
+}
+
+pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
+    let mut diags = Diagnostics::default();
+    let content_dir = config.content_dir();
+    if !content_dir.is_dir() {
+        return Err(ConfigError(vec![Diagnostic::new(
+            "CFG002",
+            "book.toml",
+            1,
+            format!("content folder `{}` does not exist", config.build.content),
+        )
+        .help("create it, or set [build] content in book.toml")]));
+    }
+    let schemas = Schemas::load(&config.root).map_err(|d| ConfigError(vec![d]))?;
+    let catalog = Catalog::iso42001();
+    let (files, walk_diags) = source::walk(&config.root, &content_dir, &config.build.content);
+    diags.extend(walk_diags);
+
+    let is_clause = |id: &str| catalog.contains(id);
+    let parsed: Vec<parse::Parsed> = files
+        .par_iter()
+        .filter(|f| f.kind == SourceKind::Document)
+        .map(|f| parse::parse_document(f, &schemas, &is_clause))
+        .collect();
+    let mut documents = Vec::new();
+    let mut known_ids = BTreeSet::new();
+    for p in parsed {
+        diags.extend(p.diagnostics);
+        if let Some(id) = p.claimed_id {
+            known_ids.insert(id);
+        }
+        if let Some(d) = p.document {
+            documents.push(d);
+        }
+    }
+    let assets: BTreeSet<String> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::Asset)
+        .map(|f| f.rel.clone())
+        .collect();
+    let site = Site::new(config, catalog, today, documents, known_ids, assets);
+    diags.extend(crate::check::run_all(&site));
+    Ok(Loaded {
+        site,
+        diagnostics: diags,
+    })
+}
+
+/// What a build produced.
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    /// Number of files written, or `None` when errors prevented writing.
+    pub written: Option<usize>,
+    pub out_dir: PathBuf,
+    pub pages: usize,
+}
+
+/// Renders the whole site in memory (pages and theme assets), without writing.
+pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
+        vec![Diagnostic::new(
+            "TPL001",
+            format!("themes/{}", site.config.build.theme),
+            1,
+            format!("cannot read theme: {e}"),
+        )]
+    })?;
+    let mut pages = render::render_site(site, &theme)?;
+    for (path, bytes) in &theme.statics {
+        pages.push(Page {
+            path: format!("static/{path}"),
+            bytes: bytes.clone(),
+        });
+    }
+    let (light, dark) = crate::markdown::highlight_css();
+    pages.push(Page {
+        path: "static/highlight-light.css".into(),
+        bytes: light.into_bytes(),
+    });
+    pages.push(Page {
+        path: "static/highlight-dark.css".into(),
+        bytes: dark.into_bytes(),
+    });
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages.dedup_by(|a, b| a.path == b.path);
+    Ok(pages)
+}
+
+/// Loads, checks, renders and — when there is no error — writes the site atomically.
+pub fn build(
+    root: &Path,
+    out: Option<&Path>,
+    today: Date,
+    strict: bool,
+) -> Result<BuildReport, ConfigError> {
+    let loaded = load(root, today)?;
+    let site = loaded.site;
+    let mut diags = loaded.diagnostics;
+    let out_dir = match out {
+        Some(o) => o.to_path_buf(),
+        None => site.config.root.join(&site.config.build.output),
+    };
+    diags.finish(&site.config.levels, strict);
+    let mut report = BuildReport {
+        diagnostics: Diagnostics::default(),
+        written: None,
+        out_dir: out_dir.clone(),
+        pages: 0,
+    };
+    if diags.has_errors() {
+        report.diagnostics = diags;
+        return Ok(report);
+    }
+    if let Err(d) = output::guard(&out_dir, &site.config.root, &site.config.content_dir()) {
+        return Err(ConfigError(vec![d]));
+    }
+    match render_all(&site) {
+        Ok(pages) => {
+            report.pages = pages.len();
+            let mut files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
+            for rel in &site.assets {
+                files.push(OutFile::Copy {
+                    rel: format!("files/{rel}"),
+                    from: site.config.content_dir().join(rel),
+                });
+            }
+            match output::write_atomic(&out_dir, &files) {
+                Ok(n) => report.written = Some(n),
+                Err(d) => diags.push(d),
+            }
+        }
+        Err(ds) => diags.extend(ds),
+    }
+    diags.finish(&site.config.levels, strict);
+    report.diagnostics = diags;
+    Ok(report)
+}

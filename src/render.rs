@@ -1,0 +1,658 @@
+//! Render stage: views of the [`Site`] model → HTML pages, in parallel, without touching the
+//! disk. Each page kind has one function; templates come from the theme and are compiled once
+//! per build. Every link is relative to the page, so the site works under any base path and
+//! from file://.
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Resolved};
+use crate::model::{self, Document, LinkTarget, Status};
+use crate::site::{Destination, Site};
+use crate::theme::Theme;
+use minijinja::value::Serde;
+use minijinja::{context, Environment, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One output file, path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Relative prefix from a page to the site root ("", "../", "../../").
+pub fn root_prefix(page_path: &str) -> String {
+    "../".repeat(page_path.matches('/').count())
+}
+
+/// A document as shown in lists and tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocSummary {
+    pub id: String,
+    pub title: String,
+    pub doc_type: String,
+    pub owner: String,
+    pub owner_url: String,
+    pub approver: String,
+    pub version: String,
+    pub status: &'static str,
+    pub approved: String,
+    pub review_due: String,
+    pub classification: String,
+    pub url: String,
+    /// overdue | due-soon | ok | exempt | unknown
+    pub review_state: &'static str,
+    pub days_to_review: Option<i64>,
+    pub path: String,
+}
+
+pub fn days_until(site: &Site, d: &Document) -> Option<i64> {
+    d.review_due
+        .and_then(|due| site.today.until(due).ok())
+        .map(|s| i64::from(s.get_days()))
+}
+
+pub fn summary(site: &Site, d: &Document) -> DocSummary {
+    let days = days_until(site, d);
+    let review_state = if d.status.is_obsolete() {
+        "exempt"
+    } else {
+        match days {
+            None => "unknown",
+            Some(n) if n < 0 => "overdue",
+            Some(n) if n <= site.config.review.warn_days => "due-soon",
+            Some(_) => "ok",
+        }
+    };
+    DocSummary {
+        id: d.id.clone(),
+        title: d.title.clone(),
+        doc_type: d.doc_type.clone(),
+        owner: d.owner.clone(),
+        owner_url: model::owner_url(&d.owner),
+        approver: d.approver.clone(),
+        version: d.version_text.clone(),
+        status: d.status.as_str(),
+        approved: d.approved.map(|x| x.to_string()).unwrap_or_default(),
+        review_due: d.review_due.map(|x| x.to_string()).unwrap_or_default(),
+        classification: d.classification.clone(),
+        url: d.url(),
+        review_state,
+        days_to_review: days,
+        path: d.repo_rel.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ClauseRef {
+    id: String,
+    title: String,
+    url: String,
+    kind: String,
+}
+
+fn clause_ref(site: &Site, id: &str) -> ClauseRef {
+    match site.catalog.get(id) {
+        Some(item) => ClauseRef {
+            id: item.id.clone(),
+            title: item.title.clone(),
+            url: model::clause_url(&item.id),
+            kind: format!("{:?}", item.kind).to_lowercase(),
+        },
+        None => ClauseRef {
+            id: id.to_string(),
+            title: "unknown id".into(),
+            url: String::new(),
+            kind: "unknown".into(),
+        },
+    }
+}
+
+/// Any serialisable view as a template value.
+fn v<T: Serialize>(t: T) -> Value {
+    Value::from(Serde(t))
+}
+
+/// Builds the template environment from the theme. Compiles every template once.
+pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostic> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    let templates = theme.templates.clone();
+    env.set_loader(move |name| Ok(templates.get(name).cloned()));
+    env.add_filter("slug", |s: String| model::slug(&s));
+    for name in theme.templates.keys() {
+        if let Err(e) = env.get_template(name) {
+            return Err(template_diag(theme, &e));
+        }
+    }
+    Ok(env)
+}
+
+pub fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
+    let name = e.name().unwrap_or("template").to_string();
+    let file = theme
+        .origins
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| format!("themes/{name}"));
+    let file = file.trim_end_matches(" (built in)").to_string();
+    let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    Diagnostic::new(
+        "TPL001",
+        file,
+        e.line().unwrap_or(1),
+        format!("template {name}: {}{detail}", e.kind()),
+    )
+    .help("fix the template; the theme's files override the built-in ones by name")
+}
+
+fn nav(root: &str) -> Value {
+    let items = [
+        ("Home", "index.html"),
+        ("Document register", "register.html"),
+        ("Reviews", "reviews.html"),
+        ("Clauses & controls", "clauses/index.html"),
+        ("Owners", "owners/index.html"),
+    ];
+    v(items
+        .iter()
+        .map(|(label, url)| {
+            BTreeMap::from([
+                ("label", label.to_string()),
+                ("url", format!("{root}{url}")),
+            ])
+        })
+        .collect::<Vec<_>>())
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    env: &'a Environment<'static>,
+    theme: &'a Theme,
+    book: Value,
+}
+
+impl Renderer<'_> {
+    fn page(&self, path: &str, template: &str, ctx: Value) -> Result<Page, Diagnostic> {
+        let root = root_prefix(path);
+        let full = context! {
+            book => self.book.clone(),
+            root => root.clone(),
+            nav => nav(&root),
+            today => self.site.today.to_string(),
+            page_path => path,
+            generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
+            ..ctx
+        };
+        let tmpl = self
+            .env
+            .get_template(template)
+            .map_err(|e| template_diag(self.theme, &e))?;
+        let html = tmpl
+            .render(full)
+            .map_err(|e| template_diag(self.theme, &e))?;
+        Ok(Page {
+            path: path.to_string(),
+            bytes: html.into_bytes(),
+        })
+    }
+}
+
+/// Renders every page of the site. Errors are template errors (TPL001).
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let env = environment(theme).map_err(|d| vec![d])?;
+    let book = v(&site.config.book);
+    let r = Renderer {
+        site,
+        env: &env,
+        theme,
+        book,
+    };
+
+    type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.push(Box::new(|| home(&r)));
+    jobs.push(Box::new(|| register(&r)));
+    jobs.push(Box::new(|| reviews(&r)));
+    jobs.push(Box::new(|| owners_index(&r)));
+    jobs.push(Box::new(|| clauses_index(&r)));
+    jobs.push(Box::new(|| {
+        r.page(
+            "404.html",
+            "404.html",
+            context! { title => "Page not found" },
+        )
+    }));
+    let mut owners: Vec<&str> = site
+        .documents
+        .iter()
+        .map(|d| d.owner.as_str())
+        .filter(|o| !o.is_empty())
+        .collect();
+    owners.sort();
+    owners.dedup();
+    for owner in owners {
+        let r = &r;
+        jobs.push(Box::new(move || owner_page(r, owner)));
+    }
+    for item in &site.catalog.items {
+        let r = &r;
+        jobs.push(Box::new(move || clause_page(r, &item.id)));
+    }
+    for (i, d) in site.documents.iter().enumerate() {
+        // With duplicate ids only the first document gets the page (the build fails anyway).
+        if site.by_id.get(&d.id) != Some(&i) {
+            continue;
+        }
+        let r = &r;
+        jobs.push(Box::new(move || document_page(r, d)));
+    }
+    let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|j| j()).collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for res in results {
+        match res {
+            Ok(p) => pages.push(p),
+            Err(d) => {
+                if !errors.contains(&d) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(pages)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The href of a link target, relative to the page at `page_path`.
+fn href_for(site: &Site, from: &Document, target: &LinkTarget, root: &str) -> Resolved {
+    match site.resolve(from, target) {
+        Ok(Destination::Document { index, anchor }) => {
+            let t = &site.documents[index];
+            let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+            Resolved::Href {
+                href: format!("{root}{}{frag}", t.url()),
+                title: Some(t.title.clone()),
+            }
+        }
+        Ok(Destination::Clause(id)) => {
+            let title = site
+                .catalog
+                .get(&id)
+                .map(|i| format!("{} {}", i.id, i.title));
+            Resolved::Href {
+                href: format!("{root}{}", model::clause_url(&id)),
+                title,
+            }
+        }
+        Ok(Destination::Asset(rel)) => Resolved::Href {
+            href: format!("{root}files/{}", rel),
+            title: None,
+        },
+        Ok(Destination::External(u)) => Resolved::Href {
+            href: u,
+            title: None,
+        },
+        Ok(Destination::SelfAnchor(a)) => Resolved::Href {
+            href: format!("#{a}"),
+            title: None,
+        },
+        Err(_) => Resolved::Broken,
+    }
+}
+
+fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let path = d.url();
+    let root = root_prefix(&path);
+    let is_clause = |id: &str| site.catalog.contains(id);
+    let body_html = markdown::render(
+        &d.body,
+        &|t| href_for(site, d, t, &root),
+        &is_clause,
+        site.config.build.allow_html,
+    );
+    let lookup = |ids: &mut dyn Iterator<Item = &String>| -> Vec<DocSummary> {
+        ids.filter_map(|id| site.doc(id))
+            .map(|t| summary(site, t))
+            .collect()
+    };
+    let related = lookup(&mut d.related.iter());
+    let backlinks = site
+        .backlinks
+        .get(&d.id)
+        .map(|s| lookup(&mut s.iter()))
+        .unwrap_or_default();
+    let clauses: Vec<ClauseRef> = d.clauses.iter().map(|c| clause_ref(site, c)).collect();
+    let successor = d
+        .superseded_by
+        .as_deref()
+        .and_then(|id| site.doc(id))
+        .map(|t| summary(site, t));
+    let predecessor = d
+        .supersedes
+        .as_deref()
+        .and_then(|id| site.doc(id))
+        .map(|t| summary(site, t));
+    let history: Vec<BTreeMap<&str, String>> = d
+        .history
+        .iter()
+        .rev()
+        .map(|h| {
+            BTreeMap::from([
+                ("version", h.version.clone()),
+                ("date", h.date.map(|x| x.to_string()).unwrap_or_default()),
+                ("author", h.author.clone()),
+                ("summary", h.summary.clone()),
+            ])
+        })
+        .collect();
+    let toc: Vec<&model::Heading> = d.headings.iter().filter(|h| h.level == 2).collect();
+    r.page(
+        &path,
+        "document.html",
+        context! {
+            title => format!("{} {}", d.id, d.title),
+            doc => v(summary(site, d)),
+            body => Value::from_safe_string(body_html),
+            history => v(history),
+            clauses => v(clauses),
+            related => v(related),
+            backlinks => v(backlinks),
+            successor => v(successor),
+            predecessor => v(predecessor),
+            toc => v(toc),
+            ai_system => d.ai_system.clone(),
+            record_date => d.record_date.map(|x| x.to_string()),
+            meeting_date => d.meeting_date.map(|x| x.to_string()),
+            retention => d.retention.clone(),
+        },
+    )
+}
+
+fn home(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let scope = site
+        .documents
+        .iter()
+        .filter(|d| d.doc_type == "scope" && !d.status.is_obsolete())
+        .min_by_key(|d| (d.status != Status::Approved, d.id.clone()))
+        .map(|d| (summary(site, d), first_paragraph(&d.body)));
+    let mut overdue = Vec::new();
+    let mut due_soon = Vec::new();
+    for d in site.current_documents() {
+        let s = summary(site, d);
+        match s.review_state {
+            "overdue" => overdue.push(s),
+            "due-soon" => due_soon.push(s),
+            _ => {}
+        }
+    }
+    overdue.sort_by_key(|s| s.days_to_review);
+    due_soon.sort_by_key(|s| s.days_to_review);
+    let assessable: Vec<_> = site.catalog.assessable().collect();
+    let addressed = assessable
+        .iter()
+        .filter(|i| site.clause_docs.contains_key(&i.id))
+        .count();
+    let mut types: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in &site.documents {
+        *types.entry(d.doc_type.as_str()).or_default() += 1;
+    }
+    r.page(
+        "index.html",
+        "home.html",
+        context! {
+            title => site.config.book.title.clone(),
+            scope => v(scope.as_ref().map(|(s, _)| s.clone())),
+            scope_summary => scope.as_ref().map(|(_, p)| p.clone()).unwrap_or_default(),
+            counts => v(site.count_by_status()),
+            total => site.documents.len(),
+            types => v(types),
+            overdue => v(overdue),
+            due_soon => v(due_soon),
+            assessable_total => assessable.len(),
+            assessable_addressed => addressed,
+        },
+    )
+}
+
+/// The first prose paragraph of a body, as plain text (for summaries).
+fn first_paragraph(body: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut text = String::new();
+    let mut inside = false;
+    for e in Parser::new_ext(body, markdown::options()) {
+        match e {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if inside => {
+                if text.trim().len() > 40 {
+                    break;
+                }
+                text.clear();
+                inside = false;
+            }
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    let t = text.trim();
+    if t.chars().count() > 600 {
+        format!("{}…", t.chars().take(600).collect::<String>())
+    } else {
+        t.to_string()
+    }
+}
+
+fn register(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let docs: Vec<DocSummary> = site.documents.iter().map(|d| summary(site, d)).collect();
+    let mut owners: Vec<String> = docs.iter().map(|d| d.owner.clone()).collect();
+    owners.sort();
+    owners.dedup();
+    r.page(
+        "register.html",
+        "register.html",
+        context! {
+            title => "Master document register",
+            docs => v(docs),
+            types => v(model::DOC_TYPES.to_vec()),
+            statuses => v(model::STATUSES.to_vec()),
+            owners => v(owners),
+        },
+    )
+}
+
+fn reviews(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let mut buckets: BTreeMap<&str, Vec<DocSummary>> = BTreeMap::new();
+    for d in site.current_documents() {
+        let s = summary(site, d);
+        let key = match s.days_to_review {
+            None => "unknown",
+            Some(n) if n < 0 => "overdue",
+            Some(n) if n <= 30 => "d30",
+            Some(n) if n <= 60 => "d60",
+            Some(n) if n <= 90 => "d90",
+            Some(_) => "later",
+        };
+        buckets.entry(key).or_default().push(s);
+    }
+    for v in buckets.values_mut() {
+        v.sort_by(|a, b| (a.days_to_review, &a.id).cmp(&(b.days_to_review, &b.id)));
+    }
+    let sections = [
+        (
+            "overdue",
+            "Overdue",
+            "Past their review date: review these first.",
+        ),
+        ("d30", "Due within 30 days", ""),
+        ("d60", "Due in 31–60 days", ""),
+        ("d90", "Due in 61–90 days", ""),
+        ("later", "Due later", ""),
+        ("unknown", "No valid review date", ""),
+    ];
+    let sections: Vec<Value> = sections
+        .iter()
+        .map(|(key, label, note)| {
+            context! { key => *key, label => *label, note => *note, docs => v(buckets.get(key).cloned().unwrap_or_default()) }
+        })
+        .collect();
+    r.page(
+        "reviews.html",
+        "reviews.html",
+        context! { title => "Review calendar", sections => sections },
+    )
+}
+
+fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let mut owners: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for d in &site.documents {
+        if d.owner.is_empty() {
+            continue;
+        }
+        let e = owners.entry(d.owner.as_str()).or_default();
+        e.0 += 1;
+        let s = summary(site, d);
+        if s.review_state == "overdue" {
+            e.1 += 1;
+        }
+        if s.review_state == "due-soon" {
+            e.2 += 1;
+        }
+    }
+    let rows: Vec<Value> = owners
+        .iter()
+        .map(|(o, (n, over, soon))| context! { name => *o, url => model::owner_url(o), count => n, overdue => over, due_soon => soon })
+        .collect();
+    r.page(
+        "owners/index.html",
+        "owners.html",
+        context! { title => "Owners", owners => rows },
+    )
+}
+
+fn owner_page(r: &Renderer, owner: &str) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let owned: Vec<DocSummary> = site
+        .documents
+        .iter()
+        .filter(|d| d.owner == owner)
+        .map(|d| summary(site, d))
+        .collect();
+    let approves: Vec<DocSummary> = site
+        .documents
+        .iter()
+        .filter(|d| d.approver == owner)
+        .map(|d| summary(site, d))
+        .collect();
+    let mut due: Vec<DocSummary> = owned
+        .iter()
+        .filter(|s| s.review_state == "overdue" || s.review_state == "due-soon")
+        .cloned()
+        .collect();
+    due.sort_by_key(|s| s.days_to_review);
+    r.page(&model::owner_url(owner), "owner.html", context! { title => owner, owner => owner, owned => v(owned), approves => v(approves), due => v(due) })
+}
+
+fn clauses_index(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let rows: Vec<Value> = site
+        .catalog
+        .items
+        .iter()
+        .map(|item| {
+            let docs: Vec<DocSummary> = site
+                .clause_docs
+                .get(&item.id)
+                .map(|ix| {
+                    ix.iter()
+                        .map(|i| summary(site, &site.documents[*i]))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let depth = item.id.trim_start_matches("A.").matches('.').count();
+            context! {
+                id => item.id.clone(),
+                title => item.title.clone(),
+                kind => format!("{:?}", item.kind).to_lowercase(),
+                assessable => item.is_assessable(),
+                depth => depth,
+                url => model::clause_url(&item.id),
+                docs => v(docs),
+            }
+        })
+        .collect();
+    r.page("clauses/index.html", "clauses.html", context! { title => "Clauses and controls", catalog_title => site.catalog.title.clone(), rows => rows })
+}
+
+fn clause_page(r: &Renderer, id: &str) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let Some(item) = site.catalog.get(id) else {
+        return Err(Diagnostic::new(
+            "TPL001",
+            "catalog",
+            1,
+            format!("catalog item {id} vanished"),
+        ));
+    };
+    let docs: Vec<DocSummary> = site
+        .clause_docs
+        .get(&item.id)
+        .map(|ix| {
+            ix.iter()
+                .map(|i| summary(site, &site.documents[*i]))
+                .collect()
+        })
+        .unwrap_or_default();
+    let (records, addressing): (Vec<DocSummary>, Vec<DocSummary>) = docs
+        .into_iter()
+        .partition(|d| model::is_evidence_type(&d.doc_type));
+    let parent = item.parent.as_deref().map(|p| clause_ref(site, p));
+    let children: Vec<ClauseRef> = site
+        .catalog
+        .children(&item.id)
+        .map(|c| clause_ref(site, &c.id))
+        .collect();
+    r.page(
+        &model::clause_url(&item.id),
+        "clause.html",
+        context! {
+            title => format!("{} {}", item.id, item.title),
+            item => v(item),
+            kind => format!("{:?}", item.kind).to_lowercase(),
+            parent => v(parent),
+            children => v(children),
+            documents => v(addressing),
+            records => v(records),
+            catalog_title => site.catalog.title.clone(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefixes() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("doc/POL-001.html"), "../");
+        assert_eq!(root_prefix("a/b/c.html"), "../../");
+    }
+
+    #[test]
+    fn first_paragraph_skips_short_lines() {
+        let body = "# Scope\n\nShort.\n\nThis AIMS covers the claims triage model and the customer assistant, and all units.\n";
+        assert!(first_paragraph(body).starts_with("This AIMS covers"));
+    }
+}

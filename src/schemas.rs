@@ -1,0 +1,112 @@
+//! Schemas: the JSON Schemas that front matter (and, later, register rows) are validated
+//! against. They are embedded from schemas/ at compile time; a repository's own schemas/
+//! folder overrides any file by name. `aimsbook schema` writes them out for editors.
+
+use crate::diagnostics::Diagnostic;
+use include_dir::{include_dir, Dir};
+use std::path::Path;
+
+pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/schemas");
+
+/// Compiled validators for one repository.
+pub struct Schemas {
+    pub document: jsonschema::Validator,
+    /// Top-level field names the document schema defines (for "did you mean" hints).
+    pub document_fields: Vec<String>,
+}
+
+/// Reads a schema file: the repository's override if present, else the embedded one.
+fn read_schema(repo_root: &Path, name: &str) -> Result<(String, String), Diagnostic> {
+    let override_path = repo_root.join("schemas").join(name);
+    if override_path.is_file() {
+        let text = std::fs::read_to_string(&override_path).map_err(|e| {
+            Diagnostic::new(
+                "CFG002",
+                format!("schemas/{name}"),
+                1,
+                format!("cannot read schema override: {e}"),
+            )
+        })?;
+        return Ok((format!("schemas/{name}"), text));
+    }
+    let file = EMBEDDED.get_file(name).ok_or_else(|| {
+        Diagnostic::new(
+            "CFG002",
+            format!("schemas/{name}"),
+            1,
+            "built-in schema missing",
+        )
+    })?;
+    Ok((
+        format!("schemas/{name}"),
+        file.contents_utf8().unwrap_or_default().to_string(),
+    ))
+}
+
+pub fn compile(
+    repo_root: &Path,
+    name: &str,
+) -> Result<(jsonschema::Validator, serde_json::Value), Diagnostic> {
+    let (label, text) = read_schema(repo_root, name)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        Diagnostic::new(
+            "CFG002",
+            &label,
+            e.line(),
+            format!("schema is not valid JSON: {e}"),
+        )
+        .col(e.column())
+    })?;
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&value)
+        .map_err(|e| Diagnostic::new("CFG002", &label, 1, format!("schema is invalid: {e}")))?;
+    Ok((validator, value))
+}
+
+impl Schemas {
+    pub fn load(repo_root: &Path) -> Result<Schemas, Diagnostic> {
+        let (document, value) = compile(repo_root, "document.schema.json")?;
+        let document_fields = value
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        Ok(Schemas {
+            document,
+            document_fields,
+        })
+    }
+}
+
+/// Writes every embedded schema into `dir` (for editors and yaml-language-server).
+pub fn write_all(dir: &Path) -> std::io::Result<Vec<String>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for file in EMBEDDED.files() {
+        let target = dir.join(file.path());
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, file.contents())?;
+        written.push(target.display().to_string());
+    }
+    written.sort();
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_document_schema_compiles_and_checks_dates() {
+        let s = Schemas::load(Path::new("/nonexistent")).unwrap();
+        assert!(s.document_fields.iter().any(|f| f == "review_due"));
+        let bad = serde_json::json!({"id": "A", "approved": "2026-13-45"});
+        assert!(s.document.iter_errors(&bad).any(|e| matches!(
+            e.kind(),
+            jsonschema::error::ValidationErrorKind::Format { .. }
+        )));
+    }
+}

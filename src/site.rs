@@ -1,0 +1,247 @@
+//! Model assembly: turns the parsed documents, the catalog and the configuration into one
+//! [`Site`] — indexes by id and path, the link graph (backlinks) and the clause index — and
+//! answers the one question both checks and renderers ask: where does this link go?
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::model::{Document, LinkTarget, Status};
+use jiff::civil::Date;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct Site {
+    pub config: Config,
+    pub catalog: Catalog,
+    pub today: Date,
+    /// Documents sorted by id, then path.
+    pub documents: Vec<Document>,
+    pub by_id: BTreeMap<String, usize>,
+    pub by_rel: BTreeMap<String, usize>,
+    /// Ids claimed by any file, including files whose front matter failed to parse.
+    pub known_ids: BTreeSet<String>,
+    /// Content-relative paths of non-document files (images, PDFs), published under files/.
+    pub assets: BTreeSet<String>,
+    /// Target id → ids of documents linking to it (body links and `related`).
+    pub backlinks: BTreeMap<String, BTreeSet<String>>,
+    /// Catalog id → indices of documents naming it in `clauses`.
+    pub clause_docs: BTreeMap<String, Vec<usize>>,
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Document {
+        index: usize,
+        anchor: Option<String>,
+    },
+    Clause(String),
+    Asset(String),
+    External(String),
+    SelfAnchor(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkError {
+    MissingFile { path: String, outside: bool },
+    UnknownId(String),
+    UnknownClause(String),
+    MissingAnchor { anchor: String, target: String },
+    Unsafe(String),
+}
+
+/// Joins a relative link path to the linking document's folder; `None` when it climbs out of
+/// the content folder.
+pub fn join_relative(from_rel: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        from_rel.split('/').collect::<Vec<_>>()
+    };
+    if !link.starts_with('/') {
+        parts.pop();
+    }
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl Site {
+    pub fn new(
+        config: Config,
+        catalog: Catalog,
+        today: Date,
+        mut documents: Vec<Document>,
+        known_ids: BTreeSet<String>,
+        assets: BTreeSet<String>,
+    ) -> Site {
+        documents.sort_by(|a, b| (&a.id, &a.rel).cmp(&(&b.id, &b.rel)));
+        let mut by_id = BTreeMap::new();
+        let mut by_rel = BTreeMap::new();
+        for (i, d) in documents.iter().enumerate() {
+            by_id.entry(d.id.clone()).or_insert(i);
+            by_rel.insert(d.rel.clone(), i);
+        }
+        let mut site = Site {
+            config,
+            catalog,
+            today,
+            documents,
+            by_id,
+            by_rel,
+            known_ids,
+            assets,
+            backlinks: BTreeMap::new(),
+            clause_docs: BTreeMap::new(),
+        };
+        site.index_links();
+        site
+    }
+
+    fn index_links(&mut self) {
+        let mut backlinks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut clause_docs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, d) in self.documents.iter().enumerate() {
+            for link in &d.links {
+                if let Ok(Destination::Document { index, .. }) = self.resolve(d, &link.target) {
+                    let target = &self.documents[index].id;
+                    if target != &d.id {
+                        backlinks
+                            .entry(target.clone())
+                            .or_default()
+                            .insert(d.id.clone());
+                    }
+                }
+            }
+            for r in &d.related {
+                if self.by_id.contains_key(r) && r != &d.id {
+                    backlinks.entry(r.clone()).or_default().insert(d.id.clone());
+                }
+            }
+            for c in &d.clauses {
+                if let Some(item) = self.catalog.get(c) {
+                    let ids = clause_docs.entry(item.id.clone()).or_default();
+                    if !ids.contains(&i) {
+                        ids.push(i);
+                    }
+                }
+            }
+        }
+        self.backlinks = backlinks;
+        self.clause_docs = clause_docs;
+    }
+
+    pub fn doc(&self, id: &str) -> Option<&Document> {
+        self.by_id.get(id).map(|i| &self.documents[*i])
+    }
+
+    /// Resolves a link written in `from`.
+    pub fn resolve(&self, from: &Document, target: &LinkTarget) -> Result<Destination, LinkError> {
+        match target {
+            LinkTarget::External(u) => Ok(Destination::External(u.clone())),
+            LinkTarget::Unsafe(u) => Err(LinkError::Unsafe(u.clone())),
+            LinkTarget::Clause(id) => match self.catalog.get(id) {
+                Some(item) => Ok(Destination::Clause(item.id.clone())),
+                None => Err(LinkError::UnknownClause(id.clone())),
+            },
+            LinkTarget::SelfAnchor(a) => {
+                if a.is_empty() || from.headings.iter().any(|h| &h.slug == a) {
+                    Ok(Destination::SelfAnchor(a.clone()))
+                } else {
+                    Err(LinkError::MissingAnchor {
+                        anchor: a.clone(),
+                        target: from.id.clone(),
+                    })
+                }
+            }
+            LinkTarget::Id { id, anchor } => match self.by_id.get(id) {
+                Some(&index) => self.with_anchor(index, anchor.clone()),
+                None => Err(LinkError::UnknownId(id.clone())),
+            },
+            LinkTarget::Path { path, anchor } => {
+                if path.is_empty() {
+                    return match anchor {
+                        Some(a) => self.resolve(from, &LinkTarget::SelfAnchor(a.clone())),
+                        None => Ok(Destination::SelfAnchor(String::new())),
+                    };
+                }
+                let Some(joined) = join_relative(&from.rel, path) else {
+                    return Err(LinkError::MissingFile {
+                        path: path.clone(),
+                        outside: true,
+                    });
+                };
+                if let Some(&index) = self.by_rel.get(&joined) {
+                    return self.with_anchor(index, anchor.clone());
+                }
+                if self.assets.contains(&joined) {
+                    return Ok(Destination::Asset(joined));
+                }
+                Err(LinkError::MissingFile {
+                    path: path.clone(),
+                    outside: false,
+                })
+            }
+        }
+    }
+
+    fn with_anchor(&self, index: usize, anchor: Option<String>) -> Result<Destination, LinkError> {
+        if let Some(a) = &anchor {
+            let target = &self.documents[index];
+            if !a.is_empty() && !target.headings.iter().any(|h| &h.slug == a) {
+                return Err(LinkError::MissingAnchor {
+                    anchor: a.clone(),
+                    target: target.id.clone(),
+                });
+            }
+        }
+        Ok(Destination::Document { index, anchor })
+    }
+
+    /// Documents that are in force (not superseded or retired).
+    pub fn current_documents(&self) -> impl Iterator<Item = &Document> {
+        self.documents.iter().filter(|d| !d.status.is_obsolete())
+    }
+
+    pub fn count_by_status(&self) -> BTreeMap<&'static str, usize> {
+        let mut m = BTreeMap::new();
+        for s in [
+            Status::Draft,
+            Status::Approved,
+            Status::Superseded,
+            Status::Retired,
+        ] {
+            m.insert(s.as_str(), 0);
+        }
+        for d in &self.documents {
+            *m.entry(d.status.as_str()).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_stays_inside() {
+        assert_eq!(join_relative("a/b.md", "c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(join_relative("a/b.md", "../c.md").as_deref(), Some("c.md"));
+        assert_eq!(
+            join_relative("a/b.md", "./x/../c.md").as_deref(),
+            Some("a/c.md")
+        );
+        assert_eq!(join_relative("a/b.md", "../../c.md"), None);
+        assert_eq!(join_relative("b.md", "../../../../etc/passwd"), None);
+        assert_eq!(
+            join_relative("a/b.md", "/x/y.md").as_deref(),
+            Some("x/y.md")
+        );
+    }
+}

@@ -1,0 +1,294 @@
+//! Source stage: walks the content folder, reads every file once, normalises text (UTF-8 check,
+//! BOM, CRLF) and splits Markdown front matter from the body while keeping line numbers.
+//!
+//! It does not interpret YAML or Markdown; that is the parse stage's job. Symbolic links are
+//! never followed out of the repository, and symlinked folders are never descended into, so a
+//! hostile repository cannot make a build read (or publish) files it does not hold.
+
+use crate::diagnostics::Diagnostic;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A Markdown controlled document.
+    Document,
+    /// A YAML data file (registers, SoA).
+    Data,
+    /// Any other file (images, PDFs): published as-is under `files/`.
+    Asset,
+}
+
+/// One file of the content folder.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the content folder, `/`-separated.
+    pub rel: String,
+    /// Path relative to the repository root, for diagnostics.
+    pub repo_rel: String,
+    pub abs: PathBuf,
+    pub kind: SourceKind,
+    /// Normalised text (documents and data files only).
+    pub text: String,
+}
+
+/// A Markdown file split into its front matter and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub front_matter: &'a str,
+    /// 1-based line of the first front-matter line (the one after the opening `---`).
+    pub front_matter_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the first body line.
+    pub body_line: usize,
+}
+
+/// Decodes bytes as UTF-8, strips a BOM and turns CRLF into LF (line numbers are unchanged).
+pub fn decode(bytes: &[u8], repo_rel: &str) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(if s.contains('\r') {
+            s.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            s.to_string()
+        }),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = good.len()
+                - good
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map(|p| p + 1)
+                    .unwrap_or(0)
+                + 1;
+            Err(Diagnostic::new(
+                "SRC001",
+                repo_rel,
+                line,
+                format!(
+                    "file is not valid UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
+            )
+            .col(col)
+            .help("re-save the file with UTF-8 encoding"))
+        }
+    }
+}
+
+/// Splits `---` front matter from the body. `Ok(None)` when the file has no front matter.
+pub fn split_front_matter(text: &str) -> Result<Option<Split<'_>>, usize> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Ok(None);
+    }
+    let fm_start = (first_end + 1).min(text.len());
+    let mut pos = fm_start;
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
+        let l = text[pos..end].trim_end();
+        if l == "---" || l == "..." {
+            let body_start = (end + 1).min(text.len());
+            return Ok(Some(Split {
+                front_matter: &text[fm_start..pos],
+                front_matter_line: 2,
+                body: &text[body_start..],
+                body_line: line + 1,
+            }));
+        }
+        pos = end + 1;
+        line += 1;
+    }
+    Err(1)
+}
+
+/// Walks the content folder. Returns the files (sorted by path) and diagnostics for files that
+/// could not be taken (unreadable, symlinks out of the tree, invalid UTF-8).
+pub fn walk(
+    repo_root: &Path,
+    content_dir: &Path,
+    content_name: &str,
+) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let root_canon = repo_root
+        .canonicalize()
+        .unwrap_or_else(|_| repo_root.to_path_buf());
+    let repo_rel_of = |rel: &str| {
+        let base = content_name.trim_end_matches('/');
+        if base.is_empty() || base == "." {
+            rel.to_string()
+        } else {
+            format!("{base}/{rel}")
+        }
+    };
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(content_dir).ok())
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                diags.push(Diagnostic::new(
+                    "SRC007",
+                    repo_rel_of(&rel),
+                    1,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let Ok(rel_path) = path.strip_prefix(content_dir) else {
+            continue;
+        };
+        if rel_path.as_os_str().is_empty() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(
+                Diagnostic::new(
+                    "SRC007",
+                    repo_rel_of(&rel_path.to_string_lossy()),
+                    1,
+                    "file name is not valid UTF-8",
+                )
+                .help("rename the file using UTF-8 characters"),
+            );
+            continue;
+        };
+        let repo_rel = repo_rel_of(&rel);
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&root_canon) && target.is_file() => {}
+                Ok(target) if target.is_dir() => {
+                    diags.push(
+                        Diagnostic::new("SRC006", &repo_rel, 1, "symbolic link to a folder is not followed")
+                            .help("aimsbook does not descend into symlinked folders (they can form cycles); move the folder into the content tree"),
+                    );
+                    continue;
+                }
+                Ok(target) => {
+                    diags.push(
+                        Diagnostic::new(
+                            "SRC006",
+                            &repo_rel,
+                            1,
+                            format!(
+                                "symbolic link points outside the repository ({})",
+                                target.display()
+                            ),
+                        )
+                        .help("replace the link with a copy of the file inside the repository"),
+                    );
+                    continue;
+                }
+                Err(_) => {
+                    diags.push(
+                        Diagnostic::new(
+                            "SRC006",
+                            &repo_rel,
+                            1,
+                            "symbolic link is broken or forms a cycle",
+                        )
+                        .help("remove the link or point it at a file inside the repository"),
+                    );
+                    continue;
+                }
+            }
+        } else if ft.is_dir() {
+            continue;
+        }
+        let lower = rel.to_ascii_lowercase();
+        let kind = if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            SourceKind::Document
+        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            SourceKind::Data
+        } else {
+            SourceKind::Asset
+        };
+        let text = if kind == SourceKind::Asset {
+            String::new()
+        } else {
+            match std::fs::read(path) {
+                Ok(bytes) => match decode(&bytes, &repo_rel) {
+                    Ok(t) => t,
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    diags.push(Diagnostic::new(
+                        "SRC007",
+                        &repo_rel,
+                        1,
+                        format!("cannot read file: {e}"),
+                    ));
+                    continue;
+                }
+            }
+        };
+        files.push(SourceFile {
+            rel,
+            repo_rel,
+            abs: path.to_path_buf(),
+            kind,
+            text,
+        });
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (files, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_with_lines() {
+        let t = "---\nid: A\ntitle: B\n---\n# Body\n";
+        let s = split_front_matter(t).unwrap().unwrap();
+        assert_eq!(s.front_matter, "id: A\ntitle: B\n");
+        assert_eq!(s.body, "# Body\n");
+        assert_eq!(s.body_line, 5);
+    }
+
+    #[test]
+    fn no_front_matter_and_unclosed() {
+        assert_eq!(split_front_matter("# Title\n").unwrap(), None);
+        assert!(split_front_matter("---\nid: A\n").is_err());
+    }
+
+    #[test]
+    fn decode_normalises_bom_and_crlf() {
+        let t = decode(b"\xEF\xBB\xBF---\r\nid: A\r\n---\r\n", "x.md").unwrap();
+        assert_eq!(t, "---\nid: A\n---\n");
+    }
+
+    #[test]
+    fn decode_reports_line_of_invalid_byte() {
+        let d = decode(b"---\nid: A\ntitle: \xff\n", "x.md").unwrap_err();
+        assert_eq!(d.code, "SRC001");
+        assert_eq!(d.line, 3);
+        assert_eq!(d.column, 8);
+    }
+}
