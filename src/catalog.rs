@@ -35,6 +35,9 @@ pub struct CatalogItem {
     pub guidance: Option<String>,
     #[serde(default)]
     pub documented: bool,
+    /// Namespace of the catalog the item comes from ("42001" for the built-in one).
+    #[serde(default)]
+    pub namespace: String,
 }
 
 impl CatalogItem {
@@ -66,6 +69,9 @@ pub struct Catalog {
     pub mandatory_documents: Vec<MandatoryDocument>,
     #[serde(skip)]
     index: BTreeMap<String, usize>,
+    /// Extra catalogs merged in: (namespace, title).
+    #[serde(skip)]
+    pub extra: Vec<(String, String)>,
 }
 
 impl Catalog {
@@ -73,27 +79,58 @@ impl Catalog {
     pub fn iso42001() -> Catalog {
         // The embedded catalog is part of the binary and covered by a unit test, so a parse
         // failure here is a build defect, not a user error.
-        let mut c: Catalog =
-            serde_saphyr::from_str(EMBEDDED_42001).expect("embedded catalog is valid YAML");
+        let mut c: Catalog = serde_saphyr::from_str(EMBEDDED_42001).expect("embedded catalog is valid YAML");
+        let ns = c.namespace.clone();
+        for item in &mut c.items {
+            item.namespace = ns.clone();
+        }
         c.reindex();
         c
     }
 
+    /// Loads a repository catalog (same format) and merges it under its own namespace: its ids
+    /// become "NS:ID" so "A.5.2" of two frameworks never collide.
+    pub fn merge_file(&mut self, repo_root: &std::path::Path, rel: &str) -> Result<(), crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::Diagnostic;
+        let text = std::fs::read_to_string(repo_root.join(rel)).map_err(|e| {
+            Diagnostic::new("CFG002", "book.toml", 1, format!("cannot read catalog {rel}: {e}"))
+                .help("[traceability] catalogs lists YAML files relative to the repository root")
+        })?;
+        let other: Catalog = serde_saphyr::from_str(&text).map_err(|e| {
+            let line = e.location().map(|l| l.line() as usize).unwrap_or(1);
+            Diagnostic::new(
+                "CFG002",
+                rel,
+                line,
+                format!("invalid catalog: {}", e.without_snippet().to_string().lines().next().unwrap_or("")),
+            )
+            .help("a catalog has id, namespace, title, description and items (see catalogs/iso-iec-42001-2023.yaml)")
+        })?;
+        let ns = other.namespace.trim().to_string();
+        if ns.is_empty() || ns == self.namespace || self.extra.iter().any(|(n, _)| n == &ns) || ns.contains([':', '/']) {
+            return Err(Diagnostic::new("CFG002", rel, 1, format!("catalog namespace `{ns}` is empty, invalid or already used"))
+                .help("give each catalog a unique namespace, e.g. \"27001\""));
+        }
+        self.extra.push((ns.clone(), other.title.clone()));
+        for mut item in other.items {
+            item.id = format!("{ns}:{}", item.id);
+            item.parent = item.parent.map(|p| format!("{ns}:{p}"));
+            item.namespace = ns.clone();
+            self.items.push(item);
+        }
+        self.reindex();
+        Ok(())
+    }
+
     fn reindex(&mut self) {
-        self.index = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (it.id.clone(), i))
-            .collect();
+        self.index = self.items.iter().enumerate().map(|(i, it)| (it.id.clone(), i)).collect();
     }
 
     /// Resolves "A.5.2" or "42001:A.5.2".
     pub fn get(&self, id: &str) -> Option<&CatalogItem> {
         let local = match id.split_once(':') {
             Some((ns, rest)) if ns == self.namespace => rest,
-            Some(_) => return None,
-            None => id,
+            _ => id,
         };
         self.index.get(local).map(|i| &self.items[*i])
     }
@@ -108,9 +145,7 @@ impl Catalog {
     }
 
     pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a CatalogItem> + 'a {
-        self.items
-            .iter()
-            .filter(move |i| i.parent.as_deref() == Some(id))
+        self.items.iter().filter(move |i| i.parent.as_deref() == Some(id))
     }
 
     /// Text of an id with its namespace stripped.
@@ -126,25 +161,15 @@ mod tests {
     #[test]
     fn embedded_catalog_is_complete() {
         let c = Catalog::iso42001();
-        let reqs = c
-            .items
-            .iter()
-            .filter(|i| i.kind == ItemKind::Requirement)
-            .count();
-        let controls = c
-            .items
-            .iter()
-            .filter(|i| i.kind == ItemKind::Control)
-            .count();
+        let reqs = c.items.iter().filter(|i| i.kind == ItemKind::Requirement).count();
+        let controls = c.items.iter().filter(|i| i.kind == ItemKind::Control).count();
         assert_eq!(reqs, 32);
         assert_eq!(controls, 38);
         assert_eq!(c.mandatory_documents.len(), 15);
-        assert_eq!(
-            c.get("A.6.2.8").unwrap().title,
-            "AI system recording of event logs"
-        );
+        assert_eq!(c.get("A.6.2.8").unwrap().title, "AI system recording of event logs");
         assert!(c.get("42001:6.1.4").is_some());
         assert!(c.get("27001:A.5.2").is_none());
+        assert!(c.items.iter().all(|i| i.namespace == "42001"));
         assert!(c.get("A.1.1").is_none());
         for item in &c.items {
             if let Some(p) = &item.parent {

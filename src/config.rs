@@ -28,12 +28,7 @@ pub struct BuildSection {
 
 impl Default for BuildSection {
     fn default() -> Self {
-        BuildSection {
-            content: "content".into(),
-            output: "site".into(),
-            theme: "default".into(),
-            allow_html: false,
-        }
+        BuildSection { content: "content".into(), output: "site".into(), theme: "default".into(), allow_html: false }
     }
 }
 
@@ -50,6 +45,21 @@ impl Default for ReviewSection {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TraceabilitySection {
+    /// Records older than this many months no longer count as current evidence.
+    pub evidence_months: i64,
+    /// Extra catalogs (YAML files, relative to the repository root), each with its own namespace.
+    pub catalogs: Vec<String>,
+}
+
+impl Default for TraceabilitySection {
+    fn default() -> Self {
+        TraceabilitySection { evidence_months: 12, catalogs: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     book: BookSection,
@@ -59,6 +69,8 @@ struct RawConfig {
     check: BTreeMap<String, String>,
     #[serde(default)]
     review: ReviewSection,
+    #[serde(default)]
+    traceability: TraceabilitySection,
 }
 
 /// The validated configuration of one repository.
@@ -69,6 +81,7 @@ pub struct Config {
     pub build: BuildSection,
     pub levels: BTreeMap<String, Severity>,
     pub review: ReviewSection,
+    pub traceability: TraceabilitySection,
 }
 
 impl Config {
@@ -93,15 +106,8 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            return Err(vec![Diagnostic::new(
-                "CFG001",
-                "book.toml",
-                1,
-                format!("cannot read {}: {e}", path.display()),
-            )
-            .help(
-                "run `aimsbook init DIR` to create a new AIMS repository, or pass --root DIR",
-            )]);
+            return Err(vec![Diagnostic::new("CFG001", "book.toml", 1, format!("cannot read {}: {e}", path.display()))
+                .help("run `aimsbook init DIR` to create a new AIMS repository, or pass --root DIR")]);
         }
     };
     parse(&text, root)
@@ -111,25 +117,16 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-                .unwrap_or(1);
+            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
             let msg = e.message().to_string();
             let help = if msg.contains("unknown field") {
-                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days"
+                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs"
             } else if msg.contains("missing field `book`") {
                 "add a [book] table with title and organization"
             } else {
                 "see the README's book.toml reference"
             };
-            return Err(vec![Diagnostic::new(
-                "CFG002",
-                "book.toml",
-                line,
-                format!("book.toml: {msg}"),
-            )
-            .help(help)]);
+            return Err(vec![Diagnostic::new("CFG002", "book.toml", line, format!("book.toml: {msg}")).help(help)]);
         }
     };
     let mut errors = Vec::new();
@@ -141,13 +138,8 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             "off" => Severity::Off,
             other => {
                 errors.push(
-                    Diagnostic::new(
-                        "CFG002",
-                        "book.toml",
-                        line_of(text, code),
-                        format!("[check] {code} = \"{other}\" is not a level"),
-                    )
-                    .help("use \"error\", \"warning\" or \"off\""),
+                    Diagnostic::new("CFG002", "book.toml", line_of(text, code), format!("[check] {code} = \"{other}\" is not a level"))
+                        .help("use \"error\", \"warning\" or \"off\""),
                 );
                 continue;
             }
@@ -157,66 +149,41 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
                 levels.insert(info.code.to_string(), sev);
             }
             None => errors.push(
-                Diagnostic::new(
-                    "CFG002",
-                    "book.toml",
-                    line_of(text, code),
-                    format!("[check] names unknown diagnostic code {code}"),
-                )
-                .help("`aimsbook explain --list` prints every code"),
+                Diagnostic::new("CFG002", "book.toml", line_of(text, code), format!("[check] names unknown diagnostic code {code}"))
+                    .help("`aimsbook explain --list` prints every code"),
             ),
         }
     }
     if raw.review.warn_days < 0 {
-        errors.push(Diagnostic::new(
-            "CFG002",
-            "book.toml",
-            line_of(text, "warn_days"),
-            "[review] warn_days must not be negative",
-        ));
+        errors.push(Diagnostic::new("CFG002", "book.toml", line_of(text, "warn_days"), "[review] warn_days must not be negative"));
     }
-    for (key, value) in [
-        ("content", &raw.build.content),
-        ("output", &raw.build.output),
-        ("theme", &raw.build.theme),
-    ] {
+    for (key, value) in [("content", &raw.build.content), ("output", &raw.build.output), ("theme", &raw.build.theme)] {
         if value.trim().is_empty() {
-            errors.push(Diagnostic::new(
-                "CFG002",
-                "book.toml",
-                line_of(text, key),
-                format!("[build] {key} must not be empty"),
-            ));
+            errors.push(Diagnostic::new("CFG002", "book.toml", line_of(text, key), format!("[build] {key} must not be empty")));
         }
     }
     if raw.build.theme.contains(['/', '\\']) || raw.build.theme.contains("..") {
         errors.push(
-            Diagnostic::new(
-                "CFG002",
-                "book.toml",
-                line_of(text, "theme"),
-                "[build] theme must be a plain folder name under themes/",
-            )
-            .help("for example theme = \"default\""),
+            Diagnostic::new("CFG002", "book.toml", line_of(text, "theme"), "[build] theme must be a plain folder name under themes/")
+                .help("for example theme = \"default\""),
         );
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Config {
-        root: root.to_path_buf(),
-        book: raw.book,
-        build: raw.build,
-        levels,
-        review: raw.review,
-    })
+    if raw.traceability.evidence_months < 1 {
+        return Err(vec![Diagnostic::new(
+            "CFG002",
+            "book.toml",
+            line_of(text, "evidence_months"),
+            "[traceability] evidence_months must be at least 1",
+        )]);
+    }
+    Ok(Config { root: root.to_path_buf(), book: raw.book, build: raw.build, levels, review: raw.review, traceability: raw.traceability })
 }
 
 fn line_of(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|l| l.trim_start().starts_with(key))
-        .map(|i| i + 1)
-        .unwrap_or(1)
+    text.lines().position(|l| l.trim_start().starts_with(key)).map(|i| i + 1).unwrap_or(1)
 }
 
 #[cfg(test)]
@@ -225,11 +192,7 @@ mod tests {
 
     #[test]
     fn defaults_apply() {
-        let c = parse(
-            "[book]\ntitle = \"T\"\norganization = \"O\"\n",
-            Path::new("."),
-        )
-        .unwrap();
+        let c = parse("[book]\ntitle = \"T\"\norganization = \"O\"\n", Path::new(".")).unwrap();
         assert_eq!(c.build.content, "content");
         assert_eq!(c.build.output, "site");
         assert_eq!(c.review.warn_days, 30);
@@ -237,11 +200,7 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let errs = parse(
-            "[book]\ntitle = \"T\"\n\n[build]\ncontnet = \"x\"\n",
-            Path::new("."),
-        )
-        .unwrap_err();
+        let errs = parse("[book]\ntitle = \"T\"\n\n[build]\ncontnet = \"x\"\n", Path::new(".")).unwrap_err();
         assert_eq!(errs[0].code, "CFG002");
         assert!(errs[0].message.contains("contnet"), "{}", errs[0].message);
         assert_eq!(errs[0].line, 5);
@@ -249,17 +208,9 @@ mod tests {
 
     #[test]
     fn check_levels_validated() {
-        let c = parse(
-            "[book]\ntitle = \"T\"\n[check]\nDC017 = \"off\"\n",
-            Path::new("."),
-        )
-        .unwrap();
+        let c = parse("[book]\ntitle = \"T\"\n[check]\nDC017 = \"off\"\n", Path::new(".")).unwrap();
         assert_eq!(c.levels.get("DC017"), Some(&Severity::Off));
-        let errs = parse(
-            "[book]\ntitle = \"T\"\n[check]\nXX999 = \"off\"\n",
-            Path::new("."),
-        )
-        .unwrap_err();
+        let errs = parse("[book]\ntitle = \"T\"\n[check]\nXX999 = \"off\"\n", Path::new(".")).unwrap_err();
         assert!(errs[0].message.contains("XX999"));
     }
 }

@@ -42,12 +42,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at the default severity of its code.
-    pub fn new(
-        code: &'static str,
-        file: impl Into<String>,
-        line: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: &'static str, file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: default_severity(code),
@@ -97,25 +92,16 @@ impl Diagnostics {
             }
         }
         self.items.retain(|d| d.severity != Severity::Off);
-        self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.code, &a.message)
-                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
-        });
+        self.items.sort_by(|a, b| (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message)));
         self.items.dedup();
     }
 
     pub fn errors(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -216,6 +202,52 @@ codes! {
     "The `#anchor` of a link matches no heading in the target document. Anchors are GitHub-style slugs of headings: lower case, spaces become hyphens, punctuation is dropped.";
     "LNK005", Error, "unsafe link",
     "The link uses a scheme that a published site must not carry (javascript:, vbscript:, data:, file:). Only http, https, mailto, tel and relative links are allowed.";
+    "REG001", Error, "data file not found",
+    "A document's `data:` names a YAML file that does not exist under the content folder. The path is relative to the document's own folder.";
+    "REG002", Warning, "data file not governed by any document",
+    "Every YAML data file is controlled through the register document that names it with `data:`. A file no document claims is outside document control; add `data:` to its register document or remove the file.";
+    "REG003", Error, "data file ownership does not match",
+    "A data file's `meta.document` must name the document whose `data:` points at it, and each data file belongs to exactly one document.";
+    "REG004", Error, "data file has the wrong shape",
+    "A data file holds a `meta` mapping and exactly one list of rows. The list's key (systems, risks, entries, records, controls) or `meta.schema` chooses the JSON Schema the rows are validated against; add schemas/registers/NAME.schema.json for your own registers.";
+    "REG005", Error, "register row does not match its schema",
+    "A row of a register is missing a required field or has a value of the wrong form. The message names the row and field; `aimsbook schema` writes out the register schemas.";
+    "REG006", Error, "duplicate row id in a register",
+    "Row ids identify risks, systems, nonconformities and training records in links and reports; they must be unique within a register.";
+    "REG007", Error, "register refers to an unknown id",
+    "A row (or a document's `ai_system`) names an AI system or document that does not exist. AI systems are the rows of the AI system inventory (a data file with a `systems` list).";
+    "REG008", Error, "risk score does not equal likelihood × impact",
+    "When a risk gives likelihood and impact, its score must be their product, so that the register ranks risks by the methodology's own rule.";
+    "REG009", Error, "closed nonconformity without a closing date",
+    "A nonconformity marked closed needs the date it was closed (`closed:`), so that time to close can be measured and the effectiveness check dated (clause 10.2).";
+    "REG010", Error, "in-scope AI system without an approved impact assessment",
+    "Every AI system in scope of the AIMS needs an approved AI system impact assessment (clause 6.1.4): a document with `type: assessment` and `ai_system: ID`. Missing assessments are the most common major finding in certification audits.";
+    "SOA001", Error, "Annex A control missing from the Statement of Applicability",
+    "Clause 6.1.3 requires the SoA to list every Annex A control, whether applicable or not, with a justification.";
+    "SOA002", Error, "control listed more than once in the SoA",
+    "Each Annex A control appears exactly once in the Statement of Applicability.";
+    "SOA003", Error, "unknown control in the SoA",
+    "The SoA names a control that Annex A does not contain. Annex A controls are A.2.2 to A.10.4; the first number in each group (A.2.1, A.3.1, ...) is the group's objective, not a control.";
+    "SOA004", Error, "control without a justification",
+    "Every SoA entry needs a justification: why the control is needed (included) or why it is not (excluded), tied to the risk assessment or the scope.";
+    "SOA005", Error, "boilerplate exclusion justification",
+    "\"n/a\", \"not relevant\" or \"not applicable\" alone does not justify excluding a control — it is the second most common major finding. Explain the risk or scope decision that makes the control unnecessary.";
+    "SOA006", Error, "applicable control without an implementing document",
+    "An applicable control must name at least one existing document (policy, procedure, plan) that implements it under `documents`.";
+    "SOA007", Warning, "implemented control without evidence",
+    "A control recorded as implemented should list the records that show it operating under `evidence`. Without them an auditor cannot verify the claim.";
+    "SOA008", Error, "SoA lists an unknown document",
+    "An id under `documents` or `evidence` names no document in the repository.";
+    "SOA009", Warning, "SoA lists a document that is not in force",
+    "A document listed in the SoA is a draft, superseded or retired. List the approved document in force.";
+    "SOA010", Warning, "SoA and document disagree",
+    "A document listed for a control does not name that control in its own `clauses` (or a listed piece of evidence is not a record). Keep both sides in step so the traceability matrix and the SoA tell the same story.";
+    "SOA011", Error, "implementation contradicts applicability",
+    "An excluded control must have implementation `not-applicable`; an applicable one must be implemented, partial or planned.";
+    "SOA012", Warning, "partial or planned control without a target date",
+    "A control that is only partially implemented or planned needs a `target_date` so progress can be tracked.";
+    "SOA013", Error, "Statement of Applicability without data",
+    "A document of `type: soa` names its data file with `data:` — YAML with a `meta` mapping and a `controls` list, one entry per Annex A control.";
     "TPL001", Error, "template error",
     "A theme template failed to compile or render. The message names the template file and line. If you override templates in themes/<name>/, compare with the built-in ones (`aimsbook theme` is not needed: the defaults are in the aimsbook repository under themes/default).";
     "OUT001", Error, "output folder refused",
@@ -227,18 +259,14 @@ pub fn code_info(code: &str) -> Option<&'static CodeInfo> {
 }
 
 pub fn default_severity(code: &str) -> Severity {
-    code_info(code)
-        .map(|c| c.severity)
-        .unwrap_or(Severity::Error)
+    code_info(code).map(|c| c.severity).unwrap_or(Severity::Error)
 }
 
 /// Reads the given 1-based line of a repository file, for the human printer's snippet.
 fn source_line(root: &Path, file: &str, line: usize) -> Option<String> {
     let bytes = std::fs::read(root.join(file)).ok()?;
     let text = String::from_utf8_lossy(&bytes);
-    text.lines()
-        .nth(line.checked_sub(1)?)
-        .map(|l| l.trim_end_matches('\r').to_string())
+    text.lines().nth(line.checked_sub(1)?).map(|l| l.trim_end_matches('\r').to_string())
 }
 
 /// cargo-style human output: `error[DC004]: message`, `--> file:line:col`, the line, `help:`.
@@ -324,11 +352,7 @@ pub fn render_sarif(diags: &Diagnostics) -> String {
 
 /// The one-line summary printed after a build or check.
 pub fn summary_line(diags: &Diagnostics) -> String {
-    format!(
-        "{} error(s), {} warning(s)",
-        diags.errors(),
-        diags.warnings()
-    )
+    format!("{} error(s), {} warning(s)", diags.errors(), diags.warnings())
 }
 
 #[cfg(test)]
@@ -363,9 +387,6 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&render_sarif(&d)).unwrap();
         assert_eq!(v["version"], "2.1.0");
         assert_eq!(v["runs"][0]["results"][0]["ruleId"], "DC007");
-        assert_eq!(
-            v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-            7
-        );
+        assert_eq!(v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
     }
 }

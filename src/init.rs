@@ -31,15 +31,12 @@ pub fn scaffold(dir: &Path, today: Date) -> Result<Vec<String>, String> {
         return Err(format!("{} already contains an aimsbook repository (book.toml or content/); refusing to overwrite", dir.display()));
     }
     let catalog = Catalog::iso42001();
-    let review_due = today
-        .checked_add(jiff::Span::new().days(90))
-        .unwrap_or(today);
+    let review_due = today.checked_add(jiff::Span::new().days(90)).unwrap_or(today);
     let mut written = Vec::new();
     let write = |rel: &str, text: &str, written: &mut Vec<String>| -> Result<(), String> {
         let p = dir.join(rel);
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         std::fs::write(&p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
         written.push(rel.to_string());
@@ -58,25 +55,14 @@ pub fn scaffold(dir: &Path, today: Date) -> Result<Vec<String>, String> {
         let n = counters.entry(prefix).or_insert(0);
         *n += 1;
         let id = format!("{prefix}-{:03}", n);
-        let clause = catalog
-            .get(&md.clause)
-            .map(|c| c.id.clone())
-            .unwrap_or_else(|| md.clause.clone());
+        let clause = catalog.get(&md.clause).map(|c| c.id.clone()).unwrap_or_else(|| md.clause.clone());
         // Headings such as 7.5 or 9.2 are not assessable: point at their requirements instead.
         let clauses: Vec<String> = if catalog.get(&clause).is_some_and(|c| c.is_assessable()) {
             vec![clause.clone()]
         } else {
-            catalog
-                .children(&clause)
-                .filter(|c| c.is_assessable())
-                .map(|c| c.id.clone())
-                .collect()
+            catalog.children(&clause).filter(|c| c.is_assessable()).map(|c| c.id.clone()).collect()
         };
-        let clause_list = clauses
-            .iter()
-            .map(|c| format!("\"{c}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let clause_list = clauses.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
         let extra = match doc_type {
             "record" | "report" => format!("record_date: {today}\nretention: \"7 years\"\n"),
             "minutes" => {

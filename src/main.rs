@@ -9,11 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "aimsbook",
-    version,
-    about = "Publish an ISO/IEC 42001 AI management system as a controlled, cross-linked static site"
-)]
+#[command(name = "aimsbook", version, about = "Publish an ISO/IEC 42001 AI management system as a controlled, cross-linked static site")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -73,6 +69,22 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Export a table of the site (SoA, traceability matrix, a register, the document register) as CSV, XLSX or JSON
+    Export {
+        /// What to export
+        #[arg(value_enum)]
+        what: ExportWhat,
+        /// The register's document id (required for `register`, e.g. REG-001)
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Output file (default: stdout; required for xlsx)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Write the JSON Schemas for front matter into a folder (default: schemas/)
     Schema {
         #[arg(long, default_value = "schemas")]
@@ -82,18 +94,32 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportWhat {
+    /// The Statement of Applicability
+    Soa,
+    /// The traceability matrix (assessable clauses and controls)
+    Matrix,
+    /// A register's data file (with --id)
+    Register,
+    /// The master document register
+    Documents,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Xlsx,
+    Json,
+}
+
 fn resolve_today(arg: Option<&str>) -> Result<Date, String> {
     if let Some(s) = arg {
-        return aimsbook::parse::parse_date(s)
-            .ok_or_else(|| format!("--today {s}: expected a date YYYY-MM-DD"));
+        return aimsbook::parse::parse_date(s).ok_or_else(|| format!("--today {s}: expected a date YYYY-MM-DD"));
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = epoch
-            .trim()
-            .parse()
-            .map_err(|_| format!("SOURCE_DATE_EPOCH={epoch} is not a number of seconds"))?;
-        let ts = jiff::Timestamp::from_second(secs)
-            .map_err(|e| format!("SOURCE_DATE_EPOCH={epoch}: {e}"))?;
+        let secs: i64 = epoch.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH={epoch} is not a number of seconds"))?;
+        let ts = jiff::Timestamp::from_second(secs).map_err(|e| format!("SOURCE_DATE_EPOCH={epoch}: {e}"))?;
         return Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
     }
     Ok(jiff::ZonedDateTime::now().date())
@@ -117,11 +143,7 @@ fn config_failure(e: ConfigError, root: &Path) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build {
-            common,
-            out,
-            strict,
-        } => {
+        Command::Build { common, out, strict } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
@@ -154,11 +176,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check {
-            common,
-            format,
-            strict,
-        } => {
+        Command::Check { common, format, strict } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
@@ -179,11 +197,7 @@ fn main() -> ExitCode {
                     diags.finish(&loaded.site.config.levels, strict);
                     print_diags(&diags, &common.root, format);
                     if matches!(format, Format::Human) {
-                        eprintln!(
-                            "checked {} documents: {}",
-                            loaded.site.documents.len(),
-                            diagnostics::summary_line(&diags)
-                        );
+                        eprintln!("checked {} documents: {}", loaded.site.documents.len(), diagnostics::summary_line(&diags));
                     }
                     if diags.has_errors() {
                         ExitCode::from(1)
@@ -200,12 +214,7 @@ fn main() -> ExitCode {
             };
             match aimsbook::init::scaffold(&dir, today) {
                 Ok(files) => {
-                    eprintln!(
-                        "created {} files in {}; next: cd {} && aimsbook build",
-                        files.len(),
-                        dir.display(),
-                        dir.display()
-                    );
+                    eprintln!("created {} files in {}; next: cd {} && aimsbook build", files.len(), dir.display(), dir.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => usage(&e),
@@ -221,26 +230,15 @@ fn main() -> ExitCode {
             let code = code.unwrap_or_default();
             match diagnostics::code_info(&code) {
                 Some(c) => {
-                    println!(
-                        "{} ({}): {}\n\n{}",
-                        c.code,
-                        c.severity.as_str(),
-                        c.title,
-                        c.explanation
-                    );
+                    println!("{} ({}): {}\n\n{}", c.code, c.severity.as_str(), c.title, c.explanation);
                     ExitCode::SUCCESS
                 }
-                None => usage(&format!(
-                    "unknown diagnostic code {code}; `aimsbook explain --list` prints them all"
-                )),
+                None => usage(&format!("unknown diagnostic code {code}; `aimsbook explain --list` prints them all")),
             }
         }
+        Command::Export { what, id, format, out, common } => export(what, id.as_deref(), format, out.as_deref(), &common),
         Command::Schema { out, common } => {
-            let dir = if out.is_absolute() {
-                out
-            } else {
-                common.root.join(out)
-            };
+            let dir = if out.is_absolute() { out } else { common.root.join(out) };
             match aimsbook::schemas::write_all(&dir) {
                 Ok(files) => {
                     for f in files {
@@ -252,6 +250,74 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<&Path>, common: &Common) -> ExitCode {
+    use aimsbook::export;
+    use std::io::Write;
+    let format = match format {
+        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Xlsx => export::Format::Xlsx,
+        ExportFormat::Json => export::Format::Json,
+    };
+    if format == export::Format::Xlsx && out.is_none() {
+        return usage("--format xlsx needs --out FILE (an XLSX file is binary and is not written to stdout)");
+    }
+    if matches!(what, ExportWhat::Register) && id.is_none() {
+        return usage("`export register` needs --id with the register's document id, e.g. --id REG-001");
+    }
+    if id.is_some() && !matches!(what, ExportWhat::Register) {
+        return usage("--id only applies to `export register`");
+    }
+    let today = match resolve_today(common.today.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return usage(&e),
+    };
+    let loaded = match pipeline::load(&common.root, today) {
+        Ok(l) => l,
+        Err(e) => return config_failure(e, &common.root),
+    };
+    let site = &loaded.site;
+    let mut diags = loaded.diagnostics;
+    diags.finish(&site.config.levels, false);
+    if !diags.items.is_empty() {
+        eprintln!("warning: exporting anyway; the repository has {} (run `aimsbook check` for details)", diagnostics::summary_line(&diags));
+    }
+    let table = match what {
+        ExportWhat::Soa => {
+            if site.trace.soa_doc.is_none() {
+                return usage("this repository has no Statement of Applicability (a current document of type soa with a data file)");
+            }
+            export::soa_table(site)
+        }
+        ExportWhat::Matrix => export::matrix_table(site),
+        ExportWhat::Documents => export::documents_table(site),
+        ExportWhat::Register => match export::register_table(site, id.unwrap_or_default()) {
+            Ok(t) => t,
+            Err(e) => return usage(&e),
+        },
+    };
+    let bytes = match export::write(&table, format, today) {
+        Ok(b) => b,
+        Err(e) => return usage(&e),
+    };
+    match out {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &bytes) {
+                return usage(&format!("cannot write {}: {e}", path.display()));
+            }
+            eprintln!("exported {} rows to {}", table.rows.len(), path.display());
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return usage(&format!("cannot write to stdout: {e}"));
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn usage(msg: &str) -> ExitCode {

@@ -6,9 +6,7 @@
 //!   heading ids, fenced code highlighted by syntect as CSS classes, raw HTML sanitised.
 
 use crate::model::{BodyLink, Heading, LinkTarget};
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::sync::LazyLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -49,16 +47,9 @@ impl LineMap {
         LineMap { starts, first_line }
     }
     fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
-        let idx = self
-            .starts
-            .partition_point(|s| *s <= offset)
-            .saturating_sub(1);
+        let idx = self.starts.partition_point(|s| *s <= offset).saturating_sub(1);
         let start = self.starts[idx];
-        let col = text
-            .get(start..offset.min(text.len()))
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            + 1;
+        let col = text.get(start..offset.min(text.len())).map(|s| s.chars().count()).unwrap_or(0) + 1;
         (self.first_line + idx, col)
     }
 }
@@ -67,9 +58,7 @@ impl LineMap {
 pub fn looks_like_clause(id: &str) -> bool {
     let local = id.split_once(':').map(|(_, r)| r).unwrap_or(id);
     let rest = local.strip_prefix("A.").unwrap_or(local);
-    !rest.is_empty()
-        && rest.starts_with(|c: char| c.is_ascii_digit())
-        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+    !rest.is_empty() && rest.starts_with(|c: char| c.is_ascii_digit()) && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 /// Classifies a link destination as written in Markdown.
@@ -83,10 +72,7 @@ pub fn classify(dest: &str, wiki: bool, is_clause: &dyn Fn(&str) -> bool) -> Lin
         if is_clause(id) || looks_like_clause(id) {
             return LinkTarget::Clause(id.to_string());
         }
-        return LinkTarget::Id {
-            id: id.to_string(),
-            anchor,
-        };
+        return LinkTarget::Id { id: id.to_string(), anchor };
     }
     if let Some(anchor) = dest.strip_prefix('#') {
         return LinkTarget::SelfAnchor(anchor.to_string());
@@ -95,9 +81,7 @@ pub fn classify(dest: &str, wiki: bool, is_clause: &dyn Fn(&str) -> bool) -> Lin
         let scheme = &dest[..colon];
         if !scheme.is_empty()
             && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         {
             return match scheme.to_ascii_lowercase().as_str() {
                 "http" | "https" | "mailto" | "tel" => LinkTarget::External(dest.to_string()),
@@ -112,10 +96,7 @@ pub fn classify(dest: &str, wiki: bool, is_clause: &dyn Fn(&str) -> bool) -> Lin
         Some((p, a)) => (p, Some(a.to_string())),
         None => (dest, None),
     };
-    LinkTarget::Path {
-        path: percent_decode(path),
-        anchor,
-    }
+    LinkTarget::Path { path: percent_decode(path), anchor }
 }
 
 fn percent_decode(s: &str) -> String {
@@ -153,11 +134,7 @@ pub fn analyze(body: &str, body_line: usize, is_clause: &dyn Fn(&str) -> bool) -
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((
-                    heading_level(level),
-                    id.map(|s| s.to_string()),
-                    String::new(),
-                ));
+                heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, text)) = heading.take() {
@@ -165,11 +142,7 @@ pub fn analyze(body: &str, body_line: usize, is_clause: &dyn Fn(&str) -> bool) -
                         Some(id) => id,
                         None => slugger.slug(text.trim()),
                     };
-                    info.headings.push(Heading {
-                        level,
-                        text: text.trim().to_string(),
-                        slug,
-                    });
+                    info.headings.push(Heading { level, text: text.trim().to_string(), slug });
                 }
             }
             Event::Text(t) | Event::Code(t) => {
@@ -177,27 +150,14 @@ pub fn analyze(body: &str, body_line: usize, is_clause: &dyn Fn(&str) -> bool) -
                     text.push_str(&t);
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            })
-            | Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                ..
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) | Event::Start(Tag::Image { link_type, dest_url, .. }) => {
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
                 let target = match link_type {
                     LinkType::Email => LinkTarget::External(format!("mailto:{dest_url}")),
                     _ => classify(&dest_url, wiki, is_clause),
                 };
                 let (line, column) = lines.locate(body, range.start);
-                info.links.push(BodyLink {
-                    target,
-                    line,
-                    column,
-                });
+                info.links.push(BodyLink { target, line, column });
             }
             _ => {}
         }
@@ -214,12 +174,7 @@ pub enum Resolved {
 }
 
 /// Renders a body to HTML. `resolve` maps every link to its href relative to the page.
-pub fn render(
-    body: &str,
-    resolve: &dyn Fn(&LinkTarget) -> Resolved,
-    is_clause: &dyn Fn(&str) -> bool,
-    allow_html: bool,
-) -> String {
+pub fn render(body: &str, resolve: &dyn Fn(&LinkTarget) -> Resolved, is_clause: &dyn Fn(&str) -> bool, allow_html: bool) -> String {
     let events: Vec<Event> = Parser::new_ext(body, options()).collect();
     // Heading anchors, computed exactly as `analyze` does so links and ids always agree.
     let mut slugger = github_slugger::Slugger::default();
@@ -228,9 +183,7 @@ pub fn render(
         let mut current: Option<(Option<String>, String)> = None;
         for e in &events {
             match e {
-                Event::Start(Tag::Heading { id, .. }) => {
-                    current = Some((id.as_ref().map(|s| s.to_string()), String::new()))
-                }
+                Event::Start(Tag::Heading { id, .. }) => current = Some((id.as_ref().map(|s| s.to_string()), String::new())),
                 Event::Text(t) | Event::Code(t) => {
                     if let Some((_, text)) = current.as_mut() {
                         text.push_str(t);
@@ -253,33 +206,22 @@ pub fn render(
     let mut broken_depth = 0usize;
     while let Some(event) = iter.next() {
         match event {
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 current_slug = slugs.get(heading_idx).cloned().unwrap_or_default();
                 heading_idx += 1;
-                out_events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::from(current_slug.clone())),
-                    classes,
-                    attrs,
-                }));
+                out_events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(current_slug.clone())), classes, attrs }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 out_events.push(Event::Html(
-                    format!("<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>", html_escape::encode_double_quoted_attribute(&current_slug)).into(),
+                    format!(
+                        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a>",
+                        html_escape::encode_double_quoted_attribute(&current_slug)
+                    )
+                    .into(),
                 ));
                 out_events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
                 let target = match link_type {
                     LinkType::Email => LinkTarget::External(format!("mailto:{dest_url}")),
@@ -287,17 +229,10 @@ pub fn render(
                 };
                 match resolve(&target) {
                     Resolved::Href { href, title: label } => {
-                        let replace_text =
-                            matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                        let class_link =
-                            matches!(target, LinkTarget::Id { .. } | LinkTarget::Clause(_));
+                        let replace_text = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                        let class_link = matches!(target, LinkTarget::Id { .. } | LinkTarget::Clause(_));
                         let _ = class_link;
-                        out_events.push(Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: href.into(),
-                            title,
-                            id,
-                        }));
+                        out_events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
                         if replace_text {
                             if let Some(label) = label {
                                 // Skip the original text (the raw id) and show the target's title.
@@ -321,29 +256,17 @@ pub fn render(
                 broken_depth -= 1;
                 out_events.push(Event::Html("</span>".into()));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let target = classify(&dest_url, false, is_clause);
                 let href = match resolve(&target) {
                     Resolved::Href { href, .. } => href,
                     Resolved::Broken => String::new(),
                 };
-                out_events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: href.into(),
-                    title,
-                    id,
-                }));
+                out_events.push(Event::Start(Tag::Image { link_type, dest_url: href.into(), title, id }));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(l) => {
-                        l.split([' ', ',', '{']).next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(l) => l.split([' ', ',', '{']).next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -396,20 +319,13 @@ pub fn sanitize(html: &str) -> String {
 /// light and dark stylesheets both apply.
 pub fn highlight(code: &str, lang: &str) -> String {
     let ss = &*SYNTAXES;
-    let syntax = if lang.is_empty() {
-        None
-    } else {
-        ss.find_syntax_by_token(lang)
-    };
+    let syntax = if lang.is_empty() { None } else { ss.find_syntax_by_token(lang) };
     let lang_attr = html_escape::encode_double_quoted_attribute(lang);
     if let Some(syntax) = syntax {
         let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
         let mut ok = true;
         for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
+            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
                 ok = false;
                 break;
             }
@@ -418,21 +334,14 @@ pub fn highlight(code: &str, lang: &str) -> String {
             return format!("<pre class=\"code hl-code\"><code class=\"language-{lang_attr}\">{}</code></pre>\n", generator.finalize());
         }
     }
-    format!(
-        "<pre class=\"code\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
-        html_escape::encode_text(code)
-    )
+    format!("<pre class=\"code\"><code class=\"language-{lang_attr}\">{}</code></pre>\n", html_escape::encode_text(code))
 }
 
 /// The light and dark syntax-highlighting stylesheets.
 pub fn highlight_css() -> (String, String) {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css = |name: &str| {
-        themes
-            .themes
-            .get(name)
-            .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-            .unwrap_or_default()
+        themes.themes.get(name).and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok()).unwrap_or_default()
     };
     (css("InspiredGitHub"), css("base16-ocean.dark"))
 }
@@ -449,80 +358,32 @@ mod tests {
     fn analyze_finds_headings_and_links_with_lines() {
         let body = "# Purpose\n\nSee [[POL-001]] and [x](../a/b.md#scope).\n\n## Purpose\n\n[[6.1.4]] [y](#purpose-1)\n";
         let info = analyze(body, 10, &no_clause);
-        assert_eq!(
-            info.headings
-                .iter()
-                .map(|h| h.slug.as_str())
-                .collect::<Vec<_>>(),
-            vec!["purpose", "purpose-1"]
-        );
+        assert_eq!(info.headings.iter().map(|h| h.slug.as_str()).collect::<Vec<_>>(), vec!["purpose", "purpose-1"]);
         assert_eq!(info.links.len(), 4);
-        assert_eq!(
-            info.links[0].target,
-            LinkTarget::Id {
-                id: "POL-001".into(),
-                anchor: None
-            }
-        );
+        assert_eq!(info.links[0].target, LinkTarget::Id { id: "POL-001".into(), anchor: None });
         assert_eq!(info.links[0].line, 12);
         assert_eq!(info.links[0].column, 5);
-        assert_eq!(
-            info.links[1].target,
-            LinkTarget::Path {
-                path: "../a/b.md".into(),
-                anchor: Some("scope".into())
-            }
-        );
+        assert_eq!(info.links[1].target, LinkTarget::Path { path: "../a/b.md".into(), anchor: Some("scope".into()) });
         assert_eq!(info.links[2].target, LinkTarget::Clause("6.1.4".into()));
         assert_eq!(info.links[2].line, 16);
-        assert_eq!(
-            info.links[3].target,
-            LinkTarget::SelfAnchor("purpose-1".into())
-        );
+        assert_eq!(info.links[3].target, LinkTarget::SelfAnchor("purpose-1".into()));
     }
 
     #[test]
     fn classify_schemes() {
-        assert!(matches!(
-            classify("javascript:alert(1)", false, &no_clause),
-            LinkTarget::Unsafe(_)
-        ));
-        assert!(matches!(
-            classify("JaVaScRiPt:alert(1)", false, &no_clause),
-            LinkTarget::Unsafe(_)
-        ));
-        assert!(matches!(
-            classify("file:///etc/passwd", false, &no_clause),
-            LinkTarget::Unsafe(_)
-        ));
-        assert!(matches!(
-            classify("https://example.org", false, &no_clause),
-            LinkTarget::External(_)
-        ));
-        assert!(matches!(
-            classify("A.5.2", true, &no_clause),
-            LinkTarget::Clause(_)
-        ));
-        assert!(matches!(
-            classify("POL-001", true, &no_clause),
-            LinkTarget::Id { .. }
-        ));
-        assert_eq!(
-            classify("my%20doc.md", false, &no_clause),
-            LinkTarget::Path {
-                path: "my doc.md".into(),
-                anchor: None
-            }
-        );
+        assert!(matches!(classify("javascript:alert(1)", false, &no_clause), LinkTarget::Unsafe(_)));
+        assert!(matches!(classify("JaVaScRiPt:alert(1)", false, &no_clause), LinkTarget::Unsafe(_)));
+        assert!(matches!(classify("file:///etc/passwd", false, &no_clause), LinkTarget::Unsafe(_)));
+        assert!(matches!(classify("https://example.org", false, &no_clause), LinkTarget::External(_)));
+        assert!(matches!(classify("A.5.2", true, &no_clause), LinkTarget::Clause(_)));
+        assert!(matches!(classify("POL-001", true, &no_clause), LinkTarget::Id { .. }));
+        assert_eq!(classify("my%20doc.md", false, &no_clause), LinkTarget::Path { path: "my doc.md".into(), anchor: None });
     }
 
     #[test]
     fn render_rewrites_wikilinks_and_sanitises() {
         let resolve = |t: &LinkTarget| match t {
-            LinkTarget::Id { id, .. } if id == "POL-001" => Resolved::Href {
-                href: "POL-001.html".into(),
-                title: Some("AI Policy".into()),
-            },
+            LinkTarget::Id { id, .. } if id == "POL-001" => Resolved::Href { href: "POL-001.html".into(), title: Some("AI Policy".into()) },
             _ => Resolved::Broken,
         };
         let html = render(
@@ -531,18 +392,9 @@ mod tests {
             &no_clause,
             false,
         );
-        assert!(
-            html.contains("<a href=\"POL-001.html\">AI Policy</a>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<a href=\"POL-001.html\">the policy</a>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<span class=\"broken-link\">NOPE</span>"),
-            "{html}"
-        );
+        assert!(html.contains("<a href=\"POL-001.html\">AI Policy</a>"), "{html}");
+        assert!(html.contains("<a href=\"POL-001.html\">the policy</a>"), "{html}");
+        assert!(html.contains("<span class=\"broken-link\">NOPE</span>"), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(html.contains("id=\"title\""), "{html}");

@@ -78,10 +78,7 @@ impl Version {
             return None;
         }
         let num = |p: &str| -> Option<u32> {
-            if p.is_empty()
-                || !p.bytes().all(|b| b.is_ascii_digit())
-                || (p.len() > 1 && p.starts_with('0'))
-            {
+            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || (p.len() > 1 && p.starts_with('0')) {
                 None
             } else {
                 p.parse().ok()
@@ -127,10 +124,7 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// `[text](other.md#anchor)`: path relative to the linking document.
-    Path {
-        path: String,
-        anchor: Option<String>,
-    },
+    Path { path: String, anchor: Option<String> },
     /// `[text](#anchor)` within the same document.
     SelfAnchor(String),
     /// `[[POL-001]]` / `[[POL-001|text]]`.
@@ -261,10 +255,7 @@ mod tests {
 
     #[test]
     fn slugs_are_path_safe() {
-        assert_eq!(
-            slug("Dr. Priya Raman (Head of AI Governance)"),
-            "dr-priya-raman-head-of-ai-governance"
-        );
+        assert_eq!(slug("Dr. Priya Raman (Head of AI Governance)"), "dr-priya-raman-head-of-ai-governance");
         assert_eq!(slug("../../etc"), "etc");
         assert_eq!(slug("<>"), "unnamed");
     }

@@ -31,26 +31,11 @@ pub fn parse_yaml(text: &str, repo_rel: &str, first_line: usize) -> Result<Value
     match serde_saphyr::from_str_with_options::<Value>(text, options) {
         Ok(v) => Ok(v),
         Err(e) => {
-            let (line, col) = e
-                .location()
-                .map(|l| (l.line() as usize, l.column() as usize))
-                .unwrap_or((1, 1));
+            let (line, col) = e.location().map(|l| (l.line() as usize, l.column() as usize)).unwrap_or((1, 1));
             let msg = e.without_snippet().to_string();
-            let msg = msg
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .trim()
-                .to_string();
+            let msg = msg.lines().next().unwrap_or("invalid YAML").trim().to_string();
             let help = yaml_hint(text, line);
-            Err(Diagnostic::new(
-                "SRC004",
-                repo_rel,
-                line + first_line - 1,
-                format!("malformed YAML: {msg}"),
-            )
-            .col(col)
-            .help(help))
+            Err(Diagnostic::new("SRC004", repo_rel, line + first_line - 1, format!("malformed YAML: {msg}")).col(col).help(help))
         }
     }
 }
@@ -109,12 +94,7 @@ pub fn list_item_lines(yaml: &str, key: &str, first_line: usize) -> Vec<usize> {
 }
 
 fn did_you_mean(unknown: &str, known: &[&str]) -> Option<String> {
-    known
-        .iter()
-        .map(|k| (strsim(unknown, k), *k))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, k)| k.to_string())
+    known.iter().map(|k| (strsim(unknown, k), *k)).filter(|(d, _)| *d <= 3).min().map(|(_, k)| k.to_string())
 }
 
 /// Levenshtein distance, for "did you mean" hints on short field names.
@@ -140,36 +120,23 @@ pub fn parse_date(s: &str) -> Option<Date> {
 }
 
 /// Parses one Markdown source file into a document.
-pub fn parse_document(
-    file: &SourceFile,
-    schemas: &Schemas,
-    catalog_ids: &dyn Fn(&str) -> bool,
-) -> Parsed {
+pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn(&str) -> bool) -> Parsed {
     let mut diags = Vec::new();
     let repo_rel = file.repo_rel.as_str();
     let split = match split_front_matter(&file.text) {
         Ok(Some(s)) => s,
         Ok(None) => {
-            diags.push(
-                Diagnostic::new("SRC002", repo_rel, 1, "document has no front matter")
-                    .help("start the file with a `---` line, the document-control fields, and another `---` line (`aimsbook init` shows an example)"),
-            );
-            return Parsed {
-                document: None,
-                claimed_id: None,
-                diagnostics: diags,
-            };
+            diags.push(Diagnostic::new("SRC002", repo_rel, 1, "document has no front matter").help(
+                "start the file with a `---` line, the document-control fields, and another `---` line (`aimsbook init` shows an example)",
+            ));
+            return Parsed { document: None, claimed_id: None, diagnostics: diags };
         }
         Err(line) => {
             diags.push(
                 Diagnostic::new("SRC003", repo_rel, line, "front matter is never closed")
                     .help("add a line containing only `---` after the last front-matter field"),
             );
-            return Parsed {
-                document: None,
-                claimed_id: None,
-                diagnostics: diags,
-            };
+            return Parsed { document: None, claimed_id: None, diagnostics: diags };
         }
     };
     let fm_line = split.front_matter_line;
@@ -184,29 +151,16 @@ pub fn parse_document(
                 .find_map(|l| l.strip_prefix("id:"))
                 .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
                 .filter(|s| !s.is_empty());
-            return Parsed {
-                document: None,
-                claimed_id: claimed,
-                diagnostics: diags,
-            };
+            return Parsed { document: None, claimed_id: claimed, diagnostics: diags };
         }
     };
     let key_lines = top_level_key_lines(split.front_matter, fm_line);
     if !value.is_object() {
         diags.push(
-            Diagnostic::new(
-                "SRC005",
-                repo_rel,
-                fm_line,
-                "front matter is not a mapping of fields",
-            )
-            .help("write one `field: value` per line, e.g. `id: POL-001`"),
+            Diagnostic::new("SRC005", repo_rel, fm_line, "front matter is not a mapping of fields")
+                .help("write one `field: value` per line, e.g. `id: POL-001`"),
         );
-        return Parsed {
-            document: None,
-            claimed_id: None,
-            diagnostics: diags,
-        };
+        return Parsed { document: None, claimed_id: None, diagnostics: diags };
     }
     // Clause ids written without quotes arrive as numbers (5.2, 10): accept them as text.
     if let Some(Value::Array(items)) = value.get_mut("clauses") {
@@ -233,12 +187,7 @@ pub fn parse_document(
     let mut invalid_fields = BTreeSet::new();
     for err in schemas.document.iter_errors(&value) {
         let pointer = err.instance_path().as_str().to_string();
-        let field = pointer
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let field = pointer.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
         let line = line_for_pointer(&pointer);
         let shown_value = value.pointer(&pointer).map(short_json).unwrap_or_default();
         use jsonschema::error::ValidationErrorKind as K;
@@ -247,118 +196,51 @@ pub fn parse_document(
                 let prop = property.as_str().unwrap_or("?").to_string();
                 if pointer.is_empty() {
                     invalid_fields.insert(prop.clone());
-                    Diagnostic::new(
-                        "DC001",
-                        repo_rel,
-                        fm_line.saturating_sub(1).max(1),
-                        format!("missing required field `{prop}`"),
-                    )
-                    .help(required_help(&prop))
+                    Diagnostic::new("DC001", repo_rel, fm_line.saturating_sub(1).max(1), format!("missing required field `{prop}`"))
+                        .help(required_help(&prop))
                 } else {
                     invalid_fields.insert(field.clone());
-                    Diagnostic::new(
-                        "DC001",
-                        repo_rel,
-                        line,
-                        format!("`{}` entry is missing `{prop}`", pointer_label(&pointer)),
-                    )
-                    .help("each history entry has version, date, author and summary")
+                    Diagnostic::new("DC001", repo_rel, line, format!("`{}` entry is missing `{prop}`", pointer_label(&pointer)))
+                        .help("each history entry has version, date, author and summary")
                 }
             }
             K::Enum { options } => {
                 invalid_fields.insert(field.clone());
-                let allowed: Vec<String> = options
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|v| v.as_str().map(String::from))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let got = value
-                    .pointer(&pointer)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("");
+                let allowed: Vec<String> =
+                    options.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default();
+                let got = value.pointer(&pointer).and_then(|v| v.as_str()).unwrap_or("");
                 let mut help = format!("allowed values: {}", allowed.join(", "));
-                if let Some(s) = did_you_mean(
-                    &got.to_lowercase(),
-                    &allowed.iter().map(String::as_str).collect::<Vec<_>>(),
-                ) {
+                if let Some(s) = did_you_mean(&got.to_lowercase(), &allowed.iter().map(String::as_str).collect::<Vec<_>>()) {
                     help = format!("did you mean `{s}`? {help}");
                 }
-                Diagnostic::new(
-                    "DC002",
-                    repo_rel,
-                    line,
-                    format!(
-                        "`{}` has invalid value {shown_value}",
-                        pointer_label(&pointer)
-                    ),
-                )
-                .help(help)
+                Diagnostic::new("DC002", repo_rel, line, format!("`{}` has invalid value {shown_value}", pointer_label(&pointer)))
+                    .help(help)
             }
             K::Format { format } if format == "date" => {
                 invalid_fields.insert(field.clone());
-                Diagnostic::new(
-                    "DC003",
-                    repo_rel,
-                    line,
-                    format!(
-                        "`{}` is not a valid date: {shown_value}",
-                        pointer_label(&pointer)
-                    ),
-                )
-                .help("write dates as YYYY-MM-DD, and make sure the day exists (e.g. 2026-02-28)")
+                Diagnostic::new("DC003", repo_rel, line, format!("`{}` is not a valid date: {shown_value}", pointer_label(&pointer)))
+                    .help("write dates as YYYY-MM-DD, and make sure the day exists (e.g. 2026-02-28)")
             }
-            K::Pattern { .. } | K::Type { .. }
-                if field == "version" || pointer.ends_with("/version") =>
-            {
+            K::Pattern { .. } | K::Type { .. } if field == "version" || pointer.ends_with("/version") => {
                 invalid_fields.insert(field.clone());
                 let help = if value.pointer(&pointer).is_some_and(Value::is_number) {
                     "quote the version so YAML keeps it as text: version: \"1.10\" (unquoted, 1.10 reads as 1.1)".to_string()
                 } else {
                     "use MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. \"2.1\" or \"2.1.3\"".to_string()
                 };
-                Diagnostic::new(
-                    "DC010",
-                    repo_rel,
-                    line,
-                    format!(
-                        "`{}` is not a valid version: {shown_value}",
-                        pointer_label(&pointer)
-                    ),
-                )
-                .help(help)
+                Diagnostic::new("DC010", repo_rel, line, format!("`{}` is not a valid version: {shown_value}", pointer_label(&pointer)))
+                    .help(help)
             }
-            K::Type { .. }
-                if pointer.contains("date") || field == "approved" || field == "review_due" =>
-            {
+            K::Type { .. } if pointer.contains("date") || field == "approved" || field == "review_due" => {
                 invalid_fields.insert(field.clone());
-                Diagnostic::new(
-                    "DC003",
-                    repo_rel,
-                    line,
-                    format!(
-                        "`{}` is not a valid date: {shown_value}",
-                        pointer_label(&pointer)
-                    ),
-                )
-                .help("write dates as YYYY-MM-DD")
+                Diagnostic::new("DC003", repo_rel, line, format!("`{}` is not a valid date: {shown_value}", pointer_label(&pointer)))
+                    .help("write dates as YYYY-MM-DD")
             }
             K::AdditionalProperties { unexpected } => {
                 let known: Vec<&str> = schemas.document_fields.iter().map(String::as_str).collect();
                 for key in unexpected {
-                    let l = if pointer.is_empty() {
-                        key_lines.get(key.as_str()).copied().unwrap_or(fm_line)
-                    } else {
-                        line
-                    };
-                    let mut d = Diagnostic::new(
-                        "DC019",
-                        repo_rel,
-                        l,
-                        format!("unknown front-matter field `{key}`"),
-                    );
+                    let l = if pointer.is_empty() { key_lines.get(key.as_str()).copied().unwrap_or(fm_line) } else { line };
+                    let mut d = Diagnostic::new("DC019", repo_rel, l, format!("unknown front-matter field `{key}`"));
                     d = match did_you_mean(key, &known) {
                         Some(s) if pointer.is_empty() => d.help(format!("did you mean `{s}`?")),
                         _ => d.help("remove it, or add it to the schema by overriding schemas/document.schema.json"),
@@ -369,18 +251,8 @@ pub fn parse_document(
             }
             _ => {
                 invalid_fields.insert(field.clone());
-                let label = if pointer.is_empty() {
-                    "front matter".to_string()
-                } else {
-                    format!("`{}`", pointer_label(&pointer))
-                };
-                Diagnostic::new(
-                    "DC020",
-                    repo_rel,
-                    line,
-                    format!("{label} {}", err.to_string().trim()),
-                )
-                .help(form_help(&field))
+                let label = if pointer.is_empty() { "front matter".to_string() } else { format!("`{}`", pointer_label(&pointer)) };
+                Diagnostic::new("DC020", repo_rel, line, format!("{label} {}", err.to_string().trim())).help(form_help(&field))
             }
         };
         diags.push(d);
@@ -392,9 +264,7 @@ pub fn parse_document(
         if invalid_fields.contains(k) {
             return None;
         }
-        map.get(k)
-            .and_then(|v| v.as_str())
-            .map(|s| s.trim().to_string())
+        map.get(k).and_then(|v| v.as_str()).map(|s| s.trim().to_string())
     };
     let get_date = |k: &str| get_str(k).and_then(|s| parse_date(&s));
     let get_list = |k: &str| -> Vec<String> {
@@ -403,29 +273,15 @@ pub fn parse_document(
         }
         map.get(k)
             .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(|s| s.trim().to_string()))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(|s| s.trim().to_string())).collect())
             .unwrap_or_default()
     };
 
-    let claimed_id = map
-        .get("id")
-        .and_then(|v| v.as_str())
-        .map(|s| s.trim().to_string());
-    let (Some(id), Some(title), Some(doc_type), Some(status)) = (
-        get_str("id"),
-        get_str("title"),
-        get_str("type"),
-        get_str("status").and_then(|s| Status::parse(&s)),
-    ) else {
-        return Parsed {
-            document: None,
-            claimed_id,
-            diagnostics: diags,
-        };
+    let claimed_id = map.get("id").and_then(|v| v.as_str()).map(|s| s.trim().to_string());
+    let (Some(id), Some(title), Some(doc_type), Some(status)) =
+        (get_str("id"), get_str("title"), get_str("type"), get_str("status").and_then(|s| Status::parse(&s)))
+    else {
+        return Parsed { document: None, claimed_id, diagnostics: diags };
     };
 
     let history = if invalid_fields.contains("history") {
@@ -438,26 +294,11 @@ pub fn parse_document(
                     .iter()
                     .enumerate()
                     .map(|(i, h)| HistoryEntry {
-                        version: h
-                            .get("version")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
+                        version: h.get("version").and_then(Value::as_str).unwrap_or("").to_string(),
                         date: h.get("date").and_then(Value::as_str).and_then(parse_date),
-                        author: h
-                            .get("author")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                        summary: h
-                            .get("summary")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                        line: history_lines
-                            .get(i)
-                            .copied()
-                            .unwrap_or_else(|| line_for_pointer("/history")),
+                        author: h.get("author").and_then(Value::as_str).unwrap_or("").to_string(),
+                        summary: h.get("summary").and_then(Value::as_str).unwrap_or("").to_string(),
+                        line: history_lines.get(i).copied().unwrap_or_else(|| line_for_pointer("/history")),
                     })
                     .collect()
             })
@@ -497,11 +338,7 @@ pub fn parse_document(
         headings: body_info.headings,
         links: body_info.links,
     };
-    Parsed {
-        document: Some(doc),
-        claimed_id,
-        diagnostics: diags,
-    }
+    Parsed { document: Some(doc), claimed_id, diagnostics: diags }
 }
 
 fn pointer_label(pointer: &str) -> String {
@@ -582,10 +419,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(
-            did_you_mean("reveiw_due", &["review_due", "owner"]).as_deref(),
-            Some("review_due")
-        );
+        assert_eq!(did_you_mean("reveiw_due", &["review_due", "owner"]).as_deref(), Some("review_due"));
         assert_eq!(did_you_mean("zzzzzzzz", &["review_due", "owner"]), None);
         assert_eq!(pointer_label("/history/2/version"), "history[2].version");
     }

@@ -45,16 +45,16 @@ pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
         .help("create it, or set [build] content in book.toml")]));
     }
     let schemas = Schemas::load(&config.root).map_err(|d| ConfigError(vec![d]))?;
-    let catalog = Catalog::iso42001();
+    let mut catalog = Catalog::iso42001();
+    for extra in &config.traceability.catalogs {
+        catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
+    }
     let (files, walk_diags) = source::walk(&config.root, &content_dir, &config.build.content);
     diags.extend(walk_diags);
 
     let is_clause = |id: &str| catalog.contains(id);
-    let parsed: Vec<parse::Parsed> = files
-        .par_iter()
-        .filter(|f| f.kind == SourceKind::Document)
-        .map(|f| parse::parse_document(f, &schemas, &is_clause))
-        .collect();
+    let parsed: Vec<parse::Parsed> =
+        files.par_iter().filter(|f| f.kind == SourceKind::Document).map(|f| parse::parse_document(f, &schemas, &is_clause)).collect();
     let mut documents = Vec::new();
     let mut known_ids = BTreeSet::new();
     for p in parsed {
@@ -66,17 +66,17 @@ pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
             documents.push(d);
         }
     }
-    let assets: BTreeSet<String> = files
-        .iter()
-        .filter(|f| f.kind == SourceKind::Asset)
-        .map(|f| f.rel.clone())
-        .collect();
-    let site = Site::new(config, catalog, today, documents, known_ids, assets);
+    let assets: BTreeSet<String> = files.iter().filter(|f| f.kind == SourceKind::Asset).map(|f| f.rel.clone()).collect();
+    let parsed_data: Vec<_> =
+        files.par_iter().filter(|f| f.kind == SourceKind::Data).map(|f| crate::data::parse_data_file(f, &schemas)).collect();
+    let mut data_files = Vec::new();
+    for (df, ds) in parsed_data {
+        diags.extend(ds);
+        data_files.extend(df);
+    }
+    let site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
     diags.extend(crate::check::run_all(&site));
-    Ok(Loaded {
-        site,
-        diagnostics: diags,
-    })
+    Ok(Loaded { site, diagnostics: diags })
 }
 
 /// What a build produced.
@@ -91,41 +91,22 @@ pub struct BuildReport {
 /// Renders the whole site in memory (pages and theme assets), without writing.
 pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
-        vec![Diagnostic::new(
-            "TPL001",
-            format!("themes/{}", site.config.build.theme),
-            1,
-            format!("cannot read theme: {e}"),
-        )]
+        vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))]
     })?;
     let mut pages = render::render_site(site, &theme)?;
     for (path, bytes) in &theme.statics {
-        pages.push(Page {
-            path: format!("static/{path}"),
-            bytes: bytes.clone(),
-        });
+        pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone() });
     }
     let (light, dark) = crate::markdown::highlight_css();
-    pages.push(Page {
-        path: "static/highlight-light.css".into(),
-        bytes: light.into_bytes(),
-    });
-    pages.push(Page {
-        path: "static/highlight-dark.css".into(),
-        bytes: dark.into_bytes(),
-    });
+    pages.push(Page { path: "static/highlight-light.css".into(), bytes: light.into_bytes() });
+    pages.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.into_bytes() });
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages.dedup_by(|a, b| a.path == b.path);
     Ok(pages)
 }
 
 /// Loads, checks, renders and — when there is no error — writes the site atomically.
-pub fn build(
-    root: &Path,
-    out: Option<&Path>,
-    today: Date,
-    strict: bool,
-) -> Result<BuildReport, ConfigError> {
+pub fn build(root: &Path, out: Option<&Path>, today: Date, strict: bool) -> Result<BuildReport, ConfigError> {
     let loaded = load(root, today)?;
     let site = loaded.site;
     let mut diags = loaded.diagnostics;
@@ -134,12 +115,7 @@ pub fn build(
         None => site.config.root.join(&site.config.build.output),
     };
     diags.finish(&site.config.levels, strict);
-    let mut report = BuildReport {
-        diagnostics: Diagnostics::default(),
-        written: None,
-        out_dir: out_dir.clone(),
-        pages: 0,
-    };
+    let mut report = BuildReport { diagnostics: Diagnostics::default(), written: None, out_dir: out_dir.clone(), pages: 0 };
     if diags.has_errors() {
         report.diagnostics = diags;
         return Ok(report);
@@ -152,10 +128,7 @@ pub fn build(
             report.pages = pages.len();
             let mut files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
             for rel in &site.assets {
-                files.push(OutFile::Copy {
-                    rel: format!("files/{rel}"),
-                    from: site.config.content_dir().join(rel),
-                });
+                files.push(OutFile::Copy { rel: format!("files/{rel}"), from: site.config.content_dir().join(rel) });
             }
             match output::write_atomic(&out_dir, &files) {
                 Ok(n) => report.written = Some(n),

@@ -48,9 +48,7 @@ pub struct DocSummary {
 }
 
 pub fn days_until(site: &Site, d: &Document) -> Option<i64> {
-    d.review_due
-        .and_then(|due| site.today.until(due).ok())
-        .map(|s| i64::from(s.get_days()))
+    d.review_due.and_then(|due| site.today.until(due).ok()).map(|s| i64::from(s.get_days()))
 }
 
 pub fn summary(site: &Site, d: &Document) -> DocSummary {
@@ -90,6 +88,8 @@ struct ClauseRef {
     title: String,
     url: String,
     kind: String,
+    /// Traceability status (gap, addressed, implemented, evidenced, excluded) for assessable items.
+    status: &'static str,
 }
 
 fn clause_ref(site: &Site, id: &str) -> ClauseRef {
@@ -99,18 +99,14 @@ fn clause_ref(site: &Site, id: &str) -> ClauseRef {
             title: item.title.clone(),
             url: model::clause_url(&item.id),
             kind: format!("{:?}", item.kind).to_lowercase(),
+            status: site.trace.status_of(&item.id).map(|s| s.as_str()).unwrap_or(""),
         },
-        None => ClauseRef {
-            id: id.to_string(),
-            title: "unknown id".into(),
-            url: String::new(),
-            kind: "unknown".into(),
-        },
+        None => ClauseRef { id: id.to_string(), title: "unknown id".into(), url: String::new(), kind: "unknown".into(), status: "" },
     }
 }
 
 /// Any serialisable view as a template value.
-fn v<T: Serialize>(t: T) -> Value {
+pub(crate) fn v<T: Serialize>(t: T) -> Value {
     Value::from(Serde(t))
 }
 
@@ -132,20 +128,11 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostic> {
 
 pub fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
     let name = e.name().unwrap_or("template").to_string();
-    let file = theme
-        .origins
-        .get(&name)
-        .cloned()
-        .unwrap_or_else(|| format!("themes/{name}"));
+    let file = theme.origins.get(&name).cloned().unwrap_or_else(|| format!("themes/{name}"));
     let file = file.trim_end_matches(" (built in)").to_string();
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    Diagnostic::new(
-        "TPL001",
-        file,
-        e.line().unwrap_or(1),
-        format!("template {name}: {}{detail}", e.kind()),
-    )
-    .help("fix the template; the theme's files override the built-in ones by name")
+    Diagnostic::new("TPL001", file, e.line().unwrap_or(1), format!("template {name}: {}{detail}", e.kind()))
+        .help("fix the template; the theme's files override the built-in ones by name")
 }
 
 fn nav(root: &str) -> Value {
@@ -154,28 +141,21 @@ fn nav(root: &str) -> Value {
         ("Document register", "register.html"),
         ("Reviews", "reviews.html"),
         ("Clauses & controls", "clauses/index.html"),
+        ("Gaps", "gaps.html"),
         ("Owners", "owners/index.html"),
     ];
-    v(items
-        .iter()
-        .map(|(label, url)| {
-            BTreeMap::from([
-                ("label", label.to_string()),
-                ("url", format!("{root}{url}")),
-            ])
-        })
-        .collect::<Vec<_>>())
+    v(items.iter().map(|(label, url)| BTreeMap::from([("label", label.to_string()), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
 }
 
-struct Renderer<'a> {
-    site: &'a Site,
+pub(crate) struct Renderer<'a> {
+    pub(crate) site: &'a Site,
     env: &'a Environment<'static>,
     theme: &'a Theme,
     book: Value,
 }
 
 impl Renderer<'_> {
-    fn page(&self, path: &str, template: &str, ctx: Value) -> Result<Page, Diagnostic> {
+    pub(crate) fn page(&self, path: &str, template: &str, ctx: Value) -> Result<Page, Diagnostic> {
         let root = root_prefix(path);
         let full = context! {
             book => self.book.clone(),
@@ -186,17 +166,9 @@ impl Renderer<'_> {
             generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
             ..ctx
         };
-        let tmpl = self
-            .env
-            .get_template(template)
-            .map_err(|e| template_diag(self.theme, &e))?;
-        let html = tmpl
-            .render(full)
-            .map_err(|e| template_diag(self.theme, &e))?;
-        Ok(Page {
-            path: path.to_string(),
-            bytes: html.into_bytes(),
-        })
+        let tmpl = self.env.get_template(template).map_err(|e| template_diag(self.theme, &e))?;
+        let html = tmpl.render(full).map_err(|e| template_diag(self.theme, &e))?;
+        Ok(Page { path: path.to_string(), bytes: html.into_bytes() })
     }
 }
 
@@ -204,12 +176,7 @@ impl Renderer<'_> {
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let env = environment(theme).map_err(|d| vec![d])?;
     let book = v(&site.config.book);
-    let r = Renderer {
-        site,
-        env: &env,
-        theme,
-        book,
-    };
+    let r = Renderer { site, env: &env, theme, book };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
     let mut jobs: Vec<Job> = Vec::new();
@@ -217,20 +184,15 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>, Vec<Diagnost
     jobs.push(Box::new(|| register(&r)));
     jobs.push(Box::new(|| reviews(&r)));
     jobs.push(Box::new(|| owners_index(&r)));
-    jobs.push(Box::new(|| clauses_index(&r)));
-    jobs.push(Box::new(|| {
-        r.page(
-            "404.html",
-            "404.html",
-            context! { title => "Page not found" },
-        )
-    }));
-    let mut owners: Vec<&str> = site
-        .documents
-        .iter()
-        .map(|d| d.owner.as_str())
-        .filter(|o| !o.is_empty())
-        .collect();
+    jobs.push(Box::new(|| crate::render_trace::clauses_index(&r)));
+    jobs.push(Box::new(|| crate::render_trace::matrix_page(&r)));
+    jobs.push(Box::new(|| crate::render_trace::gaps_page(&r)));
+    jobs.push(Box::new(|| crate::render_trace::mandatory_page(&r)));
+    if site.trace.soa_doc.is_some() {
+        jobs.push(Box::new(|| crate::render_trace::soa_page(&r)));
+    }
+    jobs.push(Box::new(|| r.page("404.html", "404.html", context! { title => "Page not found" })));
+    let mut owners: Vec<&str> = site.documents.iter().map(|d| d.owner.as_str()).filter(|o| !o.is_empty()).collect();
     owners.sort();
     owners.dedup();
     for owner in owners {
@@ -239,7 +201,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>, Vec<Diagnost
     }
     for item in &site.catalog.items {
         let r = &r;
-        jobs.push(Box::new(move || clause_page(r, &item.id)));
+        jobs.push(Box::new(move || crate::render_trace::clause_page(r, item)));
     }
     for (i, d) in site.documents.iter().enumerate() {
         // With duplicate ids only the first document gets the page (the build fails anyway).
@@ -276,33 +238,15 @@ fn href_for(site: &Site, from: &Document, target: &LinkTarget, root: &str) -> Re
         Ok(Destination::Document { index, anchor }) => {
             let t = &site.documents[index];
             let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            Resolved::Href {
-                href: format!("{root}{}{frag}", t.url()),
-                title: Some(t.title.clone()),
-            }
+            Resolved::Href { href: format!("{root}{}{frag}", t.url()), title: Some(t.title.clone()) }
         }
         Ok(Destination::Clause(id)) => {
-            let title = site
-                .catalog
-                .get(&id)
-                .map(|i| format!("{} {}", i.id, i.title));
-            Resolved::Href {
-                href: format!("{root}{}", model::clause_url(&id)),
-                title,
-            }
+            let title = site.catalog.get(&id).map(|i| format!("{} {}", i.id, i.title));
+            Resolved::Href { href: format!("{root}{}", model::clause_url(&id)), title }
         }
-        Ok(Destination::Asset(rel)) => Resolved::Href {
-            href: format!("{root}files/{}", rel),
-            title: None,
-        },
-        Ok(Destination::External(u)) => Resolved::Href {
-            href: u,
-            title: None,
-        },
-        Ok(Destination::SelfAnchor(a)) => Resolved::Href {
-            href: format!("#{a}"),
-            title: None,
-        },
+        Ok(Destination::Asset(rel)) => Resolved::Href { href: format!("{root}files/{}", rel), title: None },
+        Ok(Destination::External(u)) => Resolved::Href { href: u, title: None },
+        Ok(Destination::SelfAnchor(a)) => Resolved::Href { href: format!("#{a}"), title: None },
         Err(_) => Resolved::Broken,
     }
 }
@@ -312,34 +256,15 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let path = d.url();
     let root = root_prefix(&path);
     let is_clause = |id: &str| site.catalog.contains(id);
-    let body_html = markdown::render(
-        &d.body,
-        &|t| href_for(site, d, t, &root),
-        &is_clause,
-        site.config.build.allow_html,
-    );
+    let body_html = markdown::render(&d.body, &|t| href_for(site, d, t, &root), &is_clause, site.config.build.allow_html);
     let lookup = |ids: &mut dyn Iterator<Item = &String>| -> Vec<DocSummary> {
-        ids.filter_map(|id| site.doc(id))
-            .map(|t| summary(site, t))
-            .collect()
+        ids.filter_map(|id| site.doc(id)).map(|t| summary(site, t)).collect()
     };
     let related = lookup(&mut d.related.iter());
-    let backlinks = site
-        .backlinks
-        .get(&d.id)
-        .map(|s| lookup(&mut s.iter()))
-        .unwrap_or_default();
+    let backlinks = site.backlinks.get(&d.id).map(|s| lookup(&mut s.iter())).unwrap_or_default();
     let clauses: Vec<ClauseRef> = d.clauses.iter().map(|c| clause_ref(site, c)).collect();
-    let successor = d
-        .superseded_by
-        .as_deref()
-        .and_then(|id| site.doc(id))
-        .map(|t| summary(site, t));
-    let predecessor = d
-        .supersedes
-        .as_deref()
-        .and_then(|id| site.doc(id))
-        .map(|t| summary(site, t));
+    let successor = d.superseded_by.as_deref().and_then(|id| site.doc(id)).map(|t| summary(site, t));
+    let predecessor = d.supersedes.as_deref().and_then(|id| site.doc(id)).map(|t| summary(site, t));
     let history: Vec<BTreeMap<&str, String>> = d
         .history
         .iter()
@@ -353,6 +278,9 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
             ])
         })
         .collect();
+    let register = site.data_for_doc(d).filter(|df| df.list_key != "controls").map(|df| register_view(site, df, &root));
+    let soa =
+        (site.trace.soa_doc.map(|i| site.documents[i].id.as_str()) == Some(d.id.as_str())).then(|| crate::render_trace::soa_value(site));
     let toc: Vec<&model::Heading> = d.headings.iter().filter(|h| h.level == 2).collect();
     r.page(
         &path,
@@ -372,8 +300,70 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
             record_date => d.record_date.map(|x| x.to_string()),
             meeting_date => d.meeting_date.map(|x| x.to_string()),
             retention => d.retention.clone(),
+            register => register,
+            soa => soa,
         },
     )
+}
+
+/// A cell of a rendered register: its text and, for ids, links to what they name.
+#[derive(Debug, Clone, Serialize)]
+struct Cell {
+    text: String,
+    links: Vec<(String, String)>,
+}
+
+/// A register's rows as a table: columns in first-appearance order, each row with an anchor.
+fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
+    let systems = site.systems();
+    let inventory_url = |sys: &str| -> Option<String> {
+        let df = site.data_files.iter().find(|f| f.schema == "systems" && f.rows.iter().any(|r| r.id() == Some(sys)))?;
+        let doc = site.doc_for_data(&df.rel)?;
+        Some(format!("{root}{}#row-{}", doc.url(), model::slug(sys)))
+    };
+    let rows: Vec<Value> = df
+        .rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<Cell> = df
+                .columns
+                .iter()
+                .map(|col| {
+                    let mut links = Vec::new();
+                    match col.as_str() {
+                        "controls" | "clause" | "clauses" => {
+                            for id in row.list(col) {
+                                if let Some(item) = site.catalog.get(&id) {
+                                    links.push((item.id.clone(), format!("{root}{}", model::clause_url(&item.id))));
+                                }
+                            }
+                        }
+                        "ai_system" => {
+                            if let Some(sys) = row.str(col) {
+                                if systems.contains_key(sys) {
+                                    if let Some(url) = inventory_url(sys) {
+                                        links.push((sys.to_string(), url));
+                                    }
+                                }
+                            }
+                        }
+                        "documents" | "document" => {
+                            for id in row.list(col) {
+                                if let Some(t) = site.doc(&id) {
+                                    links.push((id.clone(), format!("{root}{}", t.url())));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                    Cell { text: row.text(col), links }
+                })
+                .collect();
+            context! { anchor => format!("row-{}", model::slug(row.id().unwrap_or(""))), cells => v(cells) }
+        })
+        .collect();
+    let columns: Vec<String> = df.columns.iter().map(|c| c.replace('_', " ")).collect();
+    context! { title => df.title(), columns => columns, rows => rows, count => df.rows.len(), path => df.repo_rel.clone(), schema => df.schema.clone() }
 }
 
 fn home(r: &Renderer) -> Result<Page, Diagnostic> {
@@ -397,10 +387,7 @@ fn home(r: &Renderer) -> Result<Page, Diagnostic> {
     overdue.sort_by_key(|s| s.days_to_review);
     due_soon.sort_by_key(|s| s.days_to_review);
     let assessable: Vec<_> = site.catalog.assessable().collect();
-    let addressed = assessable
-        .iter()
-        .filter(|i| site.clause_docs.contains_key(&i.id))
-        .count();
+    let addressed = assessable.iter().filter(|i| site.clause_docs.contains_key(&i.id)).count();
     let mut types: BTreeMap<&str, usize> = BTreeMap::new();
     for d in &site.documents {
         *types.entry(d.doc_type.as_str()).or_default() += 1;
@@ -489,11 +476,7 @@ fn reviews(r: &Renderer) -> Result<Page, Diagnostic> {
         v.sort_by(|a, b| (a.days_to_review, &a.id).cmp(&(b.days_to_review, &b.id)));
     }
     let sections = [
-        (
-            "overdue",
-            "Overdue",
-            "Past their review date: review these first.",
-        ),
+        ("overdue", "Overdue", "Past their review date: review these first."),
         ("d30", "Due within 30 days", ""),
         ("d60", "Due in 31–60 days", ""),
         ("d90", "Due in 61–90 days", ""),
@@ -506,11 +489,7 @@ fn reviews(r: &Renderer) -> Result<Page, Diagnostic> {
             context! { key => *key, label => *label, note => *note, docs => v(buckets.get(key).cloned().unwrap_or_default()) }
         })
         .collect();
-    r.page(
-        "reviews.html",
-        "reviews.html",
-        context! { title => "Review calendar", sections => sections },
-    )
+    r.page("reviews.html", "reviews.html", context! { title => "Review calendar", sections => sections })
 }
 
 fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
@@ -534,108 +513,19 @@ fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
         .iter()
         .map(|(o, (n, over, soon))| context! { name => *o, url => model::owner_url(o), count => n, overdue => over, due_soon => soon })
         .collect();
-    r.page(
-        "owners/index.html",
-        "owners.html",
-        context! { title => "Owners", owners => rows },
-    )
+    r.page("owners/index.html", "owners.html", context! { title => "Owners", owners => rows })
 }
 
 fn owner_page(r: &Renderer, owner: &str) -> Result<Page, Diagnostic> {
     let site = r.site;
-    let owned: Vec<DocSummary> = site
-        .documents
-        .iter()
-        .filter(|d| d.owner == owner)
-        .map(|d| summary(site, d))
-        .collect();
-    let approves: Vec<DocSummary> = site
-        .documents
-        .iter()
-        .filter(|d| d.approver == owner)
-        .map(|d| summary(site, d))
-        .collect();
-    let mut due: Vec<DocSummary> = owned
-        .iter()
-        .filter(|s| s.review_state == "overdue" || s.review_state == "due-soon")
-        .cloned()
-        .collect();
+    let owned: Vec<DocSummary> = site.documents.iter().filter(|d| d.owner == owner).map(|d| summary(site, d)).collect();
+    let approves: Vec<DocSummary> = site.documents.iter().filter(|d| d.approver == owner).map(|d| summary(site, d)).collect();
+    let mut due: Vec<DocSummary> = owned.iter().filter(|s| s.review_state == "overdue" || s.review_state == "due-soon").cloned().collect();
     due.sort_by_key(|s| s.days_to_review);
-    r.page(&model::owner_url(owner), "owner.html", context! { title => owner, owner => owner, owned => v(owned), approves => v(approves), due => v(due) })
-}
-
-fn clauses_index(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let rows: Vec<Value> = site
-        .catalog
-        .items
-        .iter()
-        .map(|item| {
-            let docs: Vec<DocSummary> = site
-                .clause_docs
-                .get(&item.id)
-                .map(|ix| {
-                    ix.iter()
-                        .map(|i| summary(site, &site.documents[*i]))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let depth = item.id.trim_start_matches("A.").matches('.').count();
-            context! {
-                id => item.id.clone(),
-                title => item.title.clone(),
-                kind => format!("{:?}", item.kind).to_lowercase(),
-                assessable => item.is_assessable(),
-                depth => depth,
-                url => model::clause_url(&item.id),
-                docs => v(docs),
-            }
-        })
-        .collect();
-    r.page("clauses/index.html", "clauses.html", context! { title => "Clauses and controls", catalog_title => site.catalog.title.clone(), rows => rows })
-}
-
-fn clause_page(r: &Renderer, id: &str) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let Some(item) = site.catalog.get(id) else {
-        return Err(Diagnostic::new(
-            "TPL001",
-            "catalog",
-            1,
-            format!("catalog item {id} vanished"),
-        ));
-    };
-    let docs: Vec<DocSummary> = site
-        .clause_docs
-        .get(&item.id)
-        .map(|ix| {
-            ix.iter()
-                .map(|i| summary(site, &site.documents[*i]))
-                .collect()
-        })
-        .unwrap_or_default();
-    let (records, addressing): (Vec<DocSummary>, Vec<DocSummary>) = docs
-        .into_iter()
-        .partition(|d| model::is_evidence_type(&d.doc_type));
-    let parent = item.parent.as_deref().map(|p| clause_ref(site, p));
-    let children: Vec<ClauseRef> = site
-        .catalog
-        .children(&item.id)
-        .map(|c| clause_ref(site, &c.id))
-        .collect();
     r.page(
-        &model::clause_url(&item.id),
-        "clause.html",
-        context! {
-            title => format!("{} {}", item.id, item.title),
-            item => v(item),
-            kind => format!("{:?}", item.kind).to_lowercase(),
-            parent => v(parent),
-            children => v(children),
-            documents => v(addressing),
-            records => v(records),
-            catalog_title => site.catalog.title.clone(),
-        },
+        &model::owner_url(owner),
+        "owner.html",
+        context! { title => owner, owner => owner, owned => v(owned), approves => v(approves), due => v(due) },
     )
 }
 

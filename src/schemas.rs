@@ -4,6 +4,7 @@
 
 use crate::diagnostics::Diagnostic;
 use include_dir::{include_dir, Dir};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/schemas");
@@ -13,50 +14,26 @@ pub struct Schemas {
     pub document: jsonschema::Validator,
     /// Top-level field names the document schema defines (for "did you mean" hints).
     pub document_fields: Vec<String>,
+    /// Register row schemas by name (the list key or `meta.schema`): systems, risks, ...
+    pub registers: BTreeMap<String, jsonschema::Validator>,
 }
 
 /// Reads a schema file: the repository's override if present, else the embedded one.
 fn read_schema(repo_root: &Path, name: &str) -> Result<(String, String), Diagnostic> {
-    let override_path = repo_root.join("schemas").join(name);
+    let override_path = name.split('/').fold(repo_root.join("schemas"), |p, part| p.join(part));
     if override_path.is_file() {
-        let text = std::fs::read_to_string(&override_path).map_err(|e| {
-            Diagnostic::new(
-                "CFG002",
-                format!("schemas/{name}"),
-                1,
-                format!("cannot read schema override: {e}"),
-            )
-        })?;
+        let text = std::fs::read_to_string(&override_path)
+            .map_err(|e| Diagnostic::new("CFG002", format!("schemas/{name}"), 1, format!("cannot read schema override: {e}")))?;
         return Ok((format!("schemas/{name}"), text));
     }
-    let file = EMBEDDED.get_file(name).ok_or_else(|| {
-        Diagnostic::new(
-            "CFG002",
-            format!("schemas/{name}"),
-            1,
-            "built-in schema missing",
-        )
-    })?;
-    Ok((
-        format!("schemas/{name}"),
-        file.contents_utf8().unwrap_or_default().to_string(),
-    ))
+    let file = EMBEDDED.get_file(name).ok_or_else(|| Diagnostic::new("CFG002", format!("schemas/{name}"), 1, "built-in schema missing"))?;
+    Ok((format!("schemas/{name}"), file.contents_utf8().unwrap_or_default().to_string()))
 }
 
-pub fn compile(
-    repo_root: &Path,
-    name: &str,
-) -> Result<(jsonschema::Validator, serde_json::Value), Diagnostic> {
+pub fn compile(repo_root: &Path, name: &str) -> Result<(jsonschema::Validator, serde_json::Value), Diagnostic> {
     let (label, text) = read_schema(repo_root, name)?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Diagnostic::new(
-            "CFG002",
-            &label,
-            e.line(),
-            format!("schema is not valid JSON: {e}"),
-        )
-        .col(e.column())
-    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Diagnostic::new("CFG002", &label, e.line(), format!("schema is not valid JSON: {e}")).col(e.column()))?;
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .build(&value)
@@ -67,15 +44,26 @@ pub fn compile(
 impl Schemas {
     pub fn load(repo_root: &Path) -> Result<Schemas, Diagnostic> {
         let (document, value) = compile(repo_root, "document.schema.json")?;
-        let document_fields = value
-            .get("properties")
-            .and_then(|p| p.as_object())
-            .map(|o| o.keys().cloned().collect())
+        let document_fields = value.get("properties").and_then(|p| p.as_object()).map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        let mut names: Vec<String> = EMBEDDED
+            .get_dir("registers")
+            .map(|d| d.files().filter_map(|f| f.path().file_name().map(|n| n.to_string_lossy().into_owned())).collect())
             .unwrap_or_default();
-        Ok(Schemas {
-            document,
-            document_fields,
-        })
+        if let Ok(entries) = std::fs::read_dir(repo_root.join("schemas").join("registers")) {
+            for e in entries.flatten() {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if n.ends_with(".schema.json") && !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+        names.sort();
+        let mut registers = BTreeMap::new();
+        for n in names {
+            let (v, _) = compile(repo_root, &format!("registers/{n}"))?;
+            registers.insert(n.trim_end_matches(".schema.json").to_string(), v);
+        }
+        Ok(Schemas { document, document_fields, registers })
     }
 }
 
@@ -83,7 +71,11 @@ impl Schemas {
 pub fn write_all(dir: &Path) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    for file in EMBEDDED.files() {
+    let mut files: Vec<&include_dir::File> = EMBEDDED.files().collect();
+    if let Some(d) = EMBEDDED.get_dir("registers") {
+        files.extend(d.files());
+    }
+    for file in files {
         let target = dir.join(file.path());
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
@@ -104,9 +96,6 @@ mod tests {
         let s = Schemas::load(Path::new("/nonexistent")).unwrap();
         assert!(s.document_fields.iter().any(|f| f == "review_due"));
         let bad = serde_json::json!({"id": "A", "approved": "2026-13-45"});
-        assert!(s.document.iter_errors(&bad).any(|e| matches!(
-            e.kind(),
-            jsonschema::error::ValidationErrorKind::Format { .. }
-        )));
+        assert!(s.document.iter_errors(&bad).any(|e| matches!(e.kind(), jsonschema::error::ValidationErrorKind::Format { .. })));
     }
 }

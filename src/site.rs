@@ -4,7 +4,9 @@
 
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::data::DataFile;
 use crate::model::{Document, LinkTarget, Status};
+use crate::trace::Trace;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,15 +26,17 @@ pub struct Site {
     pub backlinks: BTreeMap<String, BTreeSet<String>>,
     /// Catalog id → indices of documents naming it in `clauses`.
     pub clause_docs: BTreeMap<String, Vec<usize>>,
+    /// Parsed YAML data files (registers, SoA), sorted by path.
+    pub data_files: Vec<DataFile>,
+    pub data_by_rel: BTreeMap<String, usize>,
+    /// Clause-to-evidence traceability, computed from everything above.
+    pub trace: Trace,
 }
 
 /// Where a link goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
-    Document {
-        index: usize,
-        anchor: Option<String>,
-    },
+    Document { index: usize, anchor: Option<String> },
     Clause(String),
     Asset(String),
     External(String),
@@ -51,11 +55,7 @@ pub enum LinkError {
 /// Joins a relative link path to the linking document's folder; `None` when it climbs out of
 /// the content folder.
 pub fn join_relative(from_rel: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if link.starts_with('/') {
-        Vec::new()
-    } else {
-        from_rel.split('/').collect::<Vec<_>>()
-    };
+    let mut parts: Vec<&str> = if link.starts_with('/') { Vec::new() } else { from_rel.split('/').collect::<Vec<_>>() };
     if !link.starts_with('/') {
         parts.pop();
     }
@@ -79,7 +79,10 @@ impl Site {
         mut documents: Vec<Document>,
         known_ids: BTreeSet<String>,
         assets: BTreeSet<String>,
+        mut data_files: Vec<DataFile>,
     ) -> Site {
+        data_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let data_by_rel = data_files.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
         documents.sort_by(|a, b| (&a.id, &a.rel).cmp(&(&b.id, &b.rel)));
         let mut by_id = BTreeMap::new();
         let mut by_rel = BTreeMap::new();
@@ -98,8 +101,12 @@ impl Site {
             assets,
             backlinks: BTreeMap::new(),
             clause_docs: BTreeMap::new(),
+            data_files,
+            data_by_rel,
+            trace: Trace::default(),
         };
         site.index_links();
+        site.trace = crate::trace::compute(&site);
         site
     }
 
@@ -111,10 +118,7 @@ impl Site {
                 if let Ok(Destination::Document { index, .. }) = self.resolve(d, &link.target) {
                     let target = &self.documents[index].id;
                     if target != &d.id {
-                        backlinks
-                            .entry(target.clone())
-                            .or_default()
-                            .insert(d.id.clone());
+                        backlinks.entry(target.clone()).or_default().insert(d.id.clone());
                     }
                 }
             }
@@ -136,6 +140,31 @@ impl Site {
         self.clause_docs = clause_docs;
     }
 
+    /// Content-relative path of a document's `data:` file, `None` when it climbs out of the tree.
+    pub fn data_rel_for(&self, d: &Document) -> Option<String> {
+        d.data.as_deref().and_then(|p| join_relative(&d.rel, p))
+    }
+
+    /// The data file a document governs.
+    pub fn data_for_doc(&self, d: &Document) -> Option<&DataFile> {
+        self.data_rel_for(d).and_then(|rel| self.data_by_rel.get(&rel)).map(|i| &self.data_files[*i])
+    }
+
+    /// The document that claims a data file (by `data:`), first by id.
+    pub fn doc_for_data(&self, rel: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| self.data_rel_for(d).as_deref() == Some(rel))
+    }
+
+    /// Rows of the AI system inventory (every data file whose list is `systems`), by id.
+    pub fn systems(&self) -> BTreeMap<&str, &crate::data::Row> {
+        self.data_files
+            .iter()
+            .filter(|f| f.schema == "systems")
+            .flat_map(|f| f.rows.iter())
+            .filter_map(|r| r.id().map(|id| (id, r)))
+            .collect()
+    }
+
     pub fn doc(&self, id: &str) -> Option<&Document> {
         self.by_id.get(id).map(|i| &self.documents[*i])
     }
@@ -153,10 +182,7 @@ impl Site {
                 if a.is_empty() || from.headings.iter().any(|h| &h.slug == a) {
                     Ok(Destination::SelfAnchor(a.clone()))
                 } else {
-                    Err(LinkError::MissingAnchor {
-                        anchor: a.clone(),
-                        target: from.id.clone(),
-                    })
+                    Err(LinkError::MissingAnchor { anchor: a.clone(), target: from.id.clone() })
                 }
             }
             LinkTarget::Id { id, anchor } => match self.by_id.get(id) {
@@ -171,10 +197,7 @@ impl Site {
                     };
                 }
                 let Some(joined) = join_relative(&from.rel, path) else {
-                    return Err(LinkError::MissingFile {
-                        path: path.clone(),
-                        outside: true,
-                    });
+                    return Err(LinkError::MissingFile { path: path.clone(), outside: true });
                 };
                 if let Some(&index) = self.by_rel.get(&joined) {
                     return self.with_anchor(index, anchor.clone());
@@ -182,10 +205,7 @@ impl Site {
                 if self.assets.contains(&joined) {
                     return Ok(Destination::Asset(joined));
                 }
-                Err(LinkError::MissingFile {
-                    path: path.clone(),
-                    outside: false,
-                })
+                Err(LinkError::MissingFile { path: path.clone(), outside: false })
             }
         }
     }
@@ -194,10 +214,7 @@ impl Site {
         if let Some(a) = &anchor {
             let target = &self.documents[index];
             if !a.is_empty() && !target.headings.iter().any(|h| &h.slug == a) {
-                return Err(LinkError::MissingAnchor {
-                    anchor: a.clone(),
-                    target: target.id.clone(),
-                });
+                return Err(LinkError::MissingAnchor { anchor: a.clone(), target: target.id.clone() });
             }
         }
         Ok(Destination::Document { index, anchor })
@@ -210,12 +227,7 @@ impl Site {
 
     pub fn count_by_status(&self) -> BTreeMap<&'static str, usize> {
         let mut m = BTreeMap::new();
-        for s in [
-            Status::Draft,
-            Status::Approved,
-            Status::Superseded,
-            Status::Retired,
-        ] {
+        for s in [Status::Draft, Status::Approved, Status::Superseded, Status::Retired] {
             m.insert(s.as_str(), 0);
         }
         for d in &self.documents {
@@ -233,15 +245,9 @@ mod tests {
     fn join_stays_inside() {
         assert_eq!(join_relative("a/b.md", "c.md").as_deref(), Some("a/c.md"));
         assert_eq!(join_relative("a/b.md", "../c.md").as_deref(), Some("c.md"));
-        assert_eq!(
-            join_relative("a/b.md", "./x/../c.md").as_deref(),
-            Some("a/c.md")
-        );
+        assert_eq!(join_relative("a/b.md", "./x/../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(join_relative("a/b.md", "../../c.md"), None);
         assert_eq!(join_relative("b.md", "../../../../etc/passwd"), None);
-        assert_eq!(
-            join_relative("a/b.md", "/x/y.md").as_deref(),
-            Some("x/y.md")
-        );
+        assert_eq!(join_relative("a/b.md", "/x/y.md").as_deref(), Some("x/y.md"));
     }
 }

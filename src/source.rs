@@ -46,32 +46,14 @@ pub struct Split<'a> {
 pub fn decode(bytes: &[u8], repo_rel: &str) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(if s.contains('\r') {
-            s.replace("\r\n", "\n").replace('\r', "\n")
-        } else {
-            s.to_string()
-        }),
+        Ok(s) => Ok(if s.contains('\r') { s.replace("\r\n", "\n").replace('\r', "\n") } else { s.to_string() }),
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = good.len()
-                - good
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map(|p| p + 1)
-                    .unwrap_or(0)
-                + 1;
-            Err(Diagnostic::new(
-                "SRC001",
-                repo_rel,
-                line,
-                format!(
-                    "file is not valid UTF-8 (invalid byte at offset {})",
-                    e.valid_up_to()
-                ),
-            )
-            .col(col)
-            .help("re-save the file with UTF-8 encoding"))
+            let col = good.len() - good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0) + 1;
+            Err(Diagnostic::new("SRC001", repo_rel, line, format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))
+                .col(col)
+                .help("re-save the file with UTF-8 encoding"))
         }
     }
 }
@@ -86,10 +68,7 @@ pub fn split_front_matter(text: &str) -> Result<Option<Split<'_>>, usize> {
     let mut pos = fm_start;
     let mut line = 2;
     while pos < text.len() {
-        let end = text[pos..]
-            .find('\n')
-            .map(|i| pos + i)
-            .unwrap_or(text.len());
+        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
         let l = text[pos..end].trim_end();
         if l == "---" || l == "..." {
             let body_start = (end + 1).min(text.len());
@@ -108,16 +87,10 @@ pub fn split_front_matter(text: &str) -> Result<Option<Split<'_>>, usize> {
 
 /// Walks the content folder. Returns the files (sorted by path) and diagnostics for files that
 /// could not be taken (unreadable, symlinks out of the tree, invalid UTF-8).
-pub fn walk(
-    repo_root: &Path,
-    content_dir: &Path,
-    content_name: &str,
-) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+pub fn walk(repo_root: &Path, content_dir: &Path, content_name: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
-    let root_canon = repo_root
-        .canonicalize()
-        .unwrap_or_else(|_| repo_root.to_path_buf());
+    let root_canon = repo_root.canonicalize().unwrap_or_else(|_| repo_root.to_path_buf());
     let repo_rel_of = |rel: &str| {
         let base = content_name.trim_end_matches('/');
         if base.is_empty() || base == "." {
@@ -126,9 +99,7 @@ pub fn walk(
             format!("{base}/{rel}")
         }
     };
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(false)
-        .sort_by_file_name();
+    let walker = walkdir::WalkDir::new(content_dir).follow_links(false).sort_by_file_name();
     let mut it = walker.into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
@@ -139,12 +110,7 @@ pub fn walk(
                     .and_then(|p| p.strip_prefix(content_dir).ok())
                     .map(|p| p.to_string_lossy().replace('\\', "/"))
                     .unwrap_or_default();
-                diags.push(Diagnostic::new(
-                    "SRC007",
-                    repo_rel_of(&rel),
-                    1,
-                    format!("cannot read: {e}"),
-                ));
+                diags.push(Diagnostic::new("SRC007", repo_rel_of(&rel), 1, format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -164,13 +130,8 @@ pub fn walk(
         }
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
             diags.push(
-                Diagnostic::new(
-                    "SRC007",
-                    repo_rel_of(&rel_path.to_string_lossy()),
-                    1,
-                    "file name is not valid UTF-8",
-                )
-                .help("rename the file using UTF-8 characters"),
+                Diagnostic::new("SRC007", repo_rel_of(&rel_path.to_string_lossy()), 1, "file name is not valid UTF-8")
+                    .help("rename the file using UTF-8 characters"),
             );
             continue;
         };
@@ -180,10 +141,9 @@ pub fn walk(
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&root_canon) && target.is_file() => {}
                 Ok(target) if target.is_dir() => {
-                    diags.push(
-                        Diagnostic::new("SRC006", &repo_rel, 1, "symbolic link to a folder is not followed")
-                            .help("aimsbook does not descend into symlinked folders (they can form cycles); move the folder into the content tree"),
-                    );
+                    diags.push(Diagnostic::new("SRC006", &repo_rel, 1, "symbolic link to a folder is not followed").help(
+                        "aimsbook does not descend into symlinked folders (they can form cycles); move the folder into the content tree",
+                    ));
                     continue;
                 }
                 Ok(target) => {
@@ -192,10 +152,7 @@ pub fn walk(
                             "SRC006",
                             &repo_rel,
                             1,
-                            format!(
-                                "symbolic link points outside the repository ({})",
-                                target.display()
-                            ),
+                            format!("symbolic link points outside the repository ({})", target.display()),
                         )
                         .help("replace the link with a copy of the file inside the repository"),
                     );
@@ -203,13 +160,8 @@ pub fn walk(
                 }
                 Err(_) => {
                     diags.push(
-                        Diagnostic::new(
-                            "SRC006",
-                            &repo_rel,
-                            1,
-                            "symbolic link is broken or forms a cycle",
-                        )
-                        .help("remove the link or point it at a file inside the repository"),
+                        Diagnostic::new("SRC006", &repo_rel, 1, "symbolic link is broken or forms a cycle")
+                            .help("remove the link or point it at a file inside the repository"),
                     );
                     continue;
                 }
@@ -237,23 +189,12 @@ pub fn walk(
                     }
                 },
                 Err(e) => {
-                    diags.push(Diagnostic::new(
-                        "SRC007",
-                        &repo_rel,
-                        1,
-                        format!("cannot read file: {e}"),
-                    ));
+                    diags.push(Diagnostic::new("SRC007", &repo_rel, 1, format!("cannot read file: {e}")));
                     continue;
                 }
             }
         };
-        files.push(SourceFile {
-            rel,
-            repo_rel,
-            abs: path.to_path_buf(),
-            kind,
-            text,
-        });
+        files.push(SourceFile { rel, repo_rel, abs: path.to_path_buf(), kind, text });
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     (files, diags)

@@ -32,18 +32,11 @@ impl Theme {
         let mut files = Vec::new();
         collect(&DEFAULT_THEME, &mut files);
         for (path, bytes) in files {
-            theme.add(
-                &path,
-                bytes.to_vec(),
-                format!("themes/default/{path} (built in)"),
-            );
+            theme.add(&path, bytes.to_vec(), format!("themes/default/{path} (built in)"));
         }
         let dir = repo_root.join("themes").join(name);
         if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .follow_links(false)
-                .sort_by_file_name()
-            {
+            for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
                 let entry = entry.map_err(std::io::Error::other)?;
                 if !entry.file_type().is_file() {
                     continue;
@@ -61,10 +54,7 @@ impl Theme {
 
     fn add(&mut self, path: &str, bytes: Vec<u8>, origin: String) {
         if let Some(name) = path.strip_prefix("templates/") {
-            self.templates.insert(
-                name.to_string(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            );
+            self.templates.insert(name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
             self.origins.insert(name.to_string(), origin);
         } else if let Some(name) = path.strip_prefix("static/") {
             self.statics.insert(name.to_string(), bytes);

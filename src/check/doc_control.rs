@@ -24,17 +24,9 @@ fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
     for d in &site.documents {
         if let Some(first) = seen.get(d.id.as_str()) {
             out.push(
-                Diagnostic::new(
-                    "DC009",
-                    &d.repo_rel,
-                    d.line_of("id"),
-                    format!("duplicate id `{}`: also used by {}", d.id, first.repo_rel),
-                )
-                .col(5)
-                .help(format!(
-                    "ids must be unique; give one of {} and {} a new id",
-                    first.repo_rel, d.repo_rel
-                )),
+                Diagnostic::new("DC009", &d.repo_rel, d.line_of("id"), format!("duplicate id `{}`: also used by {}", d.id, first.repo_rel))
+                    .col(5)
+                    .help(format!("ids must be unique; give one of {} and {} a new id", first.repo_rel, d.repo_rel)),
             );
         } else {
             seen.insert(&d.id, d);
@@ -54,22 +46,12 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
                         .help("remove `approved`, or set `status: approved` if the document has been approved"),
                 );
             }
-            out.push(
-                Diagnostic::new(
-                    "DC017",
-                    file,
-                    d.line_of("status"),
-                    format!("{} is a draft and not yet approved", d.id),
-                )
-                .help(format!(
+            out.push(Diagnostic::new("DC017", file, d.line_of("status"), format!("{} is a draft and not yet approved", d.id)).help(
+                format!(
                     "when {} approves it, set `status: approved` and `approved: DATE`",
-                    if d.approver.is_empty() {
-                        "the approver"
-                    } else {
-                        &d.approver
-                    }
-                )),
-            );
+                    if d.approver.is_empty() { "the approver" } else { &d.approver }
+                ),
+            ));
         }
         _ => {
             if !d.key_lines.contains_key("approved") {
@@ -78,10 +60,7 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
                         "DC004",
                         file,
                         d.line_of("status"),
-                        format!(
-                            "status is {} but the document has no `approved` date",
-                            d.status.as_str()
-                        ),
+                        format!("status is {} but the document has no `approved` date", d.status.as_str()),
                     )
                     .help("add `approved: YYYY-MM-DD`, the date the approver signed it off"),
                 );
@@ -91,8 +70,13 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
     if let Some(approved) = d.approved {
         if approved > today {
             out.push(
-                Diagnostic::new("DC005", file, d.line_of("approved"), format!("approval date {approved} is in the future (today is {today})"))
-                    .help("an approval is recorded after it happens: correct the date or keep the document in draft"),
+                Diagnostic::new(
+                    "DC005",
+                    file,
+                    d.line_of("approved"),
+                    format!("approval date {approved} is in the future (today is {today})"),
+                )
+                .help("an approval is recorded after it happens: correct the date or keep the document in draft"),
             );
         }
         if let Some(due) = d.review_due {
@@ -111,24 +95,24 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
     }
     if let Some(due) = d.review_due {
         if !d.status.is_obsolete() {
-            let days = today
-                .until(due)
-                .map(|s| i64::from(s.get_days()))
-                .unwrap_or(0);
+            let days = today.until(due).map(|s| i64::from(s.get_days())).unwrap_or(0);
             if due < today {
                 out.push(
-                    Diagnostic::new("DC007", file, d.line_of("review_due"), format!("review overdue: {} was due for review on {due} ({} days ago)", d.id, -days))
-                        .help(format!("{} should review the document, then update review_due (and version, approved and history if it changed)", owner_or(d))),
+                    Diagnostic::new(
+                        "DC007",
+                        file,
+                        d.line_of("review_due"),
+                        format!("review overdue: {} was due for review on {due} ({} days ago)", d.id, -days),
+                    )
+                    .help(format!(
+                        "{} should review the document, then update review_due (and version, approved and history if it changed)",
+                        owner_or(d)
+                    )),
                 );
             } else if days <= site.config.review.warn_days {
                 out.push(
-                    Diagnostic::new(
-                        "DC008",
-                        file,
-                        d.line_of("review_due"),
-                        format!("review of {} due in {days} days ({due})", d.id),
-                    )
-                    .help(format!("{} should plan the review now", owner_or(d))),
+                    Diagnostic::new("DC008", file, d.line_of("review_due"), format!("review of {} due in {days} days ({due})", d.id))
+                        .help(format!("{} should plan the review now", owner_or(d))),
                 );
             }
         }
@@ -164,8 +148,13 @@ fn history(d: &Document, out: &mut Vec<Diagnostic>) {
         if let Some(lv) = Version::parse(&last.version) {
             if lv.cmp_semantic(&current).is_ne() {
                 out.push(
-                    Diagnostic::new("DC012", file, last.line, format!("last history entry is version {lv} but the document is version {current}"))
-                        .help(format!("add a history entry for version {current} describing the change, or correct `version`")),
+                    Diagnostic::new(
+                        "DC012",
+                        file,
+                        last.line,
+                        format!("last history entry is version {lv} but the document is version {current}"),
+                    )
+                    .help(format!("add a history entry for version {current} describing the change, or correct `version`")),
                 );
             }
         }
@@ -174,40 +163,24 @@ fn history(d: &Document, out: &mut Vec<Diagnostic>) {
 
 fn supersession(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
     let file = &d.repo_rel;
-    if d.status == Status::Superseded
-        && d.superseded_by.is_none()
-        && !d.invalid_fields.contains("superseded_by")
-    {
+    if d.status == Status::Superseded && d.superseded_by.is_none() && !d.invalid_fields.contains("superseded_by") {
         out.push(
-            Diagnostic::new(
-                "DC013",
-                file,
-                d.line_of("status"),
-                format!("{} is superseded but names no successor", d.id),
-            )
-            .help("add `superseded_by: ID` naming the document that replaces it"),
+            Diagnostic::new("DC013", file, d.line_of("status"), format!("{} is superseded but names no successor", d.id))
+                .help("add `superseded_by: ID` naming the document that replaces it"),
         );
     }
     if let Some(next) = &d.superseded_by {
         match site.doc(next) {
             None if !site.known_ids.contains(next) => out.push(
-                Diagnostic::new(
-                    "DC014",
-                    file,
-                    d.line_of("superseded_by"),
-                    format!("superseded_by names unknown document `{next}`"),
-                )
-                .help("use the id of an existing document"),
+                Diagnostic::new("DC014", file, d.line_of("superseded_by"), format!("superseded_by names unknown document `{next}`"))
+                    .help("use the id of an existing document"),
             ),
             Some(succ) if succ.supersedes.as_deref() != Some(d.id.as_str()) => out.push(
                 Diagnostic::new(
                     "DC015",
                     file,
                     d.line_of("superseded_by"),
-                    format!(
-                        "{} is superseded by {next}, but {next} does not say `supersedes: {}`",
-                        d.id, d.id
-                    ),
+                    format!("{} is superseded by {next}, but {next} does not say `supersedes: {}`", d.id, d.id),
                 )
                 .help(format!("add `supersedes: {}` to {}", d.id, succ.repo_rel)),
             ),
@@ -221,8 +194,13 @@ fn supersession(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
                     .help("use the id of an existing document (superseded documents stay in the repository)"),
             ),
             Some(old) if old.superseded_by.as_deref() != Some(d.id.as_str()) => out.push(
-                Diagnostic::new("DC015", file, d.line_of("supersedes"), format!("{} supersedes {prev}, but {prev} does not say `superseded_by: {}`", d.id, d.id))
-                    .help(format!("set `status: superseded` and `superseded_by: {}` in {}", d.id, old.repo_rel)),
+                Diagnostic::new(
+                    "DC015",
+                    file,
+                    d.line_of("supersedes"),
+                    format!("{} supersedes {prev}, but {prev} does not say `superseded_by: {}`", d.id, d.id),
+                )
+                .help(format!("set `status: superseded` and `superseded_by: {}` in {}", d.id, old.repo_rel)),
             ),
             _ => {}
         }
@@ -238,10 +216,7 @@ fn type_specific_fields(d: &Document, out: &mut Vec<Diagnostic>) {
                     "DC021",
                     &d.repo_rel,
                     d.line_of(field),
-                    format!(
-                        "`{field}` applies to records, reports and minutes, not to a {}",
-                        d.doc_type
-                    ),
+                    format!("`{field}` applies to records, reports and minutes, not to a {}", d.doc_type),
                 )
                 .help("remove the field, or change the document's type"),
             );

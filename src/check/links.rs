@@ -16,14 +16,9 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     let target = &site.documents[index];
                     if d.status == Status::Approved && target.status == Status::Draft {
                         out.push(
-                            Diagnostic::new(
-                                "DC016",
-                                file,
-                                link.line,
-                                format!("approved document {} links to draft {}", d.id, target.id),
-                            )
-                            .col(link.column)
-                            .help(format!("approve {} first, or remove the link", target.id)),
+                            Diagnostic::new("DC016", file, link.line, format!("approved document {} links to draft {}", d.id, target.id))
+                                .col(link.column)
+                                .help(format!("approve {} first, or remove the link", target.id)),
                         );
                     }
                 }
@@ -34,22 +29,12 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         for r in &d.related {
             match site.doc(r) {
                 None if !site.known_ids.contains(r) => out.push(
-                    Diagnostic::new(
-                        "DC022",
-                        file,
-                        d.line_of("related"),
-                        format!("related names unknown document `{r}`"),
-                    )
-                    .help("use the id of an existing document"),
+                    Diagnostic::new("DC022", file, d.line_of("related"), format!("related names unknown document `{r}`"))
+                        .help("use the id of an existing document"),
                 ),
                 Some(t) if d.status == Status::Approved && t.status == Status::Draft => out.push(
-                    Diagnostic::new(
-                        "DC016",
-                        file,
-                        d.line_of("related"),
-                        format!("approved document {} relates to draft {}", d.id, t.id),
-                    )
-                    .help(format!("approve {} first, or remove it from related", t.id)),
+                    Diagnostic::new("DC016", file, d.line_of("related"), format!("approved document {} relates to draft {}", d.id, t.id))
+                        .help(format!("approve {} first, or remove it from related", t.id)),
                 ),
                 _ => {}
             }
@@ -57,13 +42,8 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         for c in &d.clauses {
             if !site.catalog.contains(c) {
                 out.push(
-                    Diagnostic::new(
-                        "CLS001",
-                        file,
-                        d.line_of("clauses"),
-                        format!("unknown clause or control id `{c}` in clauses"),
-                    )
-                    .help(suggest_clause(site, c)),
+                    Diagnostic::new("CLS001", file, d.line_of("clauses"), format!("unknown clause or control id `{c}` in clauses"))
+                        .help(suggest_clause(site, c)),
                 );
             }
         }
@@ -74,12 +54,8 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 fn suggest_clause(site: &Site, id: &str) -> String {
     if let Some(rest) = id.strip_prefix("A.") {
         if let Some(group) = rest.split('.').next() {
-            let in_group: Vec<&str> = site
-                .catalog
-                .assessable()
-                .filter(|i| i.parent.as_deref() == Some(&format!("A.{group}")))
-                .map(|i| i.id.as_str())
-                .collect();
+            let in_group: Vec<&str> =
+                site.catalog.assessable().filter(|i| i.parent.as_deref() == Some(&format!("A.{group}"))).map(|i| i.id.as_str()).collect();
             if !in_group.is_empty() {
                 return format!("controls of A.{group}: {}", in_group.join(", "));
             }
@@ -91,23 +67,34 @@ fn suggest_clause(site: &Site, id: &str) -> String {
 
 pub fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkError) -> Diagnostic {
     match e {
-        LinkError::MissingFile { path, outside: true } => Diagnostic::new("LNK001", file, line, format!("link `{path}` points outside the content folder"))
-            .col(column)
-            .help("links may only point to files inside the content folder"),
+        LinkError::MissingFile { path, outside: true } => {
+            Diagnostic::new("LNK001", file, line, format!("link `{path}` points outside the content folder"))
+                .col(column)
+                .help("links may only point to files inside the content folder")
+        }
         LinkError::MissingFile { path, outside: false } => Diagnostic::new("LNK001", file, line, format!("link to missing file `{path}`"))
             .col(column)
             .help("paths are relative to this document's folder; check the spelling and the number of ../"),
         LinkError::UnknownId(id) => {
             let near: Vec<&str> = site.by_id.keys().filter(|k| k.eq_ignore_ascii_case(&id)).map(String::as_str).collect();
-            let help = if let Some(n) = near.first() { format!("ids are case-sensitive: did you mean [[{n}]]?") } else { "use the `id` of an existing document".into() };
+            let help = if let Some(n) = near.first() {
+                format!("ids are case-sensitive: did you mean [[{n}]]?")
+            } else {
+                "use the `id` of an existing document".into()
+            };
             Diagnostic::new("LNK002", file, line, format!("link to unknown document id `{id}`")).col(column).help(help)
         }
         LinkError::UnknownClause(id) => Diagnostic::new("LNK003", file, line, format!("link to unknown clause or control `{id}`"))
             .col(column)
             .help("use an id of the catalog, e.g. [[6.1.4]] or [[A.5.2]]"),
         LinkError::MissingAnchor { anchor, target } => {
-            let headings: Vec<String> = site.doc(&target).map(|t| t.headings.iter().take(8).map(|h| format!("#{}", h.slug)).collect()).unwrap_or_default();
-            let help = if headings.is_empty() { format!("{target} has no headings") } else { format!("headings of {target}: {}", headings.join(", ")) };
+            let headings: Vec<String> =
+                site.doc(&target).map(|t| t.headings.iter().take(8).map(|h| format!("#{}", h.slug)).collect()).unwrap_or_default();
+            let help = if headings.is_empty() {
+                format!("{target} has no headings")
+            } else {
+                format!("headings of {target}: {}", headings.join(", "))
+            };
             Diagnostic::new("LNK004", file, line, format!("link to missing heading `#{anchor}` in {target}")).col(column).help(help)
         }
         LinkError::Unsafe(url) => {

@@ -2,10 +2,13 @@
 //! check is unit-testable and reusable by `serve`.
 //!
 //! One file per family: `doc_control` (clause 7.5 metadata), `links` (body links, `related`,
-//! clause ids).
+//! clause ids), `registers` (data files, rows, impact-assessment coverage), `soa` (Statement of
+//! Applicability).
 
 pub mod doc_control;
 pub mod links;
+pub mod registers;
+pub mod soa;
 
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
@@ -15,5 +18,7 @@ pub fn run_all(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(doc_control::check(site));
     out.extend(links::check(site));
+    out.extend(registers::check(site));
+    out.extend(soa::check(site));
     out
 }
