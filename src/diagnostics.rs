@@ -223,7 +223,7 @@ codes! {
     "REG010", Error, "in-scope AI system without an approved impact assessment",
     "Every AI system in scope of the AIMS needs an approved AI system impact assessment (clause 6.1.4): a document with `type: assessment` and `ai_system: ID`. Missing assessments are the most common major finding in certification audits.";
     "SOA001", Error, "Annex A control missing from the Statement of Applicability",
-    "Clause 6.1.3 requires the SoA to list every Annex A control, whether applicable or not, with a justification.";
+    "Clause 6.1.3 requires the SoA to list every Annex A control, whether applicable or not, with a justification.\nThe SOA checks run once the SoA document leaves draft status.";
     "SOA002", Error, "control listed more than once in the SoA",
     "Each Annex A control appears exactly once in the Statement of Applicability.";
     "SOA003", Error, "unknown control in the SoA",

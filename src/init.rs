@@ -94,6 +94,18 @@ clauses: [{clause_list}]\n\
             title = md.title,
             evidence = md.evidence,
         );
+        let extra_fm = if doc_type == "soa" { "data: \"data/soa.yaml\"\n".to_string() } else { String::new() };
+        let text = text.replacen("classification: internal\n", &format!("classification: internal\n{extra_fm}"), 1);
+        if doc_type == "soa" {
+            let mut soa = format!("# Statement of Applicability: one entry per Annex A control (clause 6.1.3).\n# Fill in applicability, a real justification, implementation status, the documents that\n# implement each control and the records that evidence it.\nmeta:\n  document: {id}\n  title: Statement of Applicability\ncontrols:\n");
+            for c in catalog.items.iter().filter(|i| i.kind == crate::catalog::ItemKind::Control) {
+                soa.push_str(&format!(
+                    "  - control: {}\n    applicable: true\n    justification: \"To be completed from the risk assessment ({}).\"\n    implementation: planned\n    target_date: {review_due}\n    documents: []\n    evidence: []\n",
+                    c.id, c.title
+                ));
+            }
+            write("content/data/soa.yaml", &soa, &mut written)?;
+        }
         let rel = format!("content/{}.md", md.key);
         write(&rel, &text, &mut written)?;
     }

@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod render;
 pub mod render_trace;
 pub mod schemas;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;

@@ -77,6 +77,7 @@ enum Command {
         /// The register's document id (required for `register`, e.g. REG-001)
         #[arg(long)]
         id: Option<String>,
+        /// File format
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// Output file (default: stdout; required for xlsx)
@@ -84,6 +85,23 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
+    },
+    /// Preview the site with live reload while editing
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to bind; the default keeps the preview on this machine
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the preview in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using native file events
+        #[arg(long)]
+        poll: bool,
     },
     /// Write the JSON Schemas for front matter into a folder (default: schemas/)
     Schema {
@@ -237,6 +255,17 @@ fn main() -> ExitCode {
             }
         }
         Command::Export { what, id, format, out, common } => export(what, id.as_deref(), format, out.as_deref(), &common),
+        Command::Serve { common, port, bind, open, poll } => {
+            let today = match resolve_today(common.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return usage(&e),
+            };
+            let opts = aimsbook::serve::ServeOptions { root: common.root.clone(), today, bind, port, open, poll };
+            match aimsbook::serve::serve(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(ds) => config_failure(ConfigError(ds), &common.root),
+            }
+        }
         Command::Schema { out, common } => {
             let dir = if out.is_absolute() { out } else { common.root.join(out) };
             match aimsbook::schemas::write_all(&dir) {

@@ -307,6 +307,7 @@ pub fn render(body: &str, resolve: &dyn Fn(&LinkTarget) -> Resolved, is_clause: 
 /// classes and ids (the renderer's own markup).
 pub fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
+        .link_rel(None)
         .add_generic_attributes(["class", "id"])
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])

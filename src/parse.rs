@@ -15,6 +15,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The result of parsing one Markdown file.
+#[derive(Clone)]
 pub struct Parsed {
     pub document: Option<Document>,
     /// The id string found in the front matter, even when the document could not be built
@@ -278,11 +279,15 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
     };
 
     let claimed_id = map.get("id").and_then(|v| v.as_str()).map(|s| s.trim().to_string());
-    let (Some(id), Some(title), Some(doc_type), Some(status)) =
-        (get_str("id"), get_str("title"), get_str("type"), get_str("status").and_then(|s| Status::parse(&s)))
-    else {
+    // Only a usable id is indispensable. Other broken fields are already reported; the
+    // document stays in the model with a neutral fallback so that links to it still resolve
+    // and one typo does not cascade into dozens of unknown-id errors.
+    let Some(id) = get_str("id") else {
         return Parsed { document: None, claimed_id, diagnostics: diags };
     };
+    let title = get_str("title").unwrap_or_else(|| id.clone());
+    let doc_type = get_str("type").unwrap_or_else(|| "unknown".to_string());
+    let status = get_str("status").and_then(|s| Status::parse(&s)).unwrap_or(Status::Draft);
 
     let history = if invalid_fields.contains("history") {
         Vec::new()

@@ -9,12 +9,14 @@ use crate::parse;
 use crate::render::{self, Page};
 use crate::schemas::Schemas;
 use crate::site::Site;
-use crate::source::{self, SourceKind};
+use crate::source::{self, SourceFile, SourceKind};
 use crate::theme::Theme;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A failure that is not about the documents: bad configuration or usage (exit code 2).
 #[derive(Debug)]
@@ -32,7 +34,50 @@ pub fn load(root: &Path, today: Date) -> Result<Loaded, ConfigError> {
     load_with(config, today)
 }
 
+/// Parse results kept between rebuilds (`serve`): a file whose text is unchanged is not
+/// parsed again. Only valid while schemas, catalogs and book.toml are unchanged — `serve`
+/// clears it when any of those change.
+#[derive(Default)]
+pub struct ParseCache {
+    documents: Mutex<HashMap<String, (String, parse::Parsed)>>,
+    data: Mutex<HashMap<String, (String, DataParsed)>>,
+}
+
+type DataParsed = (Option<crate::data::DataFile>, Vec<Diagnostic>);
+
+impl ParseCache {
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.documents.lock() {
+            m.clear();
+        }
+        if let Ok(mut m) = self.data.lock() {
+            m.clear();
+        }
+    }
+}
+
+fn cached<T: Clone>(cache: Option<&Mutex<HashMap<String, (String, T)>>>, file: &SourceFile, make: impl FnOnce() -> T) -> T {
+    if let Some(c) = cache {
+        if let Some((text, value)) = c.lock().ok().and_then(|m| m.get(&file.rel).cloned()) {
+            if text == file.text {
+                return value;
+            }
+        }
+        let value = make();
+        if let Ok(mut m) = c.lock() {
+            m.insert(file.rel.clone(), (file.text.clone(), value.clone()));
+        }
+        value
+    } else {
+        make()
+    }
+}
+
 pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
+    load_cached(config, today, None)
+}
+
+pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> Result<Loaded, ConfigError> {
     let mut diags = Diagnostics::default();
     let content_dir = config.content_dir();
     if !content_dir.is_dir() {
@@ -53,8 +98,11 @@ pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
     diags.extend(walk_diags);
 
     let is_clause = |id: &str| catalog.contains(id);
-    let parsed: Vec<parse::Parsed> =
-        files.par_iter().filter(|f| f.kind == SourceKind::Document).map(|f| parse::parse_document(f, &schemas, &is_clause)).collect();
+    let parsed: Vec<parse::Parsed> = files
+        .par_iter()
+        .filter(|f| f.kind == SourceKind::Document)
+        .map(|f| cached(cache.map(|c| &c.documents), f, || parse::parse_document(f, &schemas, &is_clause)))
+        .collect();
     let mut documents = Vec::new();
     let mut known_ids = BTreeSet::new();
     for p in parsed {
@@ -67,8 +115,11 @@ pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
         }
     }
     let assets: BTreeSet<String> = files.iter().filter(|f| f.kind == SourceKind::Asset).map(|f| f.rel.clone()).collect();
-    let parsed_data: Vec<_> =
-        files.par_iter().filter(|f| f.kind == SourceKind::Data).map(|f| crate::data::parse_data_file(f, &schemas)).collect();
+    let parsed_data: Vec<_> = files
+        .par_iter()
+        .filter(|f| f.kind == SourceKind::Data)
+        .map(|f| cached(cache.map(|c| &c.data), f, || crate::data::parse_data_file(f, &schemas)))
+        .collect();
     let mut data_files = Vec::new();
     for (df, ds) in parsed_data {
         diags.extend(ds);
@@ -90,13 +141,19 @@ pub struct BuildReport {
 
 /// Renders the whole site in memory (pages and theme assets), without writing.
 pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    render_all_cached(site, None)
+}
+
+/// As [`render_all`], reusing the pages whose inputs did not change since the last call.
+pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
         vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))]
     })?;
-    let mut pages = render::render_site(site, &theme)?;
+    let mut pages = render::render_site(site, &theme, cache)?;
     for (path, bytes) in &theme.statics {
         pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone() });
     }
+    pages.extend(crate::export::download_pages(site));
     let (light, dark) = crate::markdown::highlight_css();
     pages.push(Page { path: "static/highlight-light.css".into(), bytes: light.into_bytes() });
     pages.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.into_bytes() });

@@ -12,7 +12,10 @@ use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// One output file, path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +155,7 @@ pub(crate) struct Renderer<'a> {
     env: &'a Environment<'static>,
     theme: &'a Theme,
     book: Value,
+    cache: Option<&'a RenderCache>,
 }
 
 impl Renderer<'_> {
@@ -166,28 +170,101 @@ impl Renderer<'_> {
             generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
             ..ctx
         };
+        // A page whose template and context are unchanged renders to the same bytes: its
+        // context is exactly its set of inputs, so this is the dependency tracking of `serve`.
+        let key = self.cache.map(|_| {
+            let mut h = std::hash::DefaultHasher::new();
+            template.hash(&mut h);
+            serde_json::to_vec(&full).unwrap_or_default().hash(&mut h);
+            h.finish()
+        });
+        if let (Some(cache), Some(key)) = (self.cache, key) {
+            if let Some(bytes) = cache.get_page(path, key) {
+                return Ok(Page { path: path.to_string(), bytes });
+            }
+        }
         let tmpl = self.env.get_template(template).map_err(|e| template_diag(self.theme, &e))?;
         let html = tmpl.render(full).map_err(|e| template_diag(self.theme, &e))?;
+        if let (Some(cache), Some(key)) = (self.cache, key) {
+            cache.put_page(path, key, html.as_bytes());
+        }
         Ok(Page { path: path.to_string(), bytes: html.into_bytes() })
     }
 }
 
+/// Rendered pages and document bodies kept between rebuilds by `serve`, keyed by a hash of
+/// everything that went into them. Counts what was re-rendered, for the rebuild summary.
+#[derive(Default)]
+pub struct RenderCache {
+    pages: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    bodies: Mutex<HashMap<String, (u64, String)>>,
+    theme_key: Mutex<u64>,
+    pub rendered: AtomicUsize,
+    pub reused: AtomicUsize,
+}
+
+impl RenderCache {
+    fn get_page(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+        let hit = self.pages.lock().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
+        if hit.is_some() {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        hit
+    }
+    fn put_page(&self, path: &str, key: u64, bytes: &[u8]) {
+        self.rendered.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut m) = self.pages.lock() {
+            m.insert(path.to_string(), (key, bytes.to_vec()));
+        }
+    }
+    fn body(&self, id: &str, key: u64, make: impl FnOnce() -> String) -> String {
+        if let Some(b) = self.bodies.lock().ok().and_then(|m| m.get(id).filter(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
+            return b;
+        }
+        let html = make();
+        if let Ok(mut m) = self.bodies.lock() {
+            m.insert(id.to_string(), (key, html.clone()));
+        }
+        html
+    }
+    /// Forgets everything when the theme changed (same context, different output).
+    fn check_theme(&self, theme: &Theme) {
+        let mut h = std::hash::DefaultHasher::new();
+        theme.templates.hash(&mut h);
+        let key = h.finish();
+        if let Ok(mut k) = self.theme_key.lock() {
+            if *k != key {
+                *k = key;
+                if let Ok(mut m) = self.pages.lock() {
+                    m.clear();
+                }
+            }
+        }
+        self.rendered.store(0, Ordering::Relaxed);
+        self.reused.store(0, Ordering::Relaxed);
+    }
+}
+
 /// Renders every page of the site. Errors are template errors (TPL001).
-pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Page>, Vec<Diagnostic>> {
+pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let env = environment(theme).map_err(|d| vec![d])?;
     let book = v(&site.config.book);
-    let r = Renderer { site, env: &env, theme, book };
+    if let Some(c) = cache {
+        c.check_theme(theme);
+    }
+    let r = Renderer { site, env: &env, theme, book, cache };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
-    let mut jobs: Vec<Job> = Vec::new();
-    jobs.push(Box::new(|| home(&r)));
-    jobs.push(Box::new(|| register(&r)));
-    jobs.push(Box::new(|| reviews(&r)));
-    jobs.push(Box::new(|| owners_index(&r)));
-    jobs.push(Box::new(|| crate::render_trace::clauses_index(&r)));
-    jobs.push(Box::new(|| crate::render_trace::matrix_page(&r)));
-    jobs.push(Box::new(|| crate::render_trace::gaps_page(&r)));
-    jobs.push(Box::new(|| crate::render_trace::mandatory_page(&r)));
+    let mut jobs: Vec<Job> = vec![
+        Box::new(|| home(&r)),
+        Box::new(|| register(&r)),
+        Box::new(|| reviews(&r)),
+        Box::new(|| owners_index(&r)),
+        Box::new(|| crate::render_trace::clauses_index(&r)),
+        Box::new(|| crate::render_trace::matrix_page(&r)),
+        Box::new(|| crate::render_trace::gaps_page(&r)),
+        Box::new(|| crate::render_trace::mandatory_page(&r)),
+    ];
     if site.trace.soa_doc.is_some() {
         jobs.push(Box::new(|| crate::render_trace::soa_page(&r)));
     }
@@ -256,7 +333,24 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let path = d.url();
     let root = root_prefix(&path);
     let is_clause = |id: &str| site.catalog.contains(id);
-    let body_html = markdown::render(&d.body, &|t| href_for(site, d, t, &root), &is_clause, site.config.build.allow_html);
+    let resolve = |t: &LinkTarget| href_for(site, d, t, &root);
+    let render_body = || markdown::render(&d.body, &resolve, &is_clause, site.config.build.allow_html);
+    let body_html = match r.cache {
+        Some(cache) => {
+            // The body's HTML depends on its text and on where each of its links goes.
+            let mut h = std::hash::DefaultHasher::new();
+            d.body.hash(&mut h);
+            site.config.build.allow_html.hash(&mut h);
+            for link in &d.links {
+                match resolve(&link.target) {
+                    Resolved::Href { href, title } => (href, title).hash(&mut h),
+                    Resolved::Broken => 0u8.hash(&mut h),
+                }
+            }
+            cache.body(&d.id, h.finish(), render_body)
+        }
+        None => render_body(),
+    };
     let lookup = |ids: &mut dyn Iterator<Item = &String>| -> Vec<DocSummary> {
         ids.filter_map(|id| site.doc(id)).map(|t| summary(site, t)).collect()
     };

@@ -38,8 +38,11 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
     let file = &d.repo_rel;
     let today = site.today;
     let approved_field_ok = !d.invalid_fields.contains("approved");
-    match d.status {
-        Status::Draft => {
+    // With an invalid status (already reported) the status rules cannot be judged.
+    let status = if d.invalid_fields.contains("status") { None } else { Some(d.status) };
+    match status {
+        None => {}
+        Some(Status::Draft) => {
             if d.key_lines.contains_key("approved") && approved_field_ok {
                 out.push(
                     Diagnostic::new("DC018", file, d.line_of("approved"), "a draft carries an approval date")

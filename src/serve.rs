@@ -1,0 +1,532 @@
+//! `aimsbook serve`: live preview. Builds the site into memory, serves it over HTTP with
+//! tiny_http, watches the repository with notify (debounced; polling as a fallback), rebuilds
+//! incrementally (unchanged files are not re-parsed, unchanged pages not re-rendered) and tells
+//! open tabs to reload through a long-poll endpoint.
+//!
+//! Pages are served from an immutable in-memory build that is swapped in whole, so a request
+//! during a rebuild never sees a half-written page, and a broken edit never replaces the last
+//! good build: its diagnostics are shown in an overlay instead. Nothing is read from disk to
+//! answer a request, so no URL can reach a file outside the site.
+
+use crate::config;
+use crate::diagnostics::{self, Diagnostic, Diagnostics, Severity};
+use crate::pipeline::{self, ParseCache};
+use crate::render::RenderCache;
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// The reload client, injected into served HTML pages only (never into `build` output).
+const LIVE_JS: &str = include_str!("../themes/live.js");
+const LIVE_TAG: &str = "<script src=\"/__aimsbook/live.js\"></script>";
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub today: Date,
+    pub bind: String,
+    pub port: u16,
+    pub open: bool,
+    pub poll: bool,
+}
+
+/// One complete build held in memory.
+struct Build {
+    pages: HashMap<String, Arc<Vec<u8>>>,
+}
+
+#[derive(Clone, Serialize)]
+struct OverlayItem {
+    code: &'static str,
+    severity: &'static str,
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+    help: Option<String>,
+}
+
+/// What the long-poll endpoint reports: the generation (bumped on every rebuild attempt), the
+/// build being served and the errors of the last attempt (empty when it succeeded).
+#[derive(Clone, Serialize)]
+struct Status {
+    generation: u64,
+    build: u64,
+    errors: Vec<OverlayItem>,
+}
+
+struct State {
+    build: Arc<Build>,
+    status: Status,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn current(&self) -> (Arc<Build>, Status) {
+        match self.state.lock() {
+            Ok(s) => (s.build.clone(), s.status.clone()),
+            Err(p) => {
+                let s = p.into_inner();
+                (s.build.clone(), s.status.clone())
+            }
+        }
+    }
+}
+
+fn overlay_items(diags: &Diagnostics) -> Vec<OverlayItem> {
+    diags
+        .items
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .take(200)
+        .map(|d| OverlayItem {
+            code: d.code,
+            severity: d.severity.as_str(),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            help: d.help.clone(),
+        })
+        .collect()
+}
+
+/// Outcome of one (re)build attempt.
+pub struct Attempt {
+    pub diagnostics: Diagnostics,
+    pages: Option<HashMap<String, Arc<Vec<u8>>>>,
+    pub rendered: usize,
+    pub reused: usize,
+}
+
+/// Builds the site into memory, reusing the caches.
+pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, render_cache: &RenderCache) -> Attempt {
+    let mut diags = Diagnostics::default();
+    let config = match config::load(root) {
+        Ok(c) => c,
+        Err(ds) => {
+            diags.extend(ds);
+            diags.finish(&Default::default(), false);
+            return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 };
+        }
+    };
+    let loaded = match pipeline::load_cached(config, today, Some(parse_cache)) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.extend(e.0);
+            diags.finish(&Default::default(), false);
+            return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 };
+        }
+    };
+    let site = loaded.site;
+    diags = loaded.diagnostics;
+    diags.finish(&site.config.levels, false);
+    if diags.has_errors() {
+        return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 };
+    }
+    match pipeline::render_all_cached(&site, Some(render_cache)) {
+        Ok(pages) => {
+            let mut map: HashMap<String, Arc<Vec<u8>>> = pages.into_iter().map(|p| (p.path, Arc::new(p.bytes))).collect();
+            for rel in &site.assets {
+                if let Ok(bytes) = std::fs::read(site.config.content_dir().join(rel)) {
+                    map.insert(format!("files/{rel}"), Arc::new(bytes));
+                }
+            }
+            let rendered = render_cache.rendered.load(std::sync::atomic::Ordering::Relaxed);
+            let reused = render_cache.reused.load(std::sync::atomic::Ordering::Relaxed);
+            Attempt { diagnostics: diags, pages: Some(map), rendered, reused }
+        }
+        Err(ds) => {
+            diags.extend(ds);
+            diags.finish(&site.config.levels, false);
+            Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 }
+        }
+    }
+}
+
+/// Normalises a request path to a key of the in-memory site, or `None` when it is not a
+/// plain path inside the site (traversal, encoded traversal, NUL, backslashes).
+pub fn normalize_path(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    if !path.starts_with('/') {
+        return None;
+    }
+    let decoded = percent_decode(path)?;
+    if decoded.contains(['\\', '\0']) || decoded.contains("//") && decoded.starts_with("//") {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut key = parts.join("/");
+    if key.is_empty() || decoded.ends_with('/') {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = |b: u8| (b as char).to_digit(16);
+            let (h, l) = (hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?);
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "csv" => "text/csv; charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "zip" => "application/zip",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn inject_live(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{LIVE_TAG}\n{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{LIVE_TAG}").into_bytes(),
+    }
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    // Both parts are ASCII constants or generated values; from_bytes only fails on non-ASCII.
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| tiny_http::Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("ASCII header"))
+}
+
+fn respond(req: tiny_http::Request, status: u16, ctype: &str, body: Vec<u8>) {
+    let head = *req.method() == tiny_http::Method::Head;
+    let len = body.len();
+    let resp = tiny_http::Response::from_data(if head { Vec::new() } else { body })
+        .with_status_code(status)
+        .with_header(header("Content-Type", ctype))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    let resp = if head { resp.with_header(header("Content-Length", &len.to_string())) } else { resp };
+    let _ = req.respond(resp);
+}
+
+fn handle(req: tiny_http::Request, shared: &Shared) {
+    match req.method() {
+        tiny_http::Method::Get | tiny_http::Method::Head => {}
+        _ => {
+            let resp =
+                tiny_http::Response::from_string("method not allowed\n").with_status_code(405).with_header(header("Allow", "GET, HEAD"));
+            let _ = req.respond(resp);
+            return;
+        }
+    }
+    let url = req.url().to_string();
+    if url == "/__aimsbook/live.js" {
+        return respond(req, 200, "text/javascript; charset=utf-8", LIVE_JS.as_bytes().to_vec());
+    }
+    if let Some(query) = url.strip_prefix("/__aimsbook/wait") {
+        let since: u64 =
+            query.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("since=")).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let deadline = Instant::now() + Duration::from_secs(25);
+        let status = {
+            let mut guard = match shared.state.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            while guard.status.generation == since {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                guard = match shared.changed.wait_timeout(guard, left) {
+                    Ok((g, _)) => g,
+                    Err(p) => p.into_inner().0,
+                };
+            }
+            guard.status.clone()
+        };
+        let body = serde_json::to_vec(&status).unwrap_or_default();
+        return respond(req, 200, "application/json", body);
+    }
+    if url == "/__aimsbook/status" {
+        let (_, status) = shared.current();
+        return respond(req, 200, "application/json", serde_json::to_vec(&status).unwrap_or_default());
+    }
+    let Some(key) = normalize_path(&url) else {
+        return respond(req, 400, "text/plain; charset=utf-8", b"bad request: path must stay inside the site\n".to_vec());
+    };
+    let (build, _) = shared.current();
+    let found = build.pages.get(&key).cloned().or_else(|| {
+        // "/doc" → "/doc/index.html" for folder-like paths without a trailing slash.
+        build.pages.get(&format!("{key}/index.html")).cloned()
+    });
+    match found {
+        Some(bytes) => {
+            let ctype = content_type(&key);
+            let body = if ctype.starts_with("text/html") { inject_live(&bytes) } else { bytes.to_vec() };
+            respond(req, 200, ctype, body)
+        }
+        None => {
+            let body = build.pages.get("404.html").map(|b| inject_live(b)).unwrap_or_else(|| b"not found\n".to_vec());
+            respond(req, 404, "text/html; charset=utf-8", body)
+        }
+    }
+}
+
+/// Paths whose change requires dropping the parse cache (they change how files are parsed).
+fn invalidates_parse_cache(root: &Path, content: &Path, changed: &Path) -> bool {
+    !changed.starts_with(content) || changed == root.join("book.toml")
+}
+
+fn print_attempt(attempt: &Attempt, root: &Path, elapsed: Duration) {
+    if attempt.pages.is_some() {
+        eprintln!(
+            "rebuilt in {} ms: {} page(s) rendered, {} unchanged ({})",
+            elapsed.as_millis(),
+            attempt.rendered,
+            attempt.reused,
+            diagnostics::summary_line(&attempt.diagnostics)
+        );
+    } else {
+        eprint!("{}", diagnostics::render_human(&attempt.diagnostics, root));
+        eprintln!("build failed ({}); still serving the last good build", diagnostics::summary_line(&attempt.diagnostics));
+    }
+}
+
+/// Applies an attempt: swaps in the new build when it succeeded, records errors either way,
+/// and wakes the long-polls.
+fn publish(shared: &Shared, attempt: &mut Attempt) {
+    let mut guard = match shared.state.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    guard.status.generation += 1;
+    if let Some(pages) = attempt.pages.take() {
+        // Tabs reload only when some page really changed.
+        let same =
+            pages.len() == guard.build.pages.len() && pages.iter().all(|(k, v)| guard.build.pages.get(k).is_some_and(|old| old == v));
+        if !same {
+            guard.build = Arc::new(Build { pages });
+            guard.status.build += 1;
+        }
+    }
+    guard.status.errors = overlay_items(&attempt.diagnostics);
+    shared.changed.notify_all();
+}
+
+/// Runs the preview server until Ctrl-C.
+pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
+    let root = std::path::absolute(&opts.root).unwrap_or(opts.root.clone());
+    let parse_cache = ParseCache::default();
+    let render_cache = RenderCache::default();
+    let started = Instant::now();
+    let mut first = build_in_memory(&root, opts.today, &parse_cache, &render_cache);
+    print_attempt(&first, &root, started.elapsed());
+    if first.pages.is_none() && first.diagnostics.items.iter().any(|d| d.code.starts_with("CFG")) {
+        return Err(first.diagnostics.items);
+    }
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State {
+            build: Arc::new(Build { pages: HashMap::new() }),
+            status: Status { generation: 0, build: 0, errors: Vec::new() },
+        }),
+        changed: Condvar::new(),
+    });
+    publish(&shared, &mut first);
+
+    let addr = format!("{}:{}", opts.bind, opts.port);
+    let server = tiny_http::Server::http(&addr).map_err(|e| {
+        vec![Diagnostic::new("CFG002", "book.toml", 1, format!("cannot listen on {addr}: {e}")).help("choose another --port")]
+    })?;
+    let server = Arc::new(server);
+    let local = server.server_addr().to_ip().map(|a| a.to_string()).unwrap_or(addr.clone());
+    let is_loopback = server.server_addr().to_ip().is_some_and(|a| a.ip().is_loopback());
+    eprintln!("serving {} on http://{local}/ (Ctrl-C to stop)", root.display());
+    if !is_loopback {
+        eprintln!("warning: bound to {local}, which is reachable from other machines; the preview has no authentication. Use --bind 127.0.0.1 to keep it local.");
+    }
+    if opts.open {
+        let url = format!("http://{local}/");
+        let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+        let _ =
+            std::process::Command::new(opener).arg(&url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+    }
+
+    {
+        let server = server.clone();
+        let _ = ctrlc::set_handler(move || {
+            eprintln!("\nstopping");
+            server.unblock();
+            std::process::exit(0);
+        });
+    }
+
+    // Watcher → rebuild thread.
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let _watcher = start_watcher(&root, opts.poll, tx.clone());
+    {
+        let shared = shared.clone();
+        let root = root.clone();
+        let today = opts.today;
+        std::thread::spawn(move || {
+            let content = config::load(&root).map(|c| c.content_dir()).unwrap_or_else(|_| root.join("content"));
+            while let Ok(mut changed) = rx.recv() {
+                // Coalesce bursts (an editor's save-rename-write) into one rebuild.
+                while let Ok(more) = rx.recv_timeout(Duration::from_millis(30)) {
+                    changed.extend(more);
+                }
+                let site_out = root.join("site");
+                changed.retain(|p| {
+                    !p.starts_with(&site_out)
+                        && !p.components().any(|c| {
+                            c.as_os_str().to_string_lossy().starts_with(".aimsbook") || c.as_os_str() == "target" || c.as_os_str() == ".git"
+                        })
+                });
+                if changed.is_empty() {
+                    continue;
+                }
+                if changed.iter().any(|p| invalidates_parse_cache(&root, &content, p)) {
+                    parse_cache.clear();
+                }
+                let t = Instant::now();
+                let mut attempt = build_in_memory(&root, today, &parse_cache, &render_cache);
+                print_attempt(&attempt, &root, t.elapsed());
+                publish(&shared, &mut attempt);
+            }
+        });
+    }
+
+    while let Ok(req) = server.recv() {
+        let shared = shared.clone();
+        std::thread::spawn(move || handle(req, &shared));
+    }
+    Ok(())
+}
+
+/// Watches the repository: native events through notify's debouncer, or polling when native
+/// watching is unavailable (containers, network drives, WSL) or `--poll` was given.
+fn start_watcher(root: &Path, poll: bool, tx: std::sync::mpsc::Sender<Vec<PathBuf>>) -> Option<Box<dyn std::any::Any>> {
+    use notify::RecursiveMode;
+    use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+    if !poll {
+        let tx2 = tx.clone();
+        let debouncer = new_debouncer(Duration::from_millis(50), None, move |res: DebounceEventResult| {
+            if let Ok(events) = res {
+                // Reading files (our own builds included) raises access events: only changes count.
+                let paths: Vec<PathBuf> = events
+                    .into_iter()
+                    .filter(|e| {
+                        matches!(e.event.kind, notify::EventKind::Create(_) | notify::EventKind::Modify(_) | notify::EventKind::Remove(_))
+                    })
+                    .flat_map(|e| e.event.paths)
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = tx2.send(paths);
+                }
+            }
+        });
+        if let Ok(mut d) = debouncer {
+            if d.watch(root, RecursiveMode::Recursive).is_ok() {
+                return Some(Box::new(d));
+            }
+        }
+        eprintln!("note: native file watching unavailable; polling for changes every 500 ms");
+    }
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        let mut last = snapshot_mtimes(&root);
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let now = snapshot_mtimes(&root);
+            if now != last {
+                let changed: Vec<PathBuf> = now
+                    .iter()
+                    .filter(|(p, m)| last.get(*p) != Some(m))
+                    .map(|(p, _)| p.clone())
+                    .chain(last.keys().filter(|p| !now.contains_key(*p)).cloned())
+                    .collect();
+                last = now;
+                if tx.send(changed).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    None
+}
+
+fn snapshot_mtimes(root: &Path) -> HashMap<PathBuf, (std::time::SystemTime, u64)> {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| {
+            let n = e.file_name().to_string_lossy();
+            !(n == "target" || n == "site" || n == ".git" || n == "snapshots" || n.starts_with(".aimsbook"))
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.metadata().ok().and_then(|m| m.modified().ok().map(|t| (e.path().to_path_buf(), (t, m.len())))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_confined() {
+        assert_eq!(normalize_path("/").as_deref(), Some("index.html"));
+        assert_eq!(normalize_path("/doc/POL-001.html?x=1").as_deref(), Some("doc/POL-001.html"));
+        assert_eq!(normalize_path("/clauses/").as_deref(), Some("clauses/index.html"));
+        assert_eq!(normalize_path("/doc/My%20Doc.html").as_deref(), Some("doc/My Doc.html"));
+        assert_eq!(normalize_path("/../etc/passwd"), None);
+        assert_eq!(normalize_path("/%2e%2e/%2e%2e/etc/passwd"), None);
+        assert_eq!(normalize_path("/doc/..%2f..%2fbook.toml"), None);
+        assert_eq!(normalize_path("/a\\..\\b"), None);
+        assert_eq!(normalize_path("/%00"), None);
+        assert_eq!(normalize_path("/%ff"), None);
+        assert_eq!(normalize_path("http://evil/"), None);
+    }
+
+    #[test]
+    fn live_script_is_injected_before_body_end() {
+        let out = String::from_utf8(inject_live(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert!(out.contains("<p>x</p><script src=\"/__aimsbook/live.js\"></script>\n</body>"));
+    }
+}
