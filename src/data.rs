@@ -97,7 +97,7 @@ impl DataFile {
 }
 
 /// Lines of each field within the rows of a block list.
-fn field_lines(text: &str, row_lines: &[usize], end_line: usize) -> Vec<BTreeMap<String, usize>> {
+pub(crate) fn field_lines(text: &str, row_lines: &[usize], end_line: usize) -> Vec<BTreeMap<String, usize>> {
     let lines: Vec<&str> = text.lines().collect();
     row_lines
         .iter()

@@ -21,9 +21,40 @@ fn safe_rel(rel: &str) -> bool {
 }
 
 /// Refuses output folders that would destroy the repository or someone else's files.
+/// Absolute, `..`-free form of a path: lexically normalised, with the longest existing prefix
+/// canonicalised (so symlinks in existing folders are resolved too).
+pub fn resolve_path(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut norm = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                norm.pop();
+            }
+            Component::CurDir => {}
+            other => norm.push(other),
+        }
+    }
+    let mut existing = norm.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent().map(Path::to_path_buf)) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    out
+}
+
 pub fn guard(out: &Path, repo_root: &Path, content_dir: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| abs(p));
+    let canon = |p: &Path| resolve_path(p);
     let out_c = canon(out);
     let root_c = canon(repo_root);
     let content_c = canon(content_dir);
@@ -55,7 +86,7 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
         Diagnostic::new("OUT001", "book.toml", 1, format!("{what} {}: {e}", p.display()))
             .help("check permissions and free space; the previous site is untouched")
     };
-    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let out = resolve_path(out);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
     std::fs::create_dir_all(&parent).map_err(|e| err("cannot create", &parent, e))?;

@@ -35,6 +35,12 @@ pub fn parse_yaml(text: &str, repo_rel: &str, first_line: usize) -> Result<Value
             let (line, col) = e.location().map(|l| (l.line() as usize, l.column() as usize)).unwrap_or((1, 1));
             let msg = e.without_snippet().to_string();
             let msg = msg.lines().next().unwrap_or("invalid YAML").trim().to_string();
+            // The parser counts lines from the start of the front matter; the diagnostic carries
+            // the file's own line, so drop the parser's position from the message.
+            let msg = match msg.find(" at line ") {
+                Some(i) => msg[..i].trim_end_matches([',', ' ']).to_string(),
+                None => msg,
+            };
             let help = yaml_hint(text, line);
             Err(Diagnostic::new("SRC004", repo_rel, line + first_line - 1, format!("malformed YAML: {msg}")).col(col).help(help))
         }
@@ -172,11 +178,20 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         }
     }
     let history_lines = list_item_lines(split.front_matter, "history", fm_line);
+    let history_fields = {
+        let rel: Vec<usize> = history_lines.iter().map(|l| l + 1 - fm_line).collect();
+        crate::data::field_lines(split.front_matter, &rel, split.front_matter.lines().count() + 1)
+    };
     let line_for_pointer = |pointer: &str| -> usize {
         let mut parts = pointer.trim_start_matches('/').split('/');
         let key = parts.next().unwrap_or("");
         if key == "history" {
             if let Some(idx) = parts.next().and_then(|p| p.parse::<usize>().ok()) {
+                if let Some(field) = parts.next() {
+                    if let Some(l) = history_fields.get(idx).and_then(|f| f.get(field)) {
+                        return *l + fm_line - 1;
+                    }
+                }
                 if let Some(l) = history_lines.get(idx) {
                     return *l;
                 }

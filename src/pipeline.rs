@@ -105,7 +105,12 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         .collect();
     let mut documents = Vec::new();
     let mut known_ids = BTreeSet::new();
-    for p in parsed {
+    let mut unparsed = BTreeSet::new();
+    let doc_rels: Vec<&str> = files.iter().filter(|f| f.kind == SourceKind::Document).map(|f| f.rel.as_str()).collect();
+    for (p, rel) in parsed.into_iter().zip(doc_rels) {
+        if p.document.is_none() {
+            unparsed.insert(rel.to_string());
+        }
         diags.extend(p.diagnostics);
         if let Some(id) = p.claimed_id {
             known_ids.insert(id);
@@ -125,7 +130,8 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         diags.extend(ds);
         data_files.extend(df);
     }
-    let site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
+    let mut site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
+    site.unparsed = unparsed;
     diags.extend(crate::check::run_all(&site));
     Ok(Loaded { site, diagnostics: diags })
 }

@@ -20,6 +20,9 @@ pub struct Site {
     pub by_rel: BTreeMap<String, usize>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
     pub known_ids: BTreeSet<String>,
+    /// Content-relative paths of Markdown files that could not become documents (their own
+    /// errors are reported; links to them are not reported again).
+    pub unparsed: BTreeSet<String>,
     /// Content-relative paths of non-document files (images, PDFs), published under files/.
     pub assets: BTreeSet<String>,
     /// Target id → ids of documents linking to it (body links and `related`).
@@ -98,6 +101,7 @@ impl Site {
             by_id,
             by_rel,
             known_ids,
+            unparsed: BTreeSet::new(),
             assets,
             backlinks: BTreeMap::new(),
             clause_docs: BTreeMap::new(),

@@ -50,7 +50,8 @@ pub fn decode(bytes: &[u8], repo_rel: &str) -> Result<String, Diagnostic> {
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = good.len() - good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0) + 1;
+            let line_start = good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
+            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
             Err(Diagnostic::new("SRC001", repo_rel, line, format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))
                 .col(col)
                 .help("re-save the file with UTF-8 encoding"))

@@ -14,7 +14,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             match site.resolve(d, &link.target) {
                 Ok(Destination::Document { index, .. }) => {
                     let target = &site.documents[index];
-                    if d.status == Status::Approved && target.status == Status::Draft {
+                    if d.status == Status::Approved && target.status == Status::Draft && !target.invalid_fields.contains("status") {
                         out.push(
                             Diagnostic::new("DC016", file, link.line, format!("approved document {} links to draft {}", d.id, target.id))
                                 .col(link.column)
@@ -23,6 +23,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     }
                 }
                 Ok(_) => {}
+                // A link to a document that failed to parse: that file's own error says enough.
+                Err(LinkError::UnknownId(id)) if site.known_ids.contains(&id) => {}
+                Err(LinkError::MissingFile { path, outside: false })
+                    if crate::site::join_relative(&d.rel, &path).is_some_and(|p| site.unparsed.contains(&p)) => {}
                 Err(e) => out.push(link_error(site, file, link.line, link.column, e)),
             }
         }
@@ -32,7 +36,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     Diagnostic::new("DC022", file, d.line_of("related"), format!("related names unknown document `{r}`"))
                         .help("use the id of an existing document"),
                 ),
-                Some(t) if d.status == Status::Approved && t.status == Status::Draft => out.push(
+                Some(t) if d.status == Status::Approved && t.status == Status::Draft && !t.invalid_fields.contains("status") => out.push(
                     Diagnostic::new("DC016", file, d.line_of("related"), format!("approved document {} relates to draft {}", d.id, t.id))
                         .help(format!("approve {} first, or remove it from related", t.id)),
                 ),

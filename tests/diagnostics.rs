@@ -1,0 +1,359 @@
+//! One fixture per diagnostic code: every code is triggered from a real repository and the
+//! test asserts the code, the repository-relative file, the exact line and column, and the
+//! exit code of `aimsbook check`.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeSet;
+
+/// (code, file, line, column)
+type Expect = (&'static str, &'static str, u64, u64);
+
+/// Fixture under tests/fixtures/codes/, expected exit code of `check`, and the complete list of
+/// diagnostics it must produce (nothing more, nothing less).
+const TABLE: &[(&str, i32, &[Expect])] = &[
+    ("base", 0, &[]),
+    ("src002-no-front-matter", 1, &[("SRC002", "content/notes.md", 1, 1)]),
+    // The unclosed `---` is reported on the opening line.
+    ("src003-unclosed-front-matter", 1, &[("SRC003", "content/a.md", 1, 1)]),
+    // `title: "Alpha` on line 3: the quote opens at column 8.
+    ("src004-malformed-yaml", 1, &[("SRC004", "content/a.md", 3, 8)]),
+    // A YAML list instead of a mapping: the first front-matter line.
+    ("src005-not-a-mapping", 1, &[("SRC005", "content/a.md", 2, 1)]),
+    // A missing field has no line of its own: the opening `---`.
+    ("dc001-missing-field", 1, &[("DC001", "content/a.md", 1, 1)]),
+    ("dc002-invalid-enum", 1, &[("DC002", "content/a.md", 4, 1)]),
+    ("dc003-invalid-date", 1, &[("DC003", "content/a.md", 10, 1)]),
+    // `approved` is missing: reported on the `status` line.
+    ("dc004-no-approval-date", 1, &[("DC004", "content/a.md", 8, 1)]),
+    ("dc005-approval-in-future", 1, &[("DC005", "content/a.md", 9, 1)]),
+    // review_due == approved == today: not after the approval, and due today (0 days).
+    ("dc006-review-before-approval", 1, &[("DC006", "content/a.md", 10, 1), ("DC008", "content/a.md", 10, 1)]),
+    ("dc007-review-overdue", 1, &[("DC007", "content/a.md", 10, 1)]),
+    ("dc008-review-due-soon", 0, &[("DC008", "content/a.md", 10, 1)]),
+    // The second file (by path) is the duplicate; column 5 is the id's value.
+    ("dc009-duplicate-id", 1, &[("DC009", "content/b.md", 2, 5)]),
+    ("dc010-invalid-version", 1, &[("DC010", "content/a.md", 7, 1)]),
+    // History entries start on lines 14, 17 and 20; the second goes backwards.
+    ("dc011-history-out-of-order", 1, &[("DC011", "content/a.md", 17, 1)]),
+    ("dc012-history-not-current", 1, &[("DC012", "content/a.md", 14, 1)]),
+    ("dc013-superseded-no-successor", 1, &[("DC013", "content/a.md", 8, 1)]),
+    ("dc014-unknown-successor", 1, &[("DC014", "content/a.md", 13, 1)]),
+    ("dc015-successor-no-backlink", 1, &[("DC015", "content/a.md", 13, 1)]),
+    // `This policy relies on [[B-001]].`: the link starts at column 23.
+    ("dc016-approved-links-draft", 0, &[("DC016", "content/a.md", 17, 23), ("DC017", "content/b.md", 8, 1)]),
+    ("dc017-draft", 0, &[("DC017", "content/a.md", 8, 1)]),
+    ("dc018-draft-with-approval", 1, &[("DC017", "content/a.md", 8, 1), ("DC018", "content/a.md", 9, 1)]),
+    ("dc019-unknown-field", 1, &[("DC019", "content/a.md", 13, 1)]),
+    ("dc020-wrong-form", 1, &[("DC020", "content/a.md", 13, 1)]),
+    ("dc021-field-not-for-type", 0, &[("DC021", "content/a.md", 13, 1)]),
+    ("dc022-unknown-related", 1, &[("DC022", "content/a.md", 13, 1)]),
+    ("cls001-unknown-clause", 1, &[("CLS001", "content/a.md", 12, 1)]),
+    // `See the [procedure](procedures/missing.md).`
+    ("lnk001-missing-file", 1, &[("LNK001", "content/a.md", 17, 9)]),
+    // `See [[NOPE-001]].`
+    ("lnk002-unknown-id", 1, &[("LNK002", "content/a.md", 17, 5)]),
+    // `This meets clause [[12.1]].`
+    ("lnk003-unknown-clause", 1, &[("LNK003", "content/a.md", 17, 19)]),
+    // `See [beta's purpose](b.md#purpose).` after a `## Scope` heading.
+    ("lnk004-missing-anchor", 1, &[("LNK004", "content/a.md", 19, 5)]),
+    // `Do not [click](javascript:alert(1)).`
+    ("lnk005-unsafe-link", 1, &[("LNK005", "content/a.md", 17, 8)]),
+];
+
+const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021"];
+
+/// Codes covered by dedicated tests below rather than by TABLE.
+const COVERED_ELSEWHERE: &[&str] = &["CFG001", "CFG002", "SRC001", "SRC006", "SRC007", "TPL001", "OUT001"];
+
+fn key(d: &Diag) -> (String, String, u64, u64) {
+    (d.code.clone(), d.file.clone(), d.line, d.column)
+}
+
+#[test]
+fn every_code_fixture_reports_exactly_its_diagnostics() {
+    let mut failures = Vec::new();
+    for (name, exit, expected) in TABLE {
+        let root = fixture(&format!("codes/{name}"));
+        let (rc, diags) = check_json(&root, &[]);
+        let mut got: Vec<_> = diags.iter().map(key).collect();
+        got.sort();
+        let mut want: Vec<_> = expected.iter().map(|(c, f, l, col)| (c.to_string(), f.to_string(), *l, *col)).collect();
+        want.sort();
+        if got != want || rc != *exit {
+            failures.push(format!("{name}: expected exit {exit} and {want:?}\n  got exit {rc}:\n{}", show(&diags)));
+        }
+        for d in &diags {
+            let expected_sev = if WARNING_CODES.contains(&d.code.as_str()) { "warning" } else { "error" };
+            if d.severity != expected_sev {
+                failures.push(format!("{name}: {} has severity {}, expected {expected_sev}", d.code, d.severity));
+            }
+            if d.message.trim().is_empty() {
+                failures.push(format!("{name}: {} has an empty message", d.code));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_registered_code_has_a_fixture() {
+    let out = run(&["explain", "--list"]);
+    assert_eq!(code(&out), 0);
+    let registered: BTreeSet<String> = stdout(&out).lines().filter_map(|l| l.split_whitespace().next()).map(String::from).collect();
+    let mut covered: BTreeSet<&str> = COVERED_ELSEWHERE.iter().copied().collect();
+    for (_, _, expected) in TABLE {
+        covered.extend(expected.iter().map(|e| e.0));
+    }
+    for c in &covered {
+        assert!(registered.contains(*c), "{c} is tested but no longer registered");
+    }
+    // The families this suite is responsible for; codes of new families (registers, …) need
+    // their own fixtures.
+    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "TPL", "OUT"];
+    let missing: Vec<&String> = registered
+        .iter()
+        .filter(|c| {
+            let prefix: String = c.chars().take_while(|ch| ch.is_ascii_alphabetic()).collect();
+            families.contains(&prefix.as_str()) && !covered.contains(c.as_str())
+        })
+        .collect();
+    assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
+}
+
+#[test]
+fn all_diagnostics_of_a_repository_are_reported_in_one_run() {
+    let (rc, diags) = check_json(&fixture("multi-error"), &[]);
+    assert_eq!(rc, 1, "{}", show(&diags));
+    let got: Vec<_> = diags.iter().map(key).collect();
+    let want: Vec<(String, String, u64, u64)> = [
+        ("DC004", "content/a.md", 8, 1),
+        ("LNK002", "content/a.md", 16, 5),
+        ("SRC002", "content/b.md", 1, 1),
+        ("DC007", "content/c.md", 10, 1),
+        ("CLS001", "content/c.md", 12, 1),
+        ("DC019", "content/d.md", 13, 1),
+        ("LNK001", "content/d.md", 18, 9),
+        ("SRC004", "content/e.md", 3, 8),
+    ]
+    .iter()
+    .map(|(c, f, l, col)| (c.to_string(), f.to_string(), *l, *col))
+    .collect();
+    // The JSON output is sorted by file, line, column and code.
+    assert_eq!(got, want, "\n{}", show(&diags));
+
+    // The human format reports the same eight findings and the summary.
+    let out = run(&["check", "--root", fixture("multi-error").to_str().unwrap(), "--today", TODAY]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    for (c, f, l, col) in &want {
+        let head = format!("error[{c}]");
+        let loc = format!("--> {f}:{l}:{col}");
+        assert!(err.contains(&head) && err.contains(&loc), "missing {head} {loc} in:\n{err}");
+    }
+    assert!(err.contains("8 error(s), 0 warning(s)"), "{err}");
+
+    // And build refuses to write anything.
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("site");
+    let out = build(&fixture("multi-error"), &out_dir, &[]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(!out_dir.exists(), "a failed build must write nothing");
+}
+
+#[test]
+fn cfg001_missing_book_toml_exits_2() {
+    let root = fixture("codes/cfg001-missing-book");
+    let (rc, diags) = check_json(&root, &[]);
+    assert_eq!(rc, 2);
+    assert_eq!(diags.len(), 1, "{}", show(&diags));
+    assert_eq!(key(&diags[0]), ("CFG001".into(), "book.toml".into(), 1, 1));
+    assert_eq!(diags[0].severity, "error");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("site");
+    let out = build(&root, &out_dir, &[]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("error[CFG001]"), "{}", stderr(&out));
+    assert!(!out_dir.exists());
+}
+
+#[test]
+fn cfg002_unknown_key_names_its_line_and_exits_2() {
+    let root = fixture("codes/cfg002-unknown-key");
+    let (rc, diags) = check_json(&root, &[]);
+    assert_eq!(rc, 2);
+    assert_eq!(diags.len(), 1, "{}", show(&diags));
+    // book.toml line 6 is `contnet = "content"` under [build].
+    assert_eq!(key(&diags[0]), ("CFG002".into(), "book.toml".into(), 6, 1));
+    assert!(diags[0].message.contains("contnet"), "{}", diags[0].message);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build(&root, &tmp.path().join("site"), &[]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("error[CFG002]"));
+}
+
+#[test]
+fn src001_invalid_utf8_reports_line_and_column_of_the_bad_byte() {
+    let (_tmp, repo) = temp_copy("codes/base");
+    // Line 3 is `title: Caf` followed by a Latin-1 é (0xE9): column 11.
+    std::fs::write(repo.join("content/bad.md"), b"---\nid: B-001\ntitle: Caf\xe9\n---\n\nBody.\n").unwrap();
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 1);
+    let got: Vec<_> = diags.iter().map(key).collect();
+    assert_eq!(got, vec![("SRC001".into(), "content/bad.md".into(), 3, 11)], "\n{}", show(&diags));
+}
+
+#[cfg(unix)]
+#[test]
+fn src006_symlinks_out_of_the_repository_are_refused() {
+    let (tmp, repo) = temp_copy("codes/base");
+    let outside_file = tmp.path().join("outside.md");
+    std::fs::copy(repo.join("content/a.md"), &outside_file).unwrap();
+    let outside_dir = tmp.path().join("outside-dir");
+    std::fs::create_dir(&outside_dir).unwrap();
+    std::os::unix::fs::symlink(&outside_file, repo.join("content/outside.md")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("nowhere.md"), repo.join("content/broken.md")).unwrap();
+    std::os::unix::fs::symlink(&outside_dir, repo.join("content/folder")).unwrap();
+    // A link to a file inside the repository is fine.
+    std::os::unix::fs::symlink("../book.toml", repo.join("content/settings.toml")).unwrap();
+
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 1);
+    let got: Vec<_> = diags.iter().map(key).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("SRC006".into(), "content/broken.md".into(), 1, 1),
+            ("SRC006".into(), "content/folder".into(), 1, 1),
+            ("SRC006".into(), "content/outside.md".into(), 1, 1),
+        ],
+        "\n{}",
+        show(&diags)
+    );
+    // The file outside the repository is never published.
+    let out_dir = tmp.path().join("site");
+    let out = build(&repo, &out_dir, &[]);
+    assert_eq!(code(&out), 1);
+    assert!(!out_dir.exists());
+}
+
+/// SRC007 (file could not be read). Tests run as root in CI, so permissions cannot make a
+/// file unreadable; a file name that is not UTF-8 is the portable trigger on Linux.
+#[cfg(target_os = "linux")]
+#[test]
+fn src007_file_name_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_tmp, repo) = temp_copy("codes/base");
+    let name = std::ffi::OsStr::from_bytes(b"n\xffame.md");
+    std::fs::copy(repo.join("content/a.md"), repo.join("content").join(name)).unwrap();
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 1);
+    let got: Vec<_> = diags.iter().map(key).collect();
+    assert_eq!(got, vec![("SRC007".into(), "content/n\u{FFFD}ame.md".into(), 1, 1)], "\n{}", show(&diags));
+}
+
+#[test]
+fn tpl001_broken_override_template_fails_the_build() {
+    let root = fixture("codes/tpl001-broken-template");
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("site");
+    let out = build(&root, &out_dir, &[]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 1, "{err}");
+    // Line 3 of the override is `<h1>{{ book.title }</h1>`.
+    assert!(err.contains("error[TPL001]"), "{err}");
+    assert!(err.contains("--> themes/default/templates/home.html:3:"), "{err}");
+    assert!(!out_dir.exists(), "a failed build must write nothing");
+}
+
+#[test]
+fn out001_refuses_a_foreign_folder_and_the_content_folder() {
+    let (tmp, repo) = temp_copy("codes/base");
+    // A non-empty folder that aimsbook did not create.
+    let foreign = tmp.path().join("docs");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+    let out = build(&repo, &foreign, &[]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(err.contains("error[OUT001]"), "{err}");
+    assert!(err.contains("--> book.toml:1:1"), "{err}");
+    assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
+    assert_eq!(std::fs::read_dir(&foreign).unwrap().count(), 1);
+
+    // A folder inside the content folder.
+    let inside = repo.join("content/site");
+    let out = build(&repo, &inside, &[]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[OUT001]"));
+    assert!(!inside.exists());
+
+    // The repository itself.
+    let before = snapshot(&repo);
+    let out = build(&repo, &repo, &[]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[OUT001]"));
+    assert_eq!(snapshot(&repo), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bugs found while writing this suite. Each test asserts the correct behaviour.
+
+#[test]
+fn links_to_a_broken_document_are_not_reported_twice() {
+    // a.md has malformed YAML (SRC004) but claims id A-001; c.md has an invalid status (DC002)
+    // but claims id C-001. b.md links to both by id and by path. Only the two real errors
+    // should be reported: the links point at files and ids that exist.
+    let (rc, diags) = check_json(&fixture("links-to-broken-docs"), &[]);
+    assert_eq!(rc, 1);
+    let got: Vec<_> = diags.iter().map(key).collect();
+    assert_eq!(
+        got,
+        vec![("SRC004".into(), "content/a.md".into(), 3, 8), ("DC002".into(), "content/c.md".into(), 8, 1),],
+        "\n{}",
+        show(&diags)
+    );
+}
+
+#[test]
+fn history_date_error_points_at_the_date_line() {
+    // Lines 14-16: `  - version: "1.0"`, `    date: 2026-13-10`, `    summary: ...`.
+    let (rc, diags) = check_json(&fixture("codes/dc003-history-date"), &[]);
+    assert_eq!(rc, 1);
+    let got: Vec<_> = diags.iter().map(key).collect();
+    assert_eq!(got, vec![("DC003".into(), "content/a.md".into(), 15, 1)], "\n{}", show(&diags));
+}
+
+#[test]
+fn yaml_error_message_does_not_cite_a_different_line() {
+    let (_, diags) = check_json(&fixture("codes/src004-malformed-yaml"), &[]);
+    let d = diags.iter().find(|d| d.code == "SRC004").expect("SRC004");
+    assert_eq!(d.line, 3);
+    // The message currently ends "at line 2, column 8": line 2 of the YAML, line 3 of the file.
+    assert!(!d.message.contains("line 2"), "message cites another line than the diagnostic (3): {}", d.message);
+}
+
+#[test]
+fn out001_guard_is_not_bypassed_by_dotdot() {
+    let (_tmp, repo) = temp_copy("codes/base");
+    let sneaky = repo.join("nonexistent/../content/generated");
+    let out = build(&repo, &sneaky, &[]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[OUT001]"), "{}", stderr(&out));
+    assert!(!repo.join("content/generated").exists());
+}
+
+#[test]
+fn src001_column_counts_characters() {
+    let (_tmp, repo) = temp_copy("codes/base");
+    // `title: Café ` is 12 characters (13 bytes): the invalid 0xFF byte is at column 13.
+    let mut bytes = "---\nid: B-001\ntitle: Café ".as_bytes().to_vec();
+    bytes.extend_from_slice(b"\xff\n---\n");
+    std::fs::write(repo.join("content/bad.md"), bytes).unwrap();
+    let (_, diags) = check_json(&repo, &[]);
+    let got: Vec<_> = diags.iter().map(key).collect();
+    assert_eq!(got, vec![("SRC001".into(), "content/bad.md".into(), 3, 13)], "\n{}", show(&diags));
+}
