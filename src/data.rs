@@ -82,6 +82,8 @@ pub struct DataFile {
     pub rows: Vec<Row>,
     /// Column order: keys in order of first appearance across rows.
     pub columns: Vec<String>,
+    /// The file's text, for the fingerprint of the document that governs it.
+    pub text: String,
 }
 
 impl DataFile {
@@ -257,7 +259,20 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
         }
         rows.push(row);
     }
-    (Some(DataFile { rel: file.rel.clone(), repo_rel: file.repo_rel.clone(), meta, key_lines, list_key, schema, rows, columns }), diags)
+    (
+        Some(DataFile {
+            rel: file.rel.clone(),
+            repo_rel: file.repo_rel.clone(),
+            meta,
+            key_lines,
+            list_key,
+            schema,
+            rows,
+            columns,
+            text: file.text.clone(),
+        }),
+        diags,
+    )
 }
 
 fn row_label(row: &Row, index: usize) -> String {

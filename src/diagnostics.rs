@@ -248,6 +248,10 @@ codes! {
     "A control that is only partially implemented or planned needs a `target_date` so progress can be tracked.";
     "SOA013", Error, "Statement of Applicability without data",
     "A document of `type: soa` names its data file with `data:` — YAML with a `meta` mapping and a `controls` list, one entry per Annex A control.";
+    "FPR001", Error, "changed since approval",
+    "`aimsbook approve` recorded a fingerprint of the document (body, controlled fields and governed data file) when it was approved. The document no longer matches it: it was edited after approval. Re-approve it (`aimsbook approve ID --by NAME`), record an editorial change with `--bump patch` where the document-control procedure allows, or revert the edit.";
+    "SUS001", Warning, "suspect link",
+    "A document refers to another at a pinned version (`related: [\"POL-001@2.0\"]` or `derived_from`), and the target has since moved to a new major or minor version. Review the document against the new version, then update the pin.";
     "TPL001", Error, "template error",
     "A theme template failed to compile or render. The message names the template file and line. If you override templates in themes/<name>/, compare with the built-in ones (`aimsbook theme` is not needed: the defaults are in the aimsbook repository under themes/default).";
     "OUT001", Error, "output folder refused",

@@ -5,12 +5,14 @@
 //! analysis and [`schemas`]) → [`site`] (the [`model`] assembled, with the [`catalog`]) →
 //! [`check`] → [`render`] (with [`theme`]) → [`output`]. [`pipeline`] runs them in order.
 
+pub mod approval;
 pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod data;
 pub mod diagnostics;
 pub mod export;
+pub mod git;
 pub mod init;
 pub mod markdown;
 pub mod model;

@@ -32,6 +32,13 @@ enum Format {
     Sarif,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum BumpArg {
+    Major,
+    Minor,
+    Patch,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (default: site/)
@@ -83,6 +90,28 @@ enum Command {
         /// Output file (default: stdout; required for xlsx)
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Record the approval of a document: status, approver, date, version, history, fingerprint
+    Approve {
+        /// The document's id
+        id: String,
+        /// Who approves (the approver; for --bump patch, the editor)
+        #[arg(long)]
+        by: String,
+        /// Approval date (default: --today)
+        #[arg(long)]
+        date: Option<String>,
+        /// Summary for the revision history
+        #[arg(long)]
+        summary: Option<String>,
+        /// Version bump: major, minor (default; major for a first approval) or patch (editorial change, no re-approval)
+        #[arg(long, value_enum)]
+        bump: Option<BumpArg>,
+        /// Next review date (default: kept, or one year after approval when it would not be after it)
+        #[arg(long)]
+        review_due: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -255,6 +284,35 @@ fn main() -> ExitCode {
             }
         }
         Command::Export { what, id, format, out, common } => export(what, id.as_deref(), format, out.as_deref(), &common),
+        Command::Approve { id, by, date, summary, bump, review_due, common } => {
+            let today = match resolve_today(common.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return usage(&e),
+            };
+            let parse = |s: Option<String>, what: &str| -> Result<Option<Date>, String> {
+                s.map(|s| aimsbook::parse::parse_date(&s).ok_or_else(|| format!("--{what} {s}: expected YYYY-MM-DD"))).transpose()
+            };
+            let (date, review_due) = match (parse(date, "date"), parse(review_due, "review-due")) {
+                (Ok(d), Ok(r)) => (d.unwrap_or(today), r),
+                (Err(e), _) | (_, Err(e)) => return usage(&e),
+            };
+            let bump = bump.map(|b| match b {
+                BumpArg::Major => aimsbook::approval::Bump::Major,
+                BumpArg::Minor => aimsbook::approval::Bump::Minor,
+                BumpArg::Patch => aimsbook::approval::Bump::Patch,
+            });
+            let a = aimsbook::approval::Approval { by, date, summary, bump, review_due };
+            match aimsbook::approval::approve(&common.root, today, &id, &a) {
+                Ok(msg) => {
+                    eprintln!("{msg}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Serve { common, port, bind, open, poll } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,

@@ -168,6 +168,12 @@ pub struct Document {
     pub clauses: Vec<String>,
     pub history: Vec<HistoryEntry>,
     pub related: Vec<String>,
+    /// Ids of documents this one is derived from.
+    pub derived_from: Vec<String>,
+    /// References pinned to a version (`POL-001@2.0` in related or derived_from): (field, id, version).
+    pub pinned: Vec<(String, String, String)>,
+    /// The approval fingerprint recorded by `aimsbook approve`.
+    pub fingerprint: Option<String>,
     pub supersedes: Option<String>,
     pub superseded_by: Option<String>,
     pub data: Option<String>,

@@ -341,7 +341,13 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         classification: get_str("classification").unwrap_or_default(),
         clauses: get_list("clauses"),
         history,
-        related: get_list("related"),
+        related: get_list("related").iter().map(|r| strip_pin(r).0).collect(),
+        derived_from: get_list("derived_from").iter().map(|r| strip_pin(r).0).collect(),
+        pinned: ["related", "derived_from"]
+            .iter()
+            .flat_map(|f| get_list(f).into_iter().filter_map(move |r| strip_pin(&r).1.map(|v| (f.to_string(), strip_pin(&r).0, v))))
+            .collect(),
+        fingerprint: get_str("fingerprint"),
         supersedes: get_str("supersedes").filter(|s| !s.is_empty()),
         superseded_by: get_str("superseded_by").filter(|s| !s.is_empty()),
         data: get_str("data").filter(|s| !s.is_empty()),
@@ -359,6 +365,14 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         links: body_info.links,
     };
     Parsed { document: Some(doc), claimed_id, diagnostics: diags }
+}
+
+/// Splits "POL-001@2.0" into the id and the pinned version.
+pub fn strip_pin(s: &str) -> (String, Option<String>) {
+    match s.split_once('@') {
+        Some((id, v)) => (id.trim().to_string(), Some(v.trim().to_string())),
+        None => (s.trim().to_string(), None),
+    }
 }
 
 fn pointer_label(pointer: &str) -> String {

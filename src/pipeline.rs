@@ -132,6 +132,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     }
     let mut site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
     site.unparsed = unparsed;
+    site.git = crate::git::read(&site.config.root, &site.config.build.content);
     diags.extend(crate::check::run_all(&site));
     Ok(Loaded { site, diagnostics: diags })
 }

@@ -396,6 +396,9 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
             retention => d.retention.clone(),
             register => register,
             soa => soa,
+            commits => v(site.git.history.get(&d.repo_rel).map(|c| c.iter().take(20).cloned().collect::<Vec<_>>()).unwrap_or_default()),
+            commit_count => site.git.history.get(&d.repo_rel).map(Vec::len).unwrap_or(0),
+            fingerprint => d.fingerprint.clone(),
         },
     )
 }

@@ -34,6 +34,8 @@ pub struct Site {
     pub data_by_rel: BTreeMap<String, usize>,
     /// Clause-to-evidence traceability, computed from everything above.
     pub trace: Trace,
+    /// Commits touching each file, when the repository is a git repository.
+    pub git: crate::git::GitInfo,
 }
 
 /// Where a link goes.
@@ -108,6 +110,7 @@ impl Site {
             data_files,
             data_by_rel,
             trace: Trace::default(),
+            git: crate::git::GitInfo::default(),
         };
         site.index_links();
         site.trace = crate::trace::compute(&site);
@@ -126,7 +129,7 @@ impl Site {
                     }
                 }
             }
-            for r in &d.related {
+            for r in d.related.iter().chain(&d.derived_from) {
                 if self.by_id.contains_key(r) && r != &d.id {
                     backlinks.entry(r.clone()).or_default().insert(d.id.clone());
                 }

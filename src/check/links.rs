@@ -30,14 +30,14 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 Err(e) => out.push(link_error(site, file, link.line, link.column, e)),
             }
         }
-        for r in &d.related {
+        for (field, r) in d.related.iter().map(|r| ("related", r)).chain(d.derived_from.iter().map(|r| ("derived_from", r))) {
             match site.doc(r) {
                 None if !site.known_ids.contains(r) => out.push(
-                    Diagnostic::new("DC022", file, d.line_of("related"), format!("related names unknown document `{r}`"))
+                    Diagnostic::new("DC022", file, d.line_of(field), format!("{field} names unknown document `{r}`"))
                         .help("use the id of an existing document"),
                 ),
                 Some(t) if d.status == Status::Approved && t.status == Status::Draft && !t.invalid_fields.contains("status") => out.push(
-                    Diagnostic::new("DC016", file, d.line_of("related"), format!("approved document {} relates to draft {}", d.id, t.id))
+                    Diagnostic::new("DC016", file, d.line_of(field), format!("approved document {} relates to draft {}", d.id, t.id))
                         .help(format!("approve {} first, or remove it from related", t.id)),
                 ),
                 _ => {}

@@ -5,6 +5,7 @@
 //! clause ids), `registers` (data files, rows, impact-assessment coverage), `soa` (Statement of
 //! Applicability).
 
+pub mod approval;
 pub mod doc_control;
 pub mod links;
 pub mod registers;
@@ -17,6 +18,7 @@ use crate::site::Site;
 pub fn run_all(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(doc_control::check(site));
+    out.extend(approval::check(site));
     out.extend(links::check(site));
     out.extend(registers::check(site));
     out.extend(soa::check(site));

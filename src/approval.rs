@@ -1,0 +1,317 @@
+//! Approval bound to content: the fingerprint of a document (its normalised body, its
+//! controlled fields and the data file it governs) and `aimsbook approve`, which records an
+//! approval by editing only the front-matter lines it must change — every other byte of the
+//! file is kept as it was.
+
+use crate::model::{Document, Version};
+use crate::site::Site;
+use jiff::civil::Date;
+use sha2::{Digest, Sha256};
+
+/// The fingerprint of a document as it stands: `sha256:` and 64 hex digits.
+///
+/// Covered: id, title, type, owner, classification, clauses, related, derived_from,
+/// supersedes, superseded_by, data, ai_system, the body (trailing spaces and surrounding blank
+/// lines ignored) and the governed data file. Not covered: the fields an approval itself
+/// changes (status, version, approver, approved, review_due, history, fingerprint).
+pub fn fingerprint(d: &Document, data_text: Option<&str>) -> String {
+    let mut h = Sha256::new();
+    let mut field = |name: &str, value: &str| {
+        h.update(name.as_bytes());
+        h.update(b"\x1f");
+        h.update(value.as_bytes());
+        h.update(b"\x1e");
+    };
+    field("id", &d.id);
+    field("title", &d.title);
+    field("type", &d.doc_type);
+    field("owner", &d.owner);
+    field("classification", &d.classification);
+    field("clauses", &d.clauses.join("\x1d"));
+    field("related", &d.related.join("\x1d"));
+    field("derived_from", &d.derived_from.join("\x1d"));
+    field("supersedes", d.supersedes.as_deref().unwrap_or(""));
+    field("superseded_by", d.superseded_by.as_deref().unwrap_or(""));
+    field("data", d.data.as_deref().unwrap_or(""));
+    field("ai_system", d.ai_system.as_deref().unwrap_or(""));
+    field("body", &normalise(&d.body));
+    field("data_file", &normalise(data_text.unwrap_or("")));
+    let digest = h.finalize();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// Text as compared for approval: line endings, trailing spaces and surrounding blank lines
+/// do not count as changes.
+fn normalise(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    lines.join("\n").trim_matches('\n').to_string()
+}
+
+pub fn fingerprint_in_site(site: &Site, d: &Document) -> String {
+    fingerprint(d, site.data_for_doc(d).map(|df| df.text.as_str()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bump {
+    Major,
+    Minor,
+    Patch,
+}
+
+pub fn bump(v: Option<Version>, how: Bump) -> Version {
+    let v = v.unwrap_or(Version { major: 0, minor: 0, patch: None });
+    match how {
+        Bump::Major => Version { major: v.major + 1, minor: 0, patch: None },
+        Bump::Minor => Version { major: v.major, minor: v.minor + 1, patch: None },
+        Bump::Patch => Version { major: v.major, minor: v.minor, patch: Some(v.patch.unwrap_or(0) + 1) },
+    }
+}
+
+/// What `approve` should record.
+pub struct Approval {
+    pub by: String,
+    pub date: Date,
+    pub summary: Option<String>,
+    pub bump: Option<Bump>,
+    pub review_due: Option<Date>,
+}
+
+/// Front-matter edits, line by line: the file's other bytes stay untouched.
+struct FrontMatter {
+    lines: Vec<String>,
+    /// Index of the closing `---` line.
+    end: usize,
+    newline: &'static str,
+}
+
+impl FrontMatter {
+    fn parse(text: &str) -> Result<(FrontMatter, String), String> {
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let bom = if text.starts_with('\u{feff}') { "\u{feff}" } else { "" };
+        let body_text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines: Vec<String> = Vec::new();
+        let mut rest_start = None;
+        let mut offset = 0;
+        for (i, raw) in body_text.split_inclusive('\n').enumerate() {
+            let line = raw.trim_end_matches(['\n', '\r']);
+            if i == 0 && line != "---" {
+                return Err("the file has no front matter".into());
+            }
+            lines.push(line.to_string());
+            offset += raw.len();
+            if i > 0 && (line == "---" || line == "...") {
+                rest_start = Some(offset);
+                break;
+            }
+        }
+        let Some(rest_start) = rest_start else { return Err("the front matter is never closed".into()) };
+        let end = lines.len() - 1;
+        let rest = format!("{bom}\u{0}{}", &body_text[rest_start..]);
+        Ok((FrontMatter { lines, end, newline }, rest))
+    }
+
+    fn key_line(&self, key: &str) -> Option<usize> {
+        (1..self.end).find(|&i| {
+            let l = &self.lines[i];
+            !l.starts_with([' ', '\t', '#', '-']) && l.split(':').next().map(|k| k.trim().trim_matches(['"', '\''])) == Some(key)
+        })
+    }
+
+    /// Replaces `key: ...` (keeping a trailing comment) or appends it before the closing line.
+    fn set(&mut self, key: &str, value: &str) {
+        match self.key_line(key) {
+            Some(i) => {
+                let comment = self.lines[i].find(" #").map(|p| self.lines[i][p..].to_string()).unwrap_or_default();
+                self.lines[i] = format!("{key}: {value}{comment}");
+            }
+            None => {
+                self.lines.insert(self.end, format!("{key}: {value}"));
+                self.end += 1;
+            }
+        }
+    }
+
+    /// Appends an entry to the `history` block list, matching its indentation.
+    fn append_history(&mut self, entry: &[(&str, String)]) -> Result<(), String> {
+        let Some(start) = self.key_line("history") else {
+            let mut block = vec!["history:".to_string()];
+            block.extend(entry_lines(entry, 2, 4));
+            for (n, l) in block.into_iter().enumerate() {
+                self.lines.insert(self.end + n, l);
+            }
+            self.end = self.lines.len() - 1;
+            return Ok(());
+        };
+        let after_colon = self.lines[start].split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+        if after_colon == "[]" {
+            self.lines[start] = "history:".into();
+        } else if !after_colon.is_empty() && !after_colon.starts_with('#') {
+            return Err("`history` is written in flow style ([...]); write it as a block list to let approve append to it".into());
+        }
+        let mut last = start;
+        let mut item_indent = None;
+        let mut field_indent = None;
+        for i in start + 1..self.end {
+            let l = &self.lines[i];
+            if l.trim().is_empty() {
+                continue;
+            }
+            let indent = l.len() - l.trim_start().len();
+            let trimmed = l.trim_start();
+            if indent == 0 && !trimmed.starts_with('-') {
+                break;
+            }
+            if trimmed.starts_with("- ") || trimmed == "-" {
+                item_indent.get_or_insert(indent);
+                if field_indent.is_none() {
+                    let after = trimmed[1..].trim_start();
+                    field_indent = Some(indent + (trimmed.len() - after.len()));
+                }
+            }
+            last = i;
+        }
+        let item = item_indent.unwrap_or(2);
+        let field = field_indent.unwrap_or(item + 2);
+        for (n, l) in entry_lines(entry, item, field).into_iter().enumerate() {
+            self.lines.insert(last + 1 + n, l);
+        }
+        self.end = self.lines.len() - 1;
+        Ok(())
+    }
+
+    fn render(&self, rest: &str) -> String {
+        let (bom, body) = rest.split_once('\u{0}').unwrap_or(("", rest));
+        let mut out = String::from(bom);
+        for l in &self.lines {
+            out.push_str(l);
+            out.push_str(self.newline);
+        }
+        out.push_str(body);
+        out
+    }
+}
+
+fn entry_lines(entry: &[(&str, String)], item_indent: usize, field_indent: usize) -> Vec<String> {
+    entry
+        .iter()
+        .enumerate()
+        .map(
+            |(i, (k, v))| {
+                if i == 0 {
+                    format!("{}- {k}: {v}", " ".repeat(item_indent))
+                } else {
+                    format!("{}{k}: {v}", " ".repeat(field_indent))
+                }
+            },
+        )
+        .collect()
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Computes the new file text for an approval of `d` (whose current file text is `text`).
+/// Returns the new text and the new version.
+pub fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -> Result<(String, Version), String> {
+    let (mut fm, rest) = FrontMatter::parse(text)?;
+    let how = a.bump.unwrap_or(if d.version.is_none_or(|v| v.major == 0) { Bump::Major } else { Bump::Minor });
+    if how == Bump::Patch && d.status != crate::model::Status::Approved {
+        return Err(format!("a patch bump records an editorial change to an approved document, but {} is {}", d.id, d.status.as_str()));
+    }
+    let version = bump(d.version, how);
+    let summary = a.summary.clone().unwrap_or_else(|| match how {
+        Bump::Patch => "Editorial change (no change of substance).".into(),
+        _ => format!("Approved by {}.", a.by),
+    });
+    fm.set("version", &quote(&version.to_string()));
+    if how != Bump::Patch {
+        fm.set("status", "approved");
+        fm.set("approver", &quote(&a.by));
+        fm.set("approved", &a.date.to_string());
+        let due = match (a.review_due, d.review_due) {
+            (Some(due), _) => Some(due),
+            (None, Some(due)) if due > a.date => None,
+            _ => a.date.checked_add(jiff::Span::new().years(1)).ok(),
+        };
+        if let Some(due) = due {
+            fm.set("review_due", &due.to_string());
+        }
+    }
+    fm.append_history(&[
+        ("version", quote(&version.to_string())),
+        ("date", a.date.to_string()),
+        ("author", quote(&a.by)),
+        ("summary", quote(&summary)),
+    ])?;
+    fm.set("fingerprint", &quote(fingerprint));
+    Ok((fm.render(&rest), version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bumps() {
+        let v = Version::parse("2.3").unwrap();
+        assert_eq!(bump(Some(v), Bump::Major).to_string(), "3.0");
+        assert_eq!(bump(Some(v), Bump::Minor).to_string(), "2.4");
+        assert_eq!(bump(Some(v), Bump::Patch).to_string(), "2.3.1");
+        assert_eq!(bump(Version::parse("2.3.1"), Bump::Patch).to_string(), "2.3.2");
+    }
+
+    #[test]
+    fn front_matter_edit_keeps_other_bytes() {
+        let text = "---\nid: A # keep\nversion: \"1.0\"   # comment\nstatus: draft\nhistory:\n  - version: \"1.0\"\n    date: 2026-01-01\n    summary: x\nclauses: [\"5.2\"]\n---\n\nBody  \r\n  with   spacing\n";
+        let (mut fm, rest) = FrontMatter::parse(text).unwrap();
+        fm.set("version", "\"1.1\"");
+        fm.set("approved", "2026-02-01");
+        fm.append_history(&[("version", "\"1.1\"".into()), ("date", "2026-02-01".into())]).unwrap();
+        let out = fm.render(&rest);
+        assert!(out.ends_with("---\n\nBody  \r\n  with   spacing\n"), "{out}");
+        assert!(out.contains("id: A # keep\nversion: \"1.1\"   # comment\n"), "{out}");
+        assert!(out.contains("    summary: x\n  - version: \"1.1\"\n    date: 2026-02-01\nclauses:"), "{out}");
+        assert!(out.contains("approved: 2026-02-01\n---\n"), "{out}");
+    }
+}
+
+/// `aimsbook approve`: records the approval of document `id` in its file. Returns a summary.
+pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> Result<String, String> {
+    let loaded = crate::pipeline::load(root, today).map_err(|e| e.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
+    let site = &loaded.site;
+    let Some(d) = site.doc(id) else {
+        return Err(format!("no document has id `{id}`"));
+    };
+    if d.status.is_obsolete() {
+        return Err(format!("{id} is {}; approve its successor instead", d.status.as_str()));
+    }
+    let path = site.config.content_dir().join(&d.rel);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let fp = fingerprint_in_site(site, d);
+    let (new_text, version) = approve_text(&text, d, &fp, a)?;
+    // Re-parse what we are about to write: the edit must leave valid front matter behind.
+    let schemas = crate::schemas::Schemas::load(&site.config.root).map_err(|d| d.message)?;
+    let file = crate::source::SourceFile {
+        rel: d.rel.clone(),
+        repo_rel: d.repo_rel.clone(),
+        abs: path.clone(),
+        kind: crate::source::SourceKind::Document,
+        text: crate::source::decode(new_text.as_bytes(), &d.repo_rel).map_err(|d| d.message)?,
+    };
+    let is_clause = |c: &str| site.catalog.contains(c);
+    let parsed = crate::parse::parse_document(&file, &schemas, &is_clause);
+    if let Some(err) = parsed.diagnostics.first() {
+        return Err(format!("the edited front matter would be invalid ({}: {}); nothing was written", err.code, err.message));
+    }
+    let tmp = path.with_extension("md.aimsbook-tmp");
+    std::fs::write(&tmp, &new_text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+    Ok(format!(
+        "{id} is now version {version}{} ({}), fingerprint {}",
+        if a.bump == Some(Bump::Patch) { "" } else { ", approved" },
+        d.repo_rel,
+        &fp[..19]
+    ))
+}

@@ -1,0 +1,64 @@
+//! Source stage, version control: when the repository is a git repository, reads the commits
+//! that touched each file (one `git log` for the whole tree) and the commit the tree is at.
+//! Without git, or outside a repository, everything degrades to "no history".
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Commit {
+    pub id: String,
+    pub short: String,
+    pub author: String,
+    pub date: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GitInfo {
+    /// Repository-relative path → commits touching it, newest first.
+    pub history: BTreeMap<String, Vec<Commit>>,
+    /// The commit checked out, and whether the work tree differs from it.
+    pub head: Option<(String, bool)>,
+}
+
+fn git(root: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git").arg("-C").arg(root).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Reads history only when `root` is the top of a git work tree (a folder inside someone
+/// else's repository is not "a git repository" of its own).
+pub fn read(root: &Path, paths_under: &str) -> GitInfo {
+    let Some(top) = git(root, &["rev-parse", "--show-toplevel"]) else { return GitInfo::default() };
+    let same = match (Path::new(top.trim()).canonicalize(), root.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if !same {
+        return GitInfo::default();
+    }
+    let head = git(root, &["rev-parse", "HEAD"]).map(|h| {
+        let dirty = git(root, &["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.trim().is_empty());
+        (h.trim().to_string(), dirty)
+    });
+    let mut history: BTreeMap<String, Vec<Commit>> = BTreeMap::new();
+    let log =
+        git(root, &["log", "--no-merges", "--date=short", "--format=%x1e%H%x1f%h%x1f%an%x1f%ad%x1f%s", "--name-only", "--", paths_under])
+            .unwrap_or_default();
+    for record in log.split('\x1e').filter(|r| !r.trim().is_empty()) {
+        let mut lines = record.lines();
+        let Some(header) = lines.next() else { continue };
+        let f: Vec<&str> = header.split('\x1f').collect();
+        if f.len() < 5 {
+            continue;
+        }
+        let commit = Commit { id: f[0].into(), short: f[1].into(), author: f[2].into(), date: f[3].into(), message: f[4].into() };
+        for path in lines.map(str::trim).filter(|l| !l.is_empty()) {
+            history.entry(path.to_string()).or_default().push(commit.clone());
+        }
+    }
+    GitInfo { history, head }
+}
