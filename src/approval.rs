@@ -249,34 +249,6 @@ pub fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -
     Ok((fm.render(&rest), version))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bumps() {
-        let v = Version::parse("2.3").unwrap();
-        assert_eq!(bump(Some(v), Bump::Major).to_string(), "3.0");
-        assert_eq!(bump(Some(v), Bump::Minor).to_string(), "2.4");
-        assert_eq!(bump(Some(v), Bump::Patch).to_string(), "2.3.1");
-        assert_eq!(bump(Version::parse("2.3.1"), Bump::Patch).to_string(), "2.3.2");
-    }
-
-    #[test]
-    fn front_matter_edit_keeps_other_bytes() {
-        let text = "---\nid: A # keep\nversion: \"1.0\"   # comment\nstatus: draft\nhistory:\n  - version: \"1.0\"\n    date: 2026-01-01\n    summary: x\nclauses: [\"5.2\"]\n---\n\nBody  \r\n  with   spacing\n";
-        let (mut fm, rest) = FrontMatter::parse(text).unwrap();
-        fm.set("version", "\"1.1\"");
-        fm.set("approved", "2026-02-01");
-        fm.append_history(&[("version", "\"1.1\"".into()), ("date", "2026-02-01".into())]).unwrap();
-        let out = fm.render(&rest);
-        assert!(out.ends_with("---\n\nBody  \r\n  with   spacing\n"), "{out}");
-        assert!(out.contains("id: A # keep\nversion: \"1.1\"   # comment\n"), "{out}");
-        assert!(out.contains("    summary: x\n  - version: \"1.1\"\n    date: 2026-02-01\nclauses:"), "{out}");
-        assert!(out.contains("approved: 2026-02-01\n---\n"), "{out}");
-    }
-}
-
 /// `aimsbook approve`: records the approval of document `id` in its file. Returns a summary.
 pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> Result<String, String> {
     let loaded = crate::pipeline::load(root, today).map_err(|e| e.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
@@ -314,4 +286,32 @@ pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> R
         d.repo_rel,
         &fp[..19]
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bumps() {
+        let v = Version::parse("2.3").unwrap();
+        assert_eq!(bump(Some(v), Bump::Major).to_string(), "3.0");
+        assert_eq!(bump(Some(v), Bump::Minor).to_string(), "2.4");
+        assert_eq!(bump(Some(v), Bump::Patch).to_string(), "2.3.1");
+        assert_eq!(bump(Version::parse("2.3.1"), Bump::Patch).to_string(), "2.3.2");
+    }
+
+    #[test]
+    fn front_matter_edit_keeps_other_bytes() {
+        let text = "---\nid: A # keep\nversion: \"1.0\"   # comment\nstatus: draft\nhistory:\n  - version: \"1.0\"\n    date: 2026-01-01\n    summary: x\nclauses: [\"5.2\"]\n---\n\nBody  \r\n  with   spacing\n";
+        let (mut fm, rest) = FrontMatter::parse(text).unwrap();
+        fm.set("version", "\"1.1\"");
+        fm.set("approved", "2026-02-01");
+        fm.append_history(&[("version", "\"1.1\"".into()), ("date", "2026-02-01".into())]).unwrap();
+        let out = fm.render(&rest);
+        assert!(out.ends_with("---\n\nBody  \r\n  with   spacing\n"), "{out}");
+        assert!(out.contains("id: A # keep\nversion: \"1.1\"   # comment\n"), "{out}");
+        assert!(out.contains("    summary: x\n  - version: \"1.1\"\n    date: 2026-02-01\nclauses:"), "{out}");
+        assert!(out.contains("approved: 2026-02-01\n---\n"), "{out}");
+    }
 }
