@@ -203,10 +203,11 @@ fn main() -> ExitCode {
                     match report.written {
                         Some(n) => {
                             eprintln!(
-                                "built {} files into {} in {:.2}s ({})",
+                                "built {} files into {} in {:.2}s; search index {} KiB ({})",
                                 n,
                                 report.out_dir.display(),
                                 started.elapsed().as_secs_f64(),
+                                report.search_index_bytes.div_ceil(1024),
                                 diagnostics::summary_line(&report.diagnostics)
                             );
                             ExitCode::SUCCESS

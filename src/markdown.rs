@@ -175,6 +175,18 @@ pub enum Resolved {
 
 /// Renders a body to HTML. `resolve` maps every link to its href relative to the page.
 pub fn render(body: &str, resolve: &dyn Fn(&LinkTarget) -> Resolved, is_clause: &dyn Fn(&str) -> bool, allow_html: bool) -> String {
+    render_with_prefix(body, resolve, is_clause, allow_html, "")
+}
+
+/// As [`render`], with every heading id prefixed (several documents on one page, as in the
+/// printable manual, must not share ids).
+pub fn render_with_prefix(
+    body: &str,
+    resolve: &dyn Fn(&LinkTarget) -> Resolved,
+    is_clause: &dyn Fn(&str) -> bool,
+    allow_html: bool,
+    id_prefix: &str,
+) -> String {
     let events: Vec<Event> = Parser::new_ext(body, options()).collect();
     // Heading anchors, computed exactly as `analyze` does so links and ids always agree.
     let mut slugger = github_slugger::Slugger::default();
@@ -207,7 +219,7 @@ pub fn render(body: &str, resolve: &dyn Fn(&LinkTarget) -> Resolved, is_clause: 
     while let Some(event) = iter.next() {
         match event {
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
-                current_slug = slugs.get(heading_idx).cloned().unwrap_or_default();
+                current_slug = format!("{id_prefix}{}", slugs.get(heading_idx).map(String::as_str).unwrap_or_default());
                 heading_idx += 1;
                 out_events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(current_slug.clone())), classes, attrs }));
             }
@@ -409,4 +421,21 @@ mod tests {
         let plain = highlight("<b>\n", "nosuchlang");
         assert!(plain.contains("&lt;b&gt;"));
     }
+}
+
+/// The plain text of a body (for the search index): text and code, no markup.
+pub fn plain_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    for e in Parser::new_ext(body, options()) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -144,6 +144,8 @@ pub struct BuildReport {
     pub written: Option<usize>,
     pub out_dir: PathBuf,
     pub pages: usize,
+    /// Size of the search index in bytes.
+    pub search_index_bytes: usize,
 }
 
 /// Renders the whole site in memory (pages and theme assets), without writing.
@@ -161,6 +163,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
         pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone() });
     }
     pages.extend(crate::export::download_pages(site));
+    pages.push(crate::search::index_page(site));
     let (light, dark) = crate::markdown::highlight_css();
     pages.push(Page { path: "static/highlight-light.css".into(), bytes: light.into_bytes() });
     pages.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.into_bytes() });
@@ -179,7 +182,8 @@ pub fn build(root: &Path, out: Option<&Path>, today: Date, strict: bool) -> Resu
         None => site.config.root.join(&site.config.build.output),
     };
     diags.finish(&site.config.levels, strict);
-    let mut report = BuildReport { diagnostics: Diagnostics::default(), written: None, out_dir: out_dir.clone(), pages: 0 };
+    let mut report =
+        BuildReport { diagnostics: Diagnostics::default(), written: None, out_dir: out_dir.clone(), pages: 0, search_index_bytes: 0 };
     if diags.has_errors() {
         report.diagnostics = diags;
         return Ok(report);
@@ -190,6 +194,7 @@ pub fn build(root: &Path, out: Option<&Path>, today: Date, strict: bool) -> Resu
     match render_all(&site) {
         Ok(pages) => {
             report.pages = pages.len();
+            report.search_index_bytes = pages.iter().find(|p| p.path == "static/search-index.js").map(|p| p.bytes.len()).unwrap_or(0);
             let mut files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
             for rel in &site.assets {
                 files.push(OutFile::Copy { rel: format!("files/{rel}"), from: site.config.content_dir().join(rel) });

@@ -145,6 +145,7 @@ fn nav(root: &str) -> Value {
         ("Reviews", "reviews.html"),
         ("Clauses & controls", "clauses/index.html"),
         ("Gaps", "gaps.html"),
+        ("Manual", "manual.html"),
         ("Owners", "owners/index.html"),
     ];
     v(items.iter().map(|(label, url)| BTreeMap::from([("label", label.to_string()), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
@@ -264,6 +265,8 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> R
         Box::new(|| crate::render_trace::matrix_page(&r)),
         Box::new(|| crate::render_trace::gaps_page(&r)),
         Box::new(|| crate::render_trace::mandatory_page(&r)),
+        Box::new(|| r.page("search.html", "search.html", context! { title => "Search" })),
+        Box::new(|| manual_page(&r)),
     ];
     if site.trace.soa_doc.is_some() {
         jobs.push(Box::new(|| crate::render_trace::soa_page(&r)));
@@ -461,6 +464,68 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
         .collect();
     let columns: Vec<String> = df.columns.iter().map(|c| c.replace('_', " ")).collect();
     context! { title => df.title(), columns => columns, rows => rows, count => df.rows.len(), path => df.repo_rel.clone(), schema => df.schema.clone() }
+}
+
+/// Order of document types in the printable manual: the system's frame first, records last.
+const MANUAL_ORDER: &[&str] = &[
+    "scope",
+    "policy",
+    "roles",
+    "objectives",
+    "methodology",
+    "soa",
+    "plan",
+    "procedure",
+    "assessment",
+    "register",
+    "report",
+    "minutes",
+    "record",
+];
+
+/// The printable manual: every approved document with a cover and a table of contents, so a
+/// browser's print-to-PDF produces the AIMS manual. Links between documents become in-page links.
+fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let mut docs: Vec<&Document> = site.documents.iter().filter(|d| d.status == Status::Approved).collect();
+    docs.sort_by_key(|d| (MANUAL_ORDER.iter().position(|t| *t == d.doc_type).unwrap_or(MANUAL_ORDER.len()), d.id.clone()));
+    let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    let is_clause = |id: &str| site.catalog.contains(id);
+    let items: Vec<Value> = docs
+        .iter()
+        .map(|d| {
+            let prefix = format!("{}--", d.id);
+            let resolve = |t: &LinkTarget| match site.resolve(d, t) {
+                Ok(Destination::Document { index, anchor }) if in_manual.contains(site.documents[index].id.as_str()) => {
+                    let target = &site.documents[index];
+                    let href = match anchor {
+                        Some(a) if !a.is_empty() => format!("#{}--{a}", target.id),
+                        _ => format!("#doc-{}", target.id),
+                    };
+                    Resolved::Href { href, title: Some(target.title.clone()) }
+                }
+                Ok(Destination::SelfAnchor(a)) if !a.is_empty() => Resolved::Href { href: format!("#{prefix}{a}"), title: None },
+                _ => href_for(site, d, t, ""),
+            };
+            let render = || markdown::render_with_prefix(&d.body, &resolve, &is_clause, site.config.build.allow_html, &prefix);
+            let body = match r.cache {
+                Some(cache) => {
+                    let mut h = std::hash::DefaultHasher::new();
+                    d.body.hash(&mut h);
+                    for link in &d.links {
+                        match resolve(&link.target) {
+                            Resolved::Href { href, title } => (href, title).hash(&mut h),
+                            Resolved::Broken => 0u8.hash(&mut h),
+                        }
+                    }
+                    cache.body(&format!("manual:{}", d.id), h.finish(), render)
+                }
+                None => render(),
+            };
+            context! { doc => v(summary(site, d)), body => Value::from_safe_string(body) }
+        })
+        .collect();
+    r.page("manual.html", "manual.html", context! { title => "The AIMS manual (print)", docs => items })
 }
 
 fn home(r: &Renderer) -> Result<Page, Diagnostic> {

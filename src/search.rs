@@ -1,0 +1,94 @@
+//! Render stage, search: builds the full-text search index over documents, clauses and
+//! controls, and register rows. The index is delivered as a script (`static/search-index.js`)
+//! rather than fetched JSON, so search works from file:// as well as over http.
+
+use crate::markdown::plain_text;
+use crate::model;
+use crate::render::Page;
+use crate::site::Site;
+use serde::Serialize;
+
+/// Longest body text kept per document: enough for snippets and word search, bounded so the
+/// index stays proportional to the repository.
+const MAX_TEXT: usize = 20_000;
+
+#[derive(Serialize)]
+struct Entry {
+    /// id
+    i: String,
+    /// title
+    t: String,
+    /// kind: document type, "clause", "control" or "row"
+    k: String,
+    /// url relative to the site root
+    u: String,
+    /// text searched and quoted in snippets
+    x: String,
+}
+
+fn truncate(s: String) -> String {
+    if s.len() <= MAX_TEXT {
+        return s;
+    }
+    let mut end = MAX_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+pub fn index(site: &Site) -> Vec<u8> {
+    let mut entries = Vec::new();
+    for (i, d) in site.documents.iter().enumerate() {
+        if site.by_id.get(&d.id) != Some(&i) {
+            continue;
+        }
+        entries.push(Entry {
+            i: d.id.clone(),
+            t: d.title.clone(),
+            k: d.doc_type.clone(),
+            u: d.url(),
+            x: truncate(format!("{} {}", plain_text(&d.body), d.owner)),
+        });
+    }
+    for item in &site.catalog.items {
+        let k = match item.kind {
+            crate::catalog::ItemKind::Control => "control",
+            crate::catalog::ItemKind::Group | crate::catalog::ItemKind::Objective => "group",
+            _ => "clause",
+        };
+        let x = [item.description.as_str(), item.objective.as_deref().unwrap_or(""), item.guidance.as_deref().unwrap_or("")].join(" ");
+        entries.push(Entry {
+            i: item.id.clone(),
+            t: item.title.clone(),
+            k: k.into(),
+            u: model::clause_url(&item.id),
+            x: x.trim().to_string(),
+        });
+    }
+    for df in &site.data_files {
+        let Some(doc) = site.doc_for_data(&df.rel) else { continue };
+        if df.list_key == "controls" {
+            continue;
+        }
+        for row in &df.rows {
+            let Some(id) = row.id() else { continue };
+            let title =
+                ["title", "name", "course", "description"].iter().find_map(|k| row.str(k)).unwrap_or("").chars().take(160).collect();
+            let x = df.columns.iter().map(|c| row.text(c)).collect::<Vec<_>>().join(" ");
+            entries.push(Entry {
+                i: id.to_string(),
+                t: title,
+                k: format!("row of {}", doc.id),
+                u: format!("{}#row-{}", doc.url(), model::slug(id)),
+                x: truncate(x),
+            });
+        }
+    }
+    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+    format!("window.AIMSBOOK_SEARCH_INDEX={json};\n").into_bytes()
+}
+
+pub fn index_page(site: &Site) -> Page {
+    Page { path: "static/search-index.js".into(), bytes: index(site) }
+}
