@@ -359,6 +359,19 @@ pub fn highlight_css() -> (String, String) {
     (css("InspiredGitHub"), css("base16-ocean.dark"))
 }
 
+/// The plain text of a body (for the search index): text and code, no markup.
+pub fn plain_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    for e in Parser::new_ext(body, options()) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,21 +434,4 @@ mod tests {
         let plain = highlight("<b>\n", "nosuchlang");
         assert!(plain.contains("&lt;b&gt;"));
     }
-}
-
-/// The plain text of a body (for the search index): text and code, no markup.
-pub fn plain_text(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    for e in Parser::new_ext(body, options()) {
-        match e {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
