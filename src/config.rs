@@ -59,6 +59,23 @@ impl Default for TraceabilitySection {
     }
 }
 
+/// A published snapshot, listed on the site's Versions page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedSnapshot {
+    pub label: String,
+    /// The snapshot folder or zip, relative to the repository root (used for "Changes since").
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Where readers can open it (intranet address); shown as a link.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -71,6 +88,8 @@ struct RawConfig {
     review: ReviewSection,
     #[serde(default)]
     traceability: TraceabilitySection,
+    #[serde(default)]
+    snapshots: Vec<PublishedSnapshot>,
 }
 
 /// The validated configuration of one repository.
@@ -82,6 +101,7 @@ pub struct Config {
     pub levels: BTreeMap<String, Severity>,
     pub review: ReviewSection,
     pub traceability: TraceabilitySection,
+    pub snapshots: Vec<PublishedSnapshot>,
 }
 
 impl Config {
@@ -120,7 +140,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
             let msg = e.message().to_string();
             let help = if msg.contains("unknown field") {
-                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs"
+                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs; [[snapshots]] label, path, url, date, note"
             } else if msg.contains("missing field `book`") {
                 "add a [book] table with title and organization"
             } else {
@@ -179,7 +199,15 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             "[traceability] evidence_months must be at least 1",
         )]);
     }
-    Ok(Config { root: root.to_path_buf(), book: raw.book, build: raw.build, levels, review: raw.review, traceability: raw.traceability })
+    Ok(Config {
+        root: root.to_path_buf(),
+        book: raw.book,
+        build: raw.build,
+        levels,
+        review: raw.review,
+        traceability: raw.traceability,
+        snapshots: raw.snapshots,
+    })
 }
 
 fn line_of(text: &str, key: &str) -> usize {

@@ -93,6 +93,19 @@ impl DataFile {
     pub fn line_of(&self, key: &str) -> usize {
         self.key_lines.get(key).copied().unwrap_or(1)
     }
+    /// Line of a key inside the `meta` mapping (falls back to the `meta:` line).
+    pub fn meta_line(&self, key: &str) -> usize {
+        let start = self.line_of("meta");
+        for (i, l) in self.text.lines().enumerate().skip(start) {
+            if !l.starts_with([' ', '\t']) && !l.trim().is_empty() && !l.trim_start().starts_with('#') {
+                break;
+            }
+            if l.trim_start().split(':').next().map(str::trim) == Some(key) {
+                return i + 1;
+            }
+        }
+        start
+    }
     pub fn title(&self) -> String {
         self.meta_str("title").map(String::from).unwrap_or_else(|| self.list_key.clone())
     }
@@ -191,7 +204,8 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
                 Diagnostic::new(
                     "REG004",
                     repo_rel,
-                    *key_lines.get(many[1].0.as_str()).unwrap_or(&1),
+                    // The extra list is the one further down the file (the map is alphabetical).
+                    many.iter().filter_map(|(k, _)| key_lines.get(k.as_str()).copied()).max().unwrap_or(1),
                     format!("data file has more than one list ({})", names.join(", ")),
                 )
                 .help("put each register in its own file"),

@@ -25,6 +25,7 @@ pub mod schemas;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod snapshot;
 pub mod source;
 pub mod theme;
 pub mod trace;

@@ -115,6 +115,32 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Write a frozen, verifiable copy of the site for auditors: DIR/LABEL/ and DIR/LABEL.zip
+    Snapshot {
+        /// Name of the snapshot, e.g. 2026-stage2
+        #[arg(long)]
+        label: String,
+        /// Folder for snapshots (default: snapshots/ in the repository)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Re-hash a snapshot (folder or zip) against its manifest; exit 1 on any difference
+    Verify {
+        path: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// What changed between two snapshots (folders or zips), or a snapshot and `current`
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Preview the site with live reload while editing
     Serve {
         #[command(flatten)]
@@ -270,8 +296,13 @@ fn main() -> ExitCode {
         }
         Command::Explain { code, list, .. } => {
             if list || code.is_none() {
+                use std::io::Write as _;
+                let mut out = std::io::stdout().lock();
                 for c in diagnostics::CODES {
-                    println!("{}  {:<7}  {}", c.code, c.severity.as_str(), c.title);
+                    // A closed pipe (`| head`) is not an error worth a panic.
+                    if writeln!(out, "{}  {:<7}  {}", c.code, c.severity.as_str(), c.title).is_err() {
+                        break;
+                    }
                 }
                 return ExitCode::SUCCESS;
             }
@@ -312,6 +343,65 @@ fn main() -> ExitCode {
                     eprintln!("error: {e}");
                     ExitCode::from(1)
                 }
+            }
+        }
+        Command::Snapshot { label, out, common } => {
+            let today = match resolve_today(common.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return usage(&e),
+            };
+            match aimsbook::snapshot::snapshot(&common.root, today, &label, out.as_deref()) {
+                Err(e) => config_failure(e, &common.root),
+                Ok(r) => {
+                    print_diags(&r.diagnostics, &common.root, Format::Human);
+                    if r.diagnostics.has_errors() {
+                        eprintln!("snapshot not written: {}", diagnostics::summary_line(&r.diagnostics));
+                        return ExitCode::from(1);
+                    }
+                    eprintln!("snapshot {label}: {} files in {} and {}", r.files, r.folder.display(), r.zip.display());
+                    println!("manifest sha256: {}", r.manifest_sha256);
+                    ExitCode::SUCCESS
+                }
+            }
+        }
+        Command::Verify { path, .. } => match aimsbook::snapshot::verify(&path) {
+            Err(e) => usage(&e),
+            Ok(v) => {
+                for f in &v.added {
+                    println!("added     {f}");
+                }
+                for f in &v.removed {
+                    println!("removed   {f}");
+                }
+                for f in &v.modified {
+                    println!("modified  {f}");
+                }
+                println!("manifest sha256: {}", v.manifest_sha256);
+                if v.ok() {
+                    eprintln!("verified: {} files match the manifest", v.checked);
+                    ExitCode::SUCCESS
+                } else {
+                    eprintln!("NOT VERIFIED: {} added, {} removed, {} modified", v.added.len(), v.removed.len(), v.modified.len());
+                    ExitCode::from(1)
+                }
+            }
+        },
+        Command::Diff { old, new, format, common } => {
+            let today = match resolve_today(common.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return usage(&e),
+            };
+            let load = |spec: &str| aimsbook::snapshot::load_data(spec, &common.root, today);
+            match (load(&old), load(&new)) {
+                (Ok(a), Ok(b)) => {
+                    let d = aimsbook::snapshot::diff(&a, &b);
+                    match format {
+                        Format::Human => print!("{}", aimsbook::snapshot::render_diff(&d)),
+                        _ => println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default()),
+                    }
+                    ExitCode::SUCCESS
+                }
+                (Err(e), _) | (_, Err(e)) => usage(&e),
             }
         }
         Command::Serve { common, port, bind, open, poll } => {

@@ -126,9 +126,15 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         .map(|f| cached(cache.map(|c| &c.data), f, || crate::data::parse_data_file(f, &schemas)))
         .collect();
     let mut data_files = Vec::new();
-    for (df, ds) in parsed_data {
+    let data_rels: Vec<&str> = files.iter().filter(|f| f.kind == SourceKind::Data).map(|f| f.rel.as_str()).collect();
+    for ((df, ds), rel) in parsed_data.into_iter().zip(data_rels) {
         diags.extend(ds);
-        data_files.extend(df);
+        match df {
+            Some(df) => data_files.push(df),
+            None => {
+                unparsed.insert(rel.to_string());
+            }
+        }
     }
     let mut site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
     site.unparsed = unparsed;

@@ -146,6 +146,7 @@ fn nav(root: &str) -> Value {
         ("Clauses & controls", "clauses/index.html"),
         ("Gaps", "gaps.html"),
         ("Manual", "manual.html"),
+        ("Versions", "versions.html"),
         ("Owners", "owners/index.html"),
     ];
     v(items.iter().map(|(label, url)| BTreeMap::from([("label", label.to_string()), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
@@ -169,6 +170,7 @@ impl Renderer<'_> {
             today => self.site.today.to_string(),
             page_path => path,
             generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
+            snapshot => v(&self.site.snapshot),
             ..ctx
         };
         // A page whose template and context are unchanged renders to the same bytes: its
@@ -267,11 +269,18 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> R
         Box::new(|| crate::render_trace::mandatory_page(&r)),
         Box::new(|| r.page("search.html", "search.html", context! { title => "Search" })),
         Box::new(|| manual_page(&r)),
+        Box::new(|| versions_page(&r)),
     ];
     if site.trace.soa_doc.is_some() {
         jobs.push(Box::new(|| crate::render_trace::soa_page(&r)));
     }
     jobs.push(Box::new(|| r.page("404.html", "404.html", context! { title => "Page not found" })));
+    if site.snapshot.is_some() {
+        jobs.push(Box::new(|| about_page(&r)));
+    }
+    if site.config.snapshots.iter().any(|s| s.path.is_some()) {
+        jobs.push(Box::new(|| changes_page(&r)));
+    }
     let mut owners: Vec<&str> = site.documents.iter().map(|d| d.owner.as_str()).filter(|o| !o.is_empty()).collect();
     owners.sort();
     owners.dedup();
@@ -464,6 +473,37 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
         .collect();
     let columns: Vec<String> = df.columns.iter().map(|c| c.replace('_', " ")).collect();
     context! { title => df.title(), columns => columns, rows => rows, count => df.rows.len(), path => df.repo_rel.clone(), schema => df.schema.clone() }
+}
+
+/// "About this snapshot": what an auditor needs to identify the frozen copy.
+fn about_page(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let docs: Vec<DocSummary> = site.documents.iter().map(|d| summary(site, d)).collect();
+    r.page("about.html", "about.html", context! { title => "About this snapshot", docs => v(docs) })
+}
+
+/// The Versions page: published snapshots listed in book.toml.
+fn versions_page(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let latest = site.config.snapshots.iter().rev().find(|s| s.path.is_some()).map(|s| s.label.clone());
+    r.page("versions.html", "versions.html", context! { title => "Versions", snapshots => v(&site.config.snapshots), latest => latest })
+}
+
+/// "Changes since LABEL": the current repository against the latest published snapshot.
+fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let Some(published) = site.config.snapshots.iter().rev().find(|s| s.path.is_some()) else {
+        return Err(Diagnostic::new("TPL001", "book.toml", 1, "no published snapshot with a path"));
+    };
+    let path = published.path.clone().unwrap_or_default();
+    let (diff, error) = match crate::snapshot::load_data(&path, &site.config.root, site.today) {
+        Ok(old) => {
+            let current = crate::snapshot::data_of(site, crate::snapshot::info_for(site, "current"));
+            (Some(crate::snapshot::diff(&old, &current)), None)
+        }
+        Err(e) => (None, Some(e)),
+    };
+    r.page("changes.html", "changes.html", context! { title => format!("Changes since {}", published.label), label => published.label.clone(), diff => v(diff), error => error })
 }
 
 /// Order of document types in the printable manual: the system's frame first, records last.

@@ -20,8 +20,8 @@ pub struct Site {
     pub by_rel: BTreeMap<String, usize>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
     pub known_ids: BTreeSet<String>,
-    /// Content-relative paths of Markdown files that could not become documents (their own
-    /// errors are reported; links to them are not reported again).
+    /// Content-relative paths of Markdown and data files that could not be parsed (their own
+    /// errors are reported; references to them are not reported again).
     pub unparsed: BTreeSet<String>,
     /// Content-relative paths of non-document files (images, PDFs), published under files/.
     pub assets: BTreeSet<String>,
@@ -36,6 +36,8 @@ pub struct Site {
     pub trace: Trace,
     /// Commits touching each file, when the repository is a git repository.
     pub git: crate::git::GitInfo,
+    /// Set while rendering a snapshot: pages say which frozen copy they belong to.
+    pub snapshot: Option<crate::snapshot::SnapshotInfo>,
 }
 
 /// Where a link goes.
@@ -111,6 +113,7 @@ impl Site {
             data_by_rel,
             trace: Trace::default(),
             git: crate::git::GitInfo::default(),
+            snapshot: None,
         };
         site.index_links();
         site.trace = crate::trace::compute(&site);

@@ -147,8 +147,13 @@ pub fn compute(site: &Site) -> Trace {
             }
         }
     }
-    let soa_by_control: BTreeMap<String, &SoaEntry> =
-        trace.soa.iter().filter_map(|e| site.catalog.get(&e.control).map(|item| (item.id.clone(), e))).collect();
+    // The first entry of a control counts (a duplicate is reported by SOA002).
+    let mut soa_by_control: BTreeMap<String, &SoaEntry> = BTreeMap::new();
+    for e in &trace.soa {
+        if let Some(item) = site.catalog.get(&e.control) {
+            soa_by_control.entry(item.id.clone()).or_insert(e);
+        }
+    }
 
     // Register rows citing catalog items via `controls` lists or a `clause` field.
     let mut citations: BTreeMap<String, Vec<Citation>> = BTreeMap::new();

@@ -117,6 +117,8 @@ fn claims(site: &Site, out: &mut Vec<Diagnostic>) {
             continue;
         };
         match site.data_by_rel.get(&rel) {
+            // The file exists but could not be parsed: its own diagnostics say so.
+            None if site.unparsed.contains(&rel) => {}
             None => out.push(
                 Diagnostic::new("REG001", &d.repo_rel, d.line_of("data"), format!("data file `{path}` not found"))
                     .help("the path is relative to this document's folder, e.g. data: \"../data/risks.yaml\""),
@@ -133,16 +135,16 @@ fn claims(site: &Site, out: &mut Vec<Diagnostic>) {
                         )
                         .help("each data file belongs to exactly one document"),
                     );
-                } else {
-                    claimed.insert(rel.clone(), &d.id);
+                    continue;
                 }
+                claimed.insert(rel.clone(), &d.id);
                 match df.meta_str("document") {
                     Some(owner) if owner == d.id => {}
                     Some(owner) => out.push(
                         Diagnostic::new(
                             "REG003",
                             &df.repo_rel,
-                            df.line_of("meta") + 1,
+                            df.meta_line("document"),
                             format!("meta.document is `{owner}` but the file is governed by {}", d.id),
                         )
                         .help(format!("set meta.document: {}", d.id)),
