@@ -77,9 +77,11 @@ pub struct Approval {
     pub review_due: Option<Date>,
 }
 
-/// Front-matter edits, line by line: the file's other bytes stay untouched.
+/// Front-matter edits, line by line: the file's other bytes stay untouched, each line keeps
+/// its own line ending, and new lines take the ending of the opening `---`.
 struct FrontMatter {
     lines: Vec<String>,
+    endings: Vec<&'static str>,
     /// Index of the closing `---` line.
     end: usize,
     newline: &'static str,
@@ -87,18 +89,26 @@ struct FrontMatter {
 
 impl FrontMatter {
     fn parse(text: &str) -> Result<(FrontMatter, String), String> {
-        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
         let bom = if text.starts_with('\u{feff}') { "\u{feff}" } else { "" };
         let body_text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines: Vec<String> = Vec::new();
+        let mut endings: Vec<&'static str> = Vec::new();
         let mut rest_start = None;
         let mut offset = 0;
         for (i, raw) in body_text.split_inclusive('\n').enumerate() {
-            let line = raw.trim_end_matches(['\n', '\r']);
+            let ending = if raw.ends_with("\r\n") {
+                "\r\n"
+            } else if raw.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
+            let line = &raw[..raw.len() - ending.len()];
             if i == 0 && line != "---" {
                 return Err("the file has no front matter".into());
             }
             lines.push(line.to_string());
+            endings.push(ending);
             offset += raw.len();
             if i > 0 && (line == "---" || line == "...") {
                 rest_start = Some(offset);
@@ -107,8 +117,17 @@ impl FrontMatter {
         }
         let Some(rest_start) = rest_start else { return Err("the front matter is never closed".into()) };
         let end = lines.len() - 1;
+        let newline = if endings[0].is_empty() { "\n" } else { endings[0] };
         let rest = format!("{bom}\u{0}{}", &body_text[rest_start..]);
-        Ok((FrontMatter { lines, end, newline }, rest))
+        Ok((FrontMatter { lines, endings, end, newline }, rest))
+    }
+
+    fn insert(&mut self, at: usize, line: String) {
+        self.lines.insert(at, line);
+        self.endings.insert(at, self.newline);
+        if at <= self.end {
+            self.end += 1;
+        }
     }
 
     fn key_line(&self, key: &str) -> Option<usize> {
@@ -118,17 +137,15 @@ impl FrontMatter {
         })
     }
 
-    /// Replaces `key: ...` (keeping a trailing comment) or appends it before the closing line.
+    /// Replaces `key: ...` (keeping a trailing comment and the spacing before it) or appends
+    /// it before the closing line.
     fn set(&mut self, key: &str, value: &str) {
         match self.key_line(key) {
             Some(i) => {
-                let comment = self.lines[i].find(" #").map(|p| self.lines[i][p..].to_string()).unwrap_or_default();
+                let comment = trailing_comment(&self.lines[i]).to_string();
                 self.lines[i] = format!("{key}: {value}{comment}");
             }
-            None => {
-                self.lines.insert(self.end, format!("{key}: {value}"));
-                self.end += 1;
-            }
+            None => self.insert(self.end, format!("{key}: {value}")),
         }
     }
 
@@ -137,10 +154,9 @@ impl FrontMatter {
         let Some(start) = self.key_line("history") else {
             let mut block = vec!["history:".to_string()];
             block.extend(entry_lines(entry, 2, 4));
-            for (n, l) in block.into_iter().enumerate() {
-                self.lines.insert(self.end + n, l);
+            for l in block {
+                self.insert(self.end, l);
             }
-            self.end = self.lines.len() - 1;
             return Ok(());
         };
         let after_colon = self.lines[start].split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
@@ -174,22 +190,42 @@ impl FrontMatter {
         let item = item_indent.unwrap_or(2);
         let field = field_indent.unwrap_or(item + 2);
         for (n, l) in entry_lines(entry, item, field).into_iter().enumerate() {
-            self.lines.insert(last + 1 + n, l);
+            self.insert(last + 1 + n, l);
         }
-        self.end = self.lines.len() - 1;
         Ok(())
     }
 
     fn render(&self, rest: &str) -> String {
         let (bom, body) = rest.split_once('\u{0}').unwrap_or(("", rest));
         let mut out = String::from(bom);
-        for l in &self.lines {
+        for (l, ending) in self.lines.iter().zip(&self.endings) {
             out.push_str(l);
-            out.push_str(self.newline);
+            out.push_str(ending);
         }
         out.push_str(body);
         out
     }
+}
+
+/// The trailing `# comment` of a YAML line with the whitespace before it, ignoring `#` inside
+/// quotes ("Risk Committee #2") and `#` not preceded by whitespace.
+fn trailing_comment(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut prev_space = false;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if prev_space => {
+                let start = line[..i].trim_end().len();
+                return &line[start..];
+            }
+            _ => {}
+        }
+        prev_space = c == ' ' || c == '\t';
+    }
+    ""
 }
 
 fn entry_lines(entry: &[(&str, String)], item_indent: usize, field_indent: usize) -> Vec<String> {
@@ -216,11 +252,18 @@ fn quote(s: &str) -> String {
 /// Returns the new text and the new version.
 pub fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -> Result<(String, Version), String> {
     let (mut fm, rest) = FrontMatter::parse(text)?;
-    let how = a.bump.unwrap_or(if d.version.is_none_or(|v| v.major == 0) { Bump::Major } else { Bump::Minor });
+    let first_approval = d.status == crate::model::Status::Draft && d.approved.is_none();
+    let how = a.bump.unwrap_or(Bump::Minor);
     if how == Bump::Patch && d.status != crate::model::Status::Approved {
         return Err(format!("a patch bump records an editorial change to an approved document, but {} is {}", d.id, d.status.as_str()));
     }
-    let version = bump(d.version, how);
+    // A first approval without an explicit bump releases the draft: 0.x becomes 1.0, and a
+    // draft already numbered for release (1.0, 2.0) keeps its number.
+    let version = match (first_approval, a.bump, d.version) {
+        (true, None, Some(v)) if v.major >= 1 => v,
+        (true, None, _) => bump(d.version, Bump::Major),
+        _ => bump(d.version, how),
+    };
     let summary = a.summary.clone().unwrap_or_else(|| match how {
         Bump::Patch => "Editorial change (no change of substance).".into(),
         _ => format!("Approved by {}.", a.by),
@@ -299,6 +342,14 @@ mod tests {
         assert_eq!(bump(Some(v), Bump::Minor).to_string(), "2.4");
         assert_eq!(bump(Some(v), Bump::Patch).to_string(), "2.3.1");
         assert_eq!(bump(Version::parse("2.3.1"), Bump::Patch).to_string(), "2.3.2");
+    }
+
+    #[test]
+    fn comments_are_found_outside_quotes() {
+        assert_eq!(trailing_comment("approver: \"Risk Committee #2\""), "");
+        assert_eq!(trailing_comment("version: \"1.0\"   # c"), "   # c");
+        assert_eq!(trailing_comment("id: A#1"), "");
+        assert_eq!(trailing_comment("id: 'a # b' # real"), " # real");
     }
 
     #[test]

@@ -106,7 +106,7 @@ enum Command {
         /// Summary for the revision history
         #[arg(long)]
         summary: Option<String>,
-        /// Version bump: major, minor (default; major for a first approval) or patch (editorial change, no re-approval)
+        /// Version bump: major, minor (default) or patch (editorial change, no re-approval). A draft's first approval without --bump keeps its version (0.x becomes 1.0)
         #[arg(long, value_enum)]
         bump: Option<BumpArg>,
         /// Next review date (default: kept, or one year after approval when it would not be after it)
@@ -201,8 +201,8 @@ fn resolve_today(arg: Option<&str>) -> Result<Date, String> {
 fn print_diags(diags: &Diagnostics, root: &Path, format: Format) {
     match format {
         Format::Human => eprint!("{}", diagnostics::render_human(diags, root)),
-        Format::Json => println!("{}", diagnostics::render_json(diags)),
-        Format::Sarif => println!("{}", diagnostics::render_sarif(diags)),
+        Format::Json => print_out(&format!("{}\n", diagnostics::render_json(diags))),
+        Format::Sarif => print_out(&format!("{}\n", diagnostics::render_sarif(diags))),
     }
 }
 
@@ -359,7 +359,7 @@ fn main() -> ExitCode {
                         return ExitCode::from(1);
                     }
                     eprintln!("snapshot {label}: {} files in {} and {}", r.files, r.folder.display(), r.zip.display());
-                    println!("manifest sha256: {}", r.manifest_sha256);
+                    print_out(&format!("manifest sha256: {}\n", r.manifest_sha256));
                     ExitCode::SUCCESS
                 }
             }
@@ -367,16 +367,18 @@ fn main() -> ExitCode {
         Command::Verify { path, .. } => match aimsbook::snapshot::verify(&path) {
             Err(e) => usage(&e),
             Ok(v) => {
+                let mut text = String::new();
                 for f in &v.added {
-                    println!("added     {f}");
+                    text.push_str(&format!("added     {f}\n"));
                 }
                 for f in &v.removed {
-                    println!("removed   {f}");
+                    text.push_str(&format!("removed   {f}\n"));
                 }
                 for f in &v.modified {
-                    println!("modified  {f}");
+                    text.push_str(&format!("modified  {f}\n"));
                 }
-                println!("manifest sha256: {}", v.manifest_sha256);
+                text.push_str(&format!("manifest sha256: {}\n", v.manifest_sha256));
+                print_out(&text);
                 if v.ok() {
                     eprintln!("verified: {} files match the manifest", v.checked);
                     ExitCode::SUCCESS
@@ -396,8 +398,8 @@ fn main() -> ExitCode {
                 (Ok(a), Ok(b)) => {
                     let d = aimsbook::snapshot::diff(&a, &b);
                     match format {
-                        Format::Human => print!("{}", aimsbook::snapshot::render_diff(&d)),
-                        _ => println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default()),
+                        Format::Human => print_out(&aimsbook::snapshot::render_diff(&d)),
+                        _ => print_out(&format!("{}\n", serde_json::to_string_pretty(&d).unwrap_or_default())),
                     }
                     ExitCode::SUCCESS
                 }
@@ -496,6 +498,12 @@ fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn print_out(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn usage(msg: &str) -> ExitCode {

@@ -288,8 +288,10 @@ pub fn load_data(spec: &str, root: &Path, today: Date) -> Result<SnapshotData, S
         let info = info_for(&loaded.site, "current");
         return Ok(data_of(&loaded.site, info));
     }
+    // Relative paths name a place in the repository (book.toml's [[snapshots]] path) unless
+    // only the working folder has them (a path typed on the command line).
     let path = PathBuf::from(spec);
-    let path = if path.exists() { path } else { root.join(spec) };
+    let path = if path.is_absolute() || root.join(spec).exists() { root.join(spec) } else { path };
     let files = read_snapshot(&path)?;
     let bytes = files.get(DATA).ok_or_else(|| format!("{} has no {DATA}: it is not an aimsbook snapshot", path.display()))?;
     serde_json::from_slice(bytes).map_err(|e| format!("{DATA} in {} is not valid: {e}", path.display()))

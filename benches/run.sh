@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# aimsbook benchmark: builds generated corpora with aimsbook and, when installed, Zola, Hugo
+# and mdBook; reports median wall time, CPU time and peak memory, aimsbook's ratio to each,
+# and aimsbook's serve timings (no-change rebuild, one-document edit → reload event).
+#
+#   benches/run.sh [N ...]        default: 2000 20000
+#   RUNS=5 benches/run.sh 2000    runs per measurement (default 5; mdBook at most 1 above 5,000)
+#
+# Needs GNU time (/usr/bin/time), python3 and curl. Results go to stdout as Markdown rows;
+# copy them into BENCHMARKS.md. Not part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+SIZES=("$@")
+[ ${#SIZES[@]} -eq 0 ] && SIZES=(2000 20000)
+WORK=${WORK:-/tmp/aimsbook-bench}
+TODAY=2026-11-26
+cargo build --release --quiet
+AB=$PWD/target/release/aimsbook
+MDBOOK=$(command -v mdbook || echo "$HOME/.cargo/bin/mdbook")
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# measure NAME RUNS CMD... → prints "wall cpu peak_mib"
+measure() {
+  local runs=$1; shift
+  local walls=() cpus=() mems=()
+  for _ in $(seq "$runs"); do
+    local out
+    out=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    read -r wall user sys mem <<<"$out"
+    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc)"); mems+=("$mem")
+  done
+  printf "%s %s %s\n" "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" \
+    "$(printf '%s\n' "${mems[@]}" | median | awk '{printf "%.0f", $1/1024}')"
+}
+
+echo "| N | tool | median wall (s) | median CPU (s) | peak memory (MiB) | aimsbook ratio (wall) |"
+echo "|---|---|---|---|---|---|"
+for N in "${SIZES[@]}"; do
+  C=$WORK/corpus-$N
+  if [ ! -f "$C/aimsbook/book.toml" ]; then
+    rm -rf "$C"; python3 benches/gen_corpus.py "$N" "$C"
+  fi
+  read -r aw ac am < <(measure "$RUNS" "$AB" build --root "$C/aimsbook" --out "$WORK/out-ab-$N" --today "$TODAY")
+  echo "| $N | aimsbook | $aw | $ac | $am | 1.00 |"
+  if command -v zola >/dev/null; then
+    read -r w c m < <(cd "$C/zola" && measure "$RUNS" zola build -o "$WORK/out-zola-$N" --force)
+    echo "| $N | Zola | $w | $c | $m | $(echo "scale=2; $aw / $w" | bc) |"
+  else
+    echo "| $N | Zola | not installed | | | |"
+  fi
+  if command -v hugo >/dev/null; then
+    read -r w c m < <(cd "$C/hugo" && measure "$RUNS" hugo --quiet -d "$WORK/out-hugo-$N")
+    echo "| $N | Hugo | $w | $c | $m | $(echo "scale=2; $aw / $w" | bc) |"
+  else
+    echo "| $N | Hugo | not installed | | | |"
+  fi
+  if [ -x "$MDBOOK" ]; then
+    r=$RUNS; [ "$N" -gt 5000 ] && r=1
+    read -r w c m < <(cd "$C/mdbook" && measure "$r" "$MDBOOK" build -d "$WORK/out-mdbook-$N")
+    echo "| $N | mdBook | $w | $c | $m | $(echo "scale=2; $aw / $w" | bc) |"
+  else
+    echo "| $N | mdBook | not installed | | | |"
+  fi
+  # Output size: linear growth check.
+  echo "| $N | aimsbook output | $(du -sm "$WORK/out-ab-$N" | cut -f1) MiB, $(find "$WORK/out-ab-$N" -type f | wc -l) files | | | |"
+done
+
+# serve: time from saving a file to the reload event reaching a waiting client.
+N=${SIZES[0]}
+C=$WORK/corpus-$N
+S=$WORK/serve-$N
+rm -rf "$S"; cp -r "$C/aimsbook" "$S"
+LOG=$WORK/serve.log
+"$AB" serve --root "$S" --port 0 --today "$TODAY" >"$LOG" 2>&1 &
+SPID=$!
+trap 'kill $SPID 2>/dev/null || true' EXIT
+for _ in $(seq 600); do grep -q "serving" "$LOG" && break; sleep 0.1; done
+PORT=$(grep -o '127.0.0.1:[0-9]*' "$LOG" | head -1)
+edit_ms() {
+  local file=$1 change=$2
+  local gen
+  gen=$(curl -s "http://$PORT/__aimsbook/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])')
+  local start end
+  ( curl -s "http://$PORT/__aimsbook/wait?since=$gen" >/dev/null ) & local cpid=$!
+  sleep 0.3
+  start=$(date +%s%N)
+  $change "$file"
+  wait $cpid
+  end=$(date +%s%N)
+  echo $(( (end - start) / 1000000 ))
+}
+touch_only() { touch "$1"; }
+edit_body() { echo "Edited at $(date +%s%N)." >>"$1"; }
+noc=(); one=()
+for i in $(seq "$RUNS"); do noc+=("$(edit_ms "$S/content/docs/doc-00001.md" touch_only)"); done
+for i in $(seq "$RUNS"); do one+=("$(edit_ms "$S/content/docs/doc-00002.md" edit_body)"); done
+echo
+echo "serve at N=$N: no-change rebuild (save without change → event): median $(printf '%s\n' "${noc[@]}" | median) ms; one-document edit → reload event: median $(printf '%s\n' "${one[@]}" | median) ms"
+grep "rebuilt in" "$LOG" | tail -3

@@ -1,0 +1,189 @@
+//! A minimal W3C WebDriver client for the integration tests: starts `chromedriver` on a free
+//! port, opens one headless Chromium session with a fresh profile, and talks to it over the
+//! WebDriver HTTP API with ureq. Every request and every wait is bounded; dropping the `Driver`
+//! ends the session and kills chromedriver (so a failing assertion never leaves a browser behind).
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Longest single HTTP exchange with chromedriver (session creation starts the browser).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest wait for chromedriver to answer /status after it was started.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Why the browser cannot be used: missing binaries are reported separately so a test can skip.
+#[derive(Debug)]
+pub enum StartError {
+    Missing(String),
+    Failed(String),
+}
+
+pub struct Driver {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+    session: Option<String>,
+    _profile: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    l.local_addr().unwrap().port()
+}
+
+impl Driver {
+    /// Starts chromedriver and a headless Chromium session.
+    pub fn start() -> Result<Driver, StartError> {
+        for bin in [CHROMIUM, CHROMEDRIVER] {
+            if !Path::new(bin).exists() {
+                return Err(StartError::Missing(format!("{bin} is not installed")));
+            }
+        }
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| StartError::Failed(format!("cannot start {CHROMEDRIVER}: {e}")))?;
+        let agent = ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .proxy(None)
+                .max_redirects(0)
+                .timeout_global(Some(REQUEST_TIMEOUT))
+                .build(),
+        );
+        let profile = tempfile::tempdir().map_err(|e| StartError::Failed(e.to_string()))?;
+        let mut d = Driver { child, base: format!("http://127.0.0.1:{port}"), agent, session: None, _profile: profile };
+
+        // Wait (bounded) until chromedriver answers.
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(status)) = d.child.try_wait() {
+                return Err(StartError::Failed(format!("chromedriver exited at start-up with {status}")));
+            }
+            let ready = d
+                .agent
+                .get(format!("{}/status", d.base))
+                .call()
+                .ok()
+                .and_then(|mut r| r.body_mut().read_to_string().ok())
+                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                .is_some_and(|v| v["value"]["ready"].as_bool() == Some(true));
+            if ready {
+                break;
+            }
+            if started.elapsed() > STARTUP_TIMEOUT {
+                return Err(StartError::Failed(format!("chromedriver did not become ready on port {port} within {STARTUP_TIMEOUT:?}")));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+
+        let profile_dir = d._profile.path().to_string_lossy().into_owned();
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "pageLoadStrategy": "normal",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    "--allow-file-access-from-files", format!("--user-data-dir={profile_dir}")
+                ]
+            }
+        }}});
+        let v = d.request("POST", "/session", Some(caps)).map_err(StartError::Failed)?;
+        let id =
+            v["sessionId"].as_str().ok_or_else(|| StartError::Failed(format!("POST /session returned no sessionId: {v}")))?.to_string();
+        d.session = Some(id);
+        // Bound page loads and scripts inside the browser as well.
+        d.cmd("POST", "timeouts", Some(json!({"pageLoad": 15000, "script": 10000, "implicit": 0}))).map_err(StartError::Failed)?;
+        Ok(d)
+    }
+
+    /// One WebDriver request; returns the `value` member, or an error naming the WebDriver error.
+    fn request(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let url = format!("{}{path}", self.base);
+        let result = match (method, body) {
+            ("POST", body) => self
+                .agent
+                .post(&url)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .send(body.unwrap_or_else(|| json!({})).to_string()),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, _) => self.agent.get(&url).call(),
+        };
+        let mut resp = result.map_err(|e| format!("{method} {path}: {e}"))?;
+        let status = resp.status().as_u16();
+        let text = resp.body_mut().read_to_string().map_err(|e| format!("{method} {path}: reading the answer: {e}"))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| format!("{method} {path}: answer is not JSON ({e}): {text}"))?;
+        if status >= 400 || v["value"]["error"].is_string() {
+            return Err(format!(
+                "{method} {path}: HTTP {status}: {} {}",
+                v["value"]["error"].as_str().unwrap_or(""),
+                v["value"]["message"].as_str().unwrap_or("")
+            ));
+        }
+        Ok(v["value"].clone())
+    }
+
+    /// A request on the current session: `cmd("POST", "url", ...)` → POST /session/ID/url.
+    fn cmd(&self, method: &str, what: &str, body: Option<Value>) -> Result<Value, String> {
+        let id = self.session.as_deref().ok_or("no session")?;
+        self.request(method, &format!("/session/{id}/{what}"), body)
+    }
+
+    /// Navigates and waits (bounded by the pageLoad timeout) for the page to load.
+    pub fn goto(&self, url: &str) {
+        self.cmd("POST", "url", Some(json!({ "url": url }))).unwrap_or_else(|e| panic!("navigate to {url}: {e}"));
+    }
+
+    pub fn current_url(&self) -> String {
+        self.cmd("GET", "url", None).unwrap_or_else(|e| panic!("get url: {e}")).as_str().unwrap_or("").to_string()
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) and returns its result.
+    pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.cmd("POST", "execute/sync", Some(json!({ "script": script, "args": args })))
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Re-runs `script` until it returns something truthy (not null/false/""/[]/0), for at most
+    /// `timeout`; returns the last value either way.
+    pub fn wait_for(&self, script: &str, timeout: Duration) -> Value {
+        let started = Instant::now();
+        loop {
+            let v = self.execute(script, json!([]));
+            let truthy = match &v {
+                Value::Null => false,
+                Value::Bool(b) => *b,
+                Value::String(s) => !s.is_empty(),
+                Value::Array(a) => !a.is_empty(),
+                Value::Number(n) => n.as_f64() != Some(0.0),
+                Value::Object(_) => true,
+            };
+            if truthy || started.elapsed() > timeout {
+                return v;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(id) = self.session.take() {
+            let _ = self.request("DELETE", &format!("/session/{id}"), None);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
