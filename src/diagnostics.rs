@@ -268,7 +268,17 @@ pub fn default_severity(code: &str) -> Severity {
 
 /// Reads the given 1-based line of a repository file, for the human printer's snippet.
 fn source_line(root: &Path, file: &str, line: usize) -> Option<String> {
-    let bytes = std::fs::read(root.join(file)).ok()?;
+    // Never quote through a symbolic link (SRC006 refuses them; their target may be a secret
+    // outside the repository), nor anything that resolves outside the repository.
+    let path = root.join(file);
+    if std::fs::symlink_metadata(&path).ok()?.file_type().is_symlink() {
+        return None;
+    }
+    let canon_root = root.canonicalize().ok()?;
+    if !path.canonicalize().ok()?.starts_with(&canon_root) {
+        return None;
+    }
+    let bytes = std::fs::read(&path).ok()?;
     let text = String::from_utf8_lossy(&bytes);
     text.lines().nth(line.checked_sub(1)?).map(|l| l.trim_end_matches('\r').to_string())
 }

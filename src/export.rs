@@ -358,6 +358,15 @@ pub fn write(table: &Table, format: Format, created: Date) -> Result<Vec<u8>, St
 /// register document with a data file ([`register_ids`]), each as CSV, XLSX and JSON. XLSX
 /// files are dated `site.today`. A table that cannot be written as XLSX is left out.
 pub fn download_pages(site: &Site) -> Vec<crate::render::Page> {
+    download_pages_cached(site, None)
+}
+
+/// Downloads kept between rebuilds by `serve`: a table's files are written again only when
+/// its cells (or the date stamped into the XLSX) changed.
+pub type DownloadCache = std::sync::Mutex<std::collections::HashMap<String, (u64, Vec<crate::render::Page>)>>;
+
+/// As [`download_pages`], reusing unchanged tables' files from `cache`.
+pub fn download_pages_cached(site: &Site, cache: Option<&DownloadCache>) -> Vec<crate::render::Page> {
     let mut tables: Vec<(String, Table)> = Vec::new();
     if site.trace.soa_doc.is_some() {
         tables.push(("soa".into(), soa_table(site)));
@@ -371,11 +380,24 @@ pub fn download_pages(site: &Site) -> Vec<crate::render::Page> {
     }
     let mut pages = Vec::new();
     for (stem, table) in &tables {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (&table.name, &table.columns, &table.rows, site.today.to_string()).hash(&mut h);
+        let key = h.finish();
+        if let Some(hit) = cache.and_then(|c| c.lock().ok()).and_then(|m| m.get(stem).filter(|(k, _)| *k == key).map(|(_, p)| p.clone())) {
+            pages.extend(hit);
+            continue;
+        }
+        let mut files = Vec::new();
         for format in Format::ALL {
             if let Ok(bytes) = write(table, format, site.today) {
-                pages.push(crate::render::Page { path: format!("downloads/{stem}.{}", format.extension()), bytes });
+                files.push(crate::render::Page { path: format!("downloads/{stem}.{}", format.extension()), bytes: bytes.into() });
             }
         }
+        if let Some(mut m) = cache.and_then(|c| c.lock().ok()) {
+            m.insert(stem.clone(), (key, files.clone()));
+        }
+        pages.extend(files);
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages

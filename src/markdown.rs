@@ -350,6 +350,9 @@ pub fn highlight(code: &str, lang: &str) -> String {
     format!("<pre class=\"code\"><code class=\"language-{lang_attr}\">{}</code></pre>\n", html_escape::encode_text(code))
 }
 
+/// The light and dark syntax-highlighting stylesheets, generated once per process.
+pub static HIGHLIGHT_CSS: LazyLock<(String, String)> = LazyLock::new(highlight_css);
+
 /// The light and dark syntax-highlighting stylesheets.
 pub fn highlight_css() -> (String, String) {
     let themes = syntect::highlighting::ThemeSet::load_defaults();

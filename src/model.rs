@@ -190,6 +190,8 @@ pub struct Document {
     /// Fields whose schema validation failed: value checks skip them to avoid double reports.
     pub invalid_fields: BTreeSet<String>,
     pub body: String,
+    /// The body as plain text (for the search index), computed once when the file is parsed.
+    pub plain: String,
     pub body_line: usize,
     pub headings: Vec<Heading>,
     pub links: Vec<BodyLink>,

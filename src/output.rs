@@ -162,11 +162,11 @@ mod tests {
         let content = repo.join("content");
         std::fs::create_dir_all(&content).unwrap();
         let out = repo.join("site");
-        let page = Page { path: "index.html".into(), bytes: b"one".to_vec() };
+        let page = Page { path: "index.html".into(), bytes: b"one".to_vec().into() };
         guard(&out, &repo, &content).unwrap();
         write_atomic(&out, &[OutFile::Bytes(&page)]).unwrap();
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"one");
-        let page2 = Page { path: "index.html".into(), bytes: b"two".to_vec() };
+        let page2 = Page { path: "index.html".into(), bytes: b"two".to_vec().into() };
         write_atomic(&out, &[OutFile::Bytes(&page2)]).unwrap();
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
         // The repository itself, the content folder and a foreign folder are refused.
@@ -177,7 +177,7 @@ mod tests {
         std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
         assert!(guard(&foreign, &repo, &content).is_err());
         // A bad path aborts without touching the existing site.
-        let evil = Page { path: "../evil.html".into(), bytes: vec![] };
+        let evil = Page { path: "../evil.html".into(), bytes: Vec::new().into() };
         assert!(write_atomic(&out, &[OutFile::Bytes(&evil)]).is_err());
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
         assert!(!repo.join("evil.html").exists());

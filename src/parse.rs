@@ -360,6 +360,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         key_lines,
         invalid_fields,
         body: split.body.to_string(),
+        plain: crate::markdown::plain_text(split.body),
         body_line: split.body_line,
         headings: body_info.headings,
         links: body_info.links,

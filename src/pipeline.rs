@@ -34,6 +34,31 @@ pub fn load(root: &Path, today: Date) -> Result<Loaded, ConfigError> {
     load_with(config, today)
 }
 
+/// Stage timings, printed to stderr when AIMSBOOK_TIMINGS is set (for profiling, not output).
+pub struct Timer {
+    start: std::cell::Cell<std::time::Instant>,
+    on: bool,
+}
+
+impl Timer {
+    pub fn new() -> Timer {
+        Timer { start: std::cell::Cell::new(std::time::Instant::now()), on: std::env::var_os("AIMSBOOK_TIMINGS").is_some() }
+    }
+    pub fn lap(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!("  {:>7.1} ms  {what}", (now - self.start.get()).as_secs_f64() * 1000.0);
+            self.start.set(now);
+        }
+    }
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Parse results kept between rebuilds (`serve`): a file whose text is unchanged is not
 /// parsed again. Only valid while schemas, catalogs and book.toml are unchanged — `serve`
 /// clears it when any of those change.
@@ -41,6 +66,8 @@ pub fn load(root: &Path, today: Date) -> Result<Loaded, ConfigError> {
 pub struct ParseCache {
     documents: Mutex<HashMap<String, (String, parse::Parsed)>>,
     data: Mutex<HashMap<String, (String, DataParsed)>>,
+    /// Git history is read once per preview session (commits are rare while editing).
+    git: Mutex<Option<crate::git::GitInfo>>,
 }
 
 type DataParsed = (Option<crate::data::DataFile>, Vec<Diagnostic>);
@@ -79,6 +106,7 @@ pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
 
 pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> Result<Loaded, ConfigError> {
     let mut diags = Diagnostics::default();
+    let timer = Timer::new();
     let content_dir = config.content_dir();
     if !content_dir.is_dir() {
         return Err(ConfigError(vec![Diagnostic::new(
@@ -94,7 +122,9 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     for extra in &config.traceability.catalogs {
         catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
     }
+    timer.lap("config, schemas, catalog");
     let (files, walk_diags) = source::walk(&config.root, &content_dir, &config.build.content);
+    timer.lap("walk and read");
     diags.extend(walk_diags);
 
     let is_clause = |id: &str| catalog.contains(id);
@@ -103,6 +133,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         .filter(|f| f.kind == SourceKind::Document)
         .map(|f| cached(cache.map(|c| &c.documents), f, || parse::parse_document(f, &schemas, &is_clause)))
         .collect();
+    timer.lap("parse documents");
     let mut documents = Vec::new();
     let mut known_ids = BTreeSet::new();
     let mut unparsed = BTreeSet::new();
@@ -136,10 +167,17 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
             }
         }
     }
+    timer.lap("parse data files");
     let mut site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
+    timer.lap("model and traceability");
     site.unparsed = unparsed;
-    site.git = crate::git::read(&site.config.root, &site.config.build.content);
+    site.git = match cache.and_then(|c| c.git.lock().ok()) {
+        Some(mut slot) => slot.get_or_insert_with(|| crate::git::read(&site.config.root, &site.config.build.content)).clone(),
+        None => crate::git::read(&site.config.root, &site.config.build.content),
+    };
+    timer.lap("git");
     diags.extend(crate::check::run_all(&site));
+    timer.lap("checks");
     Ok(Loaded { site, diagnostics: diags })
 }
 
@@ -164,15 +202,19 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
         vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))]
     })?;
+    let timer = Timer::new();
     let mut pages = render::render_site(site, &theme, cache)?;
+    timer.lap("render pages");
     for (path, bytes) in &theme.statics {
-        pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone() });
+        pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
     }
-    pages.extend(crate::export::download_pages(site));
+    pages.extend(crate::export::download_pages_cached(site, cache.map(|c| &c.downloads)));
+    timer.lap("downloads");
     pages.push(crate::search::index_page(site));
-    let (light, dark) = crate::markdown::highlight_css();
-    pages.push(Page { path: "static/highlight-light.css".into(), bytes: light.into_bytes() });
-    pages.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.into_bytes() });
+    timer.lap("search index");
+    let (light, dark) = &*crate::markdown::HIGHLIGHT_CSS;
+    pages.push(Page { path: "static/highlight-light.css".into(), bytes: light.clone().into_bytes().into() });
+    pages.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.clone().into_bytes().into() });
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages.dedup_by(|a, b| a.path == b.path);
     Ok(pages)

@@ -15,13 +15,14 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// One output file, path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared, immutable bytes: cached pages are reused without copying.
+    pub bytes: Arc<[u8]>,
 }
 
 /// Relative prefix from a page to the site root ("", "../", "../../").
@@ -162,6 +163,12 @@ pub(crate) struct Renderer<'a> {
 
 impl Renderer<'_> {
     pub(crate) fn page(&self, path: &str, template: &str, ctx: Value) -> Result<Page, Diagnostic> {
+        self.page_with_body(path, template, ctx, None)
+    }
+
+    /// As [`page`](Self::page), with a large pre-rendered HTML `body` that is identified in the
+    /// cache key by its own key instead of being hashed again.
+    pub(crate) fn page_with_body(&self, path: &str, template: &str, ctx: Value, body: Option<(u64, String)>) -> Result<Page, Diagnostic> {
         let root = root_prefix(path);
         let full = context! {
             book => self.book.clone(),
@@ -178,7 +185,8 @@ impl Renderer<'_> {
         let key = self.cache.map(|_| {
             let mut h = std::hash::DefaultHasher::new();
             template.hash(&mut h);
-            serde_json::to_vec(&full).unwrap_or_default().hash(&mut h);
+            full.hash(&mut h);
+            body.as_ref().map(|(k, _)| *k).hash(&mut h);
             h.finish()
         });
         if let (Some(cache), Some(key)) = (self.cache, key) {
@@ -186,38 +194,47 @@ impl Renderer<'_> {
                 return Ok(Page { path: path.to_string(), bytes });
             }
         }
+        let full = match body {
+            Some((_, html)) => context! { body => Value::from_safe_string(html), ..full },
+            None => full,
+        };
         let tmpl = self.env.get_template(template).map_err(|e| template_diag(self.theme, &e))?;
         let html = tmpl.render(full).map_err(|e| template_diag(self.theme, &e))?;
+        let bytes: Arc<[u8]> = html.into_bytes().into();
         if let (Some(cache), Some(key)) = (self.cache, key) {
-            cache.put_page(path, key, html.as_bytes());
+            cache.put_page(path, key, bytes.clone());
         }
-        Ok(Page { path: path.to_string(), bytes: html.into_bytes() })
+        Ok(Page { path: path.to_string(), bytes })
     }
 }
+
+/// A rendered page and the key of the inputs it was rendered from.
+type CachedPage = (u64, Arc<[u8]>);
 
 /// Rendered pages and document bodies kept between rebuilds by `serve`, keyed by a hash of
 /// everything that went into them. Counts what was re-rendered, for the rebuild summary.
 #[derive(Default)]
 pub struct RenderCache {
-    pages: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    pages: Mutex<HashMap<String, CachedPage>>,
     bodies: Mutex<HashMap<String, (u64, String)>>,
     theme_key: Mutex<u64>,
+    pub downloads: crate::export::DownloadCache,
     pub rendered: AtomicUsize,
     pub reused: AtomicUsize,
 }
 
 impl RenderCache {
-    fn get_page(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+    fn get_page(&self, path: &str, key: u64) -> Option<Arc<[u8]>> {
         let hit = self.pages.lock().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
         if hit.is_some() {
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
         hit
     }
-    fn put_page(&self, path: &str, key: u64, bytes: &[u8]) {
+    fn put_page(&self, path: &str, key: u64, bytes: Arc<[u8]>) {
         self.rendered.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut m) = self.pages.lock() {
-            m.insert(path.to_string(), (key, bytes.to_vec()));
+            m.insert(path.to_string(), (key, bytes));
         }
     }
     fn body(&self, id: &str, key: u64, make: impl FnOnce() -> String) -> String {
@@ -347,7 +364,7 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let is_clause = |id: &str| site.catalog.contains(id);
     let resolve = |t: &LinkTarget| href_for(site, d, t, &root);
     let render_body = || markdown::render(&d.body, &resolve, &is_clause, site.config.build.allow_html);
-    let body_html = match r.cache {
+    let (body_key, body_html) = match r.cache {
         Some(cache) => {
             // The body's HTML depends on its text and on where each of its links goes.
             let mut h = std::hash::DefaultHasher::new();
@@ -359,9 +376,10 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
                     Resolved::Broken => 0u8.hash(&mut h),
                 }
             }
-            cache.body(&d.id, h.finish(), render_body)
+            let key = h.finish();
+            (key, cache.body(&d.id, key, render_body))
         }
-        None => render_body(),
+        None => (0, render_body()),
     };
     let lookup = |ids: &mut dyn Iterator<Item = &String>| -> Vec<DocSummary> {
         ids.filter_map(|id| site.doc(id)).map(|t| summary(site, t)).collect()
@@ -388,13 +406,12 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let soa =
         (site.trace.soa_doc.map(|i| site.documents[i].id.as_str()) == Some(d.id.as_str())).then(|| crate::render_trace::soa_value(site));
     let toc: Vec<&model::Heading> = d.headings.iter().filter(|h| h.level == 2).collect();
-    r.page(
+    r.page_with_body(
         &path,
         "document.html",
         context! {
             title => format!("{} {}", d.id, d.title),
             doc => v(summary(site, d)),
-            body => Value::from_safe_string(body_html),
             history => v(history),
             clauses => v(clauses),
             related => v(related),
@@ -412,6 +429,7 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
             commit_count => site.git.history.get(&d.repo_rel).map(Vec::len).unwrap_or(0),
             fingerprint => d.fingerprint.clone(),
         },
+        Some((body_key, body_html)),
     )
 }
 

@@ -2,7 +2,6 @@
 //! controls, and register rows. The index is delivered as a script (`static/search-index.js`)
 //! rather than fetched JSON, so search works from file:// as well as over http.
 
-use crate::markdown::plain_text;
 use crate::model;
 use crate::render::Page;
 use crate::site::Site;
@@ -48,7 +47,7 @@ pub fn index(site: &Site) -> Vec<u8> {
             t: d.title.clone(),
             k: d.doc_type.clone(),
             u: d.url(),
-            x: truncate(format!("{} {}", plain_text(&d.body), d.owner)),
+            x: truncate(format!("{} {}", d.plain.clone(), d.owner)),
         });
     }
     for item in &site.catalog.items {
@@ -90,5 +89,5 @@ pub fn index(site: &Site) -> Vec<u8> {
 }
 
 pub fn index_page(site: &Site) -> Page {
-    Page { path: "static/search-index.js".into(), bytes: index(site) }
+    Page { path: "static/search-index.js".into(), bytes: index(site).into() }
 }

@@ -34,7 +34,7 @@ pub struct ServeOptions {
 
 /// One complete build held in memory.
 struct Build {
-    pages: HashMap<String, Arc<Vec<u8>>>,
+    pages: HashMap<String, Arc<[u8]>>,
 }
 
 #[derive(Clone, Serialize)]
@@ -100,7 +100,7 @@ fn overlay_items(diags: &Diagnostics) -> Vec<OverlayItem> {
 /// Outcome of one (re)build attempt.
 pub struct Attempt {
     pub diagnostics: Diagnostics,
-    pages: Option<HashMap<String, Arc<Vec<u8>>>>,
+    pages: Option<HashMap<String, Arc<[u8]>>>,
     pub rendered: usize,
     pub reused: usize,
 }
@@ -132,10 +132,10 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
     }
     match pipeline::render_all_cached(&site, Some(render_cache)) {
         Ok(pages) => {
-            let mut map: HashMap<String, Arc<Vec<u8>>> = pages.into_iter().map(|p| (p.path, Arc::new(p.bytes))).collect();
+            let mut map: HashMap<String, Arc<[u8]>> = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
             for rel in &site.assets {
                 if let Ok(bytes) = std::fs::read(site.config.content_dir().join(rel)) {
-                    map.insert(format!("files/{rel}"), Arc::new(bytes));
+                    map.insert(format!("files/{rel}"), bytes.into());
                 }
             }
             let rendered = render_cache.rendered.load(std::sync::atomic::Ordering::Relaxed);
@@ -339,8 +339,8 @@ fn publish(shared: &Shared, attempt: &mut Attempt) {
     guard.status.generation += 1;
     if let Some(pages) = attempt.pages.take() {
         // Tabs reload only when some page really changed.
-        let same =
-            pages.len() == guard.build.pages.len() && pages.iter().all(|(k, v)| guard.build.pages.get(k).is_some_and(|old| old == v));
+        let same = pages.len() == guard.build.pages.len()
+            && pages.iter().all(|(k, v)| guard.build.pages.get(k).is_some_and(|old| Arc::ptr_eq(old, v) || old == v));
         if !same {
             guard.build = Arc::new(Build { pages });
             guard.status.build += 1;
@@ -370,6 +370,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     });
     publish(&shared, &mut first);
 
+    // Watch before announcing the address, so an edit saved right after the "serving" line
+    // is never missed.
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let _watcher = start_watcher(&root, opts.poll, tx.clone());
     let addr = format!("{}:{}", opts.bind, opts.port);
     let server = tiny_http::Server::http(&addr).map_err(|e| {
         vec![Diagnostic::new("CFG002", "book.toml", 1, format!("cannot listen on {addr}: {e}")).help("choose another --port")]
@@ -397,9 +401,6 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         });
     }
 
-    // Watcher → rebuild thread.
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
-    let _watcher = start_watcher(&root, opts.poll, tx.clone());
     {
         let shared = shared.clone();
         let root = root.clone();
@@ -469,22 +470,21 @@ fn start_watcher(root: &Path, poll: bool, tx: std::sync::mpsc::Sender<Vec<PathBu
         eprintln!("note: native file watching unavailable; polling for changes every 500 ms");
     }
     let root = root.to_path_buf();
-    std::thread::spawn(move || {
-        let mut last = snapshot_mtimes(&root);
-        loop {
-            std::thread::sleep(Duration::from_millis(500));
-            let now = snapshot_mtimes(&root);
-            if now != last {
-                let changed: Vec<PathBuf> = now
-                    .iter()
-                    .filter(|(p, m)| last.get(*p) != Some(m))
-                    .map(|(p, _)| p.clone())
-                    .chain(last.keys().filter(|p| !now.contains_key(*p)).cloned())
-                    .collect();
-                last = now;
-                if tx.send(changed).is_err() {
-                    break;
-                }
+    // The baseline is taken before returning, so changes made right after startup are seen.
+    let mut last = snapshot_mtimes(&root);
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let now = snapshot_mtimes(&root);
+        if now != last {
+            let changed: Vec<PathBuf> = now
+                .iter()
+                .filter(|(p, m)| last.get(*p) != Some(m))
+                .map(|(p, _)| p.clone())
+                .chain(last.keys().filter(|p| !now.contains_key(*p)).cloned())
+                .collect();
+            last = now;
+            if tx.send(changed).is_err() {
+                break;
             }
         }
     });

@@ -150,11 +150,11 @@ pub fn snapshot(root: &Path, today: Date, label: &str, out_dir: Option<&Path>) -
     site.snapshot = Some(info.clone());
     let mut pages = pipeline::render_all(&site).map_err(ConfigError)?;
     let data = data_of(&site, info);
-    pages.push(Page { path: DATA.into(), bytes: serde_json::to_vec_pretty(&data).unwrap_or_default() });
+    pages.push(Page { path: DATA.into(), bytes: serde_json::to_vec_pretty(&data).unwrap_or_default().into() });
     // Source files (images, PDFs) travel with the snapshot.
     for rel in &site.assets {
         let bytes = std::fs::read(site.config.content_dir().join(rel)).map_err(|e| fail(format!("cannot read {rel}: {e}")))?;
-        pages.push(Page { path: format!("files/{rel}"), bytes });
+        pages.push(Page { path: format!("files/{rel}"), bytes: bytes.into() });
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
@@ -164,7 +164,7 @@ pub fn snapshot(root: &Path, today: Date, label: &str, out_dir: Option<&Path>) -
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     let manifest_sha256 = sha256_hex(&manifest_bytes);
-    pages.push(Page { path: MANIFEST.into(), bytes: manifest_bytes });
+    pages.push(Page { path: MANIFEST.into(), bytes: manifest_bytes.into() });
     let files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
     output::write_atomic(&folder, &files).map_err(|d| ConfigError(vec![d]))?;
     // The folder is a frozen copy, not a build output: drop the marker so no build replaces it.

@@ -1,0 +1,957 @@
+//! End-to-end tests of `aimsbook serve`, driving the real binary: every test copies the bundled
+//! example repository (book.toml + content/) into a temporary folder, starts `serve --port 0`
+//! on it and learns the port from stderr. Servers (and chromedriver) are always killed by Drop
+//! guards, so a failing assertion never leaks a process. Every wait is bounded.
+//!
+//! The browser test needs headless Chromium and ChromeDriver (/usr/bin/chromium,
+//! /usr/bin/chromedriver); it fails when they are missing unless AIMSBOOK_SKIP_BROWSER=1.
+
+#![cfg(unix)]
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The build date every test runs against.
+const TODAY: &str = "2026-11-26";
+/// Upper bound of every wait in this file.
+const WAIT: Duration = Duration::from_secs(15);
+const LIVE_TAG: &str = "<script src=\"/__aimsbook/live.js\"></script>";
+const POLICY: &str = "content/governance/ai-policy.md";
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_aimsbook")
+}
+
+/// Kills (and reaps) a child process when dropped.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the bundled example repository.
+fn example_copy() -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(src.join("book.toml"), dir.path().join("book.toml")).unwrap();
+    copy_dir(&src.join("content"), &dir.path().join("content"));
+    dir
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).timeout_global(Some(WAIT)).build(),
+    )
+}
+
+/// A response: status, Content-Type and body.
+struct Resp {
+    status: u16,
+    ctype: String,
+    content_length: Option<usize>,
+    body: String,
+}
+
+fn to_resp(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>, what: &str) -> Resp {
+    let r = r.unwrap_or_else(|e| panic!("{what}: request failed: {e}"));
+    let header = |n: &str| r.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let status = r.status().as_u16();
+    let ctype = header("content-type").unwrap_or_default();
+    let content_length = header("content-length").and_then(|v| v.parse().ok());
+    let body = r.into_body().read_to_string().unwrap_or_else(|e| panic!("{what}: reading the body failed: {e}"));
+    Resp { status, ctype, content_length, body }
+}
+
+/// A running `aimsbook serve` on a private copy of the example.
+struct Server {
+    _child: KillOnDrop,
+    // Dropped after `child` (fields drop in declaration order), so the server dies first.
+    dir: tempfile::TempDir,
+    port: u16,
+    log: Arc<Mutex<String>>,
+    agent: ureq::Agent,
+}
+
+impl Server {
+    fn start() -> Server {
+        Server::start_in(example_copy())
+    }
+
+    fn start_in(dir: tempfile::TempDir) -> Server {
+        Server::start_with(dir, &[])
+    }
+
+    fn start_with(dir: tempfile::TempDir, extra: &[&str]) -> Server {
+        let child = Command::new(bin())
+            .args(["serve", "--root", dir.path().to_str().unwrap(), "--port", "0", "--today", TODAY])
+            .args(extra)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("aimsbook serve starts");
+        let mut child = KillOnDrop(child);
+        let stderr = child.0.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines() {
+                    let Ok(line) = line else { break };
+                    if line.starts_with("serving ") {
+                        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                            if let Ok(port) = rest.split('/').next().unwrap_or("").parse::<u16>() {
+                                let _ = tx.send(port);
+                            }
+                        }
+                    }
+                    let mut l = log.lock().unwrap();
+                    l.push_str(&line);
+                    l.push('\n');
+                }
+            });
+        }
+        let port = match rx.recv_timeout(WAIT) {
+            Ok(p) => p,
+            Err(_) => {
+                let status = child.0.try_wait().ok().flatten();
+                panic!(
+                    "serve printed no `serving … on http://127.0.0.1:PORT/` line within {WAIT:?} (exit: {status:?}); stderr:\n{}",
+                    log.lock().unwrap()
+                )
+            }
+        };
+        Server { _child: child, dir, port, log, agent: agent() }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn stderr(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        to_resp(self.agent.get(self.url(path)).call(), &format!("GET {path}"))
+    }
+
+    fn status(&self) -> Value {
+        let r = self.get("/__aimsbook/status");
+        assert_eq!(r.status, 200);
+        assert!(r.ctype.starts_with("application/json"), "status Content-Type {}", r.ctype);
+        serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("status is not JSON ({e}): {}", r.body))
+    }
+
+    /// Long-polls /__aimsbook/wait from generation `since` until `pred` holds; bounded by WAIT.
+    fn wait_for(&self, since: u64, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + WAIT;
+        let mut since = since;
+        let mut last = Value::Null;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                panic!("timed out after {WAIT:?} waiting for {what}; last status: {last}\nserver stderr:\n{}", self.stderr());
+            }
+            let path = format!("/__aimsbook/wait?since={since}");
+            let r = self.agent.get(self.url(&path)).config().timeout_global(Some(left)).build().call();
+            match r {
+                Ok(r) => {
+                    let r = to_resp(Ok(r), &path);
+                    assert_eq!(r.status, 200, "{path}: {}", r.body);
+                    assert!(r.ctype.starts_with("application/json"), "{path} Content-Type {}", r.ctype);
+                    let v: Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", r.body));
+                    for key in ["generation", "build"] {
+                        assert!(v[key].is_u64(), "{path}: `{key}` is not a number: {v}");
+                    }
+                    assert!(v["errors"].is_array(), "{path}: `errors` is not a list: {v}");
+                    if pred(&v) {
+                        return v;
+                    }
+                    since = v["generation"].as_u64().unwrap();
+                    last = v;
+                }
+                Err(ureq::Error::Timeout(_)) => {}
+                Err(e) => panic!("{path}: {e}"),
+            }
+        }
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
+    /// Replaces a file atomically (write a temporary file, rename it into place), the way
+    /// editors save, so the watcher never sees a half-written file.
+    fn write(&self, rel: &str, text: &str) {
+        // `.aimsbook*` paths are ignored by the watcher.
+        let tmp = self.root().join(format!(".aimsbook-test-edit-{}", rel.replace('/', "_")));
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, self.root().join(rel)).unwrap();
+    }
+}
+
+fn gen_of(v: &Value) -> u64 {
+    v["generation"].as_u64().unwrap()
+}
+
+fn build_of(v: &Value) -> u64 {
+    v["build"].as_u64().unwrap()
+}
+
+fn errors_of(v: &Value) -> &Vec<Value> {
+    v["errors"].as_array().unwrap()
+}
+
+fn assert_html_page(r: &Resp, what: &str) {
+    assert_eq!(r.status, 200, "{what}: status {}; body:\n{}", r.status, r.body);
+    assert!(r.ctype.starts_with("text/html"), "{what}: Content-Type {}", r.ctype);
+    assert!(r.body.contains(LIVE_TAG), "{what}: live.js script tag not injected");
+    assert_eq!(r.body.matches(LIVE_TAG).count(), 1, "{what}: live.js injected more than once");
+    let tag = r.body.find(LIVE_TAG).unwrap();
+    let end = r.body.rfind("</body>").expect("page has </body>");
+    assert!(tag < end, "{what}: live.js tag is not inside <body>");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Serving pages
+
+#[test]
+fn serves_pages_assets_head_405_and_404() {
+    let s = Server::start();
+    let st = s.status();
+    assert_eq!(build_of(&st), 1, "first build is build 1: {st}");
+    assert!(errors_of(&st).is_empty(), "the example builds without errors: {st}");
+
+    let home = s.get("/");
+    assert_html_page(&home, "/");
+    assert!(home.body.contains("AI Management System"), "home page shows the book title");
+    assert_eq!(s.get("/index.html").body, home.body, "/ and /index.html are the same page");
+
+    let doc = s.get("/doc/POL-001.html");
+    assert_html_page(&doc, "/doc/POL-001.html");
+    assert!(doc.body.contains("<title>POL-001 AI Policy"), "document page has the document's title in <title>");
+    assert!(doc.body.contains("<h1 id=\"doc-title\">AI Policy</h1>"), "document page has the document's title as heading");
+    assert!(doc.body.contains("Statement from the Chief Executive"), "document page has the body");
+    assert_eq!(doc.content_length, Some(doc.body.len()), "Content-Length matches the served (injected) page");
+
+    // Query strings are ignored.
+    assert_eq!(s.get("/doc/POL-001.html?x=1").body, doc.body);
+
+    let css = s.get("/static/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css.ctype.starts_with("text/css"), "CSS Content-Type {}", css.ctype);
+    assert!(!css.body.contains("live.js"), "live.js is injected into HTML only");
+
+    let js = s.get("/__aimsbook/live.js");
+    assert_eq!(js.status, 200);
+    assert!(js.ctype.starts_with("text/javascript"), "live.js Content-Type {}", js.ctype);
+    assert!(js.body.contains("/__aimsbook/wait"), "live.js long-polls the wait endpoint");
+    assert!(js.body.contains("aimsbook-overlay"));
+
+    // HEAD: same status and headers, no body.
+    let head = to_resp(s.agent.head(s.url("/doc/POL-001.html")).call(), "HEAD /doc/POL-001.html");
+    assert_eq!(head.status, 200);
+    assert!(head.ctype.starts_with("text/html"), "HEAD Content-Type {}", head.ctype);
+    assert_eq!(head.body, "", "HEAD has no body");
+    assert_eq!(head.content_length, Some(doc.body.len()), "HEAD Content-Length is the GET body's length");
+    let head_css = to_resp(s.agent.head(s.url("/static/style.css")).call(), "HEAD /static/style.css");
+    assert_eq!(head_css.status, 200);
+    assert!(head_css.ctype.starts_with("text/css"));
+    let head_404 = to_resp(s.agent.head(s.url("/no/such/page.html")).call(), "HEAD 404");
+    assert_eq!(head_404.status, 404);
+    assert_eq!(head_404.body, "");
+
+    // Other methods: 405 with Allow.
+    for (method, r) in [
+        ("POST", s.agent.post(s.url("/")).send("x")),
+        ("PUT", s.agent.put(s.url("/doc/POL-001.html")).send("x")),
+        ("DELETE", s.agent.delete(s.url("/doc/POL-001.html")).call()),
+    ] {
+        let r = r.unwrap_or_else(|e| panic!("{method}: {e}"));
+        assert_eq!(r.status().as_u16(), 405, "{method} is refused");
+        let allow = r.headers().get("allow").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        assert!(allow.contains("GET") && allow.contains("HEAD"), "{method}: Allow header {allow:?}");
+    }
+    let r = to_resp(s.agent.post(s.url("/__aimsbook/wait?since=0")).send("x"), "POST wait");
+    assert_eq!(r.status, 405, "the endpoints are GET-only too");
+
+    // Unknown path: 404 with the site's own 404 page (with live reload, it is HTML).
+    let missing = s.get("/no/such/page.html");
+    assert_eq!(missing.status, 404);
+    assert!(missing.ctype.starts_with("text/html"), "404 Content-Type {}", missing.ctype);
+    assert!(missing.body.contains("<h1>Page not found</h1>"), "404 is the site's 404 page:\n{}", missing.body);
+    assert!(missing.body.contains(LIVE_TAG));
+    assert_eq!(s.get("/doc/NOPE-999.html").status, 404);
+    // A source file is not a page of the site.
+    assert_eq!(s.get("/governance/ai-policy.md").status, 404);
+    assert_eq!(s.get("/book.toml").status, 404);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Live rebuilds
+
+#[test]
+fn edit_rebuilds_the_page_and_its_dependents() {
+    let s = Server::start();
+    let before = s.status();
+    let old = s.read(POLICY);
+    assert!(old.contains("\ntitle: AI Policy\n"));
+    // Pages that show POL-001's title before the edit.
+    let rol = s.get("/doc/ROL-001.html").body;
+    assert!(rol.contains("<a href=\"../doc/POL-001.html\">AI Policy</a>"), "ROL-001 links to POL-001 by title with [[POL-001]]");
+    assert!(s.get("/register.html").body.contains("<td>AI Policy</td>"));
+
+    let title = "Artificial Intelligence Policy Kestrel";
+    s.write(POLICY, &old.replace("\ntitle: AI Policy\n", &format!("\ntitle: {title}\n")));
+    let after = s.wait_for(gen_of(&before), "a new build after editing the title", |v| build_of(v) > build_of(&before));
+    assert!(gen_of(&after) > gen_of(&before));
+    assert!(errors_of(&after).is_empty(), "the edit is valid: {after}");
+
+    let doc = s.get("/doc/POL-001.html");
+    assert_html_page(&doc, "edited page");
+    assert!(doc.body.contains(&format!("<h1 id=\"doc-title\">{title}</h1>")), "edited page shows the new title");
+    assert!(doc.body.contains(&format!("<title>POL-001 {title}")));
+
+    // Dependents elsewhere in the site: a [[POL-001]] link in roles.md, and the register.
+    let rol = s.get("/doc/ROL-001.html");
+    assert_html_page(&rol, "ROL-001");
+    assert!(rol.body.contains(&format!("<a href=\"../doc/POL-001.html\">{title}</a>")), "ROL-001's [[POL-001]] link shows the new title");
+    assert!(!rol.body.contains("<a href=\"../doc/POL-001.html\">AI Policy</a>"), "ROL-001 still shows the old title");
+    let reg = s.get("/register.html");
+    assert_html_page(&reg, "register");
+    assert!(reg.body.contains(&format!("<td>{title}</td>")), "the document register shows the new title");
+    assert!(!reg.body.contains("<td>AI Policy</td>"), "the document register still shows the old title");
+
+    // The status endpoint agrees with the last wait.
+    let now = s.status();
+    assert_eq!(build_of(&now), build_of(&after));
+}
+
+#[test]
+fn wait_endpoint_blocks_until_a_rebuild_and_unchanged_rebuilds_keep_the_build() {
+    let s = Server::start();
+    let st = s.status();
+    let g = gen_of(&st);
+    // A stale or unknown generation answers at once; a missing one counts as 0.
+    for q in [format!("since={}", g + 7), "since=".to_string(), "since=abc".to_string(), String::new()] {
+        let t = Instant::now();
+        let r = s.get(&format!("/__aimsbook/wait?{q}"));
+        assert_eq!(r.status, 200);
+        assert!(t.elapsed() < Duration::from_secs(5), "wait?{q} should answer at once");
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(gen_of(&v), g, "wait?{q}: {v}");
+    }
+    // The current generation blocks while nothing changes.
+    let r = s
+        .agent
+        .get(s.url(&format!("/__aimsbook/wait?since={g}")))
+        .config()
+        .timeout_global(Some(Duration::from_millis(1200)))
+        .build()
+        .call();
+    assert!(matches!(r, Err(ureq::Error::Timeout(_))), "wait?since=CURRENT answered although nothing changed: {r:?}");
+
+    // Saving a file without changing it: a new generation, but the same build (tabs do not reload).
+    s.write(POLICY, &s.read(POLICY));
+    let v = s.wait_for(g, "a rebuild after re-saving the file", |v| gen_of(v) > g);
+    assert_eq!(build_of(&v), build_of(&st), "identical pages must not bump the build: {v}");
+    assert!(errors_of(&v).is_empty());
+}
+
+#[test]
+fn poll_mode_rebuilds_on_edit() {
+    let s = Server::start_with(example_copy(), &["--poll"]);
+    let before = s.status();
+    let old = s.read(POLICY);
+    let title = "Polled Policy Heron";
+    s.write(POLICY, &old.replace("\ntitle: AI Policy\n", &format!("\ntitle: {title}\n")));
+    s.wait_for(gen_of(&before), "a new build in --poll mode", |v| build_of(v) > build_of(&before));
+    assert!(s.get("/doc/POL-001.html").body.contains(&format!("<h1 id=\"doc-title\">{title}</h1>")));
+    assert!(s.get("/doc/ROL-001.html").body.contains(&format!(">{title}</a>")));
+}
+
+/// Whoever starts serve (an editor plugin, a script, a test) learns the URL from the
+/// `serving … on http://…` line and may save a file right away. serve prints that line before
+/// it starts its watcher, so a change saved in that window is never picked up (until the next
+/// change): the preview keeps showing the old page.
+#[test]
+fn edit_saved_right_after_the_serving_line_is_picked_up() {
+    for extra in [&[][..], &["--poll"][..]] {
+        for round in 0..4 {
+            let dir = example_copy();
+            let edited = std::fs::read_to_string(dir.path().join(POLICY)).unwrap().replace("\ntitle: AI Policy\n", "\ntitle: Early Edit\n");
+            let s = Server::start_with(dir, extra);
+            s.write(POLICY, &edited);
+            // A rebuild takes well under a second; the --poll watcher looks every 500 ms.
+            let deadline = Instant::now() + Duration::from_secs(4);
+            while build_of(&s.status()) < 2 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let st = s.status();
+            assert!(
+                build_of(&st) >= 2,
+                "serve {extra:?}, round {round}: the edit saved right after the `serving` line was never picked up: {st}"
+            );
+            assert!(s.get("/doc/POL-001.html").body.contains("Early Edit"));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Broken edits
+
+#[test]
+fn broken_front_matter_is_reported_and_the_last_good_build_stays() {
+    let s = Server::start();
+    let before = s.status();
+    let good = s.read(POLICY);
+    let status_line = good.lines().position(|l| l == "status: approved").expect("ai-policy.md has `status: approved`") + 1;
+    assert_eq!(status_line, 8);
+
+    // Break the status and, in the same save, change the title: the new title must not be served.
+    let broken =
+        good.replace("\nstatus: approved\n", "\nstatus: aproved\n").replace("\ntitle: AI Policy\n", "\ntitle: Broken Title Zeta\n");
+    s.write(POLICY, &broken);
+    let v = s.wait_for(gen_of(&before), "a DC002 error", |v| errors_of(v).iter().any(|e| e["code"] == "DC002"));
+    let e = errors_of(&v).iter().find(|e| e["code"] == "DC002").unwrap();
+    assert_eq!(e["file"], POLICY, "{e}");
+    assert_eq!(e["line"].as_u64(), Some(status_line as u64), "{e}");
+    assert!(e["column"].as_u64().is_some_and(|c| c >= 1), "{e}");
+    assert_eq!(e["severity"], "error", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("aproved"), "{e}");
+    assert!(e["help"].as_str().is_some_and(|h| h.contains("approved")), "{e}");
+    for e in errors_of(&v) {
+        assert_eq!(e["severity"], "error", "only errors are reported: {e}");
+        for key in ["code", "file", "message"] {
+            assert!(e[key].is_string(), "{key} missing: {e}");
+        }
+    }
+    assert_eq!(build_of(&v), build_of(&before), "a failed rebuild does not replace the build being served");
+
+    let doc = s.get("/doc/POL-001.html");
+    assert_html_page(&doc, "page during a broken build");
+    assert!(doc.body.contains("<h1 id=\"doc-title\">AI Policy</h1>"), "the last good page is still served");
+    assert!(!doc.body.contains("Broken Title Zeta"), "the broken edit leaked into the served page");
+    assert!(!s.get("/register.html").body.contains("Broken Title Zeta"));
+    assert_eq!(build_of(&s.status()), build_of(&before));
+    assert!(errors_of(&s.status()).iter().any(|e| e["code"] == "DC002"), "/__aimsbook/status reports the errors too");
+
+    // Fix it: the errors go away. The pages equal the last good build, so no new build (no reload).
+    s.write(POLICY, &good);
+    let fixed = s.wait_for(gen_of(&v), "the errors to clear", |v| errors_of(v).is_empty());
+    assert_eq!(build_of(&fixed), build_of(&before), "restoring the served content needs no reload: {fixed}");
+    let doc = s.get("/doc/POL-001.html");
+    assert_eq!(doc.status, 200);
+    assert!(doc.body.contains("<h1 id=\"doc-title\">AI Policy</h1>"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Path traversal and symlinks
+
+/// Sends a raw request line (ureq would normalise the path) and returns status and body.
+fn raw_get(port: u16, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.set_write_timeout(Some(WAIT)).unwrap();
+    write!(stream, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut data = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut data) {
+        assert!(!data.is_empty(), "GET {target}: no response ({e})");
+    }
+    let text = String::from_utf8_lossy(&data).into_owned();
+    let status_line = text.lines().next().unwrap_or_default().to_string();
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("GET {target}: bad status line {status_line:?}"));
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// Strings that prove a response carries book.toml or /etc/passwd.
+fn secrets(root: &Path) -> Vec<String> {
+    let mut out = vec!["[book]".to_string(), "organization = \"Corvid Mutual".to_string()];
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    out.extend(toml.lines().filter(|l| l.contains(" = ")).map(str::to_string));
+    if let Ok(passwd) = std::fs::read_to_string("/etc/passwd") {
+        out.extend(passwd.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).take(3).map(str::to_string));
+    }
+    out.push("root:x:0:0".to_string());
+    out
+}
+
+#[test]
+fn traversal_attempts_are_refused() {
+    let s = Server::start();
+    let port = s.port;
+    // The plain request works over the raw socket.
+    let (code, body) = raw_get(port, "/doc/POL-001.html");
+    assert_eq!(code, 200);
+    assert!(body.contains("AI Policy"));
+
+    let secrets = secrets(s.root());
+    let targets = [
+        "/../book.toml".to_string(),
+        "/../../../../etc/passwd".to_string(),
+        "/%2e%2e/book.toml".to_string(),
+        "/%2E%2E/book.toml".to_string(),
+        "/.%2e/book.toml".to_string(),
+        "/%2e%2e%2fbook.toml".to_string(),
+        "/doc/..%2f..%2fbook.toml".to_string(),
+        "/doc/%2e%2e/%2e%2e/book.toml".to_string(),
+        "/doc/../../book.toml".to_string(),
+        "/..%5cbook.toml".to_string(),
+        "/..\\book.toml".to_string(),
+        "/%00/../book.toml".to_string(),
+        "//etc/passwd".to_string(),
+        "///etc/passwd".to_string(),
+        "/%2fetc/passwd".to_string(),
+        "/%2f%2fetc%2fpasswd".to_string(),
+        "/content/../book.toml".to_string(),
+        format!("http://127.0.0.1:{port}/book.toml"),
+        format!("http://127.0.0.1:{port}/../book.toml"),
+        format!("http://127.0.0.1:{port}/../../../../etc/passwd"),
+        "http://evil.example//etc/passwd".to_string(),
+        "file:///etc/passwd".to_string(),
+        "../book.toml".to_string(),
+        "book.toml".to_string(),
+        "*".to_string(),
+    ];
+    for target in &targets {
+        let (code, body) = raw_get(port, target);
+        assert!(code == 400 || code == 404, "GET {target}: status {code}, want 400 or 404; body:\n{body}");
+        for secret in &secrets {
+            assert!(!body.contains(secret.as_str()), "GET {target}: response contains {secret:?}:\n{body}");
+        }
+    }
+    // The server survived all of it.
+    assert_eq!(s.get("/doc/POL-001.html").status, 200);
+}
+
+/// A browser opens up to six connections to a host at once and keeps them alive. Every one of
+/// them must be answered. tiny_http 0.12 hands each connection to a pool thread for the
+/// connection's whole life; when several connections arrive together, its pool counts an idle
+/// thread that was already woken for an earlier connection, the wake-up is lost, and the extra
+/// connection waits in the queue until another connection closes. In Chromium this shows up as
+/// a stylesheet that never loads and a page whose `load` never fires (30 s until the socket is
+/// reset), so WebDriver navigations and live reloads time out.
+#[test]
+
+fn simultaneous_keep_alive_connections_are_all_answered() {
+    // A fresh server each round: a pool that has already grown hides the race for a while.
+    for round in 0..4 {
+        let s = Server::start();
+        let mut conns: Vec<TcpStream> = (0..6).map(|_| TcpStream::connect(("127.0.0.1", s.port)).unwrap()).collect();
+        for c in &mut conns {
+            write!(c, "GET /static/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        }
+        let mut unanswered = 0;
+        for c in &mut conns {
+            // The request was already sent above; read its response only.
+            c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+            let mut buf = [0u8; 16];
+            match c.read(&mut buf) {
+                Ok(n) if n > 0 && buf.starts_with(b"HTTP/1.1 200") => {}
+                _ => unanswered += 1,
+            }
+        }
+        assert_eq!(unanswered, 0, "round {round}: {unanswered} of 6 simultaneous keep-alive connections got no response within 3 s");
+    }
+}
+
+#[test]
+fn symlinks_out_of_the_repository_are_reported_and_never_served() {
+    let s = Server::start();
+    let before = s.status();
+    let outside = tempfile::tempdir().unwrap();
+    let marker = "TOPSECRET-4b1d-outside-the-repository";
+    std::fs::write(outside.path().join("secret.txt"), format!("{marker} token=abc\n")).unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        format!("---\nid: SEC-999\ntitle: {marker}\ntype: policy\nowner: x\nversion: \"1.0\"\nstatus: draft\n---\n\n{marker}\n"),
+    )
+    .unwrap();
+    let links = [
+        ("content/leak.txt", outside.path().join("secret.txt")),
+        ("content/governance/leak.md", outside.path().join("secret.md")),
+        ("content/passwd.txt", PathBuf::from("/etc/passwd")),
+    ];
+    for (link, target) in &links {
+        std::os::unix::fs::symlink(target, s.root().join(link)).unwrap();
+    }
+    let v = s.wait_for(gen_of(&before), "SRC006 for the three symlinks", |v| {
+        links.iter().all(|(link, _)| errors_of(v).iter().any(|e| e["code"] == "SRC006" && e["file"] == *link))
+    });
+    assert_eq!(build_of(&v), build_of(&before), "the refused build is not served");
+    assert!(!v.to_string().contains(marker), "the status JSON carries the target's bytes: {v}");
+
+    let mut secrets = secrets(s.root());
+    secrets.push(marker.to_string());
+    for path in [
+        "/files/leak.txt",
+        "/files/passwd.txt",
+        "/files/governance/leak.md",
+        "/doc/SEC-999.html",
+        "/leak.txt",
+        "/passwd.txt",
+        "/governance/leak.md",
+        "/content/leak.txt",
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 404, "GET {path}: status {}", r.status);
+        for secret in &secrets {
+            assert!(!r.body.contains(secret.as_str()), "GET {path}: response contains {secret:?}");
+        }
+    }
+    for path in ["/", "/register.html", "/doc/POL-001.html"] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "the last good build is still served");
+        assert!(!r.body.contains(marker), "GET {path} contains the symlink target's bytes");
+    }
+    assert!(s.stderr().contains("error[SRC006]"), "serve reports the refused link on stderr:\n{}", s.stderr());
+
+    // Removing the links heals the build.
+    for (link, _) in &links {
+        std::fs::remove_file(s.root().join(link)).unwrap();
+    }
+    let healed = s.wait_for(gen_of(&v), "the errors to clear after removing the links", |v| errors_of(v).is_empty());
+    assert_eq!(build_of(&healed), build_of(&before));
+}
+
+#[test]
+fn symlink_present_at_startup_is_refused() {
+    let dir = example_copy();
+    let outside = tempfile::tempdir().unwrap();
+    let marker = "TOPSECRET-77e0-startup";
+    std::fs::write(outside.path().join("secret.txt"), format!("{marker}\n")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("content/leak.txt")).unwrap();
+    let s = Server::start_in(dir);
+    let st = s.status();
+    assert!(errors_of(&st).iter().any(|e| e["code"] == "SRC006" && e["file"] == "content/leak.txt"), "{st}");
+    assert_eq!(build_of(&st), 0, "no good build yet: {st}");
+    let r = s.get("/files/leak.txt");
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains(marker));
+    let r = s.get("/");
+    assert_eq!(r.status, 404, "nothing is served before a good build");
+    assert!(!r.body.contains(marker));
+}
+
+/// The human diagnostics printed by serve quote the offending line of the file. For a refused
+/// symlink that "line" is read through the link, so the first line of a file outside the
+/// repository (a token, a key) is copied into the terminal / CI log.
+#[test]
+fn refused_symlink_target_is_not_quoted_in_diagnostics() {
+    let s = Server::start();
+    let before = s.status();
+    let outside = tempfile::tempdir().unwrap();
+    let marker = "TOPSECRET-c9a2-api-token";
+    std::fs::write(outside.path().join("token.txt"), format!("{marker}\n")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("token.txt"), s.root().join("content/token.txt")).unwrap();
+    s.wait_for(gen_of(&before), "SRC006", |v| errors_of(v).iter().any(|e| e["code"] == "SRC006"));
+    // The log line for the failed build is printed before the status is published.
+    let deadline = Instant::now() + WAIT;
+    while !s.stderr().contains("build failed") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = s.stderr();
+    assert!(log.contains("error[SRC006]"), "{log}");
+    assert!(!log.contains(marker), "serve printed the bytes of a file outside the repository:\n{log}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. `build` never ships the live client
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            out.extend(files_under(&entry.path()));
+        } else {
+            out.push(entry.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn build_output_never_contains_live_js() {
+    let repo = example_copy();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let res = Command::new(bin())
+        .args(["build", "--root", repo.path().to_str().unwrap(), "--out", site.to_str().unwrap(), "--today", TODAY])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "build failed:\n{}", String::from_utf8_lossy(&res.stderr));
+    let files = files_under(&site);
+    assert!(files.len() > 100, "the example builds into many files ({})", files.len());
+    assert!(files.iter().any(|f| f.ends_with("doc/POL-001.html")));
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        for needle in [&b"live.js"[..], b"__aimsbook", b"aimsbook-overlay"] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{} contains {:?}", f.display(), String::from_utf8_lossy(needle));
+        }
+    }
+    // The served page is the built page plus the tag.
+    let s = Server::start_in(repo);
+    let built = std::fs::read_to_string(site.join("doc/POL-001.html")).unwrap();
+    let served = s.get("/doc/POL-001.html").body;
+    assert_eq!(served.replacen(&format!("{LIVE_TAG}\n"), "", 1), built, "served page = built page + live.js tag");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. The browser: live reload and the error overlay in headless Chromium
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A chromedriver process with one WebDriver session; both end on Drop.
+struct Browser {
+    agent: ureq::Agent,
+    base: String,
+    session: Option<String>,
+    driver: KillOnDrop,
+    // Removed after chromedriver (and with it Chromium) has gone.
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(id) = self.session.take() {
+            let _ = self
+                .agent
+                .delete(format!("{}/session/{id}", self.base))
+                .config()
+                .timeout_global(Some(Duration::from_secs(5)))
+                .build()
+                .call();
+        }
+        // If the session could not be closed (a hung page, a dead driver), Chromium would outlive
+        // chromedriver: end the process group chromedriver leads (it and the Chromium it started),
+        // by its id. `driver` then reaps chromedriver.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.0.id())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            // Its own process group, so Drop can end chromedriver and Chromium together.
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
+        let mut b = Browser {
+            agent: agent(),
+            base: format!("http://127.0.0.1:{port}"),
+            session: None,
+            driver: KillOnDrop(driver),
+            _profile: tempfile::tempdir().unwrap(),
+        };
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let ready = b.agent.get(format!("{}/status", b.base)).call().ok().and_then(|r| r.into_body().read_to_string().ok());
+            if ready.and_then(|t| serde_json::from_str::<Value>(&t).ok()).is_some_and(|v| v["value"]["ready"] == true) {
+                break;
+            }
+            if let Ok(Some(st)) = b.driver.0.try_wait() {
+                panic!("chromedriver exited ({st}) before becoming ready on port {port}");
+            }
+            assert!(Instant::now() < deadline, "chromedriver not ready on port {port} within {WAIT:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "goog:chromeOptions": {
+                        "binary": CHROMIUM,
+                        "args": [
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-dev-shm-usage",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run",
+                            format!("--user-data-dir={}", b._profile.path().display()),
+                        ]
+                    }
+                }
+            }
+        });
+        let v = b.post("/session", &caps).unwrap_or_else(|e| panic!("creating a WebDriver session failed: {e}"));
+        let id = v["sessionId"].as_str().unwrap_or_else(|| panic!("no sessionId in {v}")).to_string();
+        b.session = Some(id);
+        b
+    }
+
+    /// POSTs JSON to chromedriver; Ok(value) or Err(the WebDriver error).
+    fn post(&self, path: &str, body: &Value) -> Result<Value, String> {
+        let r = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", "application/json; charset=utf-8")
+            .send(body.to_string())
+            .map_err(|e| format!("POST {path}: {e}"))?;
+        let status = r.status().as_u16();
+        let text = r.into_body().read_to_string().map_err(|e| format!("POST {path}: {e}"))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| format!("POST {path}: not JSON ({e}): {text}"))?;
+        if status != 200 {
+            return Err(format!("POST {path}: {status}: {}", v["value"]));
+        }
+        Ok(v["value"].clone())
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session.as_deref().unwrap())
+    }
+
+    fn navigate(&self, url: &str) {
+        self.post(&self.session_path("/url"), &json!({ "url": url })).unwrap();
+    }
+
+    fn exec(&self, script: &str) -> Result<Value, String> {
+        self.post(&self.session_path("/execute/sync"), &json!({ "script": script, "args": [] }))
+    }
+
+    /// Runs `script` until `pred` accepts its value (errors during a reload count as "not yet").
+    fn poll(&self, what: &str, script: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + WAIT;
+        let mut last = Err("never ran".to_string());
+        while Instant::now() < deadline {
+            last = self.exec(script);
+            if let Ok(v) = &last {
+                if pred(v) {
+                    return v.clone();
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out after {WAIT:?} waiting for {what}; last result: {last:?}");
+    }
+
+    /// Waits until live.js has had its first answer from the wait endpoint (so it knows the
+    /// build being shown and will reload on the next one).
+    fn wait_live_client(&self) {
+        self.poll(
+            "live.js to connect",
+            "return document.readyState === 'complete' && performance.getEntriesByType('resource')\
+             .some(function (e) { return e.name.indexOf('/__aimsbook/wait') >= 0; });",
+            |v| v == &Value::Bool(true),
+        );
+        // The answer is parsed asynchronously after the resource entry is recorded.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn browser_available() -> bool {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER].into_iter().filter(|p| !Path::new(p).exists()).collect();
+    if std::env::var("AIMSBOOK_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped: AIMSBOOK_SKIP_BROWSER=1");
+        return false;
+    }
+    assert!(
+        missing.is_empty(),
+        "the browser test needs headless Chromium and ChromeDriver, but {} is missing; install them \
+         (Debian: apt-get install chromium chromium-driver) or set AIMSBOOK_SKIP_BROWSER=1 to skip this test",
+        missing.join(" and ")
+    );
+    true
+}
+
+#[test]
+fn browser_live_reload_and_error_overlay() {
+    if !browser_available() {
+        return;
+    }
+    let s = Server::start();
+    let browser = Browser::start();
+    let page = s.url("/doc/POL-001.html");
+    browser.navigate(&page);
+    let text = browser.poll("the page to load", "return document.body ? document.body.innerText : '';", |v| {
+        v.as_str().is_some_and(|t| t.contains("Statement from the Chief Executive"))
+    });
+    let sentence = "Kingfisher live reload sentence 93e1.";
+    assert!(!text.as_str().unwrap().contains(sentence));
+    browser.wait_live_client();
+    // A marker that only survives as long as the page is not reloaded.
+    browser.exec("window.__aimsbookTestMarker = 'kept'; return true;").unwrap();
+
+    // 1. Edit the body: the open tab reloads by itself and shows the new sentence.
+    let good = s.read(POLICY);
+    let heading = "## 1. Statement from the Chief Executive\n\n";
+    assert!(good.contains(heading));
+    let edited = good.replacen(heading, &format!("{heading}{sentence}\n\n"), 1);
+    s.write(POLICY, &edited);
+    browser.poll("the new sentence to appear without navigating", "return document.body ? document.body.innerText : '';", |v| {
+        v.as_str().is_some_and(|t| t.contains(sentence))
+    });
+    let v = browser.exec("return [location.href, typeof window.__aimsbookTestMarker];").unwrap();
+    assert_eq!(v[0], page.as_str(), "the tab stayed on the page");
+    assert_eq!(v[1], "undefined", "the new content arrived by a reload of the page (live.js)");
+    browser.wait_live_client();
+    browser.exec("window.__aimsbookTestMarker = 'kept'; return true;").unwrap();
+
+    // 2. Break the front matter: the overlay shows the DC002 diagnostic over the last good page.
+    s.write(POLICY, &edited.replace("\nstatus: approved\n", "\nstatus: aproved\n"));
+    let overlay = "var e = document.getElementById('aimsbook-overlay'); return e ? e.innerText : null;";
+    let text = browser.poll("the error overlay with DC002", overlay, |v| v.as_str().is_some_and(|t| t.contains("DC002")));
+    let text = text.as_str().unwrap();
+    assert!(text.contains(&format!("{POLICY}:8:")), "overlay names file and line: {text}");
+    assert!(text.contains("aproved"), "overlay has the message: {text}");
+    let body = browser.exec("return document.body.innerText;").unwrap();
+    assert!(body.as_str().unwrap().contains(sentence), "the last good page stays under the overlay");
+
+    // 3. Fix it: the overlay disappears (the pages did not change, so no reload is needed).
+    s.write(POLICY, &edited);
+    browser.poll("the overlay to disappear", "return document.getElementById('aimsbook-overlay') === null;", |v| v == &Value::Bool(true));
+    let v = browser.exec("return [typeof window.__aimsbookTestMarker, document.body.innerText];").unwrap();
+    assert!(v[1].as_str().unwrap().contains(sentence));
+    assert_eq!(v[0], "string", "fixing an error that never reached the served pages does not reload the tab");
+}
