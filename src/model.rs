@@ -192,6 +192,8 @@ pub struct Document {
     pub body: String,
     /// The body as plain text (for the search index), computed once when the file is parsed.
     pub plain: String,
+    /// Hash of the file's whole text: identifies this version of the document in caches.
+    pub source_hash: u64,
     pub body_line: usize,
     pub headings: Vec<Heading>,
     pub links: Vec<BodyLink>,

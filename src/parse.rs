@@ -361,6 +361,12 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         invalid_fields,
         body: split.body.to_string(),
         plain: crate::markdown::plain_text(split.body),
+        source_hash: {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            file.text.hash(&mut h);
+            h.finish()
+        },
         body_line: split.body_line,
         headings: body_info.headings,
         links: body_info.links,

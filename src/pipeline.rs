@@ -68,6 +68,8 @@ pub struct ParseCache {
     data: Mutex<HashMap<String, (String, DataParsed)>>,
     /// Git history is read once per preview session (commits are rare while editing).
     git: Mutex<Option<crate::git::GitInfo>>,
+    /// File texts by modification time and size.
+    files: source::ReadCache,
 }
 
 type DataParsed = (Option<crate::data::DataFile>, Vec<Diagnostic>);
@@ -79,6 +81,9 @@ impl ParseCache {
         }
         if let Ok(mut m) = self.data.lock() {
             m.clear();
+        }
+        if let Ok(mut m) = self.git.lock() {
+            *m = None;
         }
     }
 }
@@ -123,7 +128,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
     }
     timer.lap("config, schemas, catalog");
-    let (files, walk_diags) = source::walk(&config.root, &content_dir, &config.build.content);
+    let (files, walk_diags) = source::walk_cached(&config.root, &content_dir, &config.build.content, cache.map(|c| &c.files));
     timer.lap("walk and read");
     diags.extend(walk_diags);
 
@@ -210,7 +215,30 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     }
     pages.extend(crate::export::download_pages_cached(site, cache.map(|c| &c.downloads)));
     timer.lap("downloads");
-    pages.push(crate::search::index_page(site));
+    pages.push(match cache {
+        Some(c) => {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            render::bodies_key(site).hash(&mut h);
+            for df in &site.data_files {
+                (&df.rel, &df.text).hash(&mut h);
+            }
+            site.catalog.items.len().hash(&mut h);
+            let key = h.finish();
+            let hit = c.search.lock().ok().and_then(|m| m.as_ref().filter(|(k, _)| *k == key).map(|(_, b)| b.clone()));
+            match hit {
+                Some(bytes) => Page { path: "static/search-index.js".into(), bytes },
+                None => {
+                    let page = crate::search::index_page(site);
+                    if let Ok(mut m) = c.search.lock() {
+                        *m = Some((key, page.bytes.clone()));
+                    }
+                    page
+                }
+            }
+        }
+        None => crate::search::index_page(site),
+    });
     timer.lap("search index");
     let (light, dark) = &*crate::markdown::HIGHLIGHT_CSS;
     pages.push(Page { path: "static/highlight-light.css".into(), bytes: light.clone().into_bytes().into() });

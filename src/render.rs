@@ -159,9 +159,33 @@ pub(crate) struct Renderer<'a> {
     theme: &'a Theme,
     book: Value,
     cache: Option<&'a RenderCache>,
+    /// Fingerprint of the inputs of the site-wide pages (only computed for `serve`).
+    overview_key: Option<u64>,
 }
 
 impl Renderer<'_> {
+    /// A site-wide page (lists, matrices, clause pages): its inputs are summarised by
+    /// [`overview_key`], so in `serve` it is not even re-assembled while that key is unchanged
+    /// (the common edit — a document's body — leaves it unchanged).
+    fn overview(&self, path: &str, build: impl FnOnce() -> Result<Page, Diagnostic>) -> Result<Page, Diagnostic> {
+        self.overview_with(path, 0, build)
+    }
+
+    /// As [`overview`](Self::overview), for a page that also shows document bodies: `extra`
+    /// identifies them (see [`bodies_key`]).
+    fn overview_with(&self, path: &str, extra: u64, build: impl FnOnce() -> Result<Page, Diagnostic>) -> Result<Page, Diagnostic> {
+        let (Some(cache), Some(key)) = (self.cache, self.overview_key.map(|k| k ^ extra.rotate_left(1))) else { return build() };
+        if let Some(hit) = cache.overview.lock().ok().and_then(|m| m.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
+            cache.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(Page { path: path.to_string(), bytes: hit });
+        }
+        let page = build()?;
+        if let Ok(mut m) = cache.overview.lock() {
+            m.insert(path.to_string(), (key, page.bytes.clone()));
+        }
+        Ok(page)
+    }
+
     pub(crate) fn page(&self, path: &str, template: &str, ctx: Value) -> Result<Page, Diagnostic> {
         self.page_with_body(path, template, ctx, None)
     }
@@ -218,6 +242,9 @@ pub struct RenderCache {
     pages: Mutex<HashMap<String, CachedPage>>,
     bodies: Mutex<HashMap<String, (u64, String)>>,
     theme_key: Mutex<u64>,
+    overview: Mutex<HashMap<String, CachedPage>>,
+    /// The search index, by the text of every document and data file.
+    pub search: Mutex<Option<(u64, Arc<[u8]>)>>,
     pub downloads: crate::export::DownloadCache,
     pub rendered: AtomicUsize,
     pub reused: AtomicUsize,
@@ -258,6 +285,9 @@ impl RenderCache {
                 if let Ok(mut m) = self.pages.lock() {
                     m.clear();
                 }
+                if let Ok(mut m) = self.overview.lock() {
+                    m.clear();
+                }
             }
         }
         self.rendered.store(0, Ordering::Relaxed);
@@ -272,28 +302,29 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> R
     if let Some(c) = cache {
         c.check_theme(theme);
     }
-    let r = Renderer { site, env: &env, theme, book, cache };
+    let overview_key = cache.map(|_| overview_key(site));
+    let r = Renderer { site, env: &env, theme, book, cache, overview_key };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
     let mut jobs: Vec<Job> = vec![
-        Box::new(|| home(&r)),
-        Box::new(|| register(&r)),
-        Box::new(|| reviews(&r)),
-        Box::new(|| owners_index(&r)),
-        Box::new(|| crate::render_trace::clauses_index(&r)),
-        Box::new(|| crate::render_trace::matrix_page(&r)),
-        Box::new(|| crate::render_trace::gaps_page(&r)),
-        Box::new(|| crate::render_trace::mandatory_page(&r)),
-        Box::new(|| r.page("search.html", "search.html", context! { title => "Search" })),
-        Box::new(|| manual_page(&r)),
-        Box::new(|| versions_page(&r)),
+        Box::new(|| r.overview("index.html", || home(&r))),
+        Box::new(|| r.overview("register.html", || register(&r))),
+        Box::new(|| r.overview("reviews.html", || reviews(&r))),
+        Box::new(|| r.overview("owners/index.html", || owners_index(&r))),
+        Box::new(|| r.overview("clauses/index.html", || crate::render_trace::clauses_index(&r))),
+        Box::new(|| r.overview("matrix.html", || crate::render_trace::matrix_page(&r))),
+        Box::new(|| r.overview("gaps.html", || crate::render_trace::gaps_page(&r))),
+        Box::new(|| r.overview("mandatory.html", || crate::render_trace::mandatory_page(&r))),
+        Box::new(|| r.overview("search.html", || r.page("search.html", "search.html", context! { title => "Search" }))),
+        Box::new(|| r.overview_with("manual.html", bodies_key(site), || manual_page(&r))),
+        Box::new(|| r.overview("versions.html", || versions_page(&r))),
     ];
     if site.trace.soa_doc.is_some() {
-        jobs.push(Box::new(|| crate::render_trace::soa_page(&r)));
+        jobs.push(Box::new(|| r.overview("soa.html", || crate::render_trace::soa_page(&r))));
     }
-    jobs.push(Box::new(|| r.page("404.html", "404.html", context! { title => "Page not found" })));
+    jobs.push(Box::new(|| r.overview("404.html", || r.page("404.html", "404.html", context! { title => "Page not found" }))));
     if site.snapshot.is_some() {
-        jobs.push(Box::new(|| about_page(&r)));
+        jobs.push(Box::new(|| r.overview("about.html", || about_page(&r))));
     }
     if site.config.snapshots.iter().any(|s| s.path.is_some()) {
         jobs.push(Box::new(|| changes_page(&r)));
@@ -303,11 +334,11 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> R
     owners.dedup();
     for owner in owners {
         let r = &r;
-        jobs.push(Box::new(move || owner_page(r, owner)));
+        jobs.push(Box::new(move || r.overview(&model::owner_url(owner), || owner_page(r, owner))));
     }
     for item in &site.catalog.items {
         let r = &r;
-        jobs.push(Box::new(move || crate::render_trace::clause_page(r, item)));
+        jobs.push(Box::new(move || r.overview(&model::clause_url(&item.id), || crate::render_trace::clause_page(r, item))));
     }
     for (i, d) in site.documents.iter().enumerate() {
         // With duplicate ids only the first document gets the page (the build fails anyway).
@@ -368,7 +399,7 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
         Some(cache) => {
             // The body's HTML depends on its text and on where each of its links goes.
             let mut h = std::hash::DefaultHasher::new();
-            d.body.hash(&mut h);
+            d.source_hash.hash(&mut h);
             site.config.build.allow_html.hash(&mut h);
             for link in &d.links {
                 match resolve(&link.target) {
@@ -431,6 +462,47 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
         },
         Some((body_key, body_html)),
     )
+}
+
+/// Everything the site-wide pages show, hashed: every document's control data and clauses,
+/// the traceability (statuses, document and record lists, SoA, citations, mandatory documents),
+/// the configuration shown on pages, the date, the snapshot identity and the scope summary.
+/// Document bodies are deliberately absent: no site-wide page shows them.
+fn overview_key(site: &Site) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for d in &site.documents {
+        let s = summary(site, d);
+        (&s.id, &s.title, &s.doc_type, &s.owner, &s.approver, &s.version, s.status, &s.approved, &s.review_due, &s.classification, &s.path)
+            .hash(&mut h);
+        (s.review_state, s.days_to_review, &d.clauses).hash(&mut h);
+    }
+    for (id, c) in &site.trace.coverage {
+        (id, c.status.as_str(), &c.documents, &c.records, &c.stale_records, &c.reasons).hash(&mut h);
+        serde_json::to_string(&c.soa).unwrap_or_default().hash(&mut h);
+        serde_json::to_string(&c.citations).unwrap_or_default().hash(&mut h);
+    }
+    serde_json::to_string(&site.trace.soa).unwrap_or_default().hash(&mut h);
+    serde_json::to_string(&site.trace.mandatory).unwrap_or_default().hash(&mut h);
+    site.trace.soa_doc.hash(&mut h);
+    serde_json::to_string(&site.config.book).unwrap_or_default().hash(&mut h);
+    serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
+    (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
+    serde_json::to_string(&site.snapshot).unwrap_or_default().hash(&mut h);
+    (site.catalog.items.len(), &site.catalog.extra).hash(&mut h);
+    for d in site.documents.iter().filter(|d| d.doc_type == "scope") {
+        d.body.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Identifies the text of every document (for pages that show bodies, like the manual).
+pub fn bodies_key(site: &Site) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for d in &site.documents {
+        (&d.id, d.source_hash).hash(&mut h);
+    }
+    site.config.build.allow_html.hash(&mut h);
+    h.finish()
 }
 
 /// A cell of a rendered register: its text and, for ids, links to what they name.
@@ -569,7 +641,7 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
             let body = match r.cache {
                 Some(cache) => {
                     let mut h = std::hash::DefaultHasher::new();
-                    d.body.hash(&mut h);
+                    d.source_hash.hash(&mut h);
                     for link in &d.links {
                         match resolve(&link.target) {
                             Resolved::Href { href, title } => (href, title).hash(&mut h),

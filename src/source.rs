@@ -89,6 +89,38 @@ pub fn split_front_matter(text: &str) -> Result<Option<Split<'_>>, usize> {
 /// Walks the content folder. Returns the files (sorted by path) and diagnostics for files that
 /// could not be taken (unreadable, symlinks out of the tree, invalid UTF-8).
 pub fn walk(repo_root: &Path, content_dir: &Path, content_name: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    walk_cached(repo_root, content_dir, content_name, None)
+}
+
+/// File texts kept between rebuilds (`serve`): a file whose modification time and size are
+/// unchanged is not read again.
+pub type ReadCache = std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, (std::time::SystemTime, u64, String)>>;
+
+fn read_text(path: &Path, repo_rel: &str, cache: Option<&ReadCache>) -> Result<String, Diagnostic> {
+    let stamp = cache.and_then(|_| std::fs::metadata(path).ok()).and_then(|m| m.modified().ok().map(|t| (t, m.len())));
+    if let (Some(c), Some((t, len))) = (cache, stamp) {
+        if let Some(text) = c.lock().ok().and_then(|m| m.get(path).filter(|(ct, cl, _)| *ct == t && *cl == len).map(|(_, _, s)| s.clone()))
+        {
+            return Ok(text);
+        }
+    }
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new("SRC007", repo_rel, 1, format!("cannot read file: {e}")))?;
+    let text = decode(&bytes, repo_rel)?;
+    if let (Some(c), Some((t, len))) = (cache, stamp) {
+        if let Ok(mut m) = c.lock() {
+            m.insert(path.to_path_buf(), (t, len, text.clone()));
+        }
+    }
+    Ok(text)
+}
+
+/// As [`walk`], with an optional cache of file texts.
+pub fn walk_cached(
+    repo_root: &Path,
+    content_dir: &Path,
+    content_name: &str,
+    cache: Option<&ReadCache>,
+) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let root_canon = repo_root.canonicalize().unwrap_or_else(|_| repo_root.to_path_buf());
@@ -181,16 +213,10 @@ pub fn walk(repo_root: &Path, content_dir: &Path, content_name: &str) -> (Vec<So
         let text = if kind == SourceKind::Asset {
             String::new()
         } else {
-            match std::fs::read(path) {
-                Ok(bytes) => match decode(&bytes, &repo_rel) {
-                    Ok(t) => t,
-                    Err(d) => {
-                        diags.push(d);
-                        continue;
-                    }
-                },
-                Err(e) => {
-                    diags.push(Diagnostic::new("SRC007", &repo_rel, 1, format!("cannot read file: {e}")));
+            match read_text(path, &repo_rel, cache) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
                     continue;
                 }
             }
