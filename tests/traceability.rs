@@ -651,3 +651,26 @@ fn gap_report_gives_reasons() {
     let html = page(&site, "gaps.html");
     assert!(html.contains("on or after 2025-11-26 (12 months)"), "the evidence window is stated");
 }
+
+/// A second catalog is namespaced: "rmf:A.5.2" and ISO/IEC 42001's "A.5.2" are different
+/// items with different pages, both linkable, and an unknown namespaced id is CLS001.
+#[test]
+fn an_extra_catalog_is_namespaced_and_never_collides() {
+    let (rc, diags) = check(&fixture("trace-extra-catalog"));
+    assert_eq!(rc, 1);
+    let got: Vec<(String, String, u64)> = diags.iter().map(|d| (d.code.clone(), d.file.clone(), d.line)).collect();
+    assert_eq!(got, vec![("CLS001".to_string(), "content/bad.md".to_string(), 12)], "{}", show(&diags));
+
+    // Without the broken document the site builds, with a page per namespaced item.
+    let (_tmp, repo) = fixture_copy("trace-extra-catalog");
+    std::fs::remove_file(repo.join("content/bad.md")).unwrap();
+    let (_out, site) = build(&repo);
+    let iso = page(&site, "clauses/A.5.2.html");
+    let rmf = page(&site, "clauses/rmf_A.5.2.html");
+    assert!(iso.contains("AI system impact assessment process"), "the 42001 control keeps its title");
+    assert!(rmf.contains("Same id as an ISO/IEC 42001 control"), "the rmf item has its own page");
+    assert!(rmf.contains("POL-001"), "the rmf page lists the document naming rmf:A.5.2");
+    let doc = page(&site, "doc/POL-001.html").replace("&#x2f;", "/");
+    assert!(doc.contains("href=\"../clauses/A.5.2.html\""), "[[A.5.2]] links the 42001 control");
+    assert!(doc.contains("href=\"../clauses/rmf_A.5.2.html\""), "[[rmf:A.5.2]] links the rmf item");
+}
