@@ -193,6 +193,24 @@ impl Renderer<'_> {
     /// As [`page`](Self::page), with a large pre-rendered HTML `body` that is identified in the
     /// cache key by its own key instead of being hashed again.
     pub(crate) fn page_with_body(&self, path: &str, template: &str, ctx: Value, body: Option<(u64, String)>) -> Result<Page, Diagnostic> {
+        self.render_page(path, template, ctx, body, true)
+    }
+
+    /// Renders without consulting the page cache: for a page whose caller already knows its
+    /// inputs changed (hashing its whole context again would only cost time).
+    fn page_uncached(&self, path: &str, template: &str, ctx: Value) -> Result<Page, Diagnostic> {
+        self.render_page(path, template, ctx, None, false)
+    }
+
+    fn render_page(
+        &self,
+        path: &str,
+        template: &str,
+        ctx: Value,
+        body: Option<(u64, String)>,
+        use_cache: bool,
+    ) -> Result<Page, Diagnostic> {
+        let cache = self.cache.filter(|_| use_cache);
         let root = root_prefix(path);
         let full = context! {
             book => self.book.clone(),
@@ -206,14 +224,14 @@ impl Renderer<'_> {
         };
         // A page whose template and context are unchanged renders to the same bytes: its
         // context is exactly its set of inputs, so this is the dependency tracking of `serve`.
-        let key = self.cache.map(|_| {
+        let key = cache.map(|_| {
             let mut h = std::hash::DefaultHasher::new();
             template.hash(&mut h);
             full.hash(&mut h);
             body.as_ref().map(|(k, _)| *k).hash(&mut h);
             h.finish()
         });
-        if let (Some(cache), Some(key)) = (self.cache, key) {
+        if let (Some(cache), Some(key)) = (cache, key) {
             if let Some(bytes) = cache.get_page(path, key) {
                 return Ok(Page { path: path.to_string(), bytes });
             }
@@ -225,7 +243,7 @@ impl Renderer<'_> {
         let tmpl = self.env.get_template(template).map_err(|e| template_diag(self.theme, &e))?;
         let html = tmpl.render(full).map_err(|e| template_diag(self.theme, &e))?;
         let bytes: Arc<[u8]> = html.into_bytes().into();
-        if let (Some(cache), Some(key)) = (self.cache, key) {
+        if let (Some(cache), Some(key)) = (cache, key) {
             cache.put_page(path, key, bytes.clone());
         }
         Ok(Page { path: path.to_string(), bytes })
@@ -297,12 +315,16 @@ impl RenderCache {
 
 /// Renders every page of the site. Errors are template errors (TPL001).
 pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let timer = crate::pipeline::Timer::new();
     let env = environment(theme).map_err(|d| vec![d])?;
+    timer.lap("  templates");
     let book = v(&site.config.book);
     if let Some(c) = cache {
         c.check_theme(theme);
     }
     let overview_key = cache.map(|_| overview_key(site));
+    let data_key = if cache.is_some() { data_key(site) } else { 0 };
+    timer.lap("  page keys");
     let r = Renderer { site, env: &env, theme, book, cache, overview_key };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
@@ -346,9 +368,10 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> R
             continue;
         }
         let r = &r;
-        jobs.push(Box::new(move || document_page(r, d)));
+        jobs.push(Box::new(move || r.overview_with(&d.url(), document_key(site, d, data_key), || document_page(r, d))));
     }
     let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|j| j()).collect();
+    timer.lap("  pages");
     let mut pages = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for res in results {
@@ -489,8 +512,31 @@ fn overview_key(site: &Site) -> u64 {
     (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
     serde_json::to_string(&site.snapshot).unwrap_or_default().hash(&mut h);
     (site.catalog.items.len(), &site.catalog.extra).hash(&mut h);
+    for item in &site.catalog.items {
+        (&item.id, &item.title, &item.parent).hash(&mut h);
+    }
     for d in site.documents.iter().filter(|d| d.doc_type == "scope") {
         d.body.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What a document page shows beyond the site-wide inputs of [`overview_key`]: its own text
+/// (body, history, fields), the documents linking to it, every data file (registers render
+/// rows and link into the AI system inventory), its git change log and the HTML switch.
+fn document_key(site: &Site, d: &Document, data_key: u64) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    (&d.id, &d.rel, d.source_hash, site.config.build.allow_html, data_key).hash(&mut h);
+    site.backlinks.get(&d.id).hash(&mut h);
+    site.git.history.get(&d.repo_rel).hash(&mut h);
+    h.finish()
+}
+
+/// Identifies the text of every data file.
+fn data_key(site: &Site) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for df in &site.data_files {
+        (&df.rel, &df.text).hash(&mut h);
     }
     h.finish()
 }
@@ -655,7 +701,8 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
             context! { doc => v(summary(site, d)), body => Value::from_safe_string(body) }
         })
         .collect();
-    r.page("manual.html", "manual.html", context! { title => "The AIMS manual (print)", docs => items })
+    // Reached only when a document text changed (see the overview key in render_site).
+    r.page_uncached("manual.html", "manual.html", context! { title => "The AIMS manual (print)", docs => items })
 }
 
 fn home(r: &Renderer) -> Result<Page, Diagnostic> {
