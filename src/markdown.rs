@@ -218,10 +218,17 @@ pub fn render_with_prefix(
     let mut broken_depth = 0usize;
     while let Some(event) = iter.next() {
         match event {
-            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+            Event::Start(Tag::Heading { level, classes, .. }) => {
                 current_slug = format!("{id_prefix}{}", slugs.get(heading_idx).map(String::as_str).unwrap_or_default());
                 heading_idx += 1;
-                out_events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(current_slug.clone())), classes, attrs }));
+                // `{#id .class}` is honoured; arbitrary `key=value` attributes are dropped, since
+                // they would let a heading carry event handlers (`{onclick=...}`).
+                out_events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(current_slug.clone())),
+                    classes,
+                    attrs: Vec::new(),
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 out_events.push(Event::Html(
@@ -269,7 +276,8 @@ pub fn render_with_prefix(
                 out_events.push(Event::Html("</span>".into()));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let target = classify(&dest_url, false, is_clause);
+                // Classified exactly as `analyze` does, so what was checked is what is published.
+                let target = classify(&dest_url, matches!(link_type, LinkType::WikiLink { .. }), is_clause);
                 let href = match resolve(&target) {
                     Resolved::Href { href, .. } => href,
                     Resolved::Broken => String::new(),

@@ -95,6 +95,7 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| err("cannot clear", &tmp, e))?;
     }
+    remove_abandoned(&parent, &name);
     let result = (|| -> Result<usize, Diagnostic> {
         std::fs::create_dir_all(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
         let mut count = 0;
@@ -130,6 +131,11 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
         }
     };
     if out.exists() {
+        // One atomic exchange where the platform has it: at no instant is there no site.
+        if exchange(&tmp, &out) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Ok(count);
+        }
         std::fs::rename(&out, &old).map_err(|e| err("cannot move aside", &out, e))?;
         if let Err(e) = std::fs::rename(&tmp, &out) {
             let _ = std::fs::rename(&old, &out);
@@ -141,6 +147,47 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
         std::fs::rename(&tmp, &out).map_err(|e| err("cannot create", &out, e))?;
     }
     Ok(count)
+}
+
+/// Swaps two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`). False when the
+/// platform or file system cannot, and the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(ca), Ok(cb)) = (std::ffi::CString::new(a.as_os_str().as_bytes()), std::ffi::CString::new(b.as_os_str().as_bytes())) else {
+        return false;
+    };
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call; the syscall
+    // only reads them.
+    let rc = unsafe { libc::syscall(libc::SYS_renameat2, libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+/// Removes temporary siblings left by builds that were killed (their process is gone).
+fn remove_abandoned(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.aimsbook-")) else { continue };
+        let Some(pid) = rest.strip_prefix("tmp-").or_else(|| rest.strip_prefix("old-")) else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true // unknown: keep the folder rather than risk removing a running build's
+    }
 }
 
 #[cfg(test)]

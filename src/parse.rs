@@ -41,10 +41,40 @@ pub fn parse_yaml(text: &str, repo_rel: &str, first_line: usize) -> Result<Value
                 Some(i) => msg[..i].trim_end_matches([',', ' ']).to_string(),
                 None => msg,
             };
+            // An unclosed quote is reported by the parser where it gave up, often lines later;
+            // point at the line that opened it instead.
+            if let Some(open) = text.lines().take(line).position(unbalanced_quote) {
+                if open + 1 < line {
+                    return Err(Diagnostic::new(
+                        "SRC004",
+                        repo_rel,
+                        open + first_line,
+                        format!("malformed YAML: a quote opened on this line is not closed ({msg})"),
+                    )
+                    .help("close the quote on the same line, or quote the whole value with the other kind of quote"));
+                }
+            }
             let help = yaml_hint(text, line);
             Err(Diagnostic::new("SRC004", repo_rel, line + first_line - 1, format!("malformed YAML: {msg}")).col(col).help(help))
         }
     }
+}
+
+/// A `key: "value` line whose double quote is never closed on that line.
+fn unbalanced_quote(line: &str) -> bool {
+    let Some((_, value)) = line.split_once(": ") else { return false };
+    let value = value.trim();
+    let Some(rest) = value.strip_prefix('"') else { return false };
+    let mut escaped = false;
+    for c in rest.chars() {
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '"') => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 fn yaml_hint(text: &str, line: usize) -> String {
@@ -300,6 +330,15 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
     let Some(id) = get_str("id") else {
         return Parsed { document: None, claimed_id, diagnostics: diags };
     };
+    // Ids name output files (doc/ID.html): whatever a repository's own schema allows, an id
+    // that is not a plain file name is refused here, at the document's own line.
+    if !is_safe_id(&id) {
+        diags.push(
+            Diagnostic::new("DC020", repo_rel, line_for_pointer("/id"), format!("`id` {id:?} cannot be used as a page name"))
+                .help("use letters, digits, '.', '_' and '-' only, not starting with '.', e.g. POL-001"),
+        );
+        return Parsed { document: None, claimed_id, diagnostics: diags };
+    }
     let title = get_str("title").unwrap_or_else(|| id.clone());
     let doc_type = get_str("type").unwrap_or_else(|| "unknown".to_string());
     let status = get_str("status").and_then(|s| Status::parse(&s)).unwrap_or(Status::Draft);
@@ -372,6 +411,14 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         links: body_info.links,
     };
     Parsed { document: Some(doc), claimed_id, diagnostics: diags }
+}
+
+/// True for ids that are safe as a file name on every platform.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && !id.starts_with('.')
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 /// Splits "POL-001@2.0" into the id and the pinned version.

@@ -84,7 +84,13 @@ pub fn index(site: &Site) -> Vec<u8> {
             });
         }
     }
-    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+    // `<` is escaped so the index stays inert even if a theme inlines it in a <script> element;
+    // U+2028/2029 so older JavaScript parsers accept it.
+    let json = serde_json::to_string(&entries)
+        .unwrap_or_else(|_| "[]".into())
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
     format!("window.AIMSBOOK_SEARCH_INDEX={json};\n").into_bytes()
 }
 

@@ -227,15 +227,18 @@ impl Iterator for ClientConnection {
 
             // checking HTTP version
             if *rq.http_version() > (1, 1) {
-                let writer = self.sink.next().unwrap();
+                let mut writer = self.sink.next().unwrap();
                 let response = Response::from_string(
                     "This server only supports HTTP versions 1.0 and 1.1".to_owned(),
                 )
                 .with_status_code(StatusCode(505));
                 response
-                    .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                    .raw_print(&mut writer, HTTPVersion(1, 1), &[], false, None)
                     .ok();
-                continue;
+                // aimsbook patch: send the 505 now and close the connection; a client speaking
+                // another HTTP version will not send an HTTP/1.x request on it.
+                std::io::Write::flush(&mut writer).ok();
+                return None;
             }
 
             // updating the status of the connection
