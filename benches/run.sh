@@ -26,9 +26,11 @@ measure() {
   local runs=$1; shift
   local walls=() cpus=() mems=()
   for _ in $(seq "$runs"); do
-    local out
-    out=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    read -r wall user sys mem <<<"$out"
+    local tf
+    tf=$(mktemp)
+    /usr/bin/time -o "$tf" -f "%e %U %S %M" "$@" >/dev/null 2>&1 || true
+    read -r wall user sys mem <"$tf"
+    rm -f "$tf"
     walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc)"); mems+=("$mem")
   done
   printf "%s %s %s\n" "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" \

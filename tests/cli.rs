@@ -2,6 +2,8 @@
 //! writes the schemas, a repository's schemas/ overrides a built-in schema, raw HTML is
 //! sanitised unless book.toml allows it, and document pages show the git change log.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -26,24 +28,11 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A temporary copy of the clean fixture.
 fn clean_copy() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &repo);
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &repo);
     (tmp, repo)
 }
 
@@ -148,7 +137,7 @@ fn document_pages_show_the_git_change_log() {
 
     // Without git the section is simply absent.
     let plain = tmp.path().join("plain");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &plain);
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &plain);
     let out2 = tmp.path().join("out2");
     let b = run(&["build", "--root", plain.to_str().unwrap(), "--out", out2.to_str().unwrap(), "--today", "2026-11-26"]);
     assert_eq!(b.status.code(), Some(0));

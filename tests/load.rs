@@ -18,6 +18,8 @@
 
 #![cfg(target_os = "linux")]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -67,19 +69,6 @@ impl Drop for KillOnDrop {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A running `aimsbook serve` on a private copy of the bundled example.
 struct Server {
     child: KillOnDrop,
@@ -93,7 +82,7 @@ impl Server {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(src.join("book.toml"), dir.path().join("book.toml")).unwrap();
-        copy_dir(&src.join("content"), &dir.path().join("content"));
+        common::copy_dir(&src.join("content"), &dir.path().join("content"));
         let child = Command::new(env!("CARGO_BIN_EXE_aimsbook"))
             .args(["serve", "--root", dir.path().to_str().unwrap(), "--port", "0", "--today", TODAY])
             .env_remove("SOURCE_DATE_EPOCH")

@@ -11,6 +11,8 @@
 //! Run: `cargo test --test properties` (ignored tests are known bugs:
 //! `cargo test --test properties -- --ignored`).
 
+mod common;
+
 #[path = "support/html_scan.rs"]
 mod html_scan;
 
@@ -589,26 +591,13 @@ proptest! {
 static SNAPSHOT_ZIP: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &repo);
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &repo);
     let today = parse::parse_date("2026-11-26").unwrap();
     let out = dir.path().join("snapshots");
     let report = snapshot::snapshot(&repo, today, "prop", Some(&out)).unwrap_or_else(|e| panic!("snapshot failed: {:?}", e.0));
     assert!(!report.diagnostics.has_errors());
     std::fs::read(&report.zip).unwrap()
 });
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 fn read_and_verify(bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();

@@ -8,6 +8,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -38,25 +40,12 @@ impl Drop for KillOnDrop {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A fresh copy of the bundled example repository.
 fn example_copy() -> tempfile::TempDir {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(src.join("book.toml"), dir.path().join("book.toml")).unwrap();
-    copy_dir(&src.join("content"), &dir.path().join("content"));
+    common::copy_dir(&src.join("content"), &dir.path().join("content"));
     dir
 }
 

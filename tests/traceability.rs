@@ -5,6 +5,8 @@
 //! Fixtures live under tests/fixtures/trace-*/. Every run uses `--today 2026-11-26`, and every
 //! build writes into a temporary folder, never into a fixture.
 
+mod common;
+
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -87,24 +89,11 @@ fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
     (tmp, out_dir)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A temporary copy of a fixture, for changes that are made at run time.
 fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join(name);
-    copy_dir(&fixture(name), &root);
+    common::copy_dir(&fixture(name), &root);
     (tmp, root)
 }
 

@@ -227,18 +227,15 @@ impl Iterator for ClientConnection {
 
             // checking HTTP version
             if *rq.http_version() > (1, 1) {
-                let mut writer = self.sink.next().unwrap();
+                let writer = self.sink.next().unwrap();
                 let response = Response::from_string(
                     "This server only supports HTTP versions 1.0 and 1.1".to_owned(),
                 )
                 .with_status_code(StatusCode(505));
                 response
-                    .raw_print(&mut writer, HTTPVersion(1, 1), &[], false, None)
+                    .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                     .ok();
-                // aimsbook patch: send the 505 now and close the connection; a client speaking
-                // another HTTP version will not send an HTTP/1.x request on it.
-                std::io::Write::flush(&mut writer).ok();
-                return None;
+                continue;
             }
 
             // updating the status of the connection
@@ -274,8 +271,9 @@ fn parse_http_version(version: &str) -> Result<HTTPVersion, ReadError> {
         "HTTP/0.9" => (0, 9),
         "HTTP/1.0" => (1, 0),
         "HTTP/1.1" => (1, 1),
-        "HTTP/2.0" => (2, 0),
-        "HTTP/3.0" => (3, 0),
+        // aimsbook patch: HTTP/2 and HTTP/3 request lines are refused like any malformed line
+        // (400, connection closed). Upstream accepted them, then wrote a 505 through a second
+        // response slot that waits for the first, so the client never got an answer.
         _ => return Err(ReadError::WrongRequestLine),
     };
 
