@@ -5,6 +5,7 @@
 #
 #   benches/run.sh [N ...]        default: 2000 20000
 #   RUNS=5 benches/run.sh 2000    runs per measurement (default 5; mdBook at most 1 above 5,000)
+#   SERVE_ONLY=1 benches/run.sh 2000   only the serve timings
 #
 # Needs GNU time (/usr/bin/time), python3 and curl. Results go to stdout as Markdown rows;
 # copy them into BENCHMARKS.md. Not part of the test suite.
@@ -37,6 +38,7 @@ measure() {
     "$(printf '%s\n' "${mems[@]}" | median | awk '{printf "%.0f", $1/1024}')"
 }
 
+if [ -z "${SERVE_ONLY:-}" ]; then
 echo "| N | tool | median wall (s) | median CPU (s) | peak memory (MiB) | aimsbook ratio (wall) |"
 echo "|---|---|---|---|---|---|"
 for N in "${SIZES[@]}"; do
@@ -68,10 +70,12 @@ for N in "${SIZES[@]}"; do
   # Output size: linear growth check.
   echo "| $N | aimsbook output | $(du -sm "$WORK/out-ab-$N" | cut -f1) MiB, $(find "$WORK/out-ab-$N" -type f | wc -l) files | | | |"
 done
+fi
 
 # serve: time from saving a file to the reload event reaching a waiting client.
 N=${SIZES[0]}
 C=$WORK/corpus-$N
+[ -f "$C/aimsbook/book.toml" ] || { rm -rf "$C"; python3 benches/gen_corpus.py "$N" "$C"; }
 S=$WORK/serve-$N
 rm -rf "$S"; cp -r "$C/aimsbook" "$S"
 LOG=$WORK/serve.log

@@ -70,6 +70,8 @@ pub struct ParseCache {
     git: Mutex<Option<crate::git::GitInfo>>,
     /// File texts by modification time and size.
     files: source::ReadCache,
+    /// Compiled schemas (dropped with the rest when anything outside the content changes).
+    schemas: Mutex<Option<std::sync::Arc<Schemas>>>,
 }
 
 type DataParsed = (Option<crate::data::DataFile>, Vec<Diagnostic>);
@@ -83,6 +85,9 @@ impl ParseCache {
             m.clear();
         }
         if let Ok(mut m) = self.git.lock() {
+            *m = None;
+        }
+        if let Ok(mut m) = self.schemas.lock() {
             *m = None;
         }
     }
@@ -122,7 +127,17 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         )
         .help("create it, or set [build] content in book.toml")]));
     }
-    let schemas = Schemas::load(&config.root).map_err(|d| ConfigError(vec![d]))?;
+    let cached_schemas = cache.and_then(|c| c.schemas.lock().ok().and_then(|m| m.clone()));
+    let schemas = match cached_schemas {
+        Some(s) => s,
+        None => {
+            let s = std::sync::Arc::new(Schemas::load(&config.root).map_err(|d| ConfigError(vec![d]))?);
+            if let Some(mut m) = cache.and_then(|c| c.schemas.lock().ok()) {
+                *m = Some(s.clone());
+            }
+            s
+        }
+    };
     let mut catalog = Catalog::iso42001();
     for extra in &config.traceability.catalogs {
         catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
