@@ -268,6 +268,7 @@ fn main() -> ExitCode {
                 }
                 Ok(loaded) => {
                     let mut diags = loaded.diagnostics;
+                    diags.extend(pipeline::check_theme(&loaded.site));
                     diags.finish(&loaded.site.config.levels, strict);
                     print_diags(&diags, &common.root, format);
                     if matches!(format, Format::Human) {

@@ -201,6 +201,15 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     Ok(Loaded { site, diagnostics: diags })
 }
 
+/// Compiles the theme's templates (what `check` can know about the theme without rendering):
+/// a template syntax error is TPL001 in `check` as well as in `build`.
+pub fn check_theme(site: &Site) -> Vec<Diagnostic> {
+    match Theme::load(&site.config.root, &site.config.build.theme) {
+        Ok(theme) => render::environment(&theme).err().into_iter().collect(),
+        Err(e) => vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))],
+    }
+}
+
 /// What a build produced.
 pub struct BuildReport {
     pub diagnostics: Diagnostics,

@@ -267,6 +267,15 @@ fn tpl001_broken_override_template_fails_the_build() {
     assert!(err.contains("error[TPL001]"), "{err}");
     assert!(err.contains("--> themes/default/templates/home.html:3:"), "{err}");
     assert!(!out_dir.exists(), "a failed build must write nothing");
+    // `check` compiles the templates too, so it does not pass what `build` refuses.
+    let (rc, diags) = check_json(&root, &[]);
+    assert_eq!(rc, 1);
+    assert_eq!(
+        diags.iter().map(key).collect::<Vec<_>>(),
+        vec![("TPL001".into(), "themes/default/templates/home.html".into(), 3, 1)],
+        "\n{}",
+        show(&diags)
+    );
 }
 
 #[test]
