@@ -493,11 +493,24 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
 /// Document bodies are deliberately absent: no site-wide page shows them.
 fn overview_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
+    // The fields `summary` shows, read in place (no allocation per document); the review
+    // state follows from review_due, status, today and warn_days, all hashed.
     for d in &site.documents {
-        let s = summary(site, d);
-        (&s.id, &s.title, &s.doc_type, &s.owner, &s.approver, &s.version, s.status, &s.approved, &s.review_due, &s.classification, &s.path)
+        (
+            &d.id,
+            &d.title,
+            &d.doc_type,
+            &d.owner,
+            &d.approver,
+            &d.version_text,
+            d.status,
+            d.approved,
+            d.review_due,
+            &d.classification,
+            &d.repo_rel,
+        )
             .hash(&mut h);
-        (s.review_state, s.days_to_review, &d.clauses).hash(&mut h);
+        d.clauses.hash(&mut h);
     }
     for (id, c) in &site.trace.coverage {
         (id, c.status.as_str(), &c.documents, &c.records, &c.stale_records, &c.reasons).hash(&mut h);

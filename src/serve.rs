@@ -409,7 +409,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
             let content = config::load(&root).map(|c| c.content_dir()).unwrap_or_else(|_| root.join("content"));
             while let Ok(mut changed) = rx.recv() {
                 // Coalesce bursts (an editor's save-rename-write) into one rebuild.
-                while let Ok(more) = rx.recv_timeout(Duration::from_millis(10)) {
+                while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
                     changed.extend(more);
                 }
                 let site_out = root.join("site");
@@ -447,7 +447,7 @@ fn start_watcher(root: &Path, poll: bool, tx: std::sync::mpsc::Sender<Vec<PathBu
     use notify_debouncer_full::{new_debouncer, DebounceEventResult};
     if !poll {
         let tx2 = tx.clone();
-        let debouncer = new_debouncer(Duration::from_millis(20), None, move |res: DebounceEventResult| {
+        let debouncer = new_debouncer(Duration::from_millis(10), None, move |res: DebounceEventResult| {
             if let Ok(events) = res {
                 // Reading files (our own builds included) raises access events: only changes count.
                 let paths: Vec<PathBuf> = events
