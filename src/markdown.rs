@@ -249,8 +249,6 @@ pub fn render_with_prefix(
                 match resolve(&target) {
                     Resolved::Href { href, title: label } => {
                         let replace_text = matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                        let class_link = matches!(target, LinkTarget::Id { .. } | LinkTarget::Clause(_));
-                        let _ = class_link;
                         out_events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
                         if replace_text {
                             if let Some(label) = label {

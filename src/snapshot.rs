@@ -7,7 +7,6 @@ use crate::output::{self, OutFile};
 use crate::pipeline::{self, ConfigError};
 use crate::render::Page;
 use crate::site::Site;
-use crate::trace::CoverageStatus;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -447,11 +446,6 @@ pub fn render_diff(d: &Diff) -> String {
     section(&mut out, "Statement of Applicability", &d.soa);
     section(&mut out, "Clause and control status", &d.clauses);
     out
-}
-
-/// Clause statuses in the order the catalog lists them (for stable output).
-pub fn status_order(s: &str) -> usize {
-    CoverageStatus::ALL.iter().position(|c| c.as_str() == s).unwrap_or(99)
 }
 
 #[cfg(test)]
