@@ -20,15 +20,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const TODAY: &str = "2026-11-26";
 const LIVE_TAG: &str = "<script src=\"/__aimsbook/live.js\"></script>";
 const POLICY: &str = "content/governance/ai-policy.md";
 const CLIENTS: usize = 200;
@@ -60,18 +58,9 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// A running `aimsbook serve` on a private copy of the bundled example.
 struct Server {
-    child: KillOnDrop,
+    child: common::serve::KillOnDrop,
     dir: tempfile::TempDir,
     port: u16,
     log: Arc<Mutex<String>>,
@@ -83,36 +72,7 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(src.join("book.toml"), dir.path().join("book.toml")).unwrap();
         common::copy_dir(&src.join("content"), &dir.path().join("content"));
-        let child = Command::new(env!("CARGO_BIN_EXE_aimsbook"))
-            .args(["serve", "--root", dir.path().to_str().unwrap(), "--port", "0", "--today", TODAY])
-            .env_remove("SOURCE_DATE_EPOCH")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("aimsbook serve starts");
-        let mut child = KillOnDrop(child);
-        let stderr = child.0.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = mpsc::channel();
-        {
-            let log = log.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines() {
-                    let Ok(line) = line else { break };
-                    if let Some(rest) = line.strip_prefix("serving ").and_then(|l| l.split("http://127.0.0.1:").nth(1)) {
-                        if let Ok(port) = rest.split('/').next().unwrap_or("").parse::<u16>() {
-                            let _ = tx.send(port);
-                        }
-                    }
-                    let mut l = log.lock().unwrap();
-                    l.push_str(&line);
-                    l.push('\n');
-                }
-            });
-        }
-        let port =
-            rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("serve did not start; stderr:\n{}", log.lock().unwrap()));
+        let common::serve::Started { child, port, log } = common::serve::start(dir.path(), &[], Duration::from_secs(30));
         Server { child, dir, port, log }
     }
 

@@ -10,13 +10,15 @@
 
 mod common;
 
+use common::serve::KillOnDrop;
+
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The build date every test runs against.
@@ -28,16 +30,6 @@ const POLICY: &str = "content/governance/ai-policy.md";
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_aimsbook")
-}
-
-/// Kills (and reaps) a child process when dropped.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// A fresh copy of the bundled example repository.
@@ -93,47 +85,7 @@ impl Server {
     }
 
     fn start_with(dir: tempfile::TempDir, extra: &[&str]) -> Server {
-        let child = Command::new(bin())
-            .args(["serve", "--root", dir.path().to_str().unwrap(), "--port", "0", "--today", TODAY])
-            .args(extra)
-            .env_remove("SOURCE_DATE_EPOCH")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("aimsbook serve starts");
-        let mut child = KillOnDrop(child);
-        let stderr = child.0.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = mpsc::channel();
-        {
-            let log = log.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines() {
-                    let Ok(line) = line else { break };
-                    if line.starts_with("serving ") {
-                        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-                            if let Ok(port) = rest.split('/').next().unwrap_or("").parse::<u16>() {
-                                let _ = tx.send(port);
-                            }
-                        }
-                    }
-                    let mut l = log.lock().unwrap();
-                    l.push_str(&line);
-                    l.push('\n');
-                }
-            });
-        }
-        let port = match rx.recv_timeout(WAIT) {
-            Ok(p) => p,
-            Err(_) => {
-                let status = child.0.try_wait().ok().flatten();
-                panic!(
-                    "serve printed no `serving … on http://127.0.0.1:PORT/` line within {WAIT:?} (exit: {status:?}); stderr:\n{}",
-                    log.lock().unwrap()
-                )
-            }
-        };
+        let common::serve::Started { child, port, log } = common::serve::start(dir.path(), extra, WAIT);
         Server { _child: child, dir, port, log, agent: agent() }
     }
 
