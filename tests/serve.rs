@@ -896,3 +896,24 @@ fn browser_live_reload_and_error_overlay() {
     assert!(v[1].as_str().unwrap().contains(sentence));
     assert_eq!(v[0], "string", "fixing an error that never reached the served pages does not reload the tab");
 }
+
+/// Ctrl-C (SIGINT) stops the preview cleanly: exit status 0, promptly, with a goodbye line.
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let dir = example_copy();
+    let common::serve::Started { mut child, log, .. } = common::serve::start(dir.path(), &[], WAIT);
+    let pid = child.0.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve still running 5 s after SIGINT; stderr:\n{}", log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "stderr:\n{}", log.lock().unwrap());
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(log.lock().unwrap().contains("stopping"), "stderr:\n{}", log.lock().unwrap());
+}
