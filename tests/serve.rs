@@ -917,3 +917,22 @@ fn ctrl_c_stops_cleanly() {
     std::thread::sleep(Duration::from_millis(100));
     assert!(log.lock().unwrap().contains("stopping"), "stderr:\n{}", log.lock().unwrap());
 }
+
+/// A body edit that adds a link changes another page: the target's "Referenced by" list,
+/// although nothing in the target's own file changed (the incremental rebuild must see it).
+#[test]
+fn a_new_link_updates_the_targets_backlinks() {
+    let s = Server::start();
+    let before = s.status();
+    let target = s.get("/doc/CTX-001.html").body;
+    let referenced_by =
+        |html: &str| html.split("id=\"backlinks-h\"").nth(1).unwrap_or("").split("</section>").next().unwrap_or("").to_string();
+    assert!(!referenced_by(&target).contains("REC-017"), "REC-017 does not link to CTX-001 yet");
+    let rec = "content/records/2026-human-oversight-drill.md";
+    let old = s.read(rec);
+    s.write(rec, &format!("{old}\nThe drill also drew on the context analysis in [[CTX-001]].\n"));
+    s.wait_for(gen_of(&before), "a new build after adding a link", |v| build_of(v) > build_of(&before));
+    let target = s.get("/doc/CTX-001.html");
+    assert_html_page(&target, "CTX-001");
+    assert!(referenced_by(&target.body).contains("REC-017"), "CTX-001 now lists REC-017 under Referenced by");
+}
