@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The result of parsing one Markdown file.
 #[derive(Clone)]
 pub struct Parsed {
-    pub document: Option<Document>,
+    pub document: Option<std::sync::Arc<Document>>,
     /// The id string found in the front matter, even when the document could not be built
     /// (so links to it are not reported as unknown on top of its own errors).
     pub claimed_id: Option<String>,
@@ -410,7 +410,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         headings: body_info.headings,
         links: body_info.links,
     };
-    Parsed { document: Some(doc), claimed_id, diagnostics: diags }
+    Parsed { document: Some(std::sync::Arc::new(doc)), claimed_id, diagnostics: diags }
 }
 
 /// True for ids that are safe as a file name on every platform.

@@ -676,7 +676,7 @@ const MANUAL_ORDER: &[&str] = &[
 /// browser's print-to-PDF produces the AIMS manual. Links between documents become in-page links.
 fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let site = r.site;
-    let mut docs: Vec<&Document> = site.documents.iter().filter(|d| d.status == Status::Approved).collect();
+    let mut docs: Vec<&Document> = site.documents.iter().map(|d| &**d).filter(|d| d.status == Status::Approved).collect();
     docs.sort_by_key(|d| (MANUAL_ORDER.iter().position(|t| *t == d.doc_type).unwrap_or(MANUAL_ORDER.len()), d.id.clone()));
     let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     let is_clause = |id: &str| site.catalog.contains(id);

@@ -9,13 +9,15 @@ use crate::model::{Document, LinkTarget, Status};
 use crate::trace::Trace;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub struct Site {
     pub config: Config,
     pub catalog: Catalog,
     pub today: Date,
     /// Documents sorted by id, then path.
-    pub documents: Vec<Document>,
+    /// Shared with the parse cache of `serve`, so a rebuild does not copy unchanged documents.
+    pub documents: Vec<Arc<Document>>,
     pub by_id: BTreeMap<String, usize>,
     pub by_rel: BTreeMap<String, usize>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
@@ -83,7 +85,7 @@ impl Site {
         config: Config,
         catalog: Catalog,
         today: Date,
-        mut documents: Vec<Document>,
+        mut documents: Vec<Arc<Document>>,
         known_ids: BTreeSet<String>,
         assets: BTreeSet<String>,
         mut data_files: Vec<DataFile>,
@@ -162,7 +164,7 @@ impl Site {
 
     /// The document that claims a data file (by `data:`), first by id.
     pub fn doc_for_data(&self, rel: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| self.data_rel_for(d).as_deref() == Some(rel))
+        self.documents.iter().find(|d| self.data_rel_for(d).as_deref() == Some(rel)).map(|d| &**d)
     }
 
     /// Rows of the AI system inventory (every data file whose list is `systems`), by id.
@@ -176,7 +178,7 @@ impl Site {
     }
 
     pub fn doc(&self, id: &str) -> Option<&Document> {
-        self.by_id.get(id).map(|i| &self.documents[*i])
+        self.by_id.get(id).map(|i| &*self.documents[*i])
     }
 
     /// Resolves a link written in `from`.
@@ -232,7 +234,7 @@ impl Site {
 
     /// Documents that are in force (not superseded or retired).
     pub fn current_documents(&self) -> impl Iterator<Item = &Document> {
-        self.documents.iter().filter(|d| !d.status.is_obsolete())
+        self.documents.iter().filter(|d| !d.status.is_obsolete()).map(|d| &**d)
     }
 
     pub fn count_by_status(&self) -> BTreeMap<&'static str, usize> {
