@@ -253,7 +253,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
             match hit {
                 Some(bytes) => Page { path: "static/search-index.js".into(), bytes },
                 None => {
-                    let page = crate::search::index_page(site);
+                    let page = crate::search::index_page_cached(site, Some(&c.search_entries));
                     if let Ok(mut m) = c.search.lock() {
                         *m = Some((key, page.bytes.clone()));
                     }

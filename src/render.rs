@@ -263,6 +263,8 @@ pub struct RenderCache {
     overview: Mutex<HashMap<String, CachedPage>>,
     /// The search index, by the text of every document and data file.
     pub search: Mutex<Option<(u64, Arc<[u8]>)>>,
+    /// Search index entries of documents, by document text.
+    pub search_entries: crate::search::EntryCache,
     pub downloads: crate::export::DownloadCache,
     pub rendered: AtomicUsize,
     pub reused: AtomicUsize,

@@ -36,20 +36,50 @@ fn truncate(s: String) -> String {
     s[..end].to_string()
 }
 
+/// Serialised index entries of documents kept between rebuilds by `serve`, by document id,
+/// with the hash of the text they were made from.
+pub type EntryCache = std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>;
+
+/// One entry as escaped JSON: `<` as \u003c so the index stays inert even if a theme inlines
+/// it in a <script> element, U+2028/2029 so older JavaScript parsers accept it.
+fn entry_json(e: &Entry) -> String {
+    serde_json::to_string(e)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
 pub fn index(site: &Site) -> Vec<u8> {
-    let mut entries = Vec::new();
+    index_cached(site, None)
+}
+
+/// As [`index`], reusing the entries of unchanged documents from `cache`.
+pub fn index_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<u8> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cached = cache.and_then(|c| c.lock().ok());
     for (i, d) in site.documents.iter().enumerate() {
         if site.by_id.get(&d.id) != Some(&i) {
             continue;
         }
-        entries.push(Entry {
+        if let Some((_, json)) = cached.as_ref().and_then(|m| m.get(&d.id)).filter(|(k, _)| *k == d.source_hash) {
+            parts.push(json.clone());
+            continue;
+        }
+        let json = entry_json(&Entry {
             i: d.id.clone(),
             t: d.title.clone(),
             k: d.doc_type.clone(),
             u: d.url(),
             x: truncate(format!("{} {}", d.plain.clone(), d.owner)),
         });
+        if let Some(m) = cached.as_mut() {
+            m.insert(d.id.clone(), (d.source_hash, json.clone()));
+        }
+        parts.push(json);
     }
+    drop(cached);
+    let mut entries = Vec::new();
     for item in &site.catalog.items {
         let k = match item.kind {
             crate::catalog::ItemKind::Control => "control",
@@ -84,14 +114,13 @@ pub fn index(site: &Site) -> Vec<u8> {
             });
         }
     }
-    // `<` is escaped so the index stays inert even if a theme inlines it in a <script> element;
-    // U+2028/2029 so older JavaScript parsers accept it.
-    let json = serde_json::to_string(&entries)
-        .unwrap_or_else(|_| "[]".into())
-        .replace('<', "\\u003c")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
+    parts.extend(entries.iter().map(entry_json));
+    let json = format!("[{}]", parts.join(","));
     format!("window.AIMSBOOK_SEARCH_INDEX={json};\n").into_bytes()
+}
+
+pub fn index_page_cached(site: &Site, cache: Option<&EntryCache>) -> Page {
+    Page { path: "static/search-index.js".into(), bytes: index_cached(site, cache).into() }
 }
 
 pub fn index_page(site: &Site) -> Page {
