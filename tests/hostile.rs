@@ -57,19 +57,7 @@ fn assert_no_crash(out: &Output, args: &[&str]) {
 }
 
 fn parse_diags(json: &str) -> Vec<Diag> {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("check printed invalid JSON ({e}):\n{}", tail(json)));
-    v.as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|d| Diag {
-            code: d["code"].as_str().unwrap().to_string(),
-            severity: d["severity"].as_str().unwrap().to_string(),
-            file: d["file"].as_str().unwrap().to_string(),
-            line: d["line"].as_u64().unwrap(),
-            column: d["column"].as_u64().unwrap(),
-            message: d["message"].as_str().unwrap().to_string(),
-        })
-        .collect()
+    common::parse_diags(json).unwrap_or_else(|e| panic!("check printed invalid JSON ({e}):\n{}", tail(json)))
 }
 
 fn assert_diag(diags: &[Diag], code: &str, file: &str, line: u64) -> Diag {

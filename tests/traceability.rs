@@ -41,31 +41,14 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-#[derive(Debug, Clone)]
-struct Diag {
-    code: String,
-    file: String,
-    line: u64,
-    message: String,
-}
+use common::Diag;
 
 /// `aimsbook check --format json`: exit code and diagnostics.
 fn check(root: &Path) -> (i32, Vec<Diag>) {
     let out = run(&["check", "--root", root.to_str().unwrap(), "--today", TODAY, "--format", "json"]);
     let stdout = text(&out.stdout);
-    let v: Value = serde_json::from_str(&stdout)
+    let diags = common::parse_diags(&stdout)
         .unwrap_or_else(|e| panic!("check printed invalid JSON ({e}):\n{stdout}\nstderr:\n{}", text(&out.stderr)));
-    let diags = v
-        .as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|d| Diag {
-            code: d["code"].as_str().unwrap().to_string(),
-            file: d["file"].as_str().unwrap().to_string(),
-            line: d["line"].as_u64().unwrap(),
-            message: d["message"].as_str().unwrap().to_string(),
-        })
-        .collect();
     (out.status.code().expect("exited normally"), diags)
 }
 

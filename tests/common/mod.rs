@@ -48,17 +48,10 @@ pub struct Diag {
     pub message: String,
 }
 
-/// `aimsbook check --root ROOT --today TODAY --format json [EXTRA]`: exit code and diagnostics.
-pub fn check_json(root: &Path, extra: &[&str]) -> (i32, Vec<Diag>) {
-    let root_s = root.to_str().unwrap();
-    let mut args = vec!["check", "--root", root_s, "--today", TODAY, "--format", "json"];
-    args.extend_from_slice(extra);
-    let out = run(&args);
-    let text = stdout(&out);
-    let v: Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("check --format json printed invalid JSON ({e}):\n{text}\nstderr:\n{}", stderr(&out)));
-    let diags = v
-        .as_array()
+/// The diagnostics of `--format json` output.
+pub fn parse_diags(json: &str) -> Result<Vec<Diag>, serde_json::Error> {
+    let v: Value = serde_json::from_str(json)?;
+    Ok(v.as_array()
         .expect("a JSON array")
         .iter()
         .map(|d| Diag {
@@ -69,7 +62,18 @@ pub fn check_json(root: &Path, extra: &[&str]) -> (i32, Vec<Diag>) {
             column: d["column"].as_u64().unwrap(),
             message: d["message"].as_str().unwrap().to_string(),
         })
-        .collect();
+        .collect())
+}
+
+/// `aimsbook check --root ROOT --today TODAY --format json [EXTRA]`: exit code and diagnostics.
+pub fn check_json(root: &Path, extra: &[&str]) -> (i32, Vec<Diag>) {
+    let root_s = root.to_str().unwrap();
+    let mut args = vec!["check", "--root", root_s, "--today", TODAY, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    let text = stdout(&out);
+    let diags =
+        parse_diags(&text).unwrap_or_else(|e| panic!("check --format json printed invalid JSON ({e}):\n{text}\nstderr:\n{}", stderr(&out)));
     (code(&out), diags)
 }
 
