@@ -250,6 +250,9 @@ impl Renderer<'_> {
     }
 }
 
+/// A content file's modification time, size and bytes.
+pub type CachedAsset = (std::time::SystemTime, u64, Arc<[u8]>);
+
 /// A rendered page and the key of the inputs it was rendered from.
 type CachedPage = (u64, Arc<[u8]>);
 
@@ -265,6 +268,9 @@ pub struct RenderCache {
     pub search: Mutex<Option<(u64, Arc<[u8]>)>>,
     /// Search index entries of documents, by document text.
     pub search_entries: crate::search::EntryCache,
+    /// Published content files (images, PDFs) by path, with the modification time and size
+    /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.
+    pub assets: Mutex<HashMap<String, CachedAsset>>,
     pub downloads: crate::export::DownloadCache,
     pub rendered: AtomicUsize,
     pub reused: AtomicUsize,

@@ -55,7 +55,7 @@ pub fn item_view(site: &Site, item: &CatalogItem) -> ItemView {
         kind: format!("{:?}", item.kind).to_lowercase(),
         url: model::clause_url(&item.id),
         assessable: item.is_assessable(),
-        depth: local.split_once(':').map(|(_, r)| r).unwrap_or(local).trim_start_matches("A.").matches('.').count(),
+        depth: local.trim_start_matches("A.").matches('.').count(),
         namespace: item.namespace.clone(),
         status: cov.map(|c| c.status.as_str()).unwrap_or(""),
         documents: cov.map(|c| refs(site, &c.documents)).unwrap_or_default(),

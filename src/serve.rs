@@ -134,8 +134,8 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
         Ok(pages) => {
             let mut map: HashMap<String, Arc<[u8]>> = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
             for rel in &site.assets {
-                if let Ok(bytes) = std::fs::read(site.config.content_dir().join(rel)) {
-                    map.insert(format!("files/{rel}"), bytes.into());
+                if let Some(bytes) = read_asset(&site.config.content_dir().join(rel), rel, render_cache) {
+                    map.insert(format!("files/{rel}"), bytes);
                 }
             }
             let rendered = render_cache.rendered.load(std::sync::atomic::Ordering::Relaxed);
@@ -148,6 +148,20 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
             Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 }
         }
     }
+}
+
+/// A content file's bytes, re-read only when its modification time or size changed.
+fn read_asset(path: &Path, rel: &str, cache: &RenderCache) -> Option<Arc<[u8]>> {
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = (meta.modified().ok()?, meta.len());
+    if let Some((_, _, bytes)) = cache.assets.lock().ok()?.get(rel).filter(|(t, l, _)| (*t, *l) == stamp) {
+        return Some(bytes.clone());
+    }
+    let bytes: Arc<[u8]> = std::fs::read(path).ok()?.into();
+    if let Ok(mut m) = cache.assets.lock() {
+        m.insert(rel.to_string(), (stamp.0, stamp.1, bytes.clone()));
+    }
+    Some(bytes)
 }
 
 /// Normalises a request path to a key of the in-memory site, or `None` when it is not a
