@@ -49,7 +49,7 @@ fn normalise(text: &str) -> String {
 }
 
 pub fn fingerprint_in_site(site: &Site, d: &Document) -> String {
-    fingerprint(d, site.data_for_doc(d).map(|df| df.text.as_str()))
+    fingerprint(d, site.data_for_doc(d).map(|df| &*df.text))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +313,7 @@ pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> R
         repo_rel: d.repo_rel.clone(),
         abs: path.clone(),
         kind: crate::source::SourceKind::Document,
-        text: crate::source::decode(new_text.as_bytes(), &d.repo_rel).map_err(|d| d.message)?,
+        text: crate::source::decode(new_text.as_bytes(), &d.repo_rel).map_err(|d| d.message)?.into(),
     };
     let is_clause = |c: &str| site.catalog.contains(c);
     let parsed = crate::parse::parse_document(&file, &schemas, &is_clause);

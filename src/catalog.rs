@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 const EMBEDDED_42001: &str = include_str!("../catalogs/iso-iec-42001-2023.yaml");
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemKind {
     Clause,
@@ -19,7 +19,7 @@ pub enum ItemKind {
     Control,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogItem {
     pub id: String,

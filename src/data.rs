@@ -83,7 +83,7 @@ pub struct DataFile {
     /// Column order: keys in order of first appearance across rows.
     pub columns: Vec<String>,
     /// The file's text, for the fingerprint of the document that governs it.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 impl DataFile {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A failure that is not about the documents: bad configuration or usage (exit code 2).
 #[derive(Debug)]
@@ -64,15 +64,24 @@ impl Default for Timer {
 /// clears it when any of those change.
 #[derive(Default)]
 pub struct ParseCache {
-    documents: Mutex<HashMap<String, (String, parse::Parsed)>>,
-    data: Mutex<HashMap<String, (String, DataParsed)>>,
+    documents: ByText<parse::Parsed>,
+    data: ByText<DataParsed>,
     /// Git history is read once per preview session (commits are rare while editing).
     git: Mutex<Option<crate::git::GitInfo>>,
     /// File texts by modification time and size.
     files: source::ReadCache,
     /// Compiled schemas (dropped with the rest when anything outside the content changes).
     schemas: Mutex<Option<std::sync::Arc<Schemas>>>,
+    /// The last walk of the content folder (the folder, its files and the walk's diagnostics).
+    walk: Mutex<Option<LastWalk>>,
+    /// Paths reported changed since the last load, when the watcher knows them.
+    changed: Mutex<Option<Vec<PathBuf>>>,
 }
+
+type LastWalk = (PathBuf, Vec<SourceFile>, Vec<Diagnostic>);
+
+/// Results by file path, with the text they were made from.
+type ByText<T> = Mutex<HashMap<String, (Arc<str>, T)>>;
 
 type DataParsed = (Option<crate::data::DataFile>, Vec<Diagnostic>);
 
@@ -90,15 +99,47 @@ impl ParseCache {
         if let Ok(mut m) = self.schemas.lock() {
             *m = None;
         }
+        if let Ok(mut m) = self.walk.lock() {
+            *m = None;
+        }
+    }
+
+    /// Tells the next load which files changed since the last one (from file-system events),
+    /// so that it can re-read just those; `None` when that is not known (a full walk).
+    pub fn note_changes(&self, paths: Option<Vec<PathBuf>>) {
+        if let Ok(mut m) = self.changed.lock() {
+            *m = paths;
+        }
+    }
+
+    /// The content folder's files: the last walk refreshed for the noted changes when that is
+    /// enough (see [`source::refresh`]), a full walk otherwise.
+    fn files(&self, config: &Config, content_dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+        let changed = self.changed.lock().ok().and_then(|mut m| m.take());
+        let refreshed = match (changed, self.walk.lock().ok().and_then(|mut m| m.take())) {
+            (Some(paths), Some((dir, files, diags))) if dir == content_dir => {
+                source::refresh(&files, content_dir, &paths, Some(&self.files)).map(|f| (f, diags))
+            }
+            _ => None,
+        };
+        let (files, diags) =
+            refreshed.unwrap_or_else(|| source::walk_cached(&config.root, content_dir, &config.build.content, Some(&self.files)));
+        if let Ok(mut m) = self.walk.lock() {
+            *m = Some((content_dir.to_path_buf(), files.clone(), diags.clone()));
+        }
+        (files, diags)
     }
 }
 
-fn cached<T: Clone>(cache: Option<&Mutex<HashMap<String, (String, T)>>>, file: &SourceFile, make: impl FnOnce() -> T) -> T {
+fn cached<T: Clone>(cache: Option<&ByText<T>>, file: &SourceFile, make: impl FnOnce() -> T) -> T {
     if let Some(c) = cache {
-        if let Some((text, value)) = c.lock().ok().and_then(|m| m.get(&file.rel).cloned()) {
-            if text == file.text {
-                return value;
-            }
+        // The read cache hands out the same `Arc` for an unchanged file, so the pointer test
+        // settles the common case without comparing texts.
+        let hit = c.lock().ok().and_then(|m| {
+            m.get(&file.rel).filter(|(text, _)| Arc::ptr_eq(text, &file.text) || **text == *file.text).map(|(_, v)| v.clone())
+        });
+        if let Some(value) = hit {
+            return value;
         }
         let value = make();
         if let Ok(mut m) = c.lock() {
@@ -143,7 +184,10 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
     }
     timer.lap("config, schemas, catalog");
-    let (files, walk_diags) = source::walk_cached(&config.root, &content_dir, &config.build.content, cache.map(|c| &c.files));
+    let (files, walk_diags) = match cache {
+        Some(c) => c.files(&config, &content_dir),
+        None => source::walk(&config.root, &content_dir, &config.build.content),
+    };
     timer.lap("walk and read");
     diags.extend(walk_diags);
 
@@ -228,39 +272,34 @@ pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
 
 /// As [`render_all`], reusing the pages whose inputs did not change since the last call.
 pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let timer = Timer::new();
     let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
         vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))]
     })?;
-    let timer = Timer::new();
+    timer.lap("theme");
+    let cache = cache.map(|c| (c, render::InputKeys::of(site)));
+    timer.lap("input keys");
     let mut pages = render::render_site(site, &theme, cache)?;
     timer.lap("render pages");
     for (path, bytes) in &theme.statics {
         pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
     }
-    pages.extend(crate::export::download_pages_cached(site, cache.map(|c| &c.downloads)));
+    // The downloads show the documents' control data, the traceability and the registers.
+    pages.extend(match cache {
+        Some((c, keys)) => c.reuse(&c.downloads_all, hash_of(&(keys.overview, keys.data)), || {
+            crate::export::download_pages_cached(site, Some(&c.downloads))
+        }),
+        None => crate::export::download_pages(site),
+    });
     timer.lap("downloads");
+    // The search index holds document texts, register rows and the catalog.
     pages.push(match cache {
-        Some(c) => {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
-            render::bodies_key(site).hash(&mut h);
-            for df in &site.data_files {
-                (&df.rel, &df.text).hash(&mut h);
-            }
-            site.catalog.items.len().hash(&mut h);
-            let key = h.finish();
-            let hit = c.search.lock().ok().and_then(|m| m.as_ref().filter(|(k, _)| *k == key).map(|(_, b)| b.clone()));
-            match hit {
-                Some(bytes) => Page { path: "static/search-index.js".into(), bytes },
-                None => {
-                    let page = crate::search::index_page_cached(site, Some(&c.search_entries));
-                    if let Ok(mut m) = c.search.lock() {
-                        *m = Some((key, page.bytes.clone()));
-                    }
-                    page
-                }
-            }
-        }
+        Some((c, keys)) => Page {
+            path: "static/search-index.js".into(),
+            bytes: c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items)), || {
+                crate::search::index_page_cached(site, Some(&c.search_entries)).bytes
+            }),
+        },
         None => crate::search::index_page(site),
     });
     timer.lap("search index");
@@ -270,6 +309,13 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages.dedup_by(|a, b| a.path == b.path);
     Ok(pages)
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// Loads, checks, renders and — when there is no error — writes the site atomically.

@@ -262,10 +262,14 @@ type CachedPage = (u64, Arc<[u8]>);
 pub struct RenderCache {
     pages: Mutex<HashMap<String, CachedPage>>,
     bodies: Mutex<HashMap<String, (u64, String)>>,
+    /// The printable manual's articles (one per document), by document id.
+    articles: Mutex<HashMap<String, (u64, Arc<str>)>>,
     theme_key: Mutex<u64>,
     overview: Mutex<HashMap<String, CachedPage>>,
-    /// The search index, by the text of every document and data file.
+    /// The search index, by the text of every document and data file and the catalog.
     pub search: Mutex<Option<(u64, Arc<[u8]>)>>,
+    /// All download files, by the overview and data keys.
+    pub downloads_all: Mutex<Option<(u64, Vec<Page>)>>,
     /// Search index entries of documents, by document text.
     pub search_entries: crate::search::EntryCache,
     /// Published content files (images, PDFs) by path, with the modification time and size
@@ -277,6 +281,18 @@ pub struct RenderCache {
 }
 
 impl RenderCache {
+    /// The value kept in `slot` when it was made from inputs with the same `key`; otherwise
+    /// makes it and keeps it.
+    pub fn reuse<T: Clone>(&self, slot: &Mutex<Option<(u64, T)>>, key: u64, make: impl FnOnce() -> T) -> T {
+        if let Some(hit) = slot.lock().ok().and_then(|m| m.as_ref().filter(|(k, _)| *k == key).map(|(_, v)| v.clone())) {
+            return hit;
+        }
+        let made = make();
+        if let Ok(mut m) = slot.lock() {
+            *m = Some((key, made.clone()));
+        }
+        made
+    }
     fn get_page(&self, path: &str, key: u64) -> Option<Arc<[u8]>> {
         let hit = self.pages.lock().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
         if hit.is_some() {
@@ -314,6 +330,9 @@ impl RenderCache {
                 if let Ok(mut m) = self.overview.lock() {
                     m.clear();
                 }
+                if let Ok(mut m) = self.articles.lock() {
+                    m.clear();
+                }
             }
         }
         self.rendered.store(0, Ordering::Relaxed);
@@ -321,18 +340,39 @@ impl RenderCache {
     }
 }
 
-/// Renders every page of the site. Errors are template errors (TPL001).
-pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
+/// Fingerprints of the inputs of each group of outputs, computed once per `serve` rebuild:
+/// an output whose inputs' fingerprint is unchanged is reused without being assembled again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InputKeys {
+    /// Site-wide pages and the downloads: see [`overview_key`].
+    pub overview: u64,
+    /// The text of every data file.
+    pub data: u64,
+    /// The text of every document and where its links go: see [`bodies_key`].
+    pub bodies: u64,
+}
+
+impl InputKeys {
+    pub fn of(site: &Site) -> InputKeys {
+        InputKeys { overview: overview_key(site), data: data_key(site), bodies: bodies_key(site) }
+    }
+}
+
+/// Renders every page of the site. Errors are template errors (TPL001). With a cache (`serve`),
+/// pages whose inputs are unchanged are reused.
+pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, InputKeys)>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let timer = crate::pipeline::Timer::new();
     let env = environment(theme).map_err(|d| vec![d])?;
     timer.lap("  templates");
     let book = v(&site.config.book);
+    let keys = cache.map(|(_, k)| k);
+    let cache = cache.map(|(c, _)| c);
     if let Some(c) = cache {
         c.check_theme(theme);
     }
-    let overview_key = cache.map(|_| overview_key(site));
-    let data_key = if cache.is_some() { data_key(site) } else { 0 };
-    timer.lap("  page keys");
+    let overview_key = keys.map(|k| k.overview);
+    let data_key = keys.map_or(0, |k| k.data);
+    let bodies_key = keys.map_or(0, |k| k.bodies);
     let r = Renderer { site, env: &env, theme, book, cache, overview_key };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
@@ -346,7 +386,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> R
         Box::new(|| r.overview("gaps.html", || crate::render_trace::gaps_page(&r))),
         Box::new(|| r.overview("mandatory.html", || crate::render_trace::mandatory_page(&r))),
         Box::new(|| r.overview("search.html", || r.page("search.html", "search.html", context! { title => "Search" }))),
-        Box::new(|| r.overview_with("manual.html", bodies_key(site), || manual_page(&r))),
+        Box::new(|| r.overview_with("manual.html", bodies_key, || manual_page(&r))),
         Box::new(|| r.overview("versions.html", || versions_page(&r))),
     ];
     if site.trace.soa_doc.is_some() {
@@ -376,7 +416,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<&RenderCache>) -> R
             continue;
         }
         let r = &r;
-        jobs.push(Box::new(move || r.overview_with(&d.url(), document_key(site, d, data_key), || document_page(r, d))));
+        jobs.push(Box::new(move || r.overview_with(&d.url(), document_key(site, i, data_key), || document_page(r, d))));
     }
     let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|j| j()).collect();
     timer.lap("  pages");
@@ -499,7 +539,7 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
 /// the traceability (statuses, document and record lists, SoA, citations, mandatory documents),
 /// the configuration shown on pages, the date, the snapshot identity and the scope summary.
 /// Document bodies are deliberately absent: no site-wide page shows them.
-fn overview_key(site: &Site) -> u64 {
+pub fn overview_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     // The fields `summary` shows, read in place (no allocation per document); the review
     // state follows from review_due, status, today and warn_days, all hashed.
@@ -533,9 +573,7 @@ fn overview_key(site: &Site) -> u64 {
     (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
     serde_json::to_string(&site.snapshot).unwrap_or_default().hash(&mut h);
     (site.catalog.items.len(), &site.catalog.extra).hash(&mut h);
-    for item in &site.catalog.items {
-        (&item.id, &item.title, &item.parent).hash(&mut h);
-    }
+    site.catalog.items.hash(&mut h);
     for d in site.documents.iter().filter(|d| d.doc_type == "scope") {
         d.body.hash(&mut h);
     }
@@ -543,18 +581,19 @@ fn overview_key(site: &Site) -> u64 {
 }
 
 /// What a document page shows beyond the site-wide inputs of [`overview_key`]: its own text
-/// (body, history, fields), the documents linking to it, every data file (registers render
+/// (body, history, fields), where its links go, the documents linking to it, every data file (registers render
 /// rows and link into the AI system inventory), its git change log and the HTML switch.
-fn document_key(site: &Site, d: &Document, data_key: u64) -> u64 {
+fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
+    let d = &site.documents[index];
     let mut h = std::hash::DefaultHasher::new();
-    (&d.id, &d.rel, d.source_hash, site.config.build.allow_html, data_key).hash(&mut h);
+    (&d.id, &d.rel, d.source_hash, site.config.build.allow_html, data_key, site.link_keys.get(index)).hash(&mut h);
     site.backlinks.get(&d.id).hash(&mut h);
     site.git.history.get(&d.repo_rel).hash(&mut h);
     h.finish()
 }
 
 /// Identifies the text of every data file.
-fn data_key(site: &Site) -> u64 {
+pub fn data_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     for df in &site.data_files {
         (&df.rel, &df.text).hash(&mut h);
@@ -562,12 +601,14 @@ fn data_key(site: &Site) -> u64 {
     h.finish()
 }
 
-/// Identifies the text of every document (for pages that show bodies, like the manual).
+/// Identifies the text of every document and where its links go (for pages that show bodies,
+/// like the manual).
 pub fn bodies_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     for d in &site.documents {
         (&d.id, d.source_hash).hash(&mut h);
     }
+    site.link_keys.hash(&mut h);
     site.config.build.allow_html.hash(&mut h);
     h.finish()
 }
@@ -680,17 +721,35 @@ const MANUAL_ORDER: &[&str] = &[
     "record",
 ];
 
+/// Where the manual's frame (cover and table of contents, rendered from `manual.html`) takes
+/// the articles: the template prints `articles`, which is this marker until the articles are
+/// spliced in.
+const MANUAL_ARTICLES_MARK: &str = "<!--aimsbook:manual-articles-->";
+
 /// The printable manual: every approved document with a cover and a table of contents, so a
 /// browser's print-to-PDF produces the AIMS manual. Links between documents become in-page links.
+///
+/// It is the largest page (every body), so it is assembled from parts `serve` can keep: the
+/// frame depends only on the documents' control data (the overview key), each article on its
+/// document's text, fields and link targets. After a body edit one article is rendered again
+/// and the parts are joined.
 fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let site = r.site;
-    let mut docs: Vec<&Document> = site.documents.iter().map(|d| &**d).filter(|d| d.status == Status::Approved).collect();
-    docs.sort_by_key(|d| (MANUAL_ORDER.iter().position(|t| *t == d.doc_type).unwrap_or(MANUAL_ORDER.len()), d.id.clone()));
-    let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    let mut docs: Vec<usize> = (0..site.documents.len()).filter(|&i| site.documents[i].status == Status::Approved).collect();
+    docs.sort_by_key(|&i| {
+        let d = &site.documents[i];
+        (MANUAL_ORDER.iter().position(|t| *t == d.doc_type).unwrap_or(MANUAL_ORDER.len()), d.id.clone(), i)
+    });
+    let frame = r.overview("manual.html#frame", || {
+        let items: Vec<Value> = docs.iter().map(|&i| context! { doc => v(summary(site, &site.documents[i])) }).collect();
+        let ctx = context! { title => "The AIMS manual (print)", docs => items, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
+        r.page_uncached("manual.html", "manual.html", ctx)
+    })?;
+    let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|&i| site.documents[i].id.as_str()).collect();
     let is_clause = |id: &str| site.catalog.contains(id);
-    let items: Vec<Value> = docs
-        .iter()
-        .map(|d| {
+    let article = |i: usize| -> Result<Arc<str>, Diagnostic> {
+        let d = &*site.documents[i];
+        let render = || -> Result<Arc<str>, Diagnostic> {
             let prefix = format!("{}--", d.id);
             let resolve = |t: &LinkTarget| match site.resolve(d, t) {
                 Ok(Destination::Document { index, anchor }) if in_manual.contains(site.documents[index].id.as_str()) => {
@@ -704,26 +763,41 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
                 Ok(Destination::SelfAnchor(a)) if !a.is_empty() => Resolved::Href { href: format!("#{prefix}{a}"), title: None },
                 _ => href_for(site, d, t, ""),
             };
-            let render = || markdown::render_with_prefix(&d.body, &resolve, &is_clause, site.config.build.allow_html, &prefix);
-            let body = match r.cache {
-                Some(cache) => {
-                    let mut h = std::hash::DefaultHasher::new();
-                    d.source_hash.hash(&mut h);
-                    for link in &d.links {
-                        match resolve(&link.target) {
-                            Resolved::Href { href, title } => (href, title).hash(&mut h),
-                            Resolved::Broken => 0u8.hash(&mut h),
-                        }
-                    }
-                    cache.body(&format!("manual:{}", d.id), h.finish(), render)
-                }
-                None => render(),
-            };
-            context! { doc => v(summary(site, d)), body => Value::from_safe_string(body) }
-        })
-        .collect();
-    // Reached only when a document text changed (see the overview key in render_site).
-    r.page_uncached("manual.html", "manual.html", context! { title => "The AIMS manual (print)", docs => items })
+            let body = markdown::render_with_prefix(&d.body, &resolve, &is_clause, site.config.build.allow_html, &prefix);
+            let tmpl = r.env.get_template("manual-article.html").map_err(|e| template_diag(r.theme, &e))?;
+            let ctx = context! { doc => v(summary(site, d)), body => Value::from_safe_string(body), book => r.book.clone(), today => site.today.to_string() };
+            Ok(tmpl.render(ctx).map_err(|e| template_diag(r.theme, &e))?.into())
+        };
+        let (Some(cache), Some(overview)) = (r.cache, r.overview_key) else { return render() };
+        // The overview key covers the fields shown and which documents are in the manual (their
+        // status); the link key covers where this document's links go.
+        let key = {
+            let mut h = std::hash::DefaultHasher::new();
+            (d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html).hash(&mut h);
+            h.finish()
+        };
+        if let Some(hit) = cache.articles.lock().ok().and_then(|m| m.get(&d.id).filter(|(k, _)| *k == key).map(|(_, a)| a.clone())) {
+            return Ok(hit);
+        }
+        let made = render()?;
+        if let Ok(mut m) = cache.articles.lock() {
+            m.insert(d.id.clone(), (key, made.clone()));
+        }
+        Ok(made)
+    };
+    let articles: Vec<Arc<str>> = docs.par_iter().map(|&i| article(i)).collect::<Result<_, Diagnostic>>()?;
+    // A theme whose manual.html leaves out `articles` gets its frame as it is.
+    let Some(at) = frame.bytes.windows(MANUAL_ARTICLES_MARK.len()).position(|w| w == MANUAL_ARTICLES_MARK.as_bytes()) else {
+        return Ok(Page { path: "manual.html".into(), bytes: frame.bytes });
+    };
+    let (before, after) = (&frame.bytes[..at], &frame.bytes[at + MANUAL_ARTICLES_MARK.len()..]);
+    let mut out = Vec::with_capacity(before.len() + after.len() + articles.iter().map(|a| a.len()).sum::<usize>());
+    out.extend_from_slice(before);
+    for a in &articles {
+        out.extend_from_slice(a.as_bytes());
+    }
+    out.extend_from_slice(after);
+    Ok(Page { path: "manual.html".into(), bytes: out.into() })
 }
 
 fn home(r: &Renderer) -> Result<Page, Diagnostic> {

@@ -6,6 +6,7 @@ use crate::model;
 use crate::render::Page;
 use crate::site::Site;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Longest body text kept per document: enough for snippets and word search, bounded so the
 /// index stays proportional to the repository.
@@ -38,7 +39,7 @@ fn truncate(s: String) -> String {
 
 /// Serialised index entries of documents kept between rebuilds by `serve`, by document id,
 /// with the hash of the text they were made from.
-pub type EntryCache = std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>;
+pub type EntryCache = std::sync::Mutex<std::collections::HashMap<String, (u64, Arc<str>)>>;
 
 /// One entry as escaped JSON: `<` as \u003c so the index stays inert even if a theme inlines
 /// it in a <script> element, U+2028/2029 so older JavaScript parsers accept it.
@@ -56,7 +57,7 @@ pub fn index(site: &Site) -> Vec<u8> {
 
 /// As [`index`], reusing the entries of unchanged documents from `cache`.
 pub fn index_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<u8> {
-    let mut parts: Vec<String> = Vec::new();
+    let mut parts: Vec<Arc<str>> = Vec::with_capacity(site.documents.len());
     let mut cached = cache.and_then(|c| c.lock().ok());
     for (i, d) in site.documents.iter().enumerate() {
         if site.by_id.get(&d.id) != Some(&i) {
@@ -66,13 +67,14 @@ pub fn index_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<u8> {
             parts.push(json.clone());
             continue;
         }
-        let json = entry_json(&Entry {
+        let json: Arc<str> = entry_json(&Entry {
             i: d.id.clone(),
             t: d.title.clone(),
             k: d.doc_type.clone(),
             u: d.url(),
-            x: truncate(format!("{} {}", d.plain.clone(), d.owner)),
-        });
+            x: truncate(format!("{} {}", d.plain, d.owner)),
+        })
+        .into();
         if let Some(m) = cached.as_mut() {
             m.insert(d.id.clone(), (d.source_hash, json.clone()));
         }
@@ -114,9 +116,20 @@ pub fn index_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<u8> {
             });
         }
     }
-    parts.extend(entries.iter().map(entry_json));
-    let json = format!("[{}]", parts.join(","));
-    format!("window.AIMSBOOK_SEARCH_INDEX={json};\n").into_bytes()
+    parts.extend(entries.iter().map(|e| Arc::from(entry_json(e))));
+    // One buffer of the final size: the index is megabytes, and `serve` rebuilds it per edit.
+    const HEAD: &str = "window.AIMSBOOK_SEARCH_INDEX=[";
+    const TAIL: &str = "];\n";
+    let mut out = String::with_capacity(HEAD.len() + TAIL.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>());
+    out.push_str(HEAD);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(part);
+    }
+    out.push_str(TAIL);
+    out.into_bytes()
 }
 
 pub fn index_page_cached(site: &Site, cache: Option<&EntryCache>) -> Page {

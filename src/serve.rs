@@ -130,8 +130,10 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
     if diags.has_errors() {
         return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 };
     }
+    let timer = pipeline::Timer::new();
     match pipeline::render_all_cached(&site, Some(render_cache)) {
         Ok(pages) => {
+            timer.lap("render all");
             let mut map: HashMap<String, Arc<[u8]>> = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
             for rel in &site.assets {
                 if let Some(bytes) = read_asset(&site.config.content_dir().join(rel), rel, render_cache) {
@@ -438,6 +440,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
                 }
                 if changed.iter().any(|p| invalidates_parse_cache(&root, &content, p)) {
                     parse_cache.clear();
+                } else {
+                    // Only content files changed: the next load re-reads just these when
+                    // they are files it already knows.
+                    parse_cache.note_changes(Some(changed.clone()));
                 }
                 let t = Instant::now();
                 let mut attempt = build_in_memory(&root, today, &parse_cache, &render_cache);

@@ -9,6 +9,7 @@ use crate::model::{Document, LinkTarget, Status};
 use crate::trace::Trace;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 pub struct Site {
@@ -27,6 +28,14 @@ pub struct Site {
     pub unparsed: BTreeSet<String>,
     /// Content-relative paths of non-document files (images, PDFs), published under files/.
     pub assets: BTreeSet<String>,
+    /// Per document (same index as `documents`): a fingerprint of where each of its links goes
+    /// (target id, path, title and anchor, or the error). A document's rendered body depends on
+    /// its own text and on this; `serve` uses it to know when another document's change (a
+    /// renamed heading, a new title, a deleted file) alters this one's page.
+    pub link_keys: Vec<u64>,
+    /// Per document and per link (same order as `Document::links`): where the link goes,
+    /// resolved once for the checks and the renderers.
+    pub resolved: Vec<Vec<Result<Destination, LinkError>>>,
     /// Target id → ids of documents linking to it (body links and `related`).
     pub backlinks: BTreeMap<String, BTreeSet<String>>,
     /// Catalog id → indices of documents naming it in `clauses`.
@@ -43,7 +52,7 @@ pub struct Site {
 }
 
 /// Where a link goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Destination {
     Document { index: usize, anchor: Option<String> },
     Clause(String),
@@ -52,7 +61,7 @@ pub enum Destination {
     SelfAnchor(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkError {
     MissingFile { path: String, outside: bool },
     UnknownId(String),
@@ -90,6 +99,7 @@ impl Site {
         assets: BTreeSet<String>,
         mut data_files: Vec<DataFile>,
     ) -> Site {
+        let timer = crate::pipeline::Timer::new();
         data_files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let data_by_rel = data_files.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
         documents.sort_by(|a, b| (&a.id, &a.rel).cmp(&(&b.id, &b.rel)));
@@ -99,6 +109,7 @@ impl Site {
             by_id.entry(d.id.clone()).or_insert(i);
             by_rel.insert(d.rel.clone(), i);
         }
+        timer.lap("  sort and index");
         let mut site = Site {
             config,
             catalog,
@@ -109,6 +120,8 @@ impl Site {
             known_ids,
             unparsed: BTreeSet::new(),
             assets,
+            link_keys: Vec::new(),
+            resolved: Vec::new(),
             backlinks: BTreeMap::new(),
             clause_docs: BTreeMap::new(),
             data_files,
@@ -117,23 +130,41 @@ impl Site {
             git: crate::git::GitInfo::default(),
             snapshot: None,
         };
+        let timer = crate::pipeline::Timer::new();
         site.index_links();
+        timer.lap("  links");
         site.trace = crate::trace::compute(&site);
+        timer.lap("  trace");
         site
     }
 
     fn index_links(&mut self) {
         let mut backlinks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut clause_docs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut link_keys = Vec::with_capacity(self.documents.len());
+        let mut all_resolved = Vec::with_capacity(self.documents.len());
         for (i, d) in self.documents.iter().enumerate() {
+            let mut key = std::hash::DefaultHasher::new();
+            let mut doc_resolved = Vec::with_capacity(d.links.len());
             for link in &d.links {
-                if let Ok(Destination::Document { index, .. }) = self.resolve(d, &link.target) {
-                    let target = &self.documents[index].id;
+                let resolved = self.resolve(d, &link.target);
+                match &resolved {
+                    Ok(Destination::Document { index, anchor }) => {
+                        let t = &self.documents[*index];
+                        (0u8, &t.id, &t.rel, &t.title, anchor).hash(&mut key);
+                    }
+                    other => (1u8, other).hash(&mut key),
+                }
+                if let Ok(Destination::Document { index, .. }) = &resolved {
+                    let target = &self.documents[*index].id;
                     if target != &d.id {
                         backlinks.entry(target.clone()).or_default().insert(d.id.clone());
                     }
                 }
+                doc_resolved.push(resolved);
             }
+            link_keys.push(key.finish());
+            all_resolved.push(doc_resolved);
             for r in d.related.iter().chain(&d.derived_from) {
                 if self.by_id.contains_key(r) && r != &d.id {
                     backlinks.entry(r.clone()).or_default().insert(d.id.clone());
@@ -150,6 +181,8 @@ impl Site {
         }
         self.backlinks = backlinks;
         self.clause_docs = clause_docs;
+        self.link_keys = link_keys;
+        self.resolved = all_resolved;
     }
 
     /// Content-relative path of a document's `data:` file, `None` when it climbs out of the tree.

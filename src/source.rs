@@ -7,6 +7,7 @@
 
 use crate::diagnostics::Diagnostic;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
@@ -27,8 +28,9 @@ pub struct SourceFile {
     pub repo_rel: String,
     pub abs: PathBuf,
     pub kind: SourceKind,
-    /// Normalised text (documents and data files only).
-    pub text: String,
+    /// Normalised text (documents and data files only). Shared with the read cache of `serve`,
+    /// so an unchanged file is neither copied nor compared byte by byte (see `Arc::ptr_eq`).
+    pub text: std::sync::Arc<str>,
 }
 
 /// A Markdown file split into its front matter and body.
@@ -94,9 +96,9 @@ pub fn walk(repo_root: &Path, content_dir: &Path, content_name: &str) -> (Vec<So
 
 /// File texts kept between rebuilds (`serve`): a file whose modification time and size are
 /// unchanged is not read again.
-pub type ReadCache = std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, (std::time::SystemTime, u64, String)>>;
+pub type ReadCache = std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, (std::time::SystemTime, u64, Arc<str>)>>;
 
-fn read_text(path: &Path, repo_rel: &str, cache: Option<&ReadCache>) -> Result<String, Diagnostic> {
+fn read_text(path: &Path, repo_rel: &str, cache: Option<&ReadCache>) -> Result<Arc<str>, Diagnostic> {
     let stamp = cache.and_then(|_| std::fs::metadata(path).ok()).and_then(|m| m.modified().ok().map(|t| (t, m.len())));
     if let (Some(c), Some((t, len))) = (cache, stamp) {
         if let Some(text) = c.lock().ok().and_then(|m| m.get(path).filter(|(ct, cl, _)| *ct == t && *cl == len).map(|(_, _, s)| s.clone()))
@@ -105,7 +107,7 @@ fn read_text(path: &Path, repo_rel: &str, cache: Option<&ReadCache>) -> Result<S
         }
     }
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::new("SRC007", repo_rel, 1, format!("cannot read file: {e}")))?;
-    let text = decode(&bytes, repo_rel)?;
+    let text: Arc<str> = decode(&bytes, repo_rel)?.into();
     if let (Some(c), Some((t, len))) = (cache, stamp) {
         if let Ok(mut m) = c.lock() {
             m.insert(path.to_path_buf(), (t, len, text.clone()));
@@ -211,7 +213,7 @@ pub fn walk_cached(
             SourceKind::Asset
         };
         let text = if kind == SourceKind::Asset {
-            String::new()
+            Arc::from("")
         } else {
             match read_text(path, &repo_rel, cache) {
                 Ok(t) => t,
@@ -225,6 +227,28 @@ pub fn walk_cached(
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     (files, diags)
+}
+
+/// Brings a previous walk up to date after the files at `changed` (absolute paths) were
+/// modified, reading only those files — what `serve` does for an ordinary save, instead of
+/// walking and stat-ing the whole tree. Returns `None` when only a full walk can tell what
+/// happened: a path the previous walk did not take (a new, removed or renamed file, a folder,
+/// a file outside the content folder), a path that is no longer a regular file, or a file that
+/// can no longer be read.
+pub fn refresh(previous: &[SourceFile], content_dir: &Path, changed: &[PathBuf], cache: Option<&ReadCache>) -> Option<Vec<SourceFile>> {
+    let mut files = previous.to_vec();
+    for path in changed {
+        let rel = path.strip_prefix(content_dir).ok()?.to_str()?.replace('\\', "/");
+        let index = files.binary_search_by(|f| f.rel.as_str().cmp(&rel)).ok()?;
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if !meta.file_type().is_file() || files[index].abs != *path {
+            return None;
+        }
+        if files[index].kind != SourceKind::Asset {
+            files[index].text = read_text(path, &files[index].repo_rel, cache).ok()?;
+        }
+    }
+    Some(files)
 }
 
 #[cfg(test)]
@@ -250,6 +274,27 @@ mod tests {
     fn decode_normalises_bom_and_crlf() {
         let t = decode(b"\xEF\xBB\xBF---\r\nid: A\r\n---\r\n", "x.md").unwrap();
         assert_eq!(t, "---\nid: A\n---\n");
+    }
+
+    #[test]
+    fn refresh_rereads_changed_files_and_gives_up_on_anything_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("docs")).unwrap();
+        std::fs::write(content.join("docs/a.md"), "one").unwrap();
+        std::fs::write(content.join("docs/b.md"), "two").unwrap();
+        let (files, _) = walk(dir.path(), &content, "content");
+        std::fs::write(content.join("docs/a.md"), "changed").unwrap();
+        let refreshed = refresh(&files, &content, &[content.join("docs/a.md")], None).unwrap();
+        assert_eq!(&*refreshed[0].text, "changed");
+        assert_eq!(&*refreshed[1].text, "two");
+        // A new file, a removed file and a file outside the content folder need a full walk.
+        std::fs::write(content.join("docs/c.md"), "new").unwrap();
+        assert!(refresh(&files, &content, &[content.join("docs/c.md")], None).is_none());
+        std::fs::remove_file(content.join("docs/b.md")).unwrap();
+        assert!(refresh(&files, &content, &[content.join("docs/b.md")], None).is_none());
+        assert!(refresh(&files, &content, &[dir.path().join("book.toml")], None).is_none());
+        assert!(refresh(&files, &content, &[content.join("docs")], None).is_none());
     }
 
     #[test]

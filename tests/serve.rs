@@ -957,10 +957,51 @@ fn served_site_equals_a_fresh_build_after_edits() {
     edit("content/records/2026-human-oversight-drill.md", &|t| format!("{t}\nSee also [[CTX-001]] for the context.\n"));
     edit("content/data/risks.yaml", &|t| t.replacen("Claims triage model disadvantages", "Claims triage model may disadvantage", 1));
 
+    assert_served_equals_fresh_build(&s);
+}
+
+#[test]
+fn served_site_equals_a_fresh_build_after_heading_renames_new_and_deleted_files() {
+    // With LNK004 a warning, renaming a heading breaks a link in *another* document without
+    // failing the build: that other page must change although its own text did not.
+    let dir = example_copy();
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(dir.path().join("book.toml"), format!("{toml}\n[check]\nLNK004 = \"warning\"\n")).unwrap();
+    let s = Server::start_in(dir);
+    let policy_url = "/doc/POL-001.html";
+    assert!(s.get(policy_url).body.contains("ROL-001.html#6-raising-concerns-about-ai\""), "the policy links to the roles section");
+    let mut gen = gen_of(&s.status());
+    let mut change = |what: &str, f: &dyn Fn()| {
+        let before = s.status();
+        f();
+        let after = s.wait_for(gen, what, |v| gen_of(v) > gen_of(&before) && build_of(v) > build_of(&before));
+        assert!(errors_of(&after).is_empty(), "{what} is valid: {after}");
+        gen = gen_of(&after);
+    };
+    let roles = "content/governance/roles.md";
+    change("a heading rename", &|| s.write(roles, &s.read(roles).replace("## 6. Raising concerns about AI", "## 6. Speaking up about AI")));
+    let policy = s.get(policy_url).body;
+    assert!(!policy.contains("ROL-001.html#6-raising-concerns-about-ai\""), "the policy page still links to the renamed heading");
+    assert!(policy.contains("broken-link"), "the policy page marks the link as broken");
+    // A new document (a file the last walk did not see) that links to the policy.
+    let new_doc = "content/records/2026-speak-up-review.md";
+    let text = s.read("content/records/2026-human-oversight-drill.md");
+    let text = text.replacen("id: REC-017", "id: REC-917", 1).replacen("\ntitle: \"", "\ntitle: \"Speak-up review, ", 1);
+    change("a new document", &|| s.write(new_doc, &format!("{text}\nIt follows [[POL-001]].\n")));
+    assert!(s.get(policy_url).body.contains("Speak-up review"), "the policy page lists the new document among its backlinks");
+    assert_served_equals_fresh_build(&s);
+    change("a deleted document", &|| std::fs::remove_file(s.root().join(new_doc)).unwrap());
+    assert!(!s.get(policy_url).body.contains("Speak-up review"), "the deleted document is gone from the backlinks");
+    assert_served_equals_fresh_build(&s);
+}
+
+/// Every file of a fresh `build` of the server's repository is served byte for byte (HTML
+/// pages apart from the injected reload script): the incremental caches of `serve` are exact.
+fn assert_served_equals_fresh_build(s: &Server) {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let built = Command::new(bin())
-        .args(["build", "--root", s.dir.path().to_str().unwrap(), "--out", site.to_str().unwrap(), "--today", TODAY])
+        .args(["build", "--root", s.root().to_str().unwrap(), "--out", site.to_str().unwrap(), "--today", TODAY])
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .unwrap();

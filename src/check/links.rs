@@ -8,12 +8,14 @@ use crate::site::{Destination, LinkError, Site};
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for d in &site.documents {
+    for (i, d) in site.documents.iter().enumerate() {
         let file = &d.repo_rel;
-        for link in &d.links {
-            match site.resolve(d, &link.target) {
+        let no_links = Vec::new();
+        let resolved = site.resolved.get(i).unwrap_or(&no_links);
+        for (link, result) in d.links.iter().zip(resolved) {
+            match result {
                 Ok(Destination::Document { index, .. }) => {
-                    let target = &site.documents[index];
+                    let target = &site.documents[*index];
                     if d.status == Status::Approved && target.status == Status::Draft && !target.invalid_fields.contains("status") {
                         out.push(
                             Diagnostic::new("DC016", file, link.line, format!("approved document {} links to draft {}", d.id, target.id))
@@ -24,10 +26,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 }
                 Ok(_) => {}
                 // A link to a document that failed to parse: that file's own error says enough.
-                Err(LinkError::UnknownId(id)) if site.known_ids.contains(&id) => {}
+                Err(LinkError::UnknownId(id)) if site.known_ids.contains(id) => {}
                 Err(LinkError::MissingFile { path, outside: false })
-                    if crate::site::join_relative(&d.rel, &path).is_some_and(|p| site.unparsed.contains(&p)) => {}
-                Err(e) => out.push(link_error(site, file, link.line, link.column, e)),
+                    if crate::site::join_relative(&d.rel, path).is_some_and(|p| site.unparsed.contains(&p)) => {}
+                Err(e) => out.push(link_error(site, file, link.line, link.column, e.clone())),
             }
         }
         for (field, r) in d.related.iter().map(|r| ("related", r)).chain(d.derived_from.iter().map(|r| ("derived_from", r))) {
