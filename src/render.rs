@@ -487,7 +487,12 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
         ids.filter_map(|id| site.doc(id)).map(|t| summary(site, t)).collect()
     };
     let related = lookup(&mut d.related.iter());
-    let backlinks = site.backlinks.get(&d.id).map(|s| lookup(&mut s.iter())).unwrap_or_default();
+    let backlinks: Vec<DocSummary> = site
+        .by_id
+        .get(&d.id)
+        .and_then(|&i| site.backlinks.get(i))
+        .map(|sources| sources.iter().map(|&j| summary(site, &site.documents[j])).collect())
+        .unwrap_or_default();
     let clauses: Vec<ClauseRef> = d.clauses.iter().map(|c| clause_ref(site, c)).collect();
     let successor = d.superseded_by.as_deref().and_then(|id| site.doc(id)).map(|t| summary(site, t));
     let predecessor = d.supersedes.as_deref().and_then(|id| site.doc(id)).map(|t| summary(site, t));
@@ -587,7 +592,9 @@ fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
     let d = &site.documents[index];
     let mut h = std::hash::DefaultHasher::new();
     (&d.id, &d.rel, d.source_hash, site.config.build.allow_html, data_key, site.link_keys.get(index)).hash(&mut h);
-    site.backlinks.get(&d.id).hash(&mut h);
+    for &j in site.backlinks.get(index).into_iter().flatten() {
+        site.documents[j].id.hash(&mut h);
+    }
     site.git.history.get(&d.repo_rel).hash(&mut h);
     h.finish()
 }

@@ -8,7 +8,7 @@ use crate::data::DataFile;
 use crate::model::{Document, LinkTarget, Status};
 use crate::trace::Trace;
 use jiff::civil::Date;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -19,8 +19,8 @@ pub struct Site {
     /// Documents sorted by id, then path.
     /// Shared with the parse cache of `serve`, so a rebuild does not copy unchanged documents.
     pub documents: Vec<Arc<Document>>,
-    pub by_id: BTreeMap<String, usize>,
-    pub by_rel: BTreeMap<String, usize>,
+    pub by_id: HashMap<String, usize>,
+    pub by_rel: HashMap<String, usize>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
     pub known_ids: BTreeSet<String>,
     /// Content-relative paths of Markdown and data files that could not be parsed (their own
@@ -36,13 +36,16 @@ pub struct Site {
     /// Per document and per link (same order as `Document::links`): where the link goes,
     /// resolved once for the checks and the renderers.
     pub resolved: Vec<Vec<Result<Destination, LinkError>>>,
-    /// Target id → ids of documents linking to it (body links and `related`).
-    pub backlinks: BTreeMap<String, BTreeSet<String>>,
+    /// Per document (same index as `documents`): the documents linking to it (body links,
+    /// `related` and `derived_from`), in id order, each once.
+    pub backlinks: Vec<Vec<usize>>,
     /// Catalog id → indices of documents naming it in `clauses`.
     pub clause_docs: BTreeMap<String, Vec<usize>>,
     /// Parsed YAML data files (registers, SoA), sorted by path.
     pub data_files: Vec<DataFile>,
-    pub data_by_rel: BTreeMap<String, usize>,
+    pub data_by_rel: HashMap<String, usize>,
+    /// Data file path → index of the first document (by id) that names it in `data:`.
+    pub data_owner: HashMap<String, usize>,
     /// Clause-to-evidence traceability, computed from everything above.
     pub trace: Trace,
     /// Commits touching each file, when the repository is a git repository.
@@ -103,11 +106,15 @@ impl Site {
         data_files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let data_by_rel = data_files.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
         documents.sort_by(|a, b| (&a.id, &a.rel).cmp(&(&b.id, &b.rel)));
-        let mut by_id = BTreeMap::new();
-        let mut by_rel = BTreeMap::new();
+        let mut by_id = HashMap::with_capacity(documents.len());
+        let mut by_rel = HashMap::with_capacity(documents.len());
+        let mut data_owner = HashMap::new();
         for (i, d) in documents.iter().enumerate() {
             by_id.entry(d.id.clone()).or_insert(i);
             by_rel.insert(d.rel.clone(), i);
+            if let Some(rel) = d.data.as_deref().and_then(|p| join_relative(&d.rel, p)) {
+                data_owner.entry(rel).or_insert(i);
+            }
         }
         timer.lap("  sort and index");
         let mut site = Site {
@@ -122,10 +129,11 @@ impl Site {
             assets,
             link_keys: Vec::new(),
             resolved: Vec::new(),
-            backlinks: BTreeMap::new(),
+            backlinks: Vec::new(),
             clause_docs: BTreeMap::new(),
             data_files,
             data_by_rel,
+            data_owner,
             trace: Trace::default(),
             git: crate::git::GitInfo::default(),
             snapshot: None,
@@ -139,7 +147,8 @@ impl Site {
     }
 
     fn index_links(&mut self) {
-        let mut backlinks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        // (target, source) pairs, targets by the first document of their id.
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
         let mut clause_docs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut link_keys = Vec::with_capacity(self.documents.len());
         let mut all_resolved = Vec::with_capacity(self.documents.len());
@@ -158,7 +167,7 @@ impl Site {
                 if let Ok(Destination::Document { index, .. }) = &resolved {
                     let target = &self.documents[*index].id;
                     if target != &d.id {
-                        backlinks.entry(target.clone()).or_default().insert(d.id.clone());
+                        pairs.extend(self.by_id.get(target).map(|&t| (t, i)));
                     }
                 }
                 doc_resolved.push(resolved);
@@ -166,8 +175,8 @@ impl Site {
             link_keys.push(key.finish());
             all_resolved.push(doc_resolved);
             for r in d.related.iter().chain(&d.derived_from) {
-                if self.by_id.contains_key(r) && r != &d.id {
-                    backlinks.entry(r.clone()).or_default().insert(d.id.clone());
+                if r != &d.id {
+                    pairs.extend(self.by_id.get(r).map(|&t| (t, i)));
                 }
             }
             for c in &d.clauses {
@@ -177,6 +186,16 @@ impl Site {
                         ids.push(i);
                     }
                 }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut backlinks = vec![Vec::new(); self.documents.len()];
+        for (t, source) in pairs {
+            let list: &mut Vec<usize> = &mut backlinks[t];
+            // Documents are sorted by id, so a repeated id (an error of its own) is adjacent.
+            if list.last().is_none_or(|&last| self.documents[last].id != self.documents[source].id) {
+                list.push(source);
             }
         }
         self.backlinks = backlinks;
@@ -197,7 +216,7 @@ impl Site {
 
     /// The document that claims a data file (by `data:`), first by id.
     pub fn doc_for_data(&self, rel: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| self.data_rel_for(d).as_deref() == Some(rel)).map(|d| &**d)
+        self.data_owner.get(rel).map(|&i| &*self.documents[i])
     }
 
     /// Rows of the AI system inventory (every data file whose list is `systems`), by id.

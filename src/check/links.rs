@@ -82,7 +82,8 @@ pub fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkEr
             .col(column)
             .help("paths are relative to this document's folder; check the spelling and the number of ../"),
         LinkError::UnknownId(id) => {
-            let near: Vec<&str> = site.by_id.keys().filter(|k| k.eq_ignore_ascii_case(&id)).map(String::as_str).collect();
+            let mut near: Vec<&str> = site.by_id.keys().filter(|k| k.eq_ignore_ascii_case(&id)).map(String::as_str).collect();
+            near.sort_unstable();
             let help = if let Some(n) = near.first() {
                 format!("ids are case-sensitive: did you mean [[{n}]]?")
             } else {
