@@ -2,10 +2,13 @@
 # aimsbook benchmark: builds generated corpora with aimsbook and, when installed, Zola, Hugo
 # and mdBook; reports median wall time, CPU time and peak memory, aimsbook's ratio to each,
 # and aimsbook's serve timings (no-change rebuild, one-document edit → reload event).
+# aimsbook's main row rebuilds into the previous output (unchanged files are linked, not
+# rewritten); the "cold" row builds into an empty folder each run.
 #
 #   benches/run.sh [N ...]        default: 2000 20000
 #   RUNS=5 benches/run.sh 2000    runs per measurement (default 5; mdBook at most 1 above 5,000)
 #   SERVE_ONLY=1 benches/run.sh 2000   only the serve timings
+#   MDBOOK=none benches/run.sh 20000   skip mdBook (it takes many minutes at 20,000)
 #
 # Needs GNU time (/usr/bin/time), python3 and curl. Results go to stdout as Markdown rows;
 # copy them into BENCHMARKS.md. Not part of the test suite.
@@ -18,7 +21,7 @@ WORK=${WORK:-/tmp/aimsbook-bench}
 TODAY=2026-11-26
 cargo build --release --quiet
 AB=$PWD/target/release/aimsbook
-MDBOOK=$(command -v mdbook || echo "$HOME/.cargo/bin/mdbook")
+MDBOOK=${MDBOOK:-$(command -v mdbook || echo "$HOME/.cargo/bin/mdbook")}  # MDBOOK=none skips it
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -48,6 +51,10 @@ for N in "${SIZES[@]}"; do
   fi
   read -r aw ac am < <(measure "$RUNS" "$AB" build --root "$C/aimsbook" --out "$WORK/out-ab-$N" --today "$TODAY")
   echo "| $N | aimsbook | $aw | $ac | $am | 1.00 |"
+  # Cold: into a folder that does not exist yet, so no unchanged file can be reused.
+  read -r w c m < <(measure "$RUNS" bash -c "o=\$(mktemp -d -p '$WORK' cold.XXXXXX); exec '$AB' build --root '$C/aimsbook' --out \"\$o/site\" --today $TODAY")
+  rm -rf "$WORK"/cold.*
+  echo "| $N | aimsbook, cold (empty output folder) | $w | $c | $m | |"
   if command -v zola >/dev/null; then
     read -r w c m < <(cd "$C/zola" && measure "$RUNS" zola build -o "$WORK/out-zola-$N" --force)
     echo "| $N | Zola | $w | $c | $m | $(echo "scale=2; $aw / $w" | bc) |"

@@ -332,3 +332,50 @@ fn invalid_today_is_a_usage_error() {
     let out = run(&["check", "--root", fixture("clean").to_str().unwrap(), "--today", "2026-02-30"]);
     assert_eq!(code(&out), 2);
 }
+
+/// A rebuild links unchanged files from the previous site instead of writing them again
+/// (see `output::link_if_unchanged`), but never takes over a file that is a symlink or has
+/// links elsewhere, and the result is always the same as a build into an empty folder.
+#[cfg(unix)]
+#[test]
+fn rebuild_reuses_unchanged_files_but_never_foreign_links() {
+    use std::os::unix::fs::MetadataExt;
+    let (tmp, repo) = temp_copy("clean");
+    let site = tmp.path().join("site");
+    let ino = |rel: &str| std::fs::symlink_metadata(site.join(rel)).unwrap().ino();
+    assert_eq!(code(&build(&repo, &site, &[])), 0);
+    let (home, record) = ("index.html", "doc/REC-001.html");
+    assert!(site.join(record).is_file(), "the record page exists");
+    let (home_ino, record_ino) = (ino(home), ino(record));
+
+    // One document body edited: its page is written anew, an unrelated page is kept.
+    let rec = repo.join("content/records/2026-impact-review.md");
+    let text = std::fs::read_to_string(&rec).unwrap();
+    std::fs::write(&rec, format!("{text}\nA sentence added for the rebuild test.\n")).unwrap();
+    let out = build(&repo, &site, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ino(home), home_ino, "an unchanged page was written again instead of kept");
+    assert_ne!(ino(record), record_ino, "the edited document's page was not written anew");
+    assert!(page(&site, record).contains("A sentence added for the rebuild test."));
+    assert_eq!(std::fs::metadata(site.join(home)).unwrap().nlink(), 1, "the previous site's copy is gone");
+
+    // A page someone hard-linked elsewhere, and a page replaced by a symlink to a file
+    // outside the site: neither is carried into the next site.
+    let elsewhere = tmp.path().join("elsewhere.html");
+    std::fs::hard_link(site.join(home), &elsewhere).unwrap();
+    let outside = tmp.path().join("outside.html");
+    std::fs::copy(site.join("search.html"), &outside).unwrap();
+    std::fs::remove_file(site.join("search.html")).unwrap();
+    std::os::unix::fs::symlink(&outside, site.join("search.html")).unwrap();
+    let out = build(&repo, &site, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_ne!(ino(home), std::fs::metadata(&elsewhere).unwrap().ino(), "the site shares a file with a foreign link");
+    assert!(std::fs::symlink_metadata(site.join("search.html")).unwrap().file_type().is_file(), "a symlink was carried over");
+    std::fs::write(&elsewhere, "tampered").unwrap();
+    assert!(!page(&site, home).contains("tampered"));
+
+    // Whatever was reused, the site equals a build into an empty folder.
+    let fresh = tmp.path().join("fresh");
+    assert_eq!(code(&build(&repo, &fresh, &[])), 0);
+    assert_eq!(snapshot(&site), snapshot(&fresh));
+}
