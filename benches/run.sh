@@ -71,6 +71,8 @@ for N in "${SIZES[@]}"; do
     r=$RUNS; [ "$N" -gt 5000 ] && r=1
     read -r w c m < <(cd "$C/mdbook" && measure "$r" "$MDBOOK" build -d "$WORK/out-mdbook-$N")
     echo "| $N | mdBook | $w | $c | $m | $(echo "scale=2; $aw / $w" | bc) |"
+  elif [ "$MDBOOK" = none ]; then
+    echo "| $N | mdBook | skipped (MDBOOK=none) | | | |"
   else
     echo "| $N | mdBook | not installed | | | |"
   fi
