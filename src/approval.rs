@@ -313,6 +313,7 @@ pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> R
         repo_rel: d.repo_rel.clone(),
         abs: path.clone(),
         kind: crate::source::SourceKind::Document,
+        symlink: false,
         text: crate::source::decode(new_text.as_bytes(), &d.repo_rel).map_err(|d| d.message)?.into(),
     };
     let is_clause = |c: &str| site.catalog.contains(c);

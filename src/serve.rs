@@ -325,6 +325,21 @@ fn handle(req: tiny_http::Request, shared: &Shared) {
     }
 }
 
+/// Changes that never affect the site: the build output (a `build` run next to the preview),
+/// our own temporary files, `target/` and `.git/` — judged by the path below the repository
+/// root, so a repository that itself lives under a folder named `target` is still watched.
+fn ignored_change(root: &Path, site_out: &Path, changed: &Path) -> bool {
+    if changed.starts_with(site_out) {
+        return true;
+    }
+    changed.strip_prefix(root).is_ok_and(|rel| {
+        rel.components().any(|c| {
+            let name = c.as_os_str();
+            name.to_string_lossy().starts_with(".aimsbook") || name == "target" || name == ".git"
+        })
+    })
+}
+
 /// Paths whose change requires dropping the parse cache (they change how files are parsed).
 fn invalidates_parse_cache(root: &Path, content: &Path, changed: &Path) -> bool {
     !changed.starts_with(content) || changed == root.join("book.toml")
@@ -422,19 +437,15 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         let root = root.clone();
         let today = opts.today;
         std::thread::spawn(move || {
-            let content = config::load(&root).map(|c| c.content_dir()).unwrap_or_else(|_| root.join("content"));
+            let config = config::load(&root).ok();
+            let content = config.as_ref().map(|c| c.content_dir()).unwrap_or_else(|| root.join("content"));
+            let site_out = config.as_ref().map(|c| c.root.join(&c.build.output)).unwrap_or_else(|| root.join("site"));
             while let Ok(mut changed) = rx.recv() {
                 // Coalesce bursts (an editor's save-rename-write) into one rebuild.
                 while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
                     changed.extend(more);
                 }
-                let site_out = root.join("site");
-                changed.retain(|p| {
-                    !p.starts_with(&site_out)
-                        && !p.components().any(|c| {
-                            c.as_os_str().to_string_lossy().starts_with(".aimsbook") || c.as_os_str() == "target" || c.as_os_str() == ".git"
-                        })
-                });
+                changed.retain(|p| !ignored_change(&root, &site_out, p));
                 if changed.is_empty() {
                     continue;
                 }
@@ -467,19 +478,24 @@ fn start_watcher(root: &Path, poll: bool, tx: std::sync::mpsc::Sender<Vec<PathBu
     use notify_debouncer_full::{new_debouncer, DebounceEventResult};
     if !poll {
         let tx2 = tx.clone();
+        let whole_tree = root.to_path_buf();
         let debouncer = new_debouncer(Duration::from_millis(10), None, move |res: DebounceEventResult| {
-            if let Ok(events) = res {
+            let paths: Vec<PathBuf> = match res {
+                // Events were lost (the kernel's queue overflowed): the root stands for "anything
+                // may have changed", which drops every cache and walks the tree again.
+                Ok(events) if events.iter().any(|e| e.event.need_rescan()) => vec![whole_tree.clone()],
+                Err(_) => vec![whole_tree.clone()],
                 // Reading files (our own builds included) raises access events: only changes count.
-                let paths: Vec<PathBuf> = events
+                Ok(events) => events
                     .into_iter()
                     .filter(|e| {
                         matches!(e.event.kind, notify::EventKind::Create(_) | notify::EventKind::Modify(_) | notify::EventKind::Remove(_))
                     })
                     .flat_map(|e| e.event.paths)
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = tx2.send(paths);
-                }
+                    .collect(),
+            };
+            if !paths.is_empty() {
+                let _ = tx2.send(paths);
             }
         });
         if let Ok(mut d) = debouncer {
@@ -542,6 +558,18 @@ mod tests {
         assert_eq!(normalize_path("/%00"), None);
         assert_eq!(normalize_path("/%ff"), None);
         assert_eq!(normalize_path("http://evil/"), None);
+    }
+
+    #[test]
+    fn changes_are_ignored_by_their_path_below_the_root_only() {
+        let root = Path::new("/home/ana/target/aims");
+        let out = root.join("public");
+        assert!(!ignored_change(root, &out, &root.join("content/policy.md")), "a repository under a `target` folder is watched");
+        assert!(!ignored_change(root, &out, root), "the root stands for a rescan");
+        assert!(ignored_change(root, &out, &root.join("public/index.html")));
+        assert!(ignored_change(root, &out, &root.join("target/debug/x")));
+        assert!(ignored_change(root, &out, &root.join(".git/index")));
+        assert!(ignored_change(root, &out, &root.join(".aimsbook-test-edit-x")));
     }
 
     #[test]

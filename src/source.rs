@@ -28,6 +28,9 @@ pub struct SourceFile {
     pub repo_rel: String,
     pub abs: PathBuf,
     pub kind: SourceKind,
+    /// Reached through a symbolic link (to a file inside the repository): its text can change
+    /// without an event for its own path.
+    pub symlink: bool,
     /// Normalised text (documents and data files only). Shared with the read cache of `serve`,
     /// so an unchanged file is neither copied nor compared byte by byte (see `Arc::ptr_eq`).
     pub text: std::sync::Arc<str>,
@@ -223,7 +226,7 @@ pub fn walk_cached(
                 }
             }
         };
-        files.push(SourceFile { rel, repo_rel, abs: path.to_path_buf(), kind, text });
+        files.push(SourceFile { rel, repo_rel, abs: path.to_path_buf(), kind, symlink: ft.is_symlink(), text });
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     (files, diags)
@@ -233,9 +236,13 @@ pub fn walk_cached(
 /// modified, reading only those files — what `serve` does for an ordinary save, instead of
 /// walking and stat-ing the whole tree. Returns `None` when only a full walk can tell what
 /// happened: a path the previous walk did not take (a new, removed or renamed file, a folder,
-/// a file outside the content folder), a path that is no longer a regular file, or a file that
-/// can no longer be read.
+/// a file outside the content folder), a path that is no longer a regular file, a file that
+/// can no longer be read, or a tree with symlinked files (an edit of a link's target is
+/// reported under the target's path only).
 pub fn refresh(previous: &[SourceFile], content_dir: &Path, changed: &[PathBuf], cache: Option<&ReadCache>) -> Option<Vec<SourceFile>> {
+    if previous.iter().any(|f| f.symlink) {
+        return None;
+    }
     let mut files = previous.to_vec();
     for path in changed {
         let rel = path.strip_prefix(content_dir).ok()?.to_str()?.replace('\\', "/");
@@ -295,6 +302,21 @@ mod tests {
         assert!(refresh(&files, &content, &[content.join("docs/b.md")], None).is_none());
         assert!(refresh(&files, &content, &[dir.path().join("book.toml")], None).is_none());
         assert!(refresh(&files, &content, &[content.join("docs")], None).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_walks_again_when_a_file_is_reached_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("a.md"), "one").unwrap();
+        std::os::unix::fs::symlink(content.join("a.md"), content.join("b.md")).unwrap();
+        let (files, _) = walk(dir.path(), &content, "content");
+        assert!(files.iter().any(|f| f.rel == "b.md" && f.symlink));
+        std::fs::write(content.join("a.md"), "two").unwrap();
+        // Only a.md's event arrives, but b.md shows the same text: a full walk is needed.
+        assert!(refresh(&files, &content, &[content.join("a.md")], None).is_none());
     }
 
     #[test]

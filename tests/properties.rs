@@ -37,7 +37,7 @@ fn config(cases: u32) -> Config {
 }
 
 fn source_file(rel: &str, text: String, kind: SourceKind) -> SourceFile {
-    SourceFile { rel: rel.into(), repo_rel: format!("content/{rel}"), abs: PathBuf::from(rel), kind, text: text.into() }
+    SourceFile { rel: rel.into(), repo_rel: format!("content/{rel}"), abs: PathBuf::from(rel), kind, symlink: false, text: text.into() }
 }
 
 /// The last line a diagnostic may point at: the line after the last newline (an empty last
