@@ -66,7 +66,7 @@ impl Default for Timer {
 pub struct ParseCache {
     documents: ByText<parse::Parsed>,
     data: ByText<DataParsed>,
-    /// Git history is read once per preview session (commits are rare while editing).
+    /// Git history, read once and again only when HEAD or a branch moves (`forget_git`).
     git: Mutex<Option<crate::git::GitInfo>>,
     /// File texts by modification time and size.
     files: source::ReadCache,
@@ -100,6 +100,13 @@ impl ParseCache {
             *m = None;
         }
         if let Ok(mut m) = self.walk.lock() {
+            *m = None;
+        }
+    }
+
+    /// Makes the next load read the git history again (HEAD or a branch moved).
+    pub fn forget_git(&self) {
+        if let Ok(mut m) = self.git.lock() {
             *m = None;
         }
     }

@@ -340,6 +340,13 @@ fn ignored_change(root: &Path, site_out: &Path, changed: &Path) -> bool {
     })
 }
 
+/// Whether a change inside `.git` means HEAD or a branch moved (a commit, checkout, reset).
+fn moves_git_head(root: &Path, changed: &Path) -> bool {
+    changed.strip_prefix(root.join(".git")).is_ok_and(|rel| {
+        rel == Path::new("HEAD") || rel == Path::new("packed-refs") || rel.starts_with("refs/heads") || rel == Path::new("logs/HEAD")
+    })
+}
+
 /// Paths whose change requires dropping the parse cache (they change how files are parsed).
 fn invalidates_parse_cache(root: &Path, content: &Path, changed: &Path) -> bool {
     !changed.starts_with(content) || changed == root.join("book.toml")
@@ -445,8 +452,14 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
                 while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
                     changed.extend(more);
                 }
+                // A commit, checkout or reset moves HEAD or a ref: the change logs on the
+                // pages are read again (the rest of .git is ignored).
+                let git_moved = changed.iter().any(|p| moves_git_head(&root, p));
+                if git_moved {
+                    parse_cache.forget_git();
+                }
                 changed.retain(|p| !ignored_change(&root, &site_out, p));
-                if changed.is_empty() {
+                if changed.is_empty() && !git_moved {
                     continue;
                 }
                 if changed.iter().any(|p| invalidates_parse_cache(&root, &content, p)) {
@@ -570,6 +583,17 @@ mod tests {
         assert!(ignored_change(root, &out, &root.join("target/debug/x")));
         assert!(ignored_change(root, &out, &root.join(".git/index")));
         assert!(ignored_change(root, &out, &root.join(".aimsbook-test-edit-x")));
+    }
+
+    #[test]
+    fn commits_and_checkouts_are_recognised_in_git_events() {
+        let root = Path::new("/repo");
+        for moved in [".git/HEAD", ".git/refs/heads/main", ".git/logs/HEAD", ".git/packed-refs"] {
+            assert!(moves_git_head(root, &root.join(moved)), "{moved}");
+        }
+        for other in [".git/index", ".git/objects/ab/cdef", "content/HEAD", ".git/refs/remotes/origin/main"] {
+            assert!(!moves_git_head(root, &root.join(other)), "{other}");
+        }
     }
 
     #[test]

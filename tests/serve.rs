@@ -1023,3 +1023,34 @@ fn assert_served_equals_fresh_build(s: &Server) {
     }
     assert!(compared > 150, "compared {compared} files");
 }
+
+/// A commit made while the preview runs shows in the document's change log (the git history
+/// is cached for the session and read again when HEAD or a branch moves).
+#[test]
+fn a_commit_during_serve_updates_the_change_log() {
+    let dir = example_copy();
+    let root = dir.path().to_path_buf();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&root)
+            .args(["-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.org", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "Initial import of the AIMS"]);
+    let s = Server::start_in(dir);
+    let policy_url = "/doc/POL-001.html";
+    let page = s.get(policy_url).body;
+    assert!(page.contains("Initial import of the AIMS"), "the change log shows the first commit");
+    let gen = gen_of(&s.status());
+    let text = s.read(POLICY);
+    s.write(POLICY, &format!("{text}\nA clarification added in review.\n"));
+    let after_edit = s.wait_for(gen, "the rebuild after the edit", |v| gen_of(v) > gen);
+    git(&["commit", "-q", "-a", "-m", "Clarify the policy after review"]);
+    s.wait_for(gen_of(&after_edit), "a rebuild after the commit", |_| s.get(policy_url).body.contains("Clarify the policy after review"));
+}
