@@ -8,6 +8,7 @@ use crate::markdown::{self, Resolved};
 use crate::model::{self, Document, LinkTarget, Status};
 use crate::site::{Destination, Site};
 use crate::theme::Theme;
+use bytes::Bytes;
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
@@ -22,7 +23,7 @@ use std::sync::{Arc, Mutex};
 pub struct Page {
     pub path: String,
     /// Shared, immutable bytes: cached pages are reused without copying.
-    pub bytes: Arc<[u8]>,
+    pub bytes: Bytes,
 }
 
 /// Relative prefix from a page to the site root ("", "../", "../../").
@@ -242,7 +243,7 @@ impl Renderer<'_> {
         };
         let tmpl = self.env.get_template(template).map_err(|e| template_diag(self.theme, &e))?;
         let html = tmpl.render(full).map_err(|e| template_diag(self.theme, &e))?;
-        let bytes: Arc<[u8]> = html.into_bytes().into();
+        let bytes: Bytes = html.into_bytes().into();
         if let (Some(cache), Some(key)) = (cache, key) {
             cache.put_page(path, key, bytes.clone());
         }
@@ -251,10 +252,10 @@ impl Renderer<'_> {
 }
 
 /// A content file's modification time, size and bytes.
-pub type CachedAsset = (std::time::SystemTime, u64, Arc<[u8]>);
+pub type CachedAsset = (std::time::SystemTime, u64, Bytes);
 
 /// A rendered page and the key of the inputs it was rendered from.
-type CachedPage = (u64, Arc<[u8]>);
+type CachedPage = (u64, Bytes);
 
 /// Rendered pages and document bodies kept between rebuilds by `serve`, keyed by a hash of
 /// everything that went into them. Counts what was re-rendered, for the rebuild summary.
@@ -267,7 +268,7 @@ pub struct RenderCache {
     theme_key: Mutex<u64>,
     overview: Mutex<HashMap<String, CachedPage>>,
     /// The search index, by the text of every document and data file and the catalog.
-    pub search: Mutex<Option<(u64, Arc<[u8]>)>>,
+    pub search: Mutex<Option<(u64, Bytes)>>,
     /// All download files, by the overview and data keys.
     pub downloads_all: Mutex<Option<(u64, Vec<Page>)>>,
     /// Search index entries of documents, by document text.
@@ -293,14 +294,14 @@ impl RenderCache {
         }
         made
     }
-    fn get_page(&self, path: &str, key: u64) -> Option<Arc<[u8]>> {
+    fn get_page(&self, path: &str, key: u64) -> Option<Bytes> {
         let hit = self.pages.lock().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
         if hit.is_some() {
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
         hit
     }
-    fn put_page(&self, path: &str, key: u64, bytes: Arc<[u8]>) {
+    fn put_page(&self, path: &str, key: u64, bytes: Bytes) {
         self.rendered.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut m) = self.pages.lock() {
             m.insert(path.to_string(), (key, bytes));

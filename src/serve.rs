@@ -12,6 +12,7 @@ use crate::config;
 use crate::diagnostics::{self, Diagnostic, Diagnostics, Severity};
 use crate::pipeline::{self, ParseCache};
 use crate::render::RenderCache;
+use bytes::Bytes;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -34,7 +35,7 @@ pub struct ServeOptions {
 
 /// One complete build held in memory.
 struct Build {
-    pages: HashMap<String, Arc<[u8]>>,
+    pages: HashMap<String, Bytes>,
 }
 
 #[derive(Clone, Serialize)]
@@ -100,7 +101,7 @@ fn overlay_items(diags: &Diagnostics) -> Vec<OverlayItem> {
 /// Outcome of one (re)build attempt.
 pub struct Attempt {
     pub diagnostics: Diagnostics,
-    pages: Option<HashMap<String, Arc<[u8]>>>,
+    pages: Option<HashMap<String, Bytes>>,
     pub rendered: usize,
     pub reused: usize,
 }
@@ -134,7 +135,7 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
     match pipeline::render_all_cached(&site, Some(render_cache)) {
         Ok(pages) => {
             timer.lap("render all");
-            let mut map: HashMap<String, Arc<[u8]>> = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
+            let mut map: HashMap<String, Bytes> = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
             for rel in &site.assets {
                 if let Some(bytes) = read_asset(&site.config.content_dir().join(rel), rel, render_cache) {
                     map.insert(format!("files/{rel}"), bytes);
@@ -153,13 +154,13 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
 }
 
 /// A content file's bytes, re-read only when its modification time or size changed.
-fn read_asset(path: &Path, rel: &str, cache: &RenderCache) -> Option<Arc<[u8]>> {
+fn read_asset(path: &Path, rel: &str, cache: &RenderCache) -> Option<Bytes> {
     let meta = std::fs::metadata(path).ok()?;
     let stamp = (meta.modified().ok()?, meta.len());
     if let Some((_, _, bytes)) = cache.assets.lock().ok()?.get(rel).filter(|(t, l, _)| (*t, *l) == stamp) {
         return Some(bytes.clone());
     }
-    let bytes: Arc<[u8]> = std::fs::read(path).ok()?.into();
+    let bytes: Bytes = std::fs::read(path).ok()?.into();
     if let Ok(mut m) = cache.assets.lock() {
         m.insert(rel.to_string(), (stamp.0, stamp.1, bytes.clone()));
     }
@@ -378,7 +379,7 @@ fn publish(shared: &Shared, attempt: &mut Attempt) {
     if let Some(pages) = attempt.pages.take() {
         // Tabs reload only when some page really changed.
         let same = pages.len() == guard.build.pages.len()
-            && pages.iter().all(|(k, v)| guard.build.pages.get(k).is_some_and(|old| Arc::ptr_eq(old, v) || old == v));
+            && pages.iter().all(|(k, v)| guard.build.pages.get(k).is_some_and(|old| same_bytes(old, v)));
         if !same {
             guard.build = Arc::new(Build { pages });
             guard.status.build += 1;
@@ -386,6 +387,11 @@ fn publish(shared: &Shared, attempt: &mut Attempt) {
     }
     guard.status.errors = overlay_items(&attempt.diagnostics);
     shared.changed.notify_all();
+}
+
+/// Equal contents; pages reused from the caches share their buffer, which settles it at once.
+fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 /// Runs the preview server until Ctrl-C.
