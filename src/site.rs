@@ -29,9 +29,10 @@ pub struct Site {
     /// Content-relative paths of non-document files (images, PDFs), published under files/.
     pub assets: BTreeSet<String>,
     /// Per document (same index as `documents`): a fingerprint of where each of its links goes
-    /// (target id, path, title and anchor, or the error). A document's rendered body depends on
-    /// its own text and on this; `serve` uses it to know when another document's change (a
-    /// renamed heading, a new title, a deleted file) alters this one's page.
+    /// (target index and anchor, or the error). A document's rendered body depends on its own
+    /// text, on this and on the targets' ids, paths and titles (which the overview key of
+    /// `render` covers); `serve` uses it to know when another document's change (a renamed
+    /// heading, a deleted file) alters this one's page.
     pub link_keys: Vec<u64>,
     /// Per document and per link (same order as `Document::links`): where the link goes,
     /// resolved once for the checks and the renderers.
@@ -158,10 +159,11 @@ impl Site {
             for link in &d.links {
                 let resolved = self.resolve(d, &link.target);
                 match &resolved {
-                    Ok(Destination::Document { index, anchor }) => {
-                        let t = &self.documents[*index];
-                        (0u8, &t.id, &t.rel, &t.title, anchor).hash(&mut key);
-                    }
+                    // The target by its index: which document sits at an index, with which
+                    // path and title, is part of the overview key that every user of
+                    // `link_keys` combines it with (hashing the strings here cost more than
+                    // resolving the links).
+                    Ok(Destination::Document { index, anchor }) => (0u8, index, anchor).hash(&mut key),
                     other => (1u8, other).hash(&mut key),
                 }
                 if let Ok(Destination::Document { index, .. }) = &resolved {
@@ -181,9 +183,14 @@ impl Site {
             }
             for c in &d.clauses {
                 if let Some(item) = self.catalog.get(c) {
-                    let ids = clause_docs.entry(item.id.clone()).or_default();
-                    if !ids.contains(&i) {
-                        ids.push(i);
+                    // Documents come in index order, so a repeat can only be the last entry
+                    // (`contains` made this quadratic in the documents per clause).
+                    match clause_docs.get_mut(&item.id) {
+                        Some(ids) if ids.last() != Some(&i) => ids.push(i),
+                        Some(_) => {}
+                        None => {
+                            clause_docs.insert(item.id.clone(), vec![i]);
+                        }
                     }
                 }
             }
