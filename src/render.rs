@@ -16,7 +16,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// One output file, path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,12 +176,12 @@ impl Renderer<'_> {
     /// identifies them (see [`bodies_key`]).
     fn overview_with(&self, path: &str, extra: u64, build: impl FnOnce() -> Result<Page, Diagnostic>) -> Result<Page, Diagnostic> {
         let (Some(cache), Some(key)) = (self.cache, self.overview_key.map(|k| k ^ extra.rotate_left(1))) else { return build() };
-        if let Some(hit) = cache.overview.lock().ok().and_then(|m| m.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
+        if let Some(hit) = cache.overview.read().ok().and_then(|m| m.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
             cache.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(Page { path: path.to_string(), bytes: hit });
         }
         let page = build()?;
-        if let Ok(mut m) = cache.overview.lock() {
+        if let Ok(mut m) = cache.overview.write() {
             m.insert(path.to_string(), (key, page.bytes.clone()));
         }
         Ok(page)
@@ -261,12 +261,12 @@ type CachedPage = (u64, Bytes);
 /// everything that went into them. Counts what was re-rendered, for the rebuild summary.
 #[derive(Default)]
 pub struct RenderCache {
-    pages: Mutex<HashMap<String, CachedPage>>,
+    pages: RwLock<HashMap<String, CachedPage>>,
     bodies: Mutex<HashMap<String, (u64, String)>>,
     /// The printable manual's articles (one per document), by document id.
-    articles: Mutex<HashMap<String, (u64, Arc<str>)>>,
+    articles: RwLock<HashMap<String, (u64, Arc<str>)>>,
     theme_key: Mutex<u64>,
-    overview: Mutex<HashMap<String, CachedPage>>,
+    overview: RwLock<HashMap<String, CachedPage>>,
     /// The search index, by the text of every document and data file and the catalog.
     pub search: Mutex<Option<(u64, Bytes)>>,
     /// All download files, by the overview and data keys.
@@ -295,7 +295,7 @@ impl RenderCache {
         made
     }
     fn get_page(&self, path: &str, key: u64) -> Option<Bytes> {
-        let hit = self.pages.lock().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
+        let hit = self.pages.read().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
         if hit.is_some() {
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
@@ -303,7 +303,7 @@ impl RenderCache {
     }
     fn put_page(&self, path: &str, key: u64, bytes: Bytes) {
         self.rendered.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut m) = self.pages.lock() {
+        if let Ok(mut m) = self.pages.write() {
             m.insert(path.to_string(), (key, bytes));
         }
     }
@@ -325,13 +325,13 @@ impl RenderCache {
         if let Ok(mut k) = self.theme_key.lock() {
             if *k != key {
                 *k = key;
-                if let Ok(mut m) = self.pages.lock() {
+                if let Ok(mut m) = self.pages.write() {
                     m.clear();
                 }
-                if let Ok(mut m) = self.overview.lock() {
+                if let Ok(mut m) = self.overview.write() {
                     m.clear();
                 }
-                if let Ok(mut m) = self.articles.lock() {
+                if let Ok(mut m) = self.articles.write() {
                     m.clear();
                 }
             }
@@ -593,9 +593,8 @@ fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
     let d = &site.documents[index];
     let mut h = std::hash::DefaultHasher::new();
     (&d.id, &d.rel, d.source_hash, site.config.build.allow_html, data_key, site.link_keys.get(index)).hash(&mut h);
-    for &j in site.backlinks.get(index).into_iter().flatten() {
-        site.documents[j].id.hash(&mut h);
-    }
+    // By index: the overview key, combined with this one, covers which document is where.
+    site.backlinks.get(index).hash(&mut h);
     site.git.history.get(&d.repo_rel).hash(&mut h);
     h.finish()
 }
@@ -784,11 +783,11 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
             (d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html).hash(&mut h);
             h.finish()
         };
-        if let Some(hit) = cache.articles.lock().ok().and_then(|m| m.get(&d.id).filter(|(k, _)| *k == key).map(|(_, a)| a.clone())) {
+        if let Some(hit) = cache.articles.read().ok().and_then(|m| m.get(&d.id).filter(|(k, _)| *k == key).map(|(_, a)| a.clone())) {
             return Ok(hit);
         }
         let made = render()?;
-        if let Ok(mut m) = cache.articles.lock() {
+        if let Ok(mut m) = cache.articles.write() {
             m.insert(d.id.clone(), (key, made.clone()));
         }
         Ok(made)
