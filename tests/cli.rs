@@ -113,18 +113,7 @@ fn raw_html_is_sanitised_unless_allowed() {
 #[test]
 fn document_pages_show_the_git_change_log() {
     let (tmp, repo) = clean_copy();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(&repo)
-            .args(["-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.org", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .env("GIT_AUTHOR_DATE", "2026-05-04T10:00:00Z")
-            .env("GIT_COMMITTER_DATE", "2026-05-04T10:00:00Z")
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
-    };
+    let git = |args: &[&str]| common::git(&repo, args);
     git(&["init", "-q"]);
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "Import the AIMS documents"]);

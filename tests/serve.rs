@@ -1030,16 +1030,7 @@ fn assert_served_equals_fresh_build(s: &Server) {
 fn a_commit_during_serve_updates_the_change_log() {
     let dir = example_copy();
     let root = dir.path().to_path_buf();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(&root)
-            .args(["-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.org", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
+    let git = |args: &[&str]| common::git(&root, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "Initial import of the AIMS"]);

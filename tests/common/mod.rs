@@ -144,3 +144,18 @@ pub fn page(site: &Path, rel: &str) -> String {
     text.replace("&#x2f;", "/").replace("&#47;", "/")
 }
 pub mod serve;
+
+/// Runs `git -C repo ARGS` as a fixed author with a fixed date (so commits are reproducible)
+/// and asserts it succeeded.
+pub fn git(repo: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.org", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", "2026-05-04T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-05-04T10:00:00Z")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
