@@ -111,6 +111,17 @@ impl ParseCache {
         }
     }
 
+    /// Forgets the cached texts of these files, so the next load reads them even if their
+    /// modification time and size look unchanged (two saves within the file system's
+    /// timestamp granularity that keep the size).
+    pub fn forget_texts(&self, paths: &[PathBuf]) {
+        if let Ok(mut m) = self.files.lock() {
+            for p in paths {
+                m.remove(p);
+            }
+        }
+    }
+
     /// Tells the next load which files changed since the last one (from file-system events),
     /// so that it can re-read just those; `None` when that is not known (a full walk).
     pub fn note_changes(&self, paths: Option<Vec<PathBuf>>) {

@@ -101,7 +101,8 @@ fn overlay_items(diags: &Diagnostics) -> Vec<OverlayItem> {
 /// Outcome of one (re)build attempt.
 pub struct Attempt {
     pub diagnostics: Diagnostics,
-    pages: Option<HashMap<String, Bytes>>,
+    /// The site by path, when the build succeeded.
+    pub pages: Option<HashMap<String, Bytes>>,
     pub rendered: usize,
     pub reused: usize,
 }
@@ -326,6 +327,47 @@ fn handle(req: tiny_http::Request, shared: &Shared) {
     }
 }
 
+/// What the preview watches, and what a reported change means for the caches.
+pub struct Watched {
+    root: PathBuf,
+    content: PathBuf,
+    output: PathBuf,
+}
+
+impl Watched {
+    /// For the repository at `root` (an absolute path, as the watcher reports paths).
+    pub fn new(root: &Path) -> Watched {
+        let config = config::load(root).ok();
+        let content = config.as_ref().map(|c| c.content_dir()).unwrap_or_else(|| root.join("content"));
+        let output = config.as_ref().map(|c| c.root.join(&c.build.output)).unwrap_or_else(|| root.join("site"));
+        Watched { root: root.to_path_buf(), content, output }
+    }
+
+    /// Drops from `cache` what the `changed` paths invalidate; false when none of them can
+    /// affect the site (no rebuild needed).
+    pub fn prepare_rebuild(&self, cache: &ParseCache, mut changed: Vec<PathBuf>) -> bool {
+        // A commit, checkout or reset moves HEAD or a ref: the change logs on the pages are
+        // read again (the rest of .git is ignored).
+        let git_moved = changed.iter().any(|p| moves_git_head(&self.root, p));
+        if git_moved {
+            cache.forget_git();
+        }
+        changed.retain(|p| !ignored_change(&self.root, &self.output, p));
+        if changed.is_empty() && !git_moved {
+            return false;
+        }
+        cache.forget_texts(&changed);
+        if changed.iter().any(|p| invalidates_parse_cache(&self.root, &self.content, p)) {
+            cache.clear();
+        } else {
+            // Only content files changed: the next load re-reads just these when they are
+            // files it already knows.
+            cache.note_changes(Some(changed));
+        }
+        true
+    }
+}
+
 /// Changes that never affect the site: the build output (a `build` run next to the preview),
 /// our own temporary files, `target/` and `.git/` — judged by the path below the repository
 /// root, so a repository that itself lives under a folder named `target` is still watched.
@@ -450,30 +492,14 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         let root = root.clone();
         let today = opts.today;
         std::thread::spawn(move || {
-            let config = config::load(&root).ok();
-            let content = config.as_ref().map(|c| c.content_dir()).unwrap_or_else(|| root.join("content"));
-            let site_out = config.as_ref().map(|c| c.root.join(&c.build.output)).unwrap_or_else(|| root.join("site"));
+            let watched = Watched::new(&root);
             while let Ok(mut changed) = rx.recv() {
                 // Coalesce bursts (an editor's save-rename-write) into one rebuild.
                 while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
                     changed.extend(more);
                 }
-                // A commit, checkout or reset moves HEAD or a ref: the change logs on the
-                // pages are read again (the rest of .git is ignored).
-                let git_moved = changed.iter().any(|p| moves_git_head(&root, p));
-                if git_moved {
-                    parse_cache.forget_git();
-                }
-                changed.retain(|p| !ignored_change(&root, &site_out, p));
-                if changed.is_empty() && !git_moved {
+                if !watched.prepare_rebuild(&parse_cache, changed) {
                     continue;
-                }
-                if changed.iter().any(|p| invalidates_parse_cache(&root, &content, p)) {
-                    parse_cache.clear();
-                } else {
-                    // Only content files changed: the next load re-reads just these when
-                    // they are files it already knows.
-                    parse_cache.note_changes(Some(changed.clone()));
                 }
                 let t = Instant::now();
                 let mut attempt = build_in_memory(&root, today, &parse_cache, &render_cache);
