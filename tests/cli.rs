@@ -52,6 +52,7 @@ fn source_date_epoch_fixes_the_date_and_today_overrides_it() {
     assert_eq!(codes(&early), Vec::<String>::new(), "--today wins over SOURCE_DATE_EPOCH");
     let bad = run_env(&["check", "--root", root], &[("SOURCE_DATE_EPOCH", "yesterday")]);
     assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("SOURCE_DATE_EPOCH=yesterday is not a number of seconds"), "{}", text(&bad.stderr));
 }
 
 #[test]

@@ -560,6 +560,9 @@ fn search_index_escapes_markup() {
     for raw in ["<script", "</script", "<iframe", "<img", "<!--"] {
         assert!(!js.contains(raw), "search-index.js contains raw {raw}");
     }
+    // The hostile title is in the index, escaped (not dropped).
+    assert!(js.contains("\"i\":\"xss-001\""), "the hostile document is indexed");
+    assert!(js.contains("policy \\u003cscript>alert('title')\\u003c/script>"), "its title is kept, with `<` escaped");
 }
 
 /// A body without raw HTML is not sanitised, but heading attribute blocks
@@ -576,6 +579,8 @@ fn heading_attributes_cannot_add_event_handlers() {
     let page = c.page("doc/ATTR-001.html");
     let risks = html_scan::script_risks(&page, THEME_HANDLERS);
     assert!(risks.is_empty(), "{risks:#?}");
+    // The headings themselves are still published.
+    assert!(page.contains("Click me") && page.contains("Hover"), "the headings are missing:\n{page}");
 }
 
 /// Cells of a CSV file, header included.
@@ -767,7 +772,7 @@ fn unsafe_id_is_reported_at_its_document() {
     c.write("content/path-id.md", doc("\"../x\"", "Path id", "Body."));
     let (out, diags) = c.check();
     assert_eq!(code(&out), 1, "check must fail: {}", show(&diags));
-    assert!(diags.iter().any(|d| d.file == "content/path-id.md" && d.line == 2), "{}", show(&diags));
+    assert_diag(&diags, "DC020", "content/path-id.md", 2);
 }
 
 // ---------------------------------------------------------------------------------------------

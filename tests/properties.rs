@@ -788,5 +788,9 @@ fn script_links_render_as_text() {
         let html = markdown::render(body, &site_like_resolver, &no_clause, false);
         assert!(html_scan::script_risks(&html, &[]).is_empty(), "{body:?} -> {html}");
         assert_no_script(&html, body).unwrap();
+        // The link text is kept as text: only the link is dropped.
+        if body.starts_with("[x]") {
+            assert!(html.contains('x'), "{body:?} lost its text: {html}");
+        }
     }
 }

@@ -231,9 +231,12 @@ fn init_scaffold_builds_with_only_draft_warnings() {
     assert!(site.join("index.html").is_file());
     assert!(stderr(&out).contains(&format!("0 error(s), {docs} warning(s)")));
 
-    // init refuses to overwrite an existing repository.
+    // init refuses to overwrite an existing repository, and leaves it as it was.
+    let before = snapshot(&repo);
     let out = run(&["init", repo.to_str().unwrap(), "--today", TODAY]);
     assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("refusing to overwrite"), "{}", stderr(&out));
+    assert_eq!(snapshot(&repo), before, "init changed the existing repository");
 }
 
 #[test]
@@ -331,6 +334,7 @@ fn check_level_can_demote_an_error() {
 fn invalid_today_is_a_usage_error() {
     let out = run(&["check", "--root", fixture("clean").to_str().unwrap(), "--today", "2026-02-30"]);
     assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("--today 2026-02-30: expected a date YYYY-MM-DD"), "{}", stderr(&out));
 }
 
 /// A rebuild links unchanged files from the previous site instead of writing them again

@@ -366,6 +366,10 @@ fn first_approval_of_a_draft_numbered_1_0_keeps_1_0() {
         Some("1.0"),
         "the first approval of a never-approved draft is its version 1.0:\n{text}"
     );
+    // And it was approved: status, date and fingerprint recorded.
+    assert_eq!(fm_value(&text, "status").as_deref(), Some("approved"), "{text}");
+    assert_eq!(fm_value(&text, "approved").as_deref(), Some(TODAY), "{text}");
+    fingerprint_line(&text);
 }
 
 #[test]
@@ -409,6 +413,9 @@ fn approve_keeps_lf_front_matter_when_the_body_has_a_crlf_line() {
         assert!(text.contains(untouched), "untouched line {untouched:?} changed its line ending:\n{}", text.replace('\r', "\\r"));
     }
     assert!(text.ends_with("\n\n# Mixed Line Endings\n\n| a | b |\r\n|---|---|\r\nplain LF line\n"));
+    // And the approval happened, with LF endings on the lines it wrote.
+    assert!(text.contains("\nversion: \"1.1\"\n"), "the version was bumped:\n{}", text.replace('\r', "\\r"));
+    assert!(!fingerprint_line(&text).contains('\r'));
 }
 
 #[test]
@@ -1018,4 +1025,5 @@ fn diff_into_a_closed_pipe_does_not_panic() {
     let out = child.wait_with_output().unwrap();
     assert!(!stderr(&out).contains("panicked"), "diff panicked on a closed pipe:\n{}", stderr(&out));
     assert_ne!(out.status.code(), Some(101));
+    assert!(out.status.code().is_some(), "diff was killed by a signal on a closed pipe: {:?}", out.status);
 }
