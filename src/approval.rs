@@ -104,13 +104,14 @@ impl FrontMatter {
                 ""
             };
             let line = &raw[..raw.len() - ending.len()];
-            if i == 0 && line != "---" {
+            // As source::split_front_matter: trailing blanks after a delimiter are allowed.
+            if i == 0 && line.trim_end() != "---" {
                 return Err("the file has no front matter".into());
             }
             lines.push(line.to_string());
             endings.push(ending);
             offset += raw.len();
-            if i > 0 && (line == "---" || line == "...") {
+            if i > 0 && matches!(line.trim_end(), "---" | "...") {
                 rest_start = Some(offset);
                 break;
             }

@@ -562,6 +562,8 @@ pub fn overview_key(site: &Site) -> u64 {
             d.review_due,
             &d.classification,
             &d.repo_rel,
+            // Which data file a document governs decides the register downloads and links.
+            &d.data,
         )
             .hash(&mut h);
         d.clauses.hash(&mut h);

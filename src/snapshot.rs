@@ -398,17 +398,22 @@ pub fn diff(old: &SnapshotData, new: &SnapshotData) -> Diff {
             }
         }
     }
-    for (id, after) in &new.clauses {
-        if let Some(before) = old.clauses.get(id) {
-            if before != after {
-                d.clauses.push(Change {
-                    id: id.clone(),
-                    what: "status".into(),
-                    before: before.clone(),
-                    after: after.clone(),
-                    ..Default::default()
-                });
-            }
+    let ns: BTreeMap<&str, &SoaRecord> = new.soa.iter().map(|x| (x.control.as_str(), x)).collect();
+    for y in old.soa.iter().filter(|y| !ns.contains_key(y.control.as_str())) {
+        d.soa.push(Change {
+            id: y.control.clone(),
+            what: "removed from the SoA".into(),
+            before: format!("{}, {}", show(y.applicable), y.implementation),
+            ..Default::default()
+        });
+    }
+    // A clause or control that appears or disappears (the catalog changed) shows as a status
+    // change from or to nothing.
+    let ids: std::collections::BTreeSet<&String> = old.clauses.keys().chain(new.clauses.keys()).collect();
+    for id in ids {
+        let (before, after) = (old.clauses.get(id).cloned().unwrap_or_default(), new.clauses.get(id).cloned().unwrap_or_default());
+        if before != after {
+            d.clauses.push(Change { id: id.clone(), what: "status".into(), before, after, ..Default::default() });
         }
     }
     d
@@ -503,6 +508,17 @@ mod tests {
         assert_eq!(d.soa[0].what, "implementation");
         assert_eq!(d.clauses[0].after, "evidenced");
         assert!(render_diff(&d).contains("~ A T: version 1.0 → 1.1"));
+    }
+
+    #[test]
+    fn diff_lists_removed_soa_entries_and_clauses_that_come_or_go() {
+        let old = data(&[], &[("A.2.2", true, "planned"), ("A.2.3", false, "")], &[("5.2", "implemented"), ("X.1", "gap")]);
+        let new = data(&[], &[("A.2.2", true, "planned")], &[("5.2", "implemented"), ("Y.1", "gap")]);
+        let d = diff(&old, &new);
+        let soa: Vec<(&str, &str, &str)> = d.soa.iter().map(|c| (c.id.as_str(), c.what.as_str(), c.before.as_str())).collect();
+        assert_eq!(soa, vec![("A.2.3", "removed from the SoA", "not applicable, ")]);
+        let clauses: Vec<(&str, &str, &str)> = d.clauses.iter().map(|c| (c.id.as_str(), c.before.as_str(), c.after.as_str())).collect();
+        assert_eq!(clauses, vec![("X.1", "gap", ""), ("Y.1", "", "gap")]);
     }
 
     #[test]

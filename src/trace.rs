@@ -149,8 +149,9 @@ pub fn compute(site: &Site) -> Trace {
     }
     // The first entry of a control counts (a duplicate is reported by SOA002).
     let mut soa_by_control: BTreeMap<String, &SoaEntry> = BTreeMap::new();
+    // Only controls: a clause id in the SoA is an error of its own (SOA003), not an exclusion.
     for e in &trace.soa {
-        if let Some(item) = site.catalog.get(&e.control) {
+        if let Some(item) = site.catalog.get(&e.control).filter(|i| i.kind == crate::catalog::ItemKind::Control) {
             soa_by_control.entry(item.id.clone()).or_insert(e);
         }
     }

@@ -646,3 +646,38 @@ fn an_extra_catalog_is_namespaced_and_never_collides() {
     assert!(doc.contains("href=\"../clauses/A.5.2.html\""), "[[A.5.2]] links the 42001 control");
     assert!(doc.contains("href=\"../clauses/rmf_A.5.2.html\""), "[[rmf:A.5.2]] links the rmf item");
 }
+
+/// A clause id in the SoA (a mistake: the SoA lists Annex A controls) never marks the clause
+/// "excluded": here the draft SoA (not judged yet, so no SOA003) says 4.1 is not applicable,
+/// and 4.1 stays a gap.
+#[test]
+fn a_clause_in_the_soa_is_not_an_exclusion() {
+    let (_tmp, root) = fixture_copy("trace-status");
+    let soa = root.join("content/data/soa.yaml");
+    let mut text = std::fs::read_to_string(&soa).unwrap();
+    text.push_str(
+        "  - control: \"4.1\"\n    applicable: false\n    justification: \"Listed here by mistake.\"\n    implementation: not-applicable\n",
+    );
+    std::fs::write(&soa, text).unwrap();
+    let (_out, site) = build(&root);
+    assert_eq!(clause_page_status(&site, "4.1"), "gap");
+    assert_eq!(clause_page_status(&site, "A.7.2"), "excluded", "a real exclusion still counts");
+}
+
+/// A retired (or superseded) SoA is history: its entries are not judged against today's
+/// catalog, so an unknown control in it is no SOA003.
+#[test]
+fn a_retired_soa_is_not_judged() {
+    let (_tmp, root) = fixture_copy("trace-status");
+    let soa_doc = root.join("content/soa.md");
+    let text = std::fs::read_to_string(&soa_doc).unwrap().replacen("status: draft\n", "status: retired\napproved: 2026-01-01\n", 1);
+    std::fs::write(&soa_doc, text).unwrap();
+    let soa = root.join("content/data/soa.yaml");
+    let mut rows = std::fs::read_to_string(&soa).unwrap();
+    rows.push_str("  - control: A.1.1\n    applicable: true\n    implementation: implemented\n");
+    std::fs::write(&soa, rows).unwrap();
+    let (code, diags) = check(&root);
+    assert_eq!(code, 0, "{diags:?}");
+    assert!(diags.iter().all(|d| !d.code.starts_with("SOA")), "{diags:?}");
+    assert!(diags.iter().any(|d| d.code == "DC017"), "the checks ran: {diags:?}");
+}

@@ -1027,3 +1027,21 @@ fn diff_into_a_closed_pipe_does_not_panic() {
     assert_ne!(out.status.code(), Some(101));
     assert!(out.status.code().is_some(), "diff was killed by a signal on a closed pipe: {:?}", out.status);
 }
+
+/// A closing `---` with trailing blanks closes the front matter for the parser, so it must for
+/// `approve` too: the approval fields go above it, never into the body (which here has a
+/// horizontal rule that could pass for a closing line).
+#[test]
+fn approve_respects_a_closing_delimiter_with_trailing_blanks() {
+    let (_dir, repo) = temp_copy("clean");
+    let file = repo.join("content/risk/blanks.md");
+    let original = doc("PRO-014", "Trailing Blanks", "", "Intro.\n\n---\n\nAfter the rule.").replace("\n---\n\n# ", "\n---  \n\n# ");
+    write(&file, &original);
+    assert_clean(&repo);
+    assert_ok(&approve(&repo, "PRO-014", &["--by", "Grace Hopper"]), "approve PRO-014");
+    let text = read(&file);
+    let (front, body) = text.split_once("\n---  \n").unwrap_or_else(|| panic!("the closing line is gone:\n{text}"));
+    assert!(front.contains("\nfingerprint: ") && front.contains("\nversion: \"1.1\""), "approval outside the front matter:\n{text}");
+    assert_eq!(body, "\n# Trailing Blanks\n\nIntro.\n\n---\n\nAfter the rule.\n", "the body changed");
+    assert_clean(&repo);
+}

@@ -35,8 +35,9 @@ pub fn is_boilerplate(justification: &str) -> bool {
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // A draft SoA is work in progress (DC017 already says so): its entries are judged once it
-    // is submitted for approval, so a scaffolded repository starts without errors.
-    for d in site.documents.iter().filter(|d| d.doc_type == "soa" && d.status != Status::Draft) {
+    // is submitted for approval, so a scaffolded repository starts without errors. A superseded
+    // or retired SoA is history: its entries are not judged against today's catalog either.
+    for d in site.documents.iter().filter(|d| d.doc_type == "soa" && d.status != Status::Draft && !d.status.is_obsolete()) {
         let Some(df) = site.data_for_doc(d) else {
             if d.data.is_none() {
                 out.push(
