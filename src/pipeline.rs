@@ -126,7 +126,11 @@ impl ParseCache {
     /// so that it can re-read just those; `None` when that is not known (a full walk).
     pub fn note_changes(&self, paths: Option<Vec<PathBuf>>) {
         if let Ok(mut m) = self.changed.lock() {
-            *m = paths;
+            // Changes not yet taken by a load (it stopped early) are kept: they add up.
+            match (m.as_mut(), paths) {
+                (Some(pending), Some(more)) => pending.extend(more),
+                (_, paths) => *m = paths,
+            }
         }
     }
 

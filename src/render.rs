@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -282,6 +283,16 @@ pub struct RenderCache {
 }
 
 impl RenderCache {
+    /// Forgets the bytes of these published files (content-relative paths), so the next
+    /// rebuild reads them even if their timestamp and size look unchanged.
+    pub fn forget_assets<'p>(&self, rels: impl Iterator<Item = &'p Path>) {
+        if let Ok(mut m) = self.assets.lock() {
+            for rel in rels {
+                m.remove(&*rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+
     /// The value kept in `slot` when it was made from inputs with the same `key`; otherwise
     /// makes it and keeps it.
     pub fn reuse<T: Clone>(&self, slot: &Mutex<Option<(u64, T)>>, key: u64, make: impl FnOnce() -> T) -> T {

@@ -332,6 +332,9 @@ pub struct Watched {
     root: PathBuf,
     content: PathBuf,
     output: PathBuf,
+    /// Files and folders that change how every file is parsed: book.toml, schemas/ and the
+    /// extra catalogs (they may lie inside the content folder when `content = "."`).
+    parse_inputs: Vec<PathBuf>,
 }
 
 impl Watched {
@@ -340,12 +343,18 @@ impl Watched {
         let config = config::load(root).ok();
         let content = config.as_ref().map(|c| c.content_dir()).unwrap_or_else(|| root.join("content"));
         let output = config.as_ref().map(|c| c.root.join(&c.build.output)).unwrap_or_else(|| root.join("site"));
-        Watched { root: root.to_path_buf(), content, output }
+        let mut parse_inputs = vec![root.join("book.toml"), root.join("schemas")];
+        parse_inputs.extend(config.iter().flat_map(|c| c.traceability.catalogs.iter().map(|rel| root.join(rel))));
+        Watched { root: root.to_path_buf(), content, output, parse_inputs }
     }
 
-    /// Drops from `cache` what the `changed` paths invalidate; false when none of them can
+    /// Drops from the caches what the `changed` paths invalidate; false when none of them can
     /// affect the site (no rebuild needed).
-    pub fn prepare_rebuild(&self, cache: &ParseCache, mut changed: Vec<PathBuf>) -> bool {
+    pub fn prepare_rebuild(&mut self, cache: &ParseCache, render_cache: &RenderCache, mut changed: Vec<PathBuf>) -> bool {
+        // book.toml may move the content or output folder, or name other catalogs.
+        if changed.iter().any(|p| *p == self.root.join("book.toml")) {
+            *self = Watched::new(&self.root);
+        }
         // A commit, checkout or reset moves HEAD or a ref: the change logs on the pages are
         // read again (the rest of .git is ignored).
         let git_moved = changed.iter().any(|p| moves_git_head(&self.root, p));
@@ -356,8 +365,11 @@ impl Watched {
         if changed.is_empty() && !git_moved {
             return false;
         }
+        // What an event names is read again, whatever its timestamp says.
         cache.forget_texts(&changed);
-        if changed.iter().any(|p| invalidates_parse_cache(&self.root, &self.content, p)) {
+        render_cache.forget_assets(changed.iter().filter_map(|p| p.strip_prefix(&self.content).ok()));
+        let parse_input = |p: &PathBuf| !p.starts_with(&self.content) || self.parse_inputs.iter().any(|i| p.starts_with(i));
+        if changed.iter().any(parse_input) {
             cache.clear();
         } else {
             // Only content files changed: the next load re-reads just these when they are
@@ -388,11 +400,6 @@ fn moves_git_head(root: &Path, changed: &Path) -> bool {
     changed.strip_prefix(root.join(".git")).is_ok_and(|rel| {
         rel == Path::new("HEAD") || rel == Path::new("packed-refs") || rel.starts_with("refs/heads") || rel == Path::new("logs/HEAD")
     })
-}
-
-/// Paths whose change requires dropping the parse cache (they change how files are parsed).
-fn invalidates_parse_cache(root: &Path, content: &Path, changed: &Path) -> bool {
-    !changed.starts_with(content) || changed == root.join("book.toml")
 }
 
 fn print_attempt(attempt: &Attempt, root: &Path, elapsed: Duration) {
@@ -492,13 +499,13 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         let root = root.clone();
         let today = opts.today;
         std::thread::spawn(move || {
-            let watched = Watched::new(&root);
+            let mut watched = Watched::new(&root);
             while let Ok(mut changed) = rx.recv() {
                 // Coalesce bursts (an editor's save-rename-write) into one rebuild.
                 while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
                     changed.extend(more);
                 }
-                if !watched.prepare_rebuild(&parse_cache, changed) {
+                if !watched.prepare_rebuild(&parse_cache, &render_cache, changed) {
                     continue;
                 }
                 let t = Instant::now();
@@ -576,9 +583,13 @@ fn snapshot_mtimes(root: &Path) -> HashMap<PathBuf, (std::time::SystemTime, u64)
     walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
+        // Below the root only (the repository itself may live in a folder named `site`): the
+        // default output and snapshot folders at the top, build folders and our temporary
+        // files anywhere. A configured output elsewhere is filtered like native events.
         .filter_entry(|e| {
             let n = e.file_name().to_string_lossy();
-            !(n == "target" || n == "site" || n == ".git" || n == "snapshots" || n.starts_with(".aimsbook"))
+            e.depth() == 0
+                || !(n == "target" || n == ".git" || n.starts_with(".aimsbook") || (e.depth() == 1 && (n == "site" || n == "snapshots")))
         })
         .flatten()
         .filter(|e| e.file_type().is_file())

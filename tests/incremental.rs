@@ -107,7 +107,7 @@ fn serve_rebuilds_equal_fresh_builds_along_random_edits() {
 
     let parse_cache = ParseCache::default();
     let render_cache = RenderCache::default();
-    let watched = Watched::new(&root);
+    let mut watched = Watched::new(&root);
     let first = serve::build_in_memory(&root, today(), &parse_cache, &render_cache);
     assert!(first.pages.is_some(), "the example builds: {:?}", error_codes(&first.diagnostics));
 
@@ -195,7 +195,7 @@ fn serve_rebuilds_equal_fresh_builds_along_random_edits() {
             }
         };
 
-        if watched.prepare_rebuild(&parse_cache, changed) {
+        if watched.prepare_rebuild(&parse_cache, &render_cache, changed) {
             let attempt = serve::build_in_memory(&root, today(), &parse_cache, &render_cache);
             let expected = fresh(&root);
             match (&attempt.pages, &expected) {

@@ -340,6 +340,23 @@ fn poll_mode_rebuilds_on_edit() {
     assert!(s.get("/doc/ROL-001.html").body.contains(&format!(">{title}</a>")));
 }
 
+/// The poll watcher skips the default output folder at the top of the repository only: a
+/// content folder that happens to be called `site` is watched like any other.
+#[test]
+fn poll_mode_watches_a_content_folder_named_site() {
+    let dir = example_copy();
+    let record = std::fs::read_to_string(dir.path().join("content/records/2026-human-oversight-drill.md")).unwrap();
+    let added = "content/site/drill-copy.md";
+    std::fs::create_dir_all(dir.path().join("content/site")).unwrap();
+    std::fs::write(dir.path().join(added), record.replacen("id: REC-017", "id: REC-917", 1)).unwrap();
+    let s = Server::start_with(dir, &["--poll"]);
+    let before = s.status();
+    assert!(errors_of(&before).is_empty(), "{before}");
+    s.write(added, &format!("{}\nA sentence seen by polling.\n", s.read(added)));
+    s.wait_for(gen_of(&before), "a new build after an edit under content/site", |v| build_of(v) > build_of(&before));
+    assert!(s.get("/doc/REC-917.html").body.contains("A sentence seen by polling."));
+}
+
 /// Whoever starts serve (an editor plugin, a script, a test) learns the URL from the
 /// `serving … on http://…` line and may save a file right away. serve prints that line before
 /// it starts its watcher, so a change saved in that window is never picked up (until the next
