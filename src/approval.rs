@@ -36,9 +36,7 @@ pub fn fingerprint(d: &Document, data_text: Option<&str>) -> String {
     field("ai_system", d.ai_system.as_deref().unwrap_or(""));
     field("body", &normalise(&d.body));
     field("data_file", &normalise(data_text.unwrap_or("")));
-    let digest = h.finalize();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    format!("sha256:{}", crate::snapshot::to_hex(&h.finalize()))
 }
 
 /// Text as compared for approval: line endings, trailing spaces and surrounding blank lines

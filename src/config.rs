@@ -111,12 +111,18 @@ impl Config {
 
     /// Repository-relative path of a file under the content folder, with `/` separators.
     pub fn content_rel_to_repo(&self, content_rel: &str) -> String {
-        let base = self.build.content.trim_end_matches('/');
-        if base.is_empty() || base == "." {
-            content_rel.to_string()
-        } else {
-            format!("{base}/{content_rel}")
-        }
+        repo_rel(&self.build.content, content_rel)
+    }
+}
+
+/// A path relative to the content folder `content` (as written in book.toml), made relative to
+/// the repository root.
+pub fn repo_rel(content: &str, content_rel: &str) -> String {
+    let base = content.trim_end_matches('/');
+    if base.is_empty() || base == "." {
+        content_rel.to_string()
+    } else {
+        format!("{base}/{content_rel}")
     }
 }
 

@@ -124,11 +124,15 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
             let rel = rel_of(f);
             let target = tmp.join(&rel);
             if let Some(prev) = previous {
+                let len = match f {
+                    OutFile::Bytes(p) => Some(p.bytes.len() as u64),
+                    OutFile::Copy { from, .. } => std::fs::metadata(from).ok().map(|m| m.len()),
+                };
                 let same = |old: &[u8]| match f {
                     OutFile::Bytes(p) => *old == *p.bytes,
                     OutFile::Copy { from, .. } => std::fs::read(from).is_ok_and(|src| src == old),
                 };
-                if link_if_unchanged(&prev.join(&rel), &target, same) {
+                if len.is_some_and(|len| link_if_unchanged(&prev.join(&rel), &target, len, same)) {
                     return Ok(());
                 }
             }
@@ -172,16 +176,17 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
 }
 
 /// Hard-links `target` to the previous site's file at `previous` when that is a regular file
-/// linked from nowhere else whose bytes pass `same`. Creating thousands of new files is slow
-/// on some file systems and a link is not; an unchanged file also keeps its modification
+/// linked from nowhere else, `len` bytes long, whose bytes pass `same`. Creating thousands of
+/// new files is slow on some file systems and a link is not; an unchanged file also keeps its modification
 /// time, so a deployment by rsync or a CDN sees only what changed. False (and nothing done)
 /// otherwise: the caller writes the file.
 #[cfg(unix)]
-fn link_if_unchanged(previous: &Path, target: &Path, same: impl FnOnce(&[u8]) -> bool) -> bool {
+fn link_if_unchanged(previous: &Path, target: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
     use std::os::unix::fs::MetadataExt;
     let Ok(meta) = std::fs::symlink_metadata(previous) else { return false };
-    // A symlink or a file with other links (someone else's) is never taken over.
-    if !meta.file_type().is_file() || meta.nlink() != 1 {
+    // A symlink or a file with other links (someone else's) is never taken over; a file of
+    // another size is not even read.
+    if !meta.file_type().is_file() || meta.nlink() != 1 || meta.len() != len {
         return false;
     }
     let Ok(old) = std::fs::read(previous) else { return false };
@@ -189,7 +194,7 @@ fn link_if_unchanged(previous: &Path, target: &Path, same: impl FnOnce(&[u8]) ->
 }
 
 #[cfg(not(unix))]
-fn link_if_unchanged(_previous: &Path, _target: &Path, _same: impl FnOnce(&[u8]) -> bool) -> bool {
+fn link_if_unchanged(_previous: &Path, _target: &Path, _len: u64, _same: impl FnOnce(&[u8]) -> bool) -> bool {
     false
 }
 

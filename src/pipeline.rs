@@ -1,5 +1,6 @@
 //! The pipeline, top to bottom: config → source → parse → model → check → render → output.
-//! `check`, `build` and (later) `serve` are all thin wrappers around [`load`] and [`build`].
+//! `check` and `build` are thin wrappers around [`load`] and [`build`]; `serve` calls
+//! [`load_cached`] and [`render_all_cached`] with caches kept between rebuilds.
 
 use crate::catalog::Catalog;
 use crate::config::{self, Config};

@@ -132,10 +132,8 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
     if diags.has_errors() {
         return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 };
     }
-    let timer = pipeline::Timer::new();
     match pipeline::render_all_cached(&site, Some(render_cache)) {
         Ok(pages) => {
-            timer.lap("render all");
             let mut map: HashMap<String, Bytes> = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
             for rel in &site.assets {
                 if let Some(bytes) = read_asset(&site.config.content_dir().join(rel), rel, render_cache) {

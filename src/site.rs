@@ -35,7 +35,7 @@ pub struct Site {
     /// heading, a deleted file) alters this one's page.
     pub link_keys: Vec<u64>,
     /// Per document and per link (same order as `Document::links`): where the link goes,
-    /// resolved once for the checks and the renderers.
+    /// resolved once while indexing the links, and reused by the checks.
     pub resolved: Vec<Vec<Result<Destination, LinkError>>>,
     /// Per document (same index as `documents`): the documents linking to it (body links,
     /// `related` and `derived_from`), in id order, each once.

@@ -97,7 +97,12 @@ pub fn info_for(site: &Site, label: &str) -> SnapshotInfo {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    to_hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hexadecimal.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -108,11 +113,9 @@ pub struct Manifest {
     pub files: BTreeMap<String, String>,
 }
 
+/// A label names a folder and a zip file: the same rule as a document id.
 fn valid_label(label: &str) -> bool {
-    !label.is_empty()
-        && label.len() <= 100
-        && !label.starts_with('.')
-        && label.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    crate::parse::is_safe_id(label)
 }
 
 /// What `snapshot` produced.

@@ -129,14 +129,7 @@ pub fn walk_cached(
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let root_canon = repo_root.canonicalize().unwrap_or_else(|_| repo_root.to_path_buf());
-    let repo_rel_of = |rel: &str| {
-        let base = content_name.trim_end_matches('/');
-        if base.is_empty() || base == "." {
-            rel.to_string()
-        } else {
-            format!("{base}/{rel}")
-        }
-    };
+    let repo_rel_of = |rel: &str| crate::config::repo_rel(content_name, rel);
     let walker = walkdir::WalkDir::new(content_dir).follow_links(false).sort_by_file_name();
     let mut it = walker.into_iter();
     while let Some(entry) = it.next() {
@@ -245,7 +238,13 @@ pub fn refresh(previous: &[SourceFile], content_dir: &Path, changed: &[PathBuf],
     }
     let mut files = previous.to_vec();
     for path in changed {
-        let rel = path.strip_prefix(content_dir).ok()?.to_str()?.replace('\\', "/");
+        let below = path.strip_prefix(content_dir).ok()?;
+        // Hidden files and folders (editors' swap and temporary files) are never taken by the
+        // walk, so their changes change nothing.
+        if below.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        let rel = below.to_str()?.replace('\\', "/");
         let index = files.binary_search_by(|f| f.rel.as_str().cmp(&rel)).ok()?;
         let meta = std::fs::symlink_metadata(path).ok()?;
         if !meta.file_type().is_file() || files[index].abs != *path {
@@ -302,6 +301,9 @@ mod tests {
         assert!(refresh(&files, &content, &[content.join("docs/b.md")], None).is_none());
         assert!(refresh(&files, &content, &[dir.path().join("book.toml")], None).is_none());
         assert!(refresh(&files, &content, &[content.join("docs")], None).is_none());
+        // An editor's swap file changes nothing the walk would take.
+        let same = refresh(&files, &content, &[content.join("docs/.a.md.swp")], None).unwrap();
+        assert_eq!(same.len(), files.len());
     }
 
     #[cfg(unix)]
