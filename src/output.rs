@@ -177,8 +177,8 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
 
 /// Hard-links `target` to the previous site's file at `previous` when that is a regular file
 /// linked from nowhere else, `len` bytes long, whose bytes pass `same`. Creating thousands of
-/// new files is slow on some file systems and a link is not; an unchanged file also keeps its modification
-/// time, so a deployment by rsync or a CDN sees only what changed. False (and nothing done)
+/// new files is slow on some file systems and a link is not; an unchanged file also keeps its
+/// modification time, so a deployment by rsync or a CDN sees only what changed. False (and nothing done)
 /// otherwise: the caller writes the file.
 #[cfg(unix)]
 fn link_if_unchanged(previous: &Path, target: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
