@@ -294,9 +294,33 @@ pub fn load_data(spec: &str, root: &Path, today: Date) -> Result<SnapshotData, S
     // only the working folder has them (a path typed on the command line).
     let path = PathBuf::from(spec);
     let path = if path.is_absolute() || root.join(spec).exists() { root.join(spec) } else { path };
-    let files = read_snapshot(&path)?;
-    let bytes = files.get(DATA).ok_or_else(|| format!("{} has no {DATA}: it is not an aimsbook snapshot", path.display()))?;
-    serde_json::from_slice(bytes).map_err(|e| format!("{DATA} in {} is not valid: {e}", path.display()))
+    let bytes = read_snapshot_data(&path)?.ok_or_else(|| format!("{} has no {DATA}: it is not an aimsbook snapshot", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{DATA} in {} is not valid: {e}", path.display()))
+}
+
+/// Just the snapshot's `DATA` file, from a folder or a zip (`None` when it has none): the
+/// Changes page needs only this, and reading every page of a large snapshot on each build
+/// (and each preview rebuild) would be waste.
+fn read_snapshot_data(path: &Path) -> Result<Option<Vec<u8>>, String> {
+    if path.is_dir() {
+        let file = path.join(DATA);
+        // As in read_snapshot, a symlink is not the snapshot's own file.
+        if !std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_file()) {
+            return Ok(None);
+        }
+        return std::fs::read(&file).map(Some).map_err(|e| format!("{}: {e}", file.display()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| format!("{} is not a readable zip: {e}", path.display()))?;
+    // Entries live under one top folder (the label).
+    let found = archive.file_names().filter_map(Result::ok).find(|n| n.split_once('/').is_some_and(|(_, rest)| rest == DATA));
+    let Some(name) = found.map(|n| n.into_owned()) else {
+        return Ok(None);
+    };
+    let entry = archive.by_name(&name).map_err(|e| format!("{name}: {e}"))?;
+    let mut bytes = Vec::new();
+    entry.take(1 << 30).read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
+    Ok(Some(bytes))
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
