@@ -23,7 +23,6 @@ pub const DOC_TYPES: &[&str] = &[
     "minutes",
 ];
 pub const STATUSES: &[&str] = &["draft", "approved", "superseded", "retired"];
-pub const CLASSIFICATIONS: &[&str] = &["public", "internal", "confidential", "restricted"];
 
 /// Document types whose documents are records: they evidence requirements rather than address them.
 pub fn is_evidence_type(doc_type: &str) -> bool {

@@ -60,7 +60,6 @@ pub struct Citation {
 
 #[derive(Debug, Clone)]
 pub struct Coverage {
-    pub item_id: String,
     pub status: CoverageStatus,
     /// Indices of current (not superseded or retired) non-record documents naming the item.
     pub documents: Vec<usize>,
@@ -249,7 +248,6 @@ pub fn compute(site: &Site) -> Trace {
         trace.coverage.insert(
             item.id.clone(),
             Coverage {
-                item_id: item.id.clone(),
                 status,
                 documents,
                 records,
