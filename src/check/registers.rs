@@ -57,33 +57,22 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     }
                 }
             }
-            if let (Some(l), Some(i)) = (row.int("likelihood"), row.int("impact")) {
-                if let Some(score) = row.int("score") {
+            // A score, inherent or residual, is its likelihood times its impact.
+            for (score_key, likelihood_key, impact_key) in
+                [("score", "likelihood", "impact"), ("residual_score", "residual_likelihood", "residual_impact")]
+            {
+                if let (Some(l), Some(i), Some(score)) = (row.int(likelihood_key), row.int(impact_key), row.int(score_key)) {
                     if score != l * i {
                         out.push(
                             Diagnostic::new(
                                 "REG008",
                                 file,
-                                row.line_of("score"),
-                                format!("score {score} is not likelihood × impact ({l} × {i} = {})", l * i),
+                                row.line_of(score_key),
+                                format!("{score_key} {score} is not {likelihood_key} × {impact_key} ({l} × {i} = {})", l * i),
                             )
-                            .help(format!("set score: {}", l * i)),
+                            .help(format!("set {score_key}: {}", l * i)),
                         );
                     }
-                }
-            }
-            if let (Some(l), Some(i), Some(score)) = (row.int("residual_likelihood"), row.int("residual_impact"), row.int("residual_score"))
-            {
-                if score != l * i {
-                    out.push(
-                        Diagnostic::new(
-                            "REG008",
-                            file,
-                            row.line_of("residual_score"),
-                            format!("residual_score {score} is not {l} × {i} = {}", l * i),
-                        )
-                        .help(format!("set residual_score: {}", l * i)),
-                    );
                 }
             }
             if df.schema == "entries" && row.str("status") == Some("closed") && row.str("closed").is_none() {
