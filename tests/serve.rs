@@ -4,7 +4,7 @@
 //! guards, so a failing assertion never leaks a process. Every wait is bounded.
 //!
 //! The browser test needs headless Chromium and ChromeDriver (/usr/bin/chromium,
-//! /usr/bin/chromedriver); it fails when they are missing unless AIMSBOOK_SKIP_BROWSER=1.
+//! /usr/bin/chromedriver); see tests/common/clients.rs for when it is skipped.
 
 #![cfg(unix)]
 
@@ -848,24 +848,9 @@ impl Browser {
     }
 }
 
-fn browser_available() -> bool {
-    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER].into_iter().filter(|p| !Path::new(p).exists()).collect();
-    if std::env::var("AIMSBOOK_SKIP_BROWSER").is_ok_and(|v| v == "1") {
-        eprintln!("browser test skipped: AIMSBOOK_SKIP_BROWSER=1");
-        return false;
-    }
-    assert!(
-        missing.is_empty(),
-        "the browser test needs headless Chromium and ChromeDriver, but {} is missing; install them \
-         (Debian: apt-get install chromium chromium-driver) or set AIMSBOOK_SKIP_BROWSER=1 to skip this test",
-        missing.join(" and ")
-    );
-    true
-}
-
 #[test]
 fn browser_live_reload_and_error_overlay() {
-    if !browser_available() {
+    if !common::clients::browser() {
         return;
     }
     let s = Server::start();

@@ -950,8 +950,7 @@ fn assert_all_relative(refs: &Value, page_name: &str) {
 
 #[test]
 fn snapshot_folder_works_from_file_urls_in_headless_chromium() {
-    if std::env::var("AIMSBOOK_SKIP_BROWSER").as_deref() == Ok("1") {
-        eprintln!("AIMSBOOK_SKIP_BROWSER=1: browser test skipped");
+    if !common::clients::browser() {
         return;
     }
     let (dir, repo) = example_copy();

@@ -143,6 +143,7 @@ pub fn page(site: &Path, rel: &str) -> String {
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
     text.replace("&#x2f;", "/").replace("&#47;", "/")
 }
+pub mod clients;
 pub mod serve;
 
 /// Runs `git -C repo ARGS` as a fixed author with a fixed date (so commits are reproducible)
