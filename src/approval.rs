@@ -243,8 +243,32 @@ fn entry_lines(entry: &[(&str, String)], item_indent: usize, field_indent: usize
         .collect()
 }
 
+/// `s` as a YAML double-quoted scalar on one line, whatever it holds (line breaks, quotes,
+/// `: `, `#`, a leading `-`, `*`, `&` or `!`).
+///
+/// A JSON string is a YAML 1.2 double-quoted scalar (YAML 1.2 is a superset of JSON and every
+/// JSON escape is a YAML escape), so serde_json's string encoder does the escaping of `"`, `\`
+/// and the C0 control characters, line breaks included. Characters it leaves as they are but
+/// YAML readers refuse or misread inside quotes (DEL, the C1 controls, NEL, LINE and PARAGRAPH
+/// SEPARATOR, which YAML 1.1 takes for line breaks, the byte-order mark, U+FFFE/U+FFFF) are
+/// then written as `\uXXXX` escapes too. serde-saphyr's own emitter would do this, but it
+/// picks single quotes for most values, and approve keeps the double quotes these files use.
+/// Round trip through serde-saphyr: tests below, on chosen and on random strings.
 fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    let json = serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""));
+    let needs_escape = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}');
+    if !json.contains(needs_escape) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Computes the new file text for an approval of `d` (whose current file text is `text`).
@@ -302,7 +326,15 @@ pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> R
         return Err(format!("{id} is {}; approve its successor instead", d.status.as_str()));
     }
     let path = site.config.content_dir().join(&d.rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let original = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = String::from_utf8(original.clone()).map_err(|_| format!("{} is not valid UTF-8", d.repo_rel))?;
+    let changed = |what: &str| {
+        format!("{what} changed on disk while approve was running; nothing was written. Run approve again to approve the text as it is now")
+    };
+    // The fingerprint below is of the document as loaded; the text edited must be that same text.
+    if crate::parse::source_hash(&crate::source::decode(&original, &d.repo_rel).map_err(|d| d.message)?) != d.source_hash {
+        return Err(changed(&d.repo_rel));
+    }
     let fp = fingerprint_in_site(site, d);
     let (new_text, version) = approve_text(&text, d, &fp, a)?;
     // Re-parse what we are about to write: the edit must leave valid front matter behind.
@@ -320,14 +352,26 @@ pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> R
     if let Some(err) = parsed.diagnostics.first() {
         return Err(format!("the edited front matter would be invalid ({}: {}); nothing was written", err.code, err.message));
     }
-    let tmp = path.with_extension("md.aimsbook-tmp");
-    std::fs::write(&tmp, &new_text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+    // The governed data file is part of the fingerprint: it must not have changed either.
+    if let Some(df) = site.data_for_doc(d) {
+        let now = std::fs::read(site.config.content_dir().join(&df.rel)).ok();
+        let now = now.as_deref().and_then(|b| crate::source::decode(b, &df.repo_rel).ok());
+        if now.as_deref() != Some(&*df.text) {
+            return Err(changed(&df.repo_rel));
+        }
+    }
+    // Written beside, flushed and renamed over the document, keeping its permissions, and only
+    // if the file still holds the bytes read above (compared just before the rename).
+    match crate::safe_write::replace_if_unchanged(&path, &original, new_text.as_bytes()) {
+        Ok(()) => {}
+        Err(crate::safe_write::ReplaceError::Changed) => return Err(changed(&d.repo_rel)),
+        Err(crate::safe_write::ReplaceError::Io(e)) => return Err(format!("cannot write {}: {e}; the document is unchanged", d.repo_rel)),
+    }
     Ok(format!(
-        "{id} is now version {version}{} ({}), fingerprint {}",
+        "{id} is now version {version}{}, fingerprint {}; wrote {}",
         if a.bump == Some(Bump::Patch) { "" } else { ", approved" },
+        &fp[..19],
         d.repo_rel,
-        &fp[..19]
     ))
 }
 
@@ -350,6 +394,54 @@ mod tests {
         assert_eq!(trailing_comment("version: \"1.0\"   # c"), "   # c");
         assert_eq!(trailing_comment("id: A#1"), "");
         assert_eq!(trailing_comment("id: 'a # b' # real"), " # real");
+    }
+
+    /// Every summary survives the trip into the front matter and back, whatever it holds.
+    #[test]
+    fn quoted_values_round_trip_through_the_yaml_reader() {
+        let tricky = [
+            "Line one\nline two",
+            "Windows\r\nbreak and a lone \r",
+            "She said \"approved\" and 'done'",
+            "key: value # not a comment",
+            "- looks like a list item",
+            "* alias-like",
+            "&anchor-like",
+            "!tag-like",
+            "| block-like",
+            "> folded-like",
+            "@ and ` reserved",
+            "trailing backslash \\",
+            "\ttab, \u{7f} delete, \u{85} next line, \u{2028} separator, \u{feff} bom",
+            "   leading and trailing spaces   ",
+            "",
+            "null",
+            "1.0",
+            "Ünïcödé — ok",
+        ];
+        for summary in tricky {
+            let text = "---\nid: A\nhistory:\n  - version: \"1.0\"\n    summary: x\n---\nBody\n";
+            let (mut fm, rest) = FrontMatter::parse(text).unwrap();
+            fm.append_history(&[("version", quote("1.1")), ("summary", quote(summary))]).unwrap();
+            fm.set("approver", &quote(summary));
+            let out = fm.render(&rest);
+            let yaml = out.strip_prefix("---\n").and_then(|t| t.split_once("\n---\n")).map(|(y, _)| y).unwrap();
+            assert_eq!(yaml.lines().count(), 7, "each value stays on its line: {out:?}");
+            let v: serde_json::Value = serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("{summary:?} broke the YAML: {e}\n{yaml}"));
+            assert_eq!(v["history"][1]["summary"].as_str(), Some(summary), "{yaml}");
+            assert_eq!(v["history"][1]["version"].as_str(), Some("1.1"), "{yaml}");
+            assert_eq!(v["approver"].as_str(), Some(summary), "{yaml}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_round_trips_as_a_quoted_value(s in "\\PC*|[\\x00-\\x{ff}\\u{2028}\\u{2029}\\u{feff}\\u{fffe}\\u{ffff}]*") {
+            let yaml = format!("summary: {}\n", quote(&s));
+            proptest::prop_assert_eq!(yaml.lines().count(), 1);
+            let v: serde_json::Value = serde_saphyr::from_str(&yaml).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}: {yaml:?}")))?;
+            proptest::prop_assert_eq!(v["summary"].as_str(), Some(s.as_str()));
+        }
     }
 
     #[test]

@@ -25,21 +25,35 @@ fn id_prefix(doc_type: &str) -> &'static str {
     }
 }
 
-/// Writes the scaffold. Refuses a folder that already holds a book.toml or a content folder.
-pub fn scaffold(dir: &Path, today: Date) -> Result<Vec<String>, String> {
+/// What `init` did: the files it created and the existing files it left alone (paths relative
+/// to the new repository).
+#[derive(Debug, Default)]
+pub struct Scaffolded {
+    pub created: Vec<String>,
+    pub kept: Vec<String>,
+}
+
+/// Writes the scaffold. Refuses a folder that already holds a book.toml or a content folder;
+/// in any other non-empty folder every file is created with
+/// [`crate::safe_write::write_new`], so a file already there (a `.gitignore`, say) is kept as
+/// it is and reported, never overwritten.
+pub fn scaffold(dir: &Path, today: Date) -> Result<Scaffolded, String> {
     if dir.join("book.toml").exists() || dir.join("content").exists() {
         return Err(format!("{} already contains an aimsbook repository (book.toml or content/); refusing to overwrite", dir.display()));
     }
     let catalog = Catalog::iso42001();
     let review_due = today.checked_add(jiff::Span::new().days(90)).unwrap_or(today);
-    let mut written = Vec::new();
-    let write = |rel: &str, text: &str, written: &mut Vec<String>| -> Result<(), String> {
+    let mut written = Scaffolded::default();
+    let write = |rel: &str, text: &str, written: &mut Scaffolded| -> Result<(), String> {
         let p = dir.join(rel);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-        written.push(rel.to_string());
+        match crate::safe_write::write_new(&p, text.as_bytes()) {
+            Ok(()) => written.created.push(rel.to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => written.kept.push(rel.to_string()),
+            Err(e) => return Err(format!("cannot write {}: {e}", p.display())),
+        }
         Ok(())
     };
     write(

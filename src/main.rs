@@ -87,9 +87,12 @@ enum Command {
         /// File format
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// Output file (default: stdout; required for xlsx)
+        /// Output file (default: stdout; required for xlsx). An existing file that differs is not replaced without --force
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing --out file that differs, keeping the old one as NAME.bak
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -158,10 +161,13 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
-    /// Write the JSON Schemas for front matter into a folder (default: schemas/)
+    /// Write the JSON Schemas for front matter into a folder (default: schemas/); a schema you edited is kept
     Schema {
         #[arg(long, default_value = "schemas")]
         out: PathBuf,
+        /// Replace schemas that differ from the built-in ones, keeping each old file as NAME.bak
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -289,7 +295,26 @@ fn main() -> ExitCode {
             };
             match aimsbook::init::scaffold(&dir, today) {
                 Ok(files) => {
-                    eprintln!("created {} files in {}; next: cd {} && aimsbook build", files.len(), dir.display(), dir.display());
+                    for rel in &files.kept {
+                        eprintln!("warning: {} already exists; left as it is", dir.join(rel).display());
+                    }
+                    if files.kept.iter().any(|f| f == ".gitignore") {
+                        let ignore = std::fs::read_to_string(dir.join(".gitignore")).unwrap_or_default();
+                        let missing: Vec<&str> = ["/site/", "/snapshots/"]
+                            .into_iter()
+                            .filter(|want| !ignore.lines().any(|l| l.trim().trim_matches('/') == want.trim_matches('/')))
+                            .collect();
+                        if !missing.is_empty() {
+                            eprintln!("note: add {} to your .gitignore so builds and snapshots stay out of git", missing.join(" and "));
+                        }
+                    }
+                    eprintln!(
+                        "created {} files in {}{}; next: cd {} && aimsbook build",
+                        files.created.len(),
+                        dir.display(),
+                        if files.kept.is_empty() { String::new() } else { format!(" (kept {} existing)", files.kept.len()) },
+                        dir.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => usage(&e),
@@ -316,7 +341,7 @@ fn main() -> ExitCode {
                 None => usage(&format!("unknown diagnostic code {code}; `aimsbook explain --list` prints them all")),
             }
         }
-        Command::Export { what, id, format, out, common } => export(what, id.as_deref(), format, out.as_deref(), &common),
+        Command::Export { what, id, format, out, force, common } => export(what, id.as_deref(), format, out.as_deref(), force, &common),
         Command::Approve { id, by, date, summary, bump, review_due, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
@@ -418,13 +443,31 @@ fn main() -> ExitCode {
                 Err(ds) => config_failure(ConfigError(ds), &common.root),
             }
         }
-        Command::Schema { out, common } => {
+        Command::Schema { out, force, common } => {
+            use aimsbook::safe_write::Written;
             let dir = if out.is_absolute() { out } else { common.root.join(out) };
-            match aimsbook::schemas::write_all(&dir) {
+            match aimsbook::schemas::write_all(&dir, force) {
                 Ok(files) => {
-                    for f in files {
-                        println!("{f}");
+                    let mut text = String::new();
+                    for (path, what) in files {
+                        match what {
+                            Written::Created => text.push_str(&format!("created     {path}\n")),
+                            Written::UpToDate => text.push_str(&format!("up to date  {path}\n")),
+                            Written::Replaced { backup } => {
+                                text.push_str(&format!("replaced    {path} (the previous file is kept as {})\n", backup.display()))
+                            }
+                            // A customised schema is the documented way to extend the model, so
+                            // keeping it is the expected outcome, not a failure (as `cargo
+                            // install` warns and succeeds when the crate is already there).
+                            Written::Kept => {
+                                text.push_str(&format!("kept        {path}\n"));
+                                eprintln!(
+                                    "warning: {path} differs from the built-in schema; left as it is (`aimsbook schema --force` replaces it and keeps it as a backup)"
+                                );
+                            }
+                        }
                     }
+                    print_out(&text);
                     ExitCode::SUCCESS
                 }
                 Err(e) => usage(&format!("cannot write schemas into {}: {e}", dir.display())),
@@ -433,7 +476,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<&Path>, common: &Common) -> ExitCode {
+fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<&Path>, force: bool, common: &Common) -> ExitCode {
     use aimsbook::export;
     use std::io::Write;
     let format = match format {
@@ -484,10 +527,24 @@ fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<
     };
     match out {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, &bytes) {
-                return usage(&format!("cannot write {}: {e}", path.display()));
+            use aimsbook::safe_write::Written;
+            let rows = table.rows.len();
+            // An export may have been annotated by hand (an auditor's notes in the XLSX): it is
+            // replaced only with --force, and then kept as a backup.
+            match aimsbook::safe_write::write_or_keep(path, &bytes, force) {
+                Err(e) => return usage(&format!("cannot write {}: {e}", path.display())),
+                Ok(Written::Created) => eprintln!("exported {rows} rows to {}", path.display()),
+                Ok(Written::UpToDate) => eprintln!("{} is up to date ({rows} rows); nothing written", path.display()),
+                Ok(Written::Replaced { backup }) => {
+                    eprintln!("exported {rows} rows to {} (replaced; the previous file is kept as {})", path.display(), backup.display())
+                }
+                Ok(Written::Kept) => {
+                    return usage(&format!(
+                        "{} already exists and differs from this export; nothing was written (--force replaces it and keeps the old file as a backup)",
+                        path.display()
+                    ))
+                }
             }
-            eprintln!("exported {} rows to {}", table.rows.len(), path.display());
         }
         None => {
             let mut stdout = std::io::stdout().lock();

@@ -156,6 +156,15 @@ pub fn parse_date(s: &str) -> Option<Date> {
     s.parse::<Date>().ok()
 }
 
+/// Hash of a document's whole (decoded) text: identifies this version of the file in caches,
+/// and lets `approve` notice that the file changed after the site was loaded.
+pub fn source_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 /// Parses one Markdown source file into a document.
 pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn(&str) -> bool) -> Parsed {
     let mut diags = Vec::new();
@@ -400,12 +409,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         invalid_fields,
         body: split.body.to_string(),
         plain: crate::markdown::plain_text(split.body),
-        source_hash: {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
-            file.text.hash(&mut h);
-            h.finish()
-        },
+        source_hash: source_hash(&file.text),
         body_line: split.body_line,
         headings: body_info.headings,
         links: body_info.links,

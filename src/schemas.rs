@@ -67,24 +67,25 @@ impl Schemas {
     }
 }
 
-/// Writes every embedded schema into `dir` (for editors and yaml-language-server).
-pub fn write_all(dir: &Path) -> std::io::Result<Vec<String>> {
+/// Writes every embedded schema into `dir` (for editors and yaml-language-server), never
+/// losing a schema the user edited: a missing file is created, an identical one left as it is,
+/// a different one kept unless `force`, which replaces it and keeps the old one as a backup
+/// (see [`crate::safe_write::write_or_keep`]). Returns each file's path and what happened.
+pub fn write_all(dir: &Path, force: bool) -> std::io::Result<Vec<(String, crate::safe_write::Written)>> {
     std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
+    let mut done = Vec::new();
     let mut files: Vec<&include_dir::File> = EMBEDDED.files().collect();
     if let Some(d) = EMBEDDED.get_dir("registers") {
         files.extend(d.files());
     }
+    files.sort_by_key(|f| f.path());
     for file in files {
         let target = dir.join(file.path());
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&target, file.contents())?;
-        written.push(target.display().to_string());
+        let what = crate::safe_write::write_or_keep(&target, file.contents(), force)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", target.display())))?;
+        done.push((target.display().to_string(), what));
     }
-    written.sort();
-    Ok(written)
+    Ok(done)
 }
 
 #[cfg(test)]

@@ -168,13 +168,17 @@ pub fn snapshot(root: &Path, today: Date, label: &str, out_dir: Option<&Path>) -
     let manifest_sha256 = sha256_hex(&manifest_bytes);
     pages.push(Page { path: MANIFEST.into(), bytes: manifest_bytes.into() });
     let files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
+    // Checked again after rendering (which takes a while): a snapshot made meanwhile under the
+    // same label is never replaced.
+    if folder.exists() || zip_path.exists() {
+        return Err(fail(format!("snapshot {} already exists; snapshots are frozen and never overwritten", folder.display())));
+    }
     output::write_atomic(&folder, &files).map_err(|d| ConfigError(vec![d]))?;
     // The folder is a frozen copy, not a build output: drop the marker so no build replaces it.
     let _ = std::fs::remove_file(folder.join(output::MARKER));
     let zip_bytes = zip_pages(label, &pages, today).map_err(fail)?;
-    let tmp = out_dir.join(format!(".{label}.zip.tmp"));
-    std::fs::write(&tmp, &zip_bytes).map_err(|e| fail(format!("cannot write {}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, &zip_path).map_err(|e| fail(format!("cannot write {}: {e}", zip_path.display())))?;
+    // Written beside and renamed into place without replacing anything (safe_write::write_new).
+    crate::safe_write::write_new(&zip_path, &zip_bytes).map_err(|e| fail(format!("cannot write {}: {e}", zip_path.display())))?;
     Ok(SnapshotReport { folder, zip: zip_path, files: pages.len(), manifest_sha256, diagnostics: diags })
 }
 
