@@ -298,9 +298,14 @@ pub fn render_with_prefix(
                 has_raw_html = true;
                 out_events.push(Event::Html(h));
             }
+            Event::FootnoteReference(label) => out_events.push(Event::FootnoteReference(footnote_id(id_prefix, &label).into())),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out_events.push(Event::Start(Tag::FootnoteDefinition(footnote_id(id_prefix, &label).into())))
+            }
             other => out_events.push(other),
         }
     }
+    let out_events = footnotes_last(out_events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
     if has_raw_html && !allow_html {
@@ -310,9 +315,60 @@ pub fn render_with_prefix(
     }
 }
 
+/// The id of a footnote's definition. Labels match as link labels do (GitHub: case-insensitive,
+/// whitespace collapsed), so `[^Note]` and `[^note]:` must meet at one id; the `fn-` prefix
+/// keeps footnote ids apart from heading ids (`# 1` is `id="1"`), and `id_prefix` keeps the
+/// footnotes of the documents in the printable manual apart.
+fn footnote_id(id_prefix: &str, label: &str) -> String {
+    format!("{id_prefix}fn-{}", label.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase())
+}
+
+/// Moves footnote definitions to the end of the body, as GitHub shows them: in the order they
+/// are first referenced, which is also their number, in one `<section class="footnotes">`.
+/// A definition nothing refers to is kept, after the others, rather than dropped: it is still
+/// text of a controlled document.
+fn footnotes_last(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    if !events.iter().any(|e| matches!(e, Event::Start(Tag::FootnoteDefinition(_)))) {
+        return events;
+    }
+    let mut body = Vec::with_capacity(events.len());
+    let mut definitions: Vec<(CowStr, Vec<Event>)> = Vec::new();
+    let mut referenced: Vec<CowStr> = Vec::new();
+    let mut current: Option<(CowStr, Vec<Event>)> = None;
+    for e in events {
+        if let Event::FootnoteReference(label) = &e {
+            if !referenced.contains(label) {
+                referenced.push(label.clone());
+            }
+        }
+        match (e, current.as_mut()) {
+            (Event::Start(Tag::FootnoteDefinition(label)), _) => {
+                current = Some((label.clone(), vec![Event::Start(Tag::FootnoteDefinition(label))]));
+            }
+            (e @ Event::End(TagEnd::FootnoteDefinition), Some((_, events))) => {
+                events.push(e);
+                definitions.extend(current.take());
+            }
+            (e, Some((_, events))) => events.push(e),
+            (e, None) => body.push(e),
+        }
+    }
+    definitions.extend(current.take());
+    let rank = |label: &CowStr| referenced.iter().position(|r| r == label).unwrap_or(usize::MAX);
+    // A stable sort: unreferenced definitions keep their order, after the referenced ones.
+    definitions.sort_by_key(|(label, _)| rank(label));
+    body.push(Event::Html("<section class=\"footnotes\">\n".into()));
+    for (_, events) in definitions {
+        body.extend(events);
+    }
+    body.push(Event::Html("</section>\n".into()));
+    body
+}
+
 /// Removes scripts, event handlers, iframes, styles and unsafe URLs from HTML, keeping
 /// formatting and every piece of markup the renderer itself writes: classes and ids, the heading
-/// permalinks' `aria-label`, task-list checkboxes and table column alignment.
+/// permalinks' `aria-label`, task-list checkboxes, table column alignment and the footnotes'
+/// `<section>`.
 pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
@@ -322,7 +378,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.link_rel(None)
         .add_generic_attributes(["class", "id"])
         .add_tag_attributes("a", ["aria-label"])
-        .add_tags(["input"])
+        .add_tags(["input", "section"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
@@ -501,6 +557,22 @@ mod tests {
             false,
         );
         assert!(!hostile.contains("style"), "{hostile}");
+    }
+
+    #[test]
+    fn footnotes_meet_at_one_id_per_document() {
+        // Two documents on the printable manual's page: each footnote links to its own document's
+        // definition, and a label written in another case is the same footnote.
+        let body = "Claim[^Src].\n\nAgain[^src].\n\n<b>raw</b>\n\n[^src]: Source.\n";
+        let a = render_with_prefix(body, &resolve_as_written, &no_clause, false, "doc-a-");
+        let b = render_with_prefix(body, &resolve_as_written, &no_clause, false, "doc-b-");
+        for (html, prefix) in [(&a, "doc-a-"), (&b, "doc-b-")] {
+            assert_eq!(html.matches(&format!("<a href=\"#{prefix}fn-src\">1</a>")).count(), 2, "{html}");
+            assert!(
+                html.contains(&format!("<section class=\"footnotes\">\n<div class=\"footnote-definition\" id=\"{prefix}fn-src\">")),
+                "{html}"
+            );
+        }
     }
 
     #[test]
