@@ -357,7 +357,9 @@ fn footnotes_last(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let rank = |label: &CowStr| referenced.iter().position(|r| r == label).unwrap_or(usize::MAX);
     // A stable sort: unreferenced definitions keep their order, after the referenced ones.
     definitions.sort_by_key(|(label, _)| rank(label));
-    body.push(Event::Html("<section class=\"footnotes\">\n".into()));
+    // Labelled, the section is a landmark a screen reader can jump to (and not a section
+    // without a heading).
+    body.push(Event::Html("<section class=\"footnotes\" aria-label=\"Footnotes\">\n".into()));
     for (_, events) in definitions {
         body.extend(events);
     }
@@ -378,6 +380,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.link_rel(None)
         .add_generic_attributes(["class", "id"])
         .add_tag_attributes("a", ["aria-label"])
+        .add_tag_attributes("section", ["aria-label"])
         .add_tags(["input", "section"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("th", ["style"])
@@ -569,7 +572,9 @@ mod tests {
         for (html, prefix) in [(&a, "doc-a-"), (&b, "doc-b-")] {
             assert_eq!(html.matches(&format!("<a href=\"#{prefix}fn-src\">1</a>")).count(), 2, "{html}");
             assert!(
-                html.contains(&format!("<section class=\"footnotes\">\n<div class=\"footnote-definition\" id=\"{prefix}fn-src\">")),
+                html.contains(&format!(
+                    "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<div class=\"footnote-definition\" id=\"{prefix}fn-src\">"
+                )),
                 "{html}"
             );
         }

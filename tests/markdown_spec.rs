@@ -72,7 +72,7 @@ const FOOTNOTES: &[(&str, &str, &str)] = &[
         "<p>Text with a note<sup class=\"footnote-reference\"><a href=\"#fn-1\">1</a></sup> and another\
          <sup class=\"footnote-reference\"><a href=\"#fn-long-note\">2</a></sup>.</p>\n\
          <p>An undefined label[^nope] stays text.</p>\n\
-         <section class=\"footnotes\">\n\
+         <section class=\"footnotes\" aria-label=\"Footnotes\">\n\
          <div class=\"footnote-definition\" id=\"fn-1\"><sup class=\"footnote-definition-label\">1</sup>\n\
          <blockquote>\n<p>A quote in a footnote.</p>\n</blockquote>\n\
          <pre><code>and a code block\n</code></pre>\n<p>and a paragraph.</p>\n</div>\n\
@@ -85,7 +85,7 @@ const FOOTNOTES: &[(&str, &str, &str)] = &[
         "<p>Second<sup class=\"footnote-reference\"><a href=\"#fn-b\">1</a></sup> then first\
          <sup class=\"footnote-reference\"><a href=\"#fn-a\">2</a></sup>, and the second again\
          <sup class=\"footnote-reference\"><a href=\"#fn-b\">1</a></sup>.</p>\n\
-         <section class=\"footnotes\">\n\
+         <section class=\"footnotes\" aria-label=\"Footnotes\">\n\
          <div class=\"footnote-definition\" id=\"fn-b\"><sup class=\"footnote-definition-label\">1</sup>\n<p>B.</p>\n</div>\n\
          <div class=\"footnote-definition\" id=\"fn-a\"><sup class=\"footnote-definition-label\">2</sup>\n<p>A.</p>\n</div>\n\
          </section>\n",
@@ -94,7 +94,7 @@ const FOOTNOTES: &[(&str, &str, &str)] = &[
         "eight spaces make a code block in a definition",
         "Code[^code].\n\n[^code]:\n        let x = 1;\n",
         "<p>Code<sup class=\"footnote-reference\"><a href=\"#fn-code\">1</a></sup>.</p>\n\
-         <section class=\"footnotes\">\n\
+         <section class=\"footnotes\" aria-label=\"Footnotes\">\n\
          <div class=\"footnote-definition\" id=\"fn-code\"><sup class=\"footnote-definition-label\">1</sup>\
          <pre><code>let x = 1;\n</code></pre>\n</div>\n</section>\n",
     ),
@@ -103,7 +103,7 @@ const FOOTNOTES: &[(&str, &str, &str)] = &[
         "| Control | Owner |\n| --- | --- |\n| A.5.2[^a52] | DPO |\n\n[^a52]: Reviewed yearly.\n",
         "<table>\n<thead>\n<tr>\n<th>Control</th>\n<th>Owner</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n\
          <td>A.5.2<sup class=\"footnote-reference\"><a href=\"#fn-a52\">1</a></sup></td>\n<td>DPO</td>\n</tr>\n</tbody>\n</table>\n\
-         <section class=\"footnotes\">\n\
+         <section class=\"footnotes\" aria-label=\"Footnotes\">\n\
          <div class=\"footnote-definition\" id=\"fn-a52\"><sup class=\"footnote-definition-label\">1</sup>\n<p>Reviewed yearly.</p>\n</div>\n\
          </section>\n",
     ),
@@ -111,7 +111,7 @@ const FOOTNOTES: &[(&str, &str, &str)] = &[
         "an unreferenced definition is kept, after the referenced ones",
         "[^unused]: Nobody refers to this.\n\nText[^used].\n\n[^used]: Used.\n",
         "<p>Text<sup class=\"footnote-reference\"><a href=\"#fn-used\">1</a></sup>.</p>\n\
-         <section class=\"footnotes\">\n\
+         <section class=\"footnotes\" aria-label=\"Footnotes\">\n\
          <div class=\"footnote-definition\" id=\"fn-used\"><sup class=\"footnote-definition-label\">1</sup>\n<p>Used.</p>\n</div>\n\
          <div class=\"footnote-definition\" id=\"fn-unused\"><sup class=\"footnote-definition-label\">2</sup>\n<p>Nobody refers to this.</p>\n</div>\n\
          </section>\n",
