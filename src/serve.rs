@@ -598,6 +598,8 @@ mod tests {
         assert_eq!(normalize_path("/a\\..\\b"), None);
         assert_eq!(normalize_path("/%00"), None);
         assert_eq!(normalize_path("/%ff"), None);
+        // A `%` without two hex digits is not an escape: it stays, as in the file's name.
+        assert_eq!(normalize_path("/a%zz.html").as_deref(), Some("a%zz.html"));
         assert_eq!(normalize_path("http://evil/"), None);
     }
 
