@@ -99,26 +99,9 @@ pub fn classify(dest: &str, wiki: bool, is_clause: &dyn Fn(&str) -> bool) -> Lin
     LinkTarget::Path { path: percent_decode(path), anchor }
 }
 
+/// Relative paths are written percent-encoded (`my%20doc.md`) but name files as they are on disk.
 fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -249,6 +232,9 @@ pub fn render_with_prefix(
                 match resolve(&target) {
                     Resolved::Href { href, title: label } => {
                         let replace_text = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                        // The href of an email autolink already starts with `mailto:`; as `Email`
+                        // pulldown-cmark would write the scheme a second time.
+                        let link_type = if link_type == LinkType::Email { LinkType::Autolink } else { link_type };
                         out_events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
                         if replace_text {
                             if let Some(label) = label {
@@ -284,7 +270,10 @@ pub fn render_with_prefix(
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(l) => l.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    // The info string's first word (`rust,ignore` and `python {.x}` name rust and python).
+                    CodeBlockKind::Fenced(l) => {
+                        l.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -309,9 +298,14 @@ pub fn render_with_prefix(
                 has_raw_html = true;
                 out_events.push(Event::Html(h));
             }
+            Event::FootnoteReference(label) => out_events.push(Event::FootnoteReference(footnote_id(id_prefix, &label).into())),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out_events.push(Event::Start(Tag::FootnoteDefinition(footnote_id(id_prefix, &label).into())))
+            }
             other => out_events.push(other),
         }
     }
+    let out_events = footnotes_last(out_events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
     if has_raw_html && !allow_html {
@@ -321,17 +315,89 @@ pub fn render_with_prefix(
     }
 }
 
-/// Removes scripts, event handlers, iframes and unsafe URLs from HTML, keeping formatting,
-/// classes and ids (the renderer's own markup).
+/// The id of a footnote's definition. Labels match as link labels do (GitHub: case-insensitive,
+/// whitespace collapsed), so `[^Note]` and `[^note]:` must meet at one id; the `fn-` prefix
+/// keeps footnote ids apart from heading ids (`# 1` is `id="1"`), and `id_prefix` keeps the
+/// footnotes of the documents in the printable manual apart.
+fn footnote_id(id_prefix: &str, label: &str) -> String {
+    format!("{id_prefix}fn-{}", label.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase())
+}
+
+/// Moves footnote definitions to the end of the body, as GitHub shows them: in the order they
+/// are first referenced, which is also their number, in one `<section class="footnotes">`.
+/// A definition nothing refers to is kept, after the others, rather than dropped: it is still
+/// text of a controlled document.
+fn footnotes_last(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    if !events.iter().any(|e| matches!(e, Event::Start(Tag::FootnoteDefinition(_)))) {
+        return events;
+    }
+    let mut body = Vec::with_capacity(events.len());
+    let mut definitions: Vec<(CowStr, Vec<Event>)> = Vec::new();
+    let mut referenced: Vec<CowStr> = Vec::new();
+    let mut current: Option<(CowStr, Vec<Event>)> = None;
+    for e in events {
+        if let Event::FootnoteReference(label) = &e {
+            if !referenced.contains(label) {
+                referenced.push(label.clone());
+            }
+        }
+        match (e, current.as_mut()) {
+            (Event::Start(Tag::FootnoteDefinition(label)), _) => {
+                current = Some((label.clone(), vec![Event::Start(Tag::FootnoteDefinition(label))]));
+            }
+            (e @ Event::End(TagEnd::FootnoteDefinition), Some((_, events))) => {
+                events.push(e);
+                definitions.extend(current.take());
+            }
+            (e, Some((_, events))) => events.push(e),
+            (e, None) => body.push(e),
+        }
+    }
+    definitions.extend(current.take());
+    let rank = |label: &CowStr| referenced.iter().position(|r| r == label).unwrap_or(usize::MAX);
+    // A stable sort: unreferenced definitions keep their order, after the referenced ones.
+    definitions.sort_by_key(|(label, _)| rank(label));
+    // Labelled, the section is a landmark a screen reader can jump to (and not a section
+    // without a heading).
+    body.push(Event::Html("<section class=\"footnotes\" aria-label=\"Footnotes\">\n".into()));
+    for (_, events) in definitions {
+        body.extend(events);
+    }
+    body.push(Event::Html("</section>\n".into()));
+    body
+}
+
+/// Removes scripts, event handlers, iframes, styles and unsafe URLs from HTML, keeping
+/// formatting and every piece of markup the renderer itself writes: classes and ids, the heading
+/// permalinks' `aria-label`, task-list checkboxes, table column alignment and the footnotes'
+/// `<section>`.
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .link_rel(None)
+    SANITIZER.clean(html).to_string()
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.link_rel(None)
         .add_generic_attributes(["class", "id"])
-        .add_tags(["input"])
+        .add_tag_attributes("a", ["aria-label"])
+        .add_tag_attributes("section", ["aria-label"])
+        .add_tags(["input", "section"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-        .clean(html)
-        .to_string()
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            // Column alignment is the only style kept: any other CSS could restyle the page
+            // (overlays, hidden text), so a cell's style must be exactly what the renderer writes.
+            ("th" | "td", "style") => is_cell_alignment(value).then_some(value.into()),
+            _ => Some(value.into()),
+        })
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+    b
+});
+
+/// True for the style pulldown-cmark writes on an aligned table cell.
+fn is_cell_alignment(style: &str) -> bool {
+    matches!(style, "text-align: left" | "text-align: center" | "text-align: right")
 }
 
 /// Highlights a fenced code block at build time as CSS classes (no inline colours), so the
@@ -339,7 +405,12 @@ pub fn sanitize(html: &str) -> String {
 pub fn highlight(code: &str, lang: &str) -> String {
     let ss = &*SYNTAXES;
     let syntax = if lang.is_empty() { None } else { ss.find_syntax_by_token(lang) };
-    let lang_attr = html_escape::encode_double_quoted_attribute(lang);
+    // A block without an info string (indented, or a bare fence) names no language: no class.
+    let code_open = if lang.is_empty() {
+        "<code>".to_string()
+    } else {
+        format!("<code class=\"language-{}\">", html_escape::encode_double_quoted_attribute(lang))
+    };
     if let Some(syntax) = syntax {
         let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
         let mut ok = true;
@@ -350,10 +421,10 @@ pub fn highlight(code: &str, lang: &str) -> String {
             }
         }
         if ok {
-            return format!("<pre class=\"code hl-code\"><code class=\"language-{lang_attr}\">{}</code></pre>\n", generator.finalize());
+            return format!("<pre class=\"code hl-code\">{code_open}{}</code></pre>\n", generator.finalize());
         }
     }
-    format!("<pre class=\"code\"><code class=\"language-{lang_attr}\">{}</code></pre>\n", html_escape::encode_text(code))
+    format!("<pre class=\"code\">{code_open}{}</code></pre>\n", html_escape::encode_text(code))
 }
 
 /// The light and dark syntax-highlighting stylesheets, generated once per process.
@@ -433,6 +504,80 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(html.contains("id=\"title\""), "{html}");
+    }
+
+    /// Resolves links as a site whose every target exists would: to where they point.
+    fn resolve_as_written(t: &LinkTarget) -> Resolved {
+        match t {
+            LinkTarget::External(u) => Resolved::Href { href: u.clone(), title: None },
+            LinkTarget::SelfAnchor(a) => Resolved::Href { href: format!("#{a}"), title: None },
+            LinkTarget::Path { path, .. } => Resolved::Href { href: path.clone(), title: None },
+            _ => Resolved::Broken,
+        }
+    }
+
+    #[test]
+    fn code_without_an_info_string_names_no_language() {
+        let html =
+            render("    indented\n\n```\nbare fence\n```\n\n```rust,ignore\nfn main() {}\n```\n", &resolve_as_written, &no_clause, true);
+        assert!(html.contains("<pre class=\"code\"><code>indented\n</code></pre>"), "{html}");
+        assert!(html.contains("<pre class=\"code\"><code>bare fence\n</code></pre>"), "{html}");
+        assert!(html.contains("<code class=\"language-rust\">"), "{html}");
+        assert!(!html.contains("language-\""), "an empty language class: {html}");
+    }
+
+    #[test]
+    fn email_autolinks_link_to_the_address() {
+        for allow_html in [true, false] {
+            let html = render("Write to <dpo@example.org>.\n", &resolve_as_written, &no_clause, allow_html);
+            assert!(html.contains("<a href=\"mailto:dpo@example.org\">dpo@example.org</a>"), "{html}");
+            assert!(!html.contains("mailto:mailto:"), "{html}");
+        }
+        let info = analyze("<dpo@example.org>\n", 1, &no_clause);
+        assert_eq!(info.links[0].target, LinkTarget::External("mailto:dpo@example.org".into()));
+    }
+
+    #[test]
+    fn sanitising_raw_html_keeps_the_renderers_own_markup() {
+        let body = "## Scope\n\n<b>raw</b>\n\n| Left | Centre | Right |\n| :--- | :----: | ----: |\n| a | b | c |\n\n- [x] done\n";
+        let clean = render(body, &resolve_as_written, &no_clause, false);
+        let trusted = render(body, &resolve_as_written, &no_clause, true);
+        assert!(
+            clean.contains("<a class=\"anchor\" href=\"#scope\" aria-label=\"Link to this section\">#</a>"),
+            "the permalink keeps its accessible name: {clean}"
+        );
+        for align in ["left", "center", "right"] {
+            let style = format!("style=\"text-align: {align}\"");
+            assert_eq!(clean.matches(&style).count(), 2, "header and body cell keep {style}: {clean}");
+            assert_eq!(trusted.matches(&style).count(), 2, "{trusted}");
+        }
+        assert!(clean.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\">"), "{clean}");
+        // Raw HTML gets no more than the renderer's own markup: any other cell style goes.
+        let hostile = render(
+            "<table><tr><td style=\"position: fixed; inset: 0\">x</td><td style=\"text-align: left; color: red\">y</td></tr></table>\n",
+            &resolve_as_written,
+            &no_clause,
+            false,
+        );
+        assert!(!hostile.contains("style"), "{hostile}");
+    }
+
+    #[test]
+    fn footnotes_meet_at_one_id_per_document() {
+        // Two documents on the printable manual's page: each footnote links to its own document's
+        // definition, and a label written in another case is the same footnote.
+        let body = "Claim[^Src].\n\nAgain[^src].\n\n<b>raw</b>\n\n[^src]: Source.\n";
+        let a = render_with_prefix(body, &resolve_as_written, &no_clause, false, "doc-a-");
+        let b = render_with_prefix(body, &resolve_as_written, &no_clause, false, "doc-b-");
+        for (html, prefix) in [(&a, "doc-a-"), (&b, "doc-b-")] {
+            assert_eq!(html.matches(&format!("<a href=\"#{prefix}fn-src\">1</a>")).count(), 2, "{html}");
+            assert!(
+                html.contains(&format!(
+                    "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<div class=\"footnote-definition\" id=\"{prefix}fn-src\">"
+                )),
+                "{html}"
+            );
+        }
     }
 
     #[test]

@@ -195,22 +195,9 @@ pub fn normalize_path(url: &str) -> Option<String> {
     Some(key)
 }
 
+/// Decodes a request path; `None` when an escape decodes to bytes that are not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = |b: u8| (b as char).to_digit(16);
-            let (h, l) = (hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?);
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
 }
 
 pub fn content_type(path: &str) -> &'static str {
@@ -611,6 +598,8 @@ mod tests {
         assert_eq!(normalize_path("/a\\..\\b"), None);
         assert_eq!(normalize_path("/%00"), None);
         assert_eq!(normalize_path("/%ff"), None);
+        // A `%` without two hex digits is not an escape: it stays, as in the file's name.
+        assert_eq!(normalize_path("/a%zz.html").as_deref(), Some("a%zz.html"));
         assert_eq!(normalize_path("http://evil/"), None);
     }
 
