@@ -211,7 +211,7 @@ codes! {
     "REG004", Error, "data file has the wrong shape",
     "A data file holds a `meta` mapping and exactly one list of rows. The list's key (systems, risks, entries, records, controls) or `meta.schema` chooses the JSON Schema the rows are validated against; add schemas/registers/NAME.schema.json for your own registers.";
     "REG005", Error, "register row does not match its schema",
-    "A row of a register is missing a required field or has a value of the wrong form. The message names the row and field; `aimsbook schema` writes out the register schemas.";
+    "A row of a register is missing a required field or has a value of the wrong form. The message names the row and field. Rows follow `#/$defs/row` of the register's schema (`aimsbook schema` writes them out; an editor with yaml-language-server applies the same schema to the whole file while you type).";
     "REG006", Error, "duplicate row id in a register",
     "Row ids identify risks, systems, nonconformities and training records in links and reports; they must be unique within a register.";
     "REG007", Error, "register refers to an unknown id",
