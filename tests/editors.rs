@@ -116,6 +116,7 @@ impl Lsp {
 
     /// Answers the server's requests and records published diagnostics.
     fn handle(&mut self, m: &Value) {
+        // LSP_DEBUG=1 prints every message from the server (for a failing editor test).
         if std::env::var("LSP_DEBUG").is_ok() {
             eprintln!("<< {}", m.to_string().chars().take(400).collect::<String>());
         }
@@ -361,7 +362,7 @@ fn another_organisations_register_with_its_own_list_key_uses_the_same_schema() {
 }
 
 /// The front matter of a Markdown file (the text between the `---` fences) and the line the
-/// YAML starts on, or None.
+/// text it starts with, or None.
 fn front_matter(text: &str) -> Option<String> {
     let rest = text.strip_prefix("---\n")?;
     let end = rest.find("\n---")?;
