@@ -361,8 +361,7 @@ fn another_organisations_register_with_its_own_list_key_uses_the_same_schema() {
     assert_eq!(errors, vec!["/likelihood"]);
 }
 
-/// The front matter of a Markdown file (the text between the `---` fences) and the line the
-/// text it starts with, or None.
+/// The front matter of a Markdown file (the text between the `---` fences), or None.
 fn front_matter(text: &str) -> Option<String> {
     let rest = text.strip_prefix("---\n")?;
     let end = rest.find("\n---")?;
