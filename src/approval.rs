@@ -36,7 +36,7 @@ pub fn fingerprint(d: &Document, data_text: Option<&str>) -> String {
     field("ai_system", d.ai_system.as_deref().unwrap_or(""));
     field("body", &normalise(&d.body));
     field("data_file", &normalise(data_text.unwrap_or("")));
-    format!("sha256:{}", crate::snapshot::to_hex(&h.finalize()))
+    format!("sha256:{}", hex::encode(h.finalize()))
 }
 
 /// Text as compared for approval: line endings, trailing spaces and surrounding blank lines

@@ -1,5 +1,5 @@
 //! Diagnostics: the one type every check reports through, the registry of stable codes with
-//! their long explanations, and the three printers (human, JSON, SARIF 2.1.0).
+//! their long explanations, and the human and JSON printers (SARIF: [`crate::sarif`]).
 //!
 //! A diagnostic is plain data. Checks create them; nothing here decides whether a build fails,
 //! except [`Diagnostics::has_errors`], which applies the configured per-code levels first.
@@ -211,7 +211,7 @@ codes! {
     "REG004", Error, "data file has the wrong shape",
     "A data file holds a `meta` mapping and exactly one list of rows. The list's key (systems, risks, entries, records, controls) or `meta.schema` chooses the JSON Schema the rows are validated against; add schemas/registers/NAME.schema.json for your own registers.";
     "REG005", Error, "register row does not match its schema",
-    "A row of a register is missing a required field or has a value of the wrong form. The message names the row and field; `aimsbook schema` writes out the register schemas.";
+    "A row of a register is missing a required field or has a value of the wrong form. The message names the row and field. Rows follow `#/$defs/row` of the register's schema (`aimsbook schema` writes them out; an editor with yaml-language-server applies the same schema to the whole file while you type).";
     "REG006", Error, "duplicate row id in a register",
     "Row ids identify risks, systems, nonconformities and training records in links and reports; they must be unique within a register.";
     "REG007", Error, "register refers to an unknown id",
@@ -311,59 +311,6 @@ pub fn render_json(diags: &Diagnostics) -> String {
     serde_json::to_string_pretty(&diags.items).unwrap_or_else(|_| "[]".into())
 }
 
-/// SARIF 2.1.0, as consumed by GitHub code scanning and GitLab.
-pub fn render_sarif(diags: &Diagnostics) -> String {
-    let used: std::collections::BTreeSet<&str> = diags.items.iter().map(|d| d.code).collect();
-    let rules: Vec<serde_json::Value> = CODES
-        .iter()
-        .filter(|c| used.contains(c.code))
-        .map(|c| {
-            serde_json::json!({
-                "id": c.code,
-                "shortDescription": { "text": c.title },
-                "fullDescription": { "text": c.explanation },
-                "defaultConfiguration": { "level": c.severity.as_str() }
-            })
-        })
-        .collect();
-    let results: Vec<serde_json::Value> = diags
-        .items
-        .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(h) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(h);
-            }
-            serde_json::json!({
-                "ruleId": d.code,
-                "level": d.severity.as_str(),
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": d.file },
-                        "region": { "startLine": d.line, "startColumn": d.column }
-                    }
-                }]
-            })
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "aimsbook",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/aimsbook/aimsbook",
-                "rules": rules
-            }},
-            "results": results
-        }]
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
-}
-
 /// The one-line summary printed after a build or check.
 pub fn summary_line(diags: &Diagnostics) -> String {
     format!("{} error(s), {} warning(s)", diags.errors(), diags.warnings())
@@ -392,15 +339,5 @@ mod tests {
         d.finish(&levels, true);
         assert_eq!(d.items.len(), 1);
         assert_eq!(d.items[0].severity, Severity::Error);
-    }
-
-    #[test]
-    fn sarif_has_rule_and_location() {
-        let mut d = Diagnostics::default();
-        d.push(Diagnostic::new("DC007", "content/a.md", 7, "overdue").col(13));
-        let v: serde_json::Value = serde_json::from_str(&render_sarif(&d)).unwrap();
-        assert_eq!(v["version"], "2.1.0");
-        assert_eq!(v["runs"][0]["results"][0]["ruleId"], "DC007");
-        assert_eq!(v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
     }
 }

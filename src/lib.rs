@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod render;
 pub mod render_trace;
 pub mod safe_write;
+pub mod sarif;
 pub mod schemas;
 pub mod search;
 pub mod serve;

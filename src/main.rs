@@ -208,7 +208,7 @@ fn print_diags(diags: &Diagnostics, root: &Path, format: Format) {
     match format {
         Format::Human => eprint!("{}", diagnostics::render_human(diags, root)),
         Format::Json => print_out(&format!("{}\n", diagnostics::render_json(diags))),
-        Format::Sarif => print_out(&format!("{}\n", diagnostics::render_sarif(diags))),
+        Format::Sarif => print_out(&format!("{}\n", aimsbook::sarif::render(diags, root))),
     }
 }
 

@@ -131,22 +131,7 @@ pub fn list_item_lines(yaml: &str, key: &str, first_line: usize) -> Vec<usize> {
 }
 
 fn did_you_mean(unknown: &str, known: &[&str]) -> Option<String> {
-    known.iter().map(|k| (strsim(unknown, k), *k)).filter(|(d, _)| *d <= 3).min().map(|(_, k)| k.to_string())
-}
-
-/// Levenshtein distance, for "did you mean" hints on short field names.
-fn strsim(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    known.iter().map(|k| (strsim::levenshtein(unknown, k), *k)).filter(|(d, _)| *d <= 3).min().map(|(_, k)| k.to_string())
 }
 
 pub fn parse_date(s: &str) -> Option<Date> {

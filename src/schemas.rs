@@ -1,6 +1,10 @@
-//! Schemas: the JSON Schemas that front matter (and, later, register rows) are validated
-//! against. They are embedded from schemas/ at compile time; a repository's own schemas/
-//! folder overrides any file by name. `aimsbook schema` writes them out for editors.
+//! Schemas: the JSON Schemas that front matter and register rows are validated against. They
+//! are embedded from schemas/ at compile time; a repository's own schemas/ folder overrides any
+//! file by name. `aimsbook schema` writes them out for editors.
+//!
+//! A register schema describes a whole data file (what an editor applies to it): `meta` and
+//! the list of rows, each row by `$ref` to `#/$defs/row`. aimsbook validates row by row (so a
+//! diagnostic lands on the row's line) against that same definition: one source of truth.
 
 use crate::diagnostics::Diagnostic;
 use include_dir::{include_dir, Dir};
@@ -14,7 +18,7 @@ pub struct Schemas {
     pub document: jsonschema::Validator,
     /// Top-level field names the document schema defines (for "did you mean" hints).
     pub document_fields: Vec<String>,
-    /// Register row schemas by name (the list key or `meta.schema`): systems, risks, ...
+    /// Register row validators by name (the list key or `meta.schema`): systems, risks, ...
     pub registers: BTreeMap<String, jsonschema::Validator>,
 }
 
@@ -34,11 +38,41 @@ pub fn compile(repo_root: &Path, name: &str) -> Result<(jsonschema::Validator, s
     let (label, text) = read_schema(repo_root, name)?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Diagnostic::new("CFG002", &label, e.line(), format!("schema is not valid JSON: {e}")).col(e.column()))?;
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&value)
-        .map_err(|e| Diagnostic::new("CFG002", &label, 1, format!("schema is invalid: {e}")))?;
+    let validator = build(&value, &label)?;
     Ok((validator, value))
+}
+
+fn build(value: &serde_json::Value, label: &str) -> Result<jsonschema::Validator, Diagnostic> {
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(value)
+        .map_err(|e| Diagnostic::new("CFG002", label, 1, format!("schema is invalid: {e}")))
+}
+
+/// The schema one row is validated against: the file schema's `#/$defs/row`, kept inside its
+/// document (same `$id` and `$defs`) so that references between definitions still resolve. A
+/// schema without `$defs.row` (a repository's own schema written for one row, as before file
+/// schemas) is the row schema itself.
+pub fn row_schema(file_schema: &serde_json::Value) -> serde_json::Value {
+    let Some(defs) = file_schema.get("$defs").filter(|d| d.get("row").is_some()) else {
+        return file_schema.clone();
+    };
+    let mut row = serde_json::Map::new();
+    for key in ["$schema", "$id"] {
+        if let Some(v) = file_schema.get(key) {
+            row.insert(key.to_string(), v.clone());
+        }
+    }
+    row.insert("$defs".into(), defs.clone());
+    row.insert("$ref".into(), "#/$defs/row".into());
+    serde_json::Value::Object(row)
+}
+
+/// Compiles the row validator of a register schema (see [`row_schema`]).
+pub fn compile_row(repo_root: &Path, name: &str) -> Result<jsonschema::Validator, Diagnostic> {
+    // Compiling the whole file schema first reports a broken schema the way an editor meets it.
+    let (_, file_schema) = compile(repo_root, name)?;
+    build(&row_schema(&file_schema), &format!("schemas/{name}"))
 }
 
 impl Schemas {
@@ -60,7 +94,7 @@ impl Schemas {
         names.sort();
         let mut registers = BTreeMap::new();
         for n in names {
-            let (v, _) = compile(repo_root, &format!("registers/{n}"))?;
+            let v = compile_row(repo_root, &format!("registers/{n}"))?;
             registers.insert(n.trim_end_matches(".schema.json").to_string(), v);
         }
         Ok(Schemas { document, document_fields, registers })
@@ -98,5 +132,27 @@ mod tests {
         assert!(s.document_fields.iter().any(|f| f == "review_due"));
         let bad = serde_json::json!({"id": "A", "approved": "2026-13-45"});
         assert!(s.document.iter_errors(&bad).any(|e| matches!(e.kind(), jsonschema::error::ValidationErrorKind::Format { .. })));
+    }
+
+    #[test]
+    fn register_schema_checks_rows_through_its_row_definition() {
+        let s = Schemas::load(Path::new("/nonexistent")).unwrap();
+        let risks = &s.registers["risks"];
+        let good = serde_json::json!({"id": "R-1", "title": "t", "likelihood": 2, "impact": 3, "treatment": "accept", "owner": "o", "status": "open"});
+        assert!(risks.is_valid(&good));
+        let bad = serde_json::json!({"id": "R-1", "title": "t", "likelihood": "high", "impact": 3, "treatment": "accept", "owner": "o", "status": "open"});
+        let paths: Vec<String> = risks.iter_errors(&bad).map(|e| e.instance_path().as_str().to_string()).collect();
+        assert_eq!(paths, vec!["/likelihood"]);
+    }
+
+    #[test]
+    fn a_row_only_schema_still_validates_rows() {
+        let legacy = serde_json::json!({"type": "object", "required": ["name"]});
+        assert_eq!(row_schema(&legacy), legacy);
+        let file =
+            serde_json::json!({"$id": "https://x/y.json", "$defs": {"row": {"$ref": "#/$defs/name"}, "name": {"required": ["name"]}}});
+        let v = build(&row_schema(&file), "t").unwrap();
+        assert!(!v.is_valid(&serde_json::json!({})));
+        assert!(v.is_valid(&serde_json::json!({"name": 1})));
     }
 }

@@ -200,26 +200,14 @@ fn percent_decode(s: &str) -> Option<String> {
     percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
 }
 
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "csv" => "text/csv; charset=utf-8",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "zip" => "application/zip",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
+/// The Content-Type for a site path, by extension (`mime_guess`); text is served as UTF-8,
+/// which is how the site is written.
+pub fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    if mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
     }
 }
 
@@ -303,7 +291,7 @@ fn handle(req: tiny_http::Request, shared: &Shared) {
         Some(bytes) => {
             let ctype = content_type(&key);
             let body = if ctype.starts_with("text/html") { inject_live(&bytes) } else { bytes.to_vec() };
-            respond(req, 200, ctype, body)
+            respond(req, 200, &ctype, body)
         }
         None => {
             let body = build.pages.get("404.html").map(|b| inject_live(b)).unwrap_or_else(|| b"not found\n".to_vec());
@@ -585,6 +573,19 @@ fn snapshot_mtimes(root: &Path) -> HashMap<PathBuf, (std::time::SystemTime, u64)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_types_by_extension() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("assets/style.CSS"), "text/css; charset=utf-8");
+        assert!(content_type("assets/search.js").ends_with("javascript; charset=utf-8"));
+        assert_eq!(content_type("search.json"), "application/json");
+        assert_eq!(content_type("soa.csv"), "text/csv; charset=utf-8");
+        assert_eq!(content_type("soa.xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        assert_eq!(content_type("logo.svg"), "image/svg+xml");
+        assert_eq!(content_type("font.woff2"), "font/woff2");
+        assert_eq!(content_type("files/evidence"), "application/octet-stream");
+    }
 
     #[test]
     fn paths_are_confined() {

@@ -97,12 +97,7 @@ pub fn info_for(site: &Site, label: &str) -> SnapshotInfo {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    to_hex(&Sha256::digest(bytes))
-}
-
-/// Lower-case hexadecimal.
-pub fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

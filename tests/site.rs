@@ -241,7 +241,9 @@ fn init_scaffold_builds_with_only_draft_warnings() {
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
-    let root = fixture("codes/dc004-no-approval-date");
+    // A copy outside any git repository: paths relative to --root (tests/sarif.rs covers a
+    // repository in a subfolder of a git work tree).
+    let (_tmp, root) = temp_copy("codes/dc004-no-approval-date");
     let out = run(&["check", "--root", root.to_str().unwrap(), "--today", TODAY, "--format", "sarif"]);
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("SARIF is JSON");
