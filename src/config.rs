@@ -276,7 +276,7 @@ mod tests {
         let c = parse("[book]\ntitle = \"T\"\n[pdf]\npaper = \"letter\"\n", Path::new(".")).unwrap();
         assert_eq!(c.pdf.paper.css(), "letter");
         let errs = parse("[book]\ntitle = \"T\"\n[pdf]\npaper = \"a5\"\n", Path::new(".")).unwrap_err();
-        assert_eq!((errs[0].code.as_str(), errs[0].line), ("CFG002", 4));
+        assert_eq!((errs[0].code, errs[0].line), ("CFG002", 4));
     }
 
     #[test]

@@ -343,7 +343,7 @@ fn xlsx_types_follow_the_data_of_another_repository() {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = open_workbook(&ncs).unwrap();
     let range = wb.worksheet_range(&wb.sheet_names()[0].clone()).unwrap();
-    let raised = range.rows().next().unwrap().iter().position(|c| c.to_string() == "raised").unwrap();
+    let raised = range.rows().next().unwrap().iter().position(|c| *c == Data::String("raised".into())).unwrap();
     let cell = &range.rows().nth(1).unwrap()[raised];
     let Data::DateTime(serial) = cell else { panic!("raised is a date cell: {cell:?}") };
     // Excel counts days from 1899-12-30.
