@@ -60,7 +60,7 @@ impl Default for TraceabilitySection {
 }
 
 /// Paper size of printed pages: the browser's print and `aimsbook pdf`.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
     #[default]

@@ -33,7 +33,7 @@ use serde::{Serialize, Serializer};
 /// cells, each row as long as `columns`. `kinds` says which cells are dates or numbers in
 /// the data (same shape as `rows`; a missing entry is text): CSV and JSON write every cell as
 /// its text, the XLSX writes dates and numbers as typed cells. `organization` is the
-/// spreadsheet's author and company.
+/// spreadsheet's author and company; `paper` its print paper (`[pdf] paper` of book.toml).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {
     pub name: String,
@@ -41,6 +41,7 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     pub kinds: Vec<Vec<CellKind>>,
     pub organization: String,
+    pub paper: crate::config::Paper,
 }
 
 /// What a cell holds, as known from the data model: a date (a front-matter or YAML date, or
@@ -167,6 +168,7 @@ pub fn soa_table(site: &Site) -> Table {
         rows,
         kinds,
         organization: site.config.book.organization.clone(),
+        paper: site.config.pdf.paper,
     }
 }
 
@@ -195,6 +197,7 @@ pub fn matrix_table(site: &Site) -> Table {
         rows,
         kinds: Vec::new(),
         organization: site.config.book.organization.clone(),
+        paper: site.config.pdf.paper,
     }
 }
 
@@ -241,6 +244,7 @@ pub fn documents_table(site: &Site) -> Table {
         rows,
         kinds,
         organization: site.config.book.organization.clone(),
+        paper: site.config.pdf.paper,
     }
 }
 
@@ -284,6 +288,7 @@ pub fn register_table(site: &Site, id: &str) -> Result<Table, String> {
         rows,
         kinds,
         organization: site.config.book.organization.clone(),
+        paper: site.config.pdf.paper,
     })
 }
 
@@ -487,6 +492,11 @@ pub fn to_xlsx(table: &Table, created: Date) -> Result<Vec<u8>, String> {
         sheet.autofilter(0, 0, row_num(table.rows.len())?, col(ncols - 1)?).map_err(err)?;
         sheet.set_repeat_rows(0, 0).map_err(err)?;
     }
+    // Excel's paper codes: 9 is A4, 1 is US Letter.
+    sheet.set_paper_size(match table.paper {
+        crate::config::Paper::A4 => 9,
+        crate::config::Paper::Letter => 1,
+    });
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_print_gridlines(true);
@@ -533,7 +543,7 @@ pub fn download_pages_cached(site: &Site, cache: Option<&DownloadCache>) -> Vec<
     for (stem, table) in &tables {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
-        (&table.name, &table.columns, &table.rows, &table.kinds, &table.organization, site.today.to_string()).hash(&mut h);
+        (&table.name, &table.columns, &table.rows, &table.kinds, &table.organization, table.paper, site.today.to_string()).hash(&mut h);
         let key = h.finish();
         if let Some(hit) = cache.and_then(|c| c.lock().ok()).and_then(|m| m.get(stem).filter(|(k, _)| *k == key).map(|(_, p)| p.clone())) {
             pages.extend(hit);

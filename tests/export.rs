@@ -227,7 +227,7 @@ for path in sys.argv[1:]:
     ps = ws.page_setup
     out.append({
         "title": wb.properties.title, "creator": wb.properties.creator,
-        "orientation": ps.orientation,
+        "orientation": ps.orientation, "paper": None if ps.paperSize is None else int(ps.paperSize),
         # ECMA-376: fitToWidth defaults to 1 when the attribute is left out.
         "fit_to_width": 1 if ps.fitToWidth is None else int(ps.fitToWidth),
         "fit_to_height": None if ps.fitToHeight is None else int(ps.fitToHeight),
@@ -278,6 +278,7 @@ fn assert_print_setup(report: &serde_json::Value, title: &str, organisation: &st
     assert_eq!(report["title"], title);
     assert_eq!(report["creator"], organisation);
     assert_eq!(report["orientation"], "landscape");
+    assert_eq!(report["paper"], 9, "A4, as book.toml's [pdf] paper defaults to");
     assert_eq!(report["fit_to_page"], true, "fit to page");
     assert_eq!(report["fit_to_width"], 1, "one page wide");
     assert_eq!(report["fit_to_height"], 0, "as many pages tall as needed");
