@@ -1045,4 +1045,16 @@ mod tests {
         let body = "# Scope\n\nShort.\n\nThis AIMS covers the claims triage model and the customer assistant, and all units.\n";
         assert!(first_paragraph(body).starts_with("This AIMS covers"));
     }
+
+    #[test]
+    fn css_strings_and_identifiers_cannot_break_out_of_a_style_element() {
+        assert_eq!(css_string("AI Policy"), "\"AI Policy\"");
+        let hostile = css_string("a\"b\\c</style><script>\n");
+        assert!(!hostile[1..hostile.len() - 1].contains(['"', '<', '>', '\n']), "{hostile}");
+        assert_eq!(css_string("x\"y"), "\"x\\22 y\"");
+        assert_eq!(css_ident("doc-POL-001"), "doc-POL-001");
+        assert_eq!(css_ident("doc-A.1"), "doc-A\\2E 1");
+        assert_eq!(css_ident("1st"), "\\31 st");
+        assert_eq!(css_ident(""), "_");
+    }
 }
