@@ -59,6 +59,31 @@ impl Default for TraceabilitySection {
     }
 }
 
+/// Paper size of printed pages: the browser's print and `aimsbook pdf`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    /// The CSS `@page { size }` keyword.
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct PdfSection {
+    pub paper: Paper,
+}
+
 /// A published snapshot, listed on the site's Versions page.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +115,8 @@ struct RawConfig {
     traceability: TraceabilitySection,
     #[serde(default)]
     snapshots: Vec<PublishedSnapshot>,
+    #[serde(default)]
+    pdf: PdfSection,
 }
 
 /// The validated configuration of one repository.
@@ -102,6 +129,7 @@ pub struct Config {
     pub review: ReviewSection,
     pub traceability: TraceabilitySection,
     pub snapshots: Vec<PublishedSnapshot>,
+    pub pdf: PdfSection,
 }
 
 impl Config {
@@ -146,7 +174,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
             let msg = e.message().to_string();
             let help = if msg.contains("unknown field") {
-                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs; [[snapshots]] label, path, url, date, note"
+                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs; [[snapshots]] label, path, url, date, note; [pdf] paper = \"a4\" or \"letter\""
             } else if msg.contains("missing field `book`") {
                 "add a [book] table with title and organization"
             } else {
@@ -213,6 +241,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
         review: raw.review,
         traceability: raw.traceability,
         snapshots: raw.snapshots,
+        pdf: raw.pdf,
     })
 }
 
@@ -238,6 +267,16 @@ mod tests {
         assert_eq!(errs[0].code, "CFG002");
         assert!(errs[0].message.contains("contnet"), "{}", errs[0].message);
         assert_eq!(errs[0].line, 5);
+    }
+
+    #[test]
+    fn paper_defaults_to_a4_and_takes_letter() {
+        let c = parse("[book]\ntitle = \"T\"\n", Path::new(".")).unwrap();
+        assert_eq!(c.pdf.paper, Paper::A4);
+        let c = parse("[book]\ntitle = \"T\"\n[pdf]\npaper = \"letter\"\n", Path::new(".")).unwrap();
+        assert_eq!(c.pdf.paper.css(), "letter");
+        let errs = parse("[book]\ntitle = \"T\"\n[pdf]\npaper = \"a5\"\n", Path::new(".")).unwrap_err();
+        assert_eq!((errs[0].code, errs[0].line), ("CFG002", 4));
     }
 
     #[test]

@@ -17,8 +17,9 @@
 //!   order is kept by serialising the rows directly, so serde_json's `preserve_order` feature is
 //!   not needed and the crate-wide `Map` stays sorted).
 //! - [`to_xlsx`]: one worksheet with a bold, frozen header row, an autofilter over the data,
-//!   column widths from the content (capped at [`XLSX_MAX_WIDTH`]) and wrapped text for long
-//!   cells. The bytes are deterministic: the document's creation time is the date passed in at
+//!   column widths from the content (capped at [`XLSX_MAX_WIDTH`]), wrapped text for long
+//!   cells with rows tall enough to show it, dates and numbers as typed cells ([`CellKind`]),
+//!   and a print setup (landscape, one page wide, header row repeated). The bytes are deterministic: the document's creation time is the date passed in at
 //!   00:00 UTC and the zip entries carry rust_xlsxwriter's fixed timestamp. XLSX cells hold
 //!   literal strings (never formulas), so they need no neutralising; cells longer than Excel's
 //!   limit of 32,767 UTF-16 units are cut and end with "…".
@@ -29,12 +30,54 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 /// A table as exported: a name (the sheet name and title), column headers and rows of text
-/// cells, each row as long as `columns`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// cells, each row as long as `columns`. `kinds` says which cells are dates or numbers in
+/// the data (same shape as `rows`; a missing entry is text): CSV and JSON write every cell as
+/// its text, the XLSX writes dates and numbers as typed cells. `organization` is the
+/// spreadsheet's author and company; `paper` its print paper (`[pdf] paper` of book.toml).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {
     pub name: String,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    pub kinds: Vec<Vec<CellKind>>,
+    pub organization: String,
+    pub paper: crate::config::Paper,
+}
+
+/// What a cell holds, as known from the data model: a date (a front-matter or YAML date, or
+/// a string that is a strict YYYY-MM-DD date), a number (a YAML number) or text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CellKind {
+    #[default]
+    Text,
+    Date,
+    Number,
+}
+
+impl Table {
+    /// The kind of cell (`row`, `col`); text where `kinds` says nothing.
+    pub fn kind(&self, row: usize, col: usize) -> CellKind {
+        self.kinds.get(row).and_then(|r| r.get(col)).copied().unwrap_or_default()
+    }
+}
+
+/// A text cell's kind: a date when it is a strict YYYY-MM-DD date, else text.
+fn text_kind(text: &str) -> CellKind {
+    if crate::parse::parse_date(text.trim()).is_some() {
+        CellKind::Date
+    } else {
+        CellKind::Text
+    }
+}
+
+/// A YAML value's kind: numbers are numbers, strings that are strict dates are dates (YAML
+/// dates arrive as such strings), anything else is text.
+fn value_kind(value: Option<&serde_json::Value>) -> CellKind {
+    match value {
+        Some(serde_json::Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => CellKind::Number,
+        Some(serde_json::Value::String(s)) => text_kind(s),
+        _ => CellKind::Text,
+    }
 }
 
 /// An export file format.
@@ -113,7 +156,20 @@ pub fn soa_table(site: &Site) -> Table {
             ]
         })
         .collect();
-    Table { name: "Statement of Applicability".into(), columns: columns(&SOA_COLUMNS), rows }
+    let kinds = site
+        .trace
+        .soa
+        .iter()
+        .map(|e| (0..SOA_COLUMNS.len()).map(|c| if c == 5 { text_kind(&e.target_date) } else { CellKind::Text }).collect())
+        .collect();
+    Table {
+        name: "Statement of Applicability".into(),
+        columns: columns(&SOA_COLUMNS),
+        rows,
+        kinds,
+        organization: site.config.book.organization.clone(),
+        paper: site.config.pdf.paper,
+    }
 }
 
 /// The traceability matrix: one row per assessable catalog item (requirements and controls),
@@ -135,7 +191,14 @@ pub fn matrix_table(site: &Site) -> Table {
             ]
         })
         .collect();
-    Table { name: "Traceability matrix".into(), columns: columns(&MATRIX_COLUMNS), rows }
+    Table {
+        name: "Traceability matrix".into(),
+        columns: columns(&MATRIX_COLUMNS),
+        rows,
+        kinds: Vec::new(),
+        organization: site.config.book.organization.clone(),
+        paper: site.config.pdf.paper,
+    }
 }
 
 /// The master document register: one row per document in `site.documents` order (by id), as
@@ -161,7 +224,28 @@ pub fn documents_table(site: &Site) -> Table {
             ]
         })
         .collect();
-    Table { name: "Document register".into(), columns: columns(&DOCUMENTS_COLUMNS), rows }
+    // Approved and Review due are the documents' dates (empty for a draft).
+    let kinds = site
+        .documents
+        .iter()
+        .map(|d| {
+            (0..DOCUMENTS_COLUMNS.len())
+                .map(|c| match c {
+                    7 if d.approved.is_some() => CellKind::Date,
+                    8 if d.review_due.is_some() => CellKind::Date,
+                    _ => CellKind::Text,
+                })
+                .collect()
+        })
+        .collect();
+    Table {
+        name: "Document register".into(),
+        columns: columns(&DOCUMENTS_COLUMNS),
+        rows,
+        kinds,
+        organization: site.config.book.organization.clone(),
+        paper: site.config.pdf.paper,
+    }
 }
 
 /// Ids of the register documents (type `register`) that have a data file, in id order. With
@@ -197,7 +281,15 @@ pub fn register_table(site: &Site, id: &str) -> Result<Table, String> {
         return Err(format!("register {id} has no data file (`data:` in its front matter); {}", known()));
     };
     let rows = data.rows.iter().map(|r| data.columns.iter().map(|c| r.text(c)).collect()).collect();
-    Ok(Table { name: format!("{} {}", doc.id, doc.title), columns: data.columns.clone(), rows })
+    let kinds = data.rows.iter().map(|r| data.columns.iter().map(|c| value_kind(r.value.get(c))).collect()).collect();
+    Ok(Table {
+        name: format!("{} {}", doc.id, doc.title),
+        columns: data.columns.clone(),
+        rows,
+        kinds,
+        organization: site.config.book.organization.clone(),
+        paper: site.config.pdf.paper,
+    })
 }
 
 /// A cell as written to CSV: text a spreadsheet would evaluate as a formula gets a leading
@@ -296,51 +388,120 @@ fn cell_width(cell: &str) -> usize {
     cell.lines().map(|l| l.chars().count()).max().unwrap_or(0)
 }
 
+/// Lines a cell takes in a column `width` characters wide (wrapped at the width, plus its
+/// own line breaks): what its row's height must hold.
+fn cell_lines(cell: &str, width: usize) -> usize {
+    let usable = width.saturating_sub(1).max(1);
+    cell.lines().map(|l| l.chars().count().div_ceil(usable).max(1)).sum::<usize>().max(1)
+}
+
+/// Text for an Excel page header or footer section: `&` is its control character.
+fn header_text(text: &str) -> String {
+    text.chars().take(80).collect::<String>().replace('&', "&&")
+}
+
 /// The table as an XLSX workbook with one sheet. `created` is the document's creation date
 /// (00:00 UTC): pass the build's date so the same input always gives the same bytes.
+///
+/// Dates are date cells (format yyyy-mm-dd) and numbers are numbers, as [`Table::kinds`]
+/// says, so they sort and filter as such. The header row is bold, frozen, filtered and
+/// repeated on every printed page; the sheet prints landscape, one page wide, with the
+/// organisation and table name in the page header and "Page X of Y" in the footer. Long cells
+/// wrap, and each row is as tall as its longest wrapped cell.
 pub fn to_xlsx(table: &Table, created: Date) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, FormatAlign, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| format!("cannot write XLSX: {e}");
     let mut workbook = Workbook::new();
-    let month = u8::try_from(created.month()).map_err(|e| e.to_string())?;
-    let day = u8::try_from(created.day()).map_err(|e| e.to_string())?;
-    let year = u16::try_from(created.year()).map_err(|e| e.to_string())?;
-    let when = ExcelDateTime::from_ymd(year, month, day).map_err(err)?;
-    let properties = DocProperties::new().set_title(table.name.clone()).set_creation_datetime(&when);
+    let excel_date = |d: Date| -> Result<ExcelDateTime, String> {
+        let month = u8::try_from(d.month()).map_err(|e| e.to_string())?;
+        let day = u8::try_from(d.day()).map_err(|e| e.to_string())?;
+        let year = u16::try_from(d.year()).map_err(|e| e.to_string())?;
+        ExcelDateTime::from_ymd(year, month, day).map_err(err)
+    };
+    let when = excel_date(created)?;
+    let mut properties = DocProperties::new().set_title(table.name.clone()).set_creation_datetime(&when);
+    if !table.organization.trim().is_empty() {
+        properties = properties.set_author(table.organization.clone()).set_company(table.organization.clone());
+    }
     workbook.set_properties(&properties);
 
-    let header = XFormat::new().set_bold().set_align(FormatAlign::Top);
+    let header = XFormat::new().set_bold().set_align(FormatAlign::Top).set_text_wrap();
     let plain = XFormat::new().set_align(FormatAlign::Top);
     let wrap = XFormat::new().set_align(FormatAlign::Top).set_text_wrap();
+    let date = XFormat::new().set_align(FormatAlign::Top).set_align(FormatAlign::Left).set_num_format("yyyy-mm-dd");
+    let number = XFormat::new().set_align(FormatAlign::Top);
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&table.name)).map_err(err)?;
 
     let ncols = table.columns.len().max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
     let col = |i: usize| u16::try_from(i).map_err(|_| format!("cannot write XLSX: {} columns is too many", ncols));
     let row_num = |i: usize| u32::try_from(i).map_err(|_| "cannot write XLSX: too many rows".to_string());
-    let mut widths: Vec<usize> = vec![0; ncols];
+    let mut content: Vec<usize> = vec![0; ncols];
     for (c, name) in table.columns.iter().enumerate() {
-        sheet.write_string_with_format(0, col(c)?, xlsx_cell(name), &header).map_err(err)?;
-        widths[c] = widths[c].max(cell_width(name));
+        content[c] = content[c].max(cell_width(name));
     }
-    for (r, row) in table.rows.iter().enumerate() {
-        let r = row_num(r + 1)?;
+    for row in &table.rows {
         for (c, cell) in row.iter().enumerate() {
-            let w = cell_width(cell);
-            widths[c] = widths[c].max(w);
-            let format = if w > XLSX_MAX_WIDTH || cell.contains('\n') { &wrap } else { &plain };
-            sheet.write_string_with_format(r, col(c)?, xlsx_cell(cell), format).map_err(err)?;
+            content[c] = content[c].max(cell_width(cell));
         }
     }
+    // Two characters of padding (the header also needs room for the filter button).
+    let widths: Vec<usize> = content.iter().map(|w| (*w + 2).clamp(8, XLSX_MAX_WIDTH)).collect();
     for (c, w) in widths.iter().enumerate() {
-        // Two characters of padding (the header also needs room for the filter button).
-        let width = (*w + 2).clamp(8, XLSX_MAX_WIDTH);
-        sheet.set_column_width(col(c)?, width as f64).map_err(err)?;
+        sheet.set_column_width(col(c)?, *w as f64).map_err(err)?;
+    }
+    // Excel does not grow a row for wrapped text by itself when the file is opened: each row
+    // gets the height of its tallest cell (15 points a line, at most Excel's 409).
+    let set_height = |sheet: &mut rust_xlsxwriter::Worksheet, r: u32, lines: usize| -> Result<(), String> {
+        if lines > 1 {
+            sheet.set_row_height(r, (lines as f64 * 15.0).min(409.0)).map_err(err)?;
+        }
+        Ok(())
+    };
+    let mut header_lines = 1;
+    for (c, name) in table.columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col(c)?, xlsx_cell(name), &header).map_err(err)?;
+        header_lines = header_lines.max(cell_lines(name, widths[c]));
+    }
+    set_height(sheet, 0, header_lines)?;
+    for (i, row) in table.rows.iter().enumerate() {
+        let r = row_num(i + 1)?;
+        let mut lines = 1;
+        for (c, cell) in row.iter().enumerate() {
+            let parsed_date = crate::parse::parse_date(cell.trim());
+            let parsed_number = cell.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+            match (table.kind(i, c), parsed_date, parsed_number) {
+                (CellKind::Date, Some(d), _) => {
+                    sheet.write_datetime_with_format(r, col(c)?, excel_date(d)?, &date).map_err(err)?;
+                }
+                (CellKind::Number, _, Some(n)) => {
+                    sheet.write_number_with_format(r, col(c)?, n, &number).map_err(err)?;
+                }
+                _ => {
+                    let cell_lines = cell_lines(cell, widths[c]);
+                    lines = lines.max(cell_lines);
+                    let format = if cell_lines > 1 { &wrap } else { &plain };
+                    sheet.write_string_with_format(r, col(c)?, xlsx_cell(cell), format).map_err(err)?;
+                }
+            }
+        }
+        set_height(sheet, r, lines)?;
     }
     if ncols > 0 {
         sheet.set_freeze_panes(1, 0).map_err(err)?;
         sheet.autofilter(0, 0, row_num(table.rows.len())?, col(ncols - 1)?).map_err(err)?;
+        sheet.set_repeat_rows(0, 0).map_err(err)?;
     }
+    // Excel's paper codes: 9 is A4, 1 is US Letter.
+    sheet.set_paper_size(match table.paper {
+        crate::config::Paper::A4 => 9,
+        crate::config::Paper::Letter => 1,
+    });
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_print_gridlines(true);
+    sheet.set_header(format!("&L{}&R{}", header_text(&table.organization), header_text(&table.name)));
+    sheet.set_footer("&LUncontrolled when printed&RPage &P of &N");
     workbook.save_to_buffer().map_err(err)
 }
 
@@ -382,7 +543,7 @@ pub fn download_pages_cached(site: &Site, cache: Option<&DownloadCache>) -> Vec<
     for (stem, table) in &tables {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
-        (&table.name, &table.columns, &table.rows, site.today.to_string()).hash(&mut h);
+        (&table.name, &table.columns, &table.rows, &table.kinds, &table.organization, table.paper, site.today.to_string()).hash(&mut h);
         let key = h.finish();
         if let Some(hit) = cache.and_then(|c| c.lock().ok()).and_then(|m| m.get(stem).filter(|(k, _)| *k == key).map(|(_, p)| p.clone())) {
             pages.extend(hit);
@@ -416,6 +577,7 @@ mod tests {
                 vec!["A-2".into(), "line one\nline \"two\"".into(), "-3".into()],
                 vec!["A-3".into(), "x".repeat(100), "@SUM(A1)".into()],
             ],
+            ..Default::default()
         }
     }
 
@@ -425,7 +587,7 @@ mod tests {
 
     #[test]
     fn formula_injection_is_neutralised_in_csv() {
-        let t = Table { name: "t".into(), columns: vec!["a".into()], rows: vec![vec!["=cmd()".into()]] };
+        let t = Table { name: "t".into(), columns: vec!["a".into()], rows: vec![vec!["=cmd()".into()]], ..Default::default() };
         let csv = String::from_utf8(to_csv(&t)).unwrap();
         assert_eq!(csv, "a\r\n'=cmd()\r\n");
         for bad in ["=1", "+1", "-1", "@x", "\tx", "\rx"] {
@@ -466,7 +628,7 @@ mod tests {
         // JSON is data, not a spreadsheet: no neutralising.
         assert_eq!(arr[0]["Text"], "=cmd()");
         assert_eq!(arr[1]["Text"], "line one\nline \"two\"");
-        let empty = Table { name: "e".into(), columns: vec!["a".into()], rows: vec![] };
+        let empty = Table { name: "e".into(), columns: vec!["a".into()], rows: vec![], ..Default::default() };
         assert_eq!(to_json(&empty), b"[]\n");
     }
 
@@ -483,9 +645,9 @@ mod tests {
 
     #[test]
     fn xlsx_accepts_empty_and_oversized_tables() {
-        let empty = Table { name: String::new(), columns: vec![], rows: vec![] };
+        let empty = Table { name: String::new(), columns: vec![], rows: vec![], ..Default::default() };
         assert!(to_xlsx(&empty, date()).is_ok());
-        let big = Table { name: "big".into(), columns: vec!["a".into()], rows: vec![vec!["y".repeat(40_000)]] };
+        let big = Table { name: "big".into(), columns: vec!["a".into()], rows: vec![vec!["y".repeat(40_000)]], ..Default::default() };
         assert!(to_xlsx(&big, date()).is_ok());
         assert_eq!(xlsx_cell(&"y".repeat(40_000)).encode_utf16().count(), XLSX_MAX_CELL);
     }

@@ -96,6 +96,17 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Print a controlled PDF (needs Chromium): one document with --id, else the manual of every approved document
+    Pdf {
+        /// The document's id (default: the whole manual)
+        #[arg(long)]
+        id: Option<String>,
+        /// Output file (default: ID.pdf or manual.pdf in the current folder)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Record the approval of a document: status, approver, date, version, history, fingerprint
     Approve {
         /// The document's id
@@ -342,6 +353,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Export { what, id, format, out, force, common } => export(what, id.as_deref(), format, out.as_deref(), force, &common),
+        Command::Pdf { id, out, common } => pdf(id.as_deref(), out, &common),
         Command::Approve { id, by, date, summary, bump, review_due, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
@@ -556,6 +568,42 @@ fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<
         }
     }
     ExitCode::SUCCESS
+}
+
+fn pdf(id: Option<&str>, out: Option<PathBuf>, common: &Common) -> ExitCode {
+    use aimsbook::pdf::{self, PdfError};
+    let today = match resolve_today(common.today.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return usage(&e),
+    };
+    // Before loading: a missing browser is reported without waiting for the checks.
+    if let Err(e) = pdf::find_browser() {
+        return usage(&e.to_string());
+    }
+    let loaded = match pipeline::load(&common.root, today) {
+        Ok(l) => l,
+        Err(e) => return config_failure(e, &common.root),
+    };
+    let mut diags = loaded.diagnostics;
+    diags.extend(pipeline::check_theme(&loaded.site));
+    diags.finish(&loaded.site.config.levels, false);
+    print_diags(&diags, &common.root, Format::Human);
+    if diags.has_errors() {
+        eprintln!("pdf not written: {}", diagnostics::summary_line(&diags));
+        return ExitCode::from(1);
+    }
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.pdf", id.unwrap_or("manual"))));
+    match pdf::print(&loaded.site, id, &out) {
+        Ok(r) => {
+            eprintln!("printed {} pages to {} ({} pass{})", r.pages, out.display(), r.passes, if r.passes == 1 { "" } else { "es" });
+            ExitCode::SUCCESS
+        }
+        Err(PdfError::Failed(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+        Err(e) => usage(&e.to_string()),
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.

@@ -124,12 +124,49 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostic> {
     let templates = theme.templates.clone();
     env.set_loader(move |name| Ok(templates.get(name).cloned()));
     env.add_filter("slug", |s: String| model::slug(&s));
+    env.add_filter("css_string", |s: String| Value::from_safe_string(css_string(&s)));
+    env.add_filter("css_ident", |s: String| Value::from_safe_string(css_ident(&s)));
     for name in theme.templates.keys() {
         if let Err(e) = env.get_template(name) {
             return Err(template_diag(theme, &e));
         }
     }
     Ok(env)
+}
+
+/// Text as a quoted CSS string, safe inside a `<style>` element (for the running headers of
+/// printed pages, `content: "…"`): backslash, quotes, `<`, `>`, `&` and control characters
+/// become CSS escapes, so no text can end the string or the element.
+pub fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '&' | '\'' => out.push_str(&format!("\\{:X} ", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\{:X} ", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text as a CSS identifier (a page name or an id selector): letters, digits, `-` and `_` are
+/// kept, anything else is escaped, and a leading digit too.
+pub fn css_ident(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        let plain = c.is_ascii_alphabetic() || c == '_' || !c.is_ascii() && !c.is_control() || i > 0 && (c.is_ascii_digit() || c == '-');
+        if plain {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:X} ", c as u32));
+        }
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
 }
 
 pub fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
@@ -221,6 +258,7 @@ impl Renderer<'_> {
             today => self.site.today.to_string(),
             page_path => path,
             generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
+            page_size => self.site.config.pdf.paper.css(),
             snapshot => v(&self.site.snapshot),
             ..ctx
         };
@@ -762,7 +800,15 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
     });
     let frame = r.overview("manual.html#frame", || {
         let items: Vec<Value> = docs.iter().map(|&i| context! { doc => v(summary(site, &site.documents[i])) }).collect();
-        let ctx = context! { title => "The AIMS manual (print)", docs => items, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
+        // The cover and contents are printed with every classification the manual holds.
+        let mut classifications: Vec<String> = Vec::new();
+        for &i in &docs {
+            let c = &site.documents[i].classification;
+            if !classifications.contains(c) {
+                classifications.push(c.clone());
+            }
+        }
+        let ctx = context! { title => "The AIMS manual (print)", docs => items, classifications => classifications, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
         r.page_uncached("manual.html", "manual.html", ctx)
     })?;
     let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|&i| site.documents[i].id.as_str()).collect();
@@ -998,5 +1044,17 @@ mod tests {
     fn first_paragraph_skips_short_lines() {
         let body = "# Scope\n\nShort.\n\nThis AIMS covers the claims triage model and the customer assistant, and all units.\n";
         assert!(first_paragraph(body).starts_with("This AIMS covers"));
+    }
+
+    #[test]
+    fn css_strings_and_identifiers_cannot_break_out_of_a_style_element() {
+        assert_eq!(css_string("AI Policy"), "\"AI Policy\"");
+        let hostile = css_string("a\"b\\c</style><script>\n");
+        assert!(!hostile[1..hostile.len() - 1].contains(['"', '<', '>', '\n']), "{hostile}");
+        assert_eq!(css_string("x\"y"), "\"x\\22 y\"");
+        assert_eq!(css_ident("doc-POL-001"), "doc-POL-001");
+        assert_eq!(css_ident("doc-A.1"), "doc-A\\2E 1");
+        assert_eq!(css_ident("1st"), "\\31 st");
+        assert_eq!(css_ident(""), "_");
     }
 }

@@ -2,6 +2,9 @@
 //! independent readers (csv, calamine, serde_json) and compared with each other and with the
 //! expected data.
 
+mod common;
+
+use common::clients;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -194,4 +197,157 @@ fn download_pages_cover_every_table_in_every_format() {
     assert_eq!(&page.bytes[..], &std::fs::read(cli).unwrap()[..]);
     let again = aimsbook::export::download_pages(&loaded.site);
     assert_eq!(pages, again, "deterministic");
+}
+
+/// What openpyxl reads from an XLSX: properties, print setup, and per column the set of
+/// (Python type, number format) of its data cells, plus row heights of wrapped rows.
+const OPENPYXL_REPORT: &str = r#"
+import json, sys, openpyxl
+out = []
+for path in sys.argv[1:]:
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    cols = {h: [] for h in header}
+    short_wrapped = 0
+    for row in ws.iter_rows(min_row=2):
+        lines = 1
+        for h, c in zip(header, row):
+            if c.value is None:
+                continue
+            kind = [type(c.value).__name__, c.number_format]
+            if kind not in cols[h]:
+                cols[h].append(kind)
+            if c.alignment.wrap_text and isinstance(c.value, str):
+                width = ws.column_dimensions[c.column_letter].width
+                lines = max(lines, sum(max(1, -(-len(l) // max(1, int(width) - 1))) for l in c.value.split("\n")))
+        height = ws.row_dimensions[row[0].row].height
+        if lines > 1 and (height is None or height < 15 * lines):
+            short_wrapped += 1
+    ps = ws.page_setup
+    out.append({
+        "title": wb.properties.title, "creator": wb.properties.creator,
+        "orientation": ps.orientation, "paper": None if ps.paperSize is None else int(ps.paperSize),
+        # ECMA-376: fitToWidth defaults to 1 when the attribute is left out.
+        "fit_to_width": 1 if ps.fitToWidth is None else int(ps.fitToWidth),
+        "fit_to_height": None if ps.fitToHeight is None else int(ps.fitToHeight),
+        "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+        "print_title_rows": ws.print_title_rows, "freeze": ws.freeze_panes, "filter": ws.auto_filter.ref,
+        "columns": cols, "short_wrapped_rows": short_wrapped,
+    })
+print(json.dumps(out))
+"#;
+
+fn openpyxl_report(files: &[&Path]) -> Vec<serde_json::Value> {
+    let o = Command::new("python3").arg("-c").arg(OPENPYXL_REPORT).args(files).output().expect("python3 runs");
+    assert!(o.status.success(), "openpyxl: {}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The (type, number format) pairs openpyxl found in a column.
+fn column_kinds(report: &serde_json::Value, column: &str) -> Vec<(String, String)> {
+    report["columns"][column]
+        .as_array()
+        .unwrap_or_else(|| panic!("no column {column} in {}", report["columns"]))
+        .iter()
+        .map(|k| (k[0].as_str().unwrap().to_string(), k[1].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn assert_dates(report: &serde_json::Value, column: &str) {
+    let kinds = column_kinds(report, column);
+    assert!(!kinds.is_empty(), "{column} has values");
+    for (ty, format) in kinds {
+        assert_eq!(ty, "datetime", "{column} holds dates, not {ty}");
+        assert!(format.contains('y') && format.contains('m') && format.contains('d'), "{column} date format {format}");
+    }
+}
+
+fn assert_numbers(report: &serde_json::Value, column: &str) {
+    let kinds = column_kinds(report, column);
+    assert!(!kinds.is_empty(), "{column} has values");
+    assert!(kinds.iter().all(|(ty, _)| ty == "int" || ty == "float"), "{column} holds numbers: {kinds:?}");
+}
+
+fn assert_text(report: &serde_json::Value, column: &str) {
+    let kinds = column_kinds(report, column);
+    assert!(kinds.iter().all(|(ty, _)| ty == "str"), "{column} holds text: {kinds:?}");
+}
+
+fn assert_print_setup(report: &serde_json::Value, title: &str, organisation: &str) {
+    assert_eq!(report["title"], title);
+    assert_eq!(report["creator"], organisation);
+    assert_eq!(report["orientation"], "landscape");
+    assert_eq!(report["paper"], 9, "A4, as book.toml's [pdf] paper defaults to");
+    assert_eq!(report["fit_to_page"], true, "fit to page");
+    assert_eq!(report["fit_to_width"], 1, "one page wide");
+    assert_eq!(report["fit_to_height"], 0, "as many pages tall as needed");
+    assert_eq!(report["print_title_rows"], "$1:$1", "header row repeated on every printed page");
+    assert_eq!(report["freeze"], "A2", "header row frozen");
+    assert!(report["filter"].as_str().is_some_and(|f| f.starts_with("A1:")), "autofilter");
+    assert_eq!(report["short_wrapped_rows"], 0, "every wrapped row is tall enough for its lines");
+}
+
+#[test]
+fn xlsx_cells_are_typed_and_print_ready_in_openpyxl() {
+    if !clients::python_module("openpyxl", "openpyxl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let soa = export_to(dir.path(), &["soa"], "xlsx", "soa.xlsx");
+    let docs = export_to(dir.path(), &["documents"], "xlsx", "documents.xlsx");
+    let risks = export_to(dir.path(), &["register", "--id", "REG-001"], "xlsx", "risks.xlsx");
+    let reports = openpyxl_report(&[&soa, &docs, &risks]);
+    let org = "Corvid Mutual Insurance Ltd";
+    assert_print_setup(&reports[0], "Statement of Applicability", org);
+    assert_text(&reports[0], "Justification");
+    assert_print_setup(&reports[1], "Document register", org);
+    assert_dates(&reports[1], "Approved");
+    assert_dates(&reports[1], "Review due");
+    // A version is not a number: "2.10" must not become 2.1.
+    assert_text(&reports[1], "Version");
+    assert_print_setup(&reports[2], "REG-001 AI Risk Register", org);
+    assert_numbers(&reports[2], "likelihood");
+    assert_numbers(&reports[2], "score");
+    assert_dates(&reports[2], "review_date");
+    assert_text(&reports[2], "id");
+}
+
+/// Another organisation's registers, with other columns: the types come from the YAML values.
+#[test]
+fn xlsx_types_follow_the_data_of_another_repository() {
+    if !clients::python_module("openpyxl", "openpyxl") {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trace-registers");
+    let dir = tempfile::tempdir().unwrap();
+    let export = |id: &str, file: &str| {
+        let out = dir.path().join(file);
+        let o = Command::new(env!("CARGO_BIN_EXE_aimsbook"))
+            .args(["export", "register", "--id", id, "--format", "xlsx", "--out", out.to_str().unwrap()])
+            .args(["--root", root.to_str().unwrap(), "--today", TODAY])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let ncs = export("REG-003", "nc.xlsx");
+    let risks = export("REG-001", "risks.xlsx");
+    let reports = openpyxl_report(&[&ncs, &risks]);
+    assert_print_setup(&reports[0], "REG-003 REG-003 fixture", "Fixture Ltd");
+    assert_dates(&reports[0], "raised");
+    assert_dates(&reports[0], "closed");
+    assert_text(&reports[0], "description");
+    assert_numbers(&reports[1], "impact");
+    assert_text(&reports[1], "owner");
+    // Calamine agrees: a date cell, not a string.
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(&ncs).unwrap();
+    let range = wb.worksheet_range(&wb.sheet_names()[0].clone()).unwrap();
+    let raised = range.rows().next().unwrap().iter().position(|c| *c == Data::String("raised".into())).unwrap();
+    let cell = &range.rows().nth(1).unwrap()[raised];
+    let Data::DateTime(serial) = cell else { panic!("raised is a date cell: {cell:?}") };
+    // Excel counts days from 1899-12-30.
+    let days = jiff::civil::Date::new(1899, 12, 30).unwrap().until(jiff::civil::Date::new(2026, 5, 1).unwrap()).unwrap().get_days();
+    assert_eq!(serial.as_f64(), f64::from(days), "2026-05-01");
 }

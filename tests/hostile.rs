@@ -657,7 +657,8 @@ fn json_and_xlsx_exports_keep_hostile_text_as_inert_data() {
     let row = &v.as_array().unwrap()[0];
     assert_eq!(row["description"], "<script>alert('cell')</script> and <img src=x onerror=alert('cell-img')>");
     assert_eq!(row["source"], "=HYPERLINK(\"http://evil.example/?x\",\"click\")");
-    // XLSX: every cell is a string, none a formula.
+    // XLSX: no formula; text is kept as string cells (dates and numbers from the data are
+    // typed cells, never text evaluated as something else).
     use calamine::{Reader, Xlsx};
     let root = c.repo.clone();
     let file = dir.join("register.xlsx");
@@ -683,7 +684,14 @@ fn json_and_xlsx_exports_keep_hostile_text_as_inert_data() {
         assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "{}: formula cells", path.display());
         let range = wb.worksheet_range(&sheet).unwrap();
         for (_, _, cell) in range.used_cells() {
-            assert!(matches!(cell, calamine::Data::String(_)), "{}: non-string cell {cell:?}", path.display());
+            assert!(
+                matches!(cell, calamine::Data::String(_) | calamine::Data::DateTime(_) | calamine::Data::Float(_)),
+                "{}: unexpected cell {cell:?}",
+                path.display()
+            );
+            if let calamine::Data::String(s) = cell {
+                assert!(!s.is_empty());
+            }
         }
         let texts: Vec<String> = range.used_cells().map(|(_, _, c)| c.to_string()).collect();
         if path.ends_with("register.xlsx") {

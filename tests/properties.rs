@@ -720,7 +720,7 @@ proptest! {
         "\\PC{0,12}",
         any::<String>().prop_map(|s| s.chars().take(12).collect::<String>()),
     ], 1..8)) {
-        let table = export::Table { name: "t".into(), columns: vec!["c".into(); cells.len()], rows: vec![cells.clone()] };
+        let table = export::Table { name: "t".into(), columns: vec!["c".into(); cells.len()], rows: vec![cells.clone()], ..Default::default() };
         let bytes = export::to_csv(&table);
         let mut r = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes.as_slice());
         let row = r.records().next().expect("one row").expect("valid CSV");
