@@ -187,3 +187,49 @@ impl Drop for Driver {
         let _ = self.child.wait();
     }
 }
+
+/// Window size, keyboard, asynchronous scripts and DevTools commands (the accessibility and
+/// layout tests).
+impl Driver {
+    /// Sizes the window so that the page's viewport (`window.innerWidth`) is exactly `width`
+    /// CSS pixels: the window's outer width includes the browser's frame, so it is set once,
+    /// measured, and corrected. Returns the resulting `innerWidth`.
+    pub fn set_viewport_width(&self, width: u32, height: u32) -> u64 {
+        let rect = |w: u32| {
+            self.cmd("POST", "window/rect", Some(json!({ "width": w, "height": height })))
+                .unwrap_or_else(|e| panic!("set window size {w}x{height}: {e}"));
+        };
+        rect(width);
+        let inner = self.execute("return window.innerWidth;", json!([])).as_u64().unwrap_or(0);
+        if inner != u64::from(width) {
+            rect((2 * u64::from(width)).saturating_sub(inner) as u32);
+        }
+        self.execute("return window.innerWidth;", json!([])).as_u64().unwrap_or(0)
+    }
+
+    /// Presses and releases one key (a WebDriver key value such as `\u{E004}` for Tab).
+    pub fn press(&self, key: &str) {
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}
+        ]}]});
+        self.cmd("POST", "actions", Some(actions)).unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+    }
+
+    /// Runs `script` asynchronously: its last argument is the callback that delivers the result.
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.cmd("POST", "execute/async", Some(json!({ "script": script, "args": args })))
+            .unwrap_or_else(|e| panic!("async script failed: {e}\n{}", &script[..script.len().min(300)]))
+    }
+
+    /// Longest time a script may run in the page.
+    pub fn set_script_timeout(&self, ms: u64) {
+        self.cmd("POST", "timeouts", Some(json!({ "script": ms }))).unwrap_or_else(|e| panic!("set script timeout: {e}"));
+    }
+
+    /// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`), e.g.
+    /// `Emulation.setEmulatedMedia`.
+    pub fn cdp(&self, command: &str, params: Value) -> Value {
+        self.cmd("POST", "goog/cdp/execute", Some(json!({ "cmd": command, "params": params })))
+            .unwrap_or_else(|e| panic!("CDP {command}: {e}"))
+    }
+}
