@@ -124,13 +124,19 @@ pub fn template_of(html: &str) -> Option<String> {
 /// the template, when a page template has no page in `sites` (a new template must set
 /// `{% block body_class %}page-NAME{% endblock %}` and be reachable in the example).
 pub fn pages_per_template(sites: &Sites) -> BTreeMap<String, Vec<PathBuf>> {
+    // Pages of the first site folder that has any for a template (the snapshot folder only
+    // contributes the templates the site itself lacks, such as about.html).
     let mut found: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
     for root in &sites.roots {
+        let mut here: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
         for p in html_files(root) {
             let html = std::fs::read_to_string(&p).unwrap();
             if let Some(t) = template_of(&html) {
-                found.entry(t).or_default().push((p, html.matches("<table").count()));
+                here.entry(t).or_default().push((p, html.matches("<table").count()));
             }
+        }
+        for (t, pages) in here {
+            found.entry(t).or_insert(pages);
         }
     }
     let mut out = BTreeMap::new();

@@ -188,7 +188,7 @@ impl Drop for Driver {
     }
 }
 
-/// Window size, keyboard, asynchronous scripts and DevTools commands (the accessibility and
+/// Window size, keyboard and DevTools commands (the accessibility and
 /// layout tests).
 impl Driver {
     /// Sizes the window so that the page's viewport (`window.innerWidth`) is exactly `width`
@@ -215,15 +215,37 @@ impl Driver {
         self.cmd("POST", "actions", Some(actions)).unwrap_or_else(|e| panic!("press {key:?}: {e}"));
     }
 
-    /// Runs `script` asynchronously: its last argument is the callback that delivers the result.
-    pub fn execute_async(&self, script: &str, args: Value) -> Value {
-        self.cmd("POST", "execute/async", Some(json!({ "script": script, "args": args })))
-            .unwrap_or_else(|e| panic!("async script failed: {e}\n{}", &script[..script.len().min(300)]))
+    /// As [`Driver::execute`], retried while the browser answers with a timeout (a large page
+    /// on a loaded machine can keep the renderer busy past chromedriver's limits), for at most
+    /// `timeout`. The script must be safe to run twice.
+    pub fn execute_patiently(&self, script: &str, args: Value, timeout: Duration) -> Value {
+        let started = Instant::now();
+        loop {
+            match self.cmd("POST", "execute/sync", Some(json!({ "script": script, "args": args.clone() }))) {
+                Ok(v) => return v,
+                Err(e) if e.contains("timeout") && started.elapsed() < timeout => std::thread::sleep(Duration::from_millis(200)),
+                Err(e) => panic!("script failed: {e}\n{}", &script[..script.len().min(300)]),
+            }
+        }
     }
 
-    /// Longest time a script may run in the page.
-    pub fn set_script_timeout(&self, ms: u64) {
-        self.cmd("POST", "timeouts", Some(json!({ "script": ms }))).unwrap_or_else(|e| panic!("set script timeout: {e}"));
+    /// Re-runs `script` until it returns a JSON object, for at most `timeout`, tolerating script
+    /// timeouts meanwhile: for results a page computes in the background (axe-core on a large
+    /// page keeps the page busy for longer than one script may run).
+    pub fn poll_object(&self, script: &str, timeout: Duration) -> Value {
+        let started = Instant::now();
+        loop {
+            match self.cmd("POST", "execute/sync", Some(json!({ "script": script, "args": [] }))) {
+                Ok(v) if v.is_object() => return v,
+                Ok(_) => {}
+                Err(e) if e.contains("timeout") => {}
+                Err(e) => panic!("script failed: {e}\n{script}"),
+            }
+            if started.elapsed() > timeout {
+                return Value::Null;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`), e.g.
