@@ -287,7 +287,14 @@ pub fn render_with_prefix(
                 out_events.push(Event::Html(highlight(&code, &lang).into()));
             }
             Event::Start(Tag::Table(a)) => {
-                out_events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                // A wide table scrolls inside its wrapper, which is then a keyboard-focusable
+                // region named after the section it is in (WCAG 2.1.1 and 4.1.2).
+                let label = if current_slug.is_empty() {
+                    "aria-label=\"Table\"".to_string()
+                } else {
+                    format!("aria-labelledby=\"{}\"", html_escape::encode_double_quoted_attribute(&current_slug))
+                };
+                out_events.push(Event::Html(format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" {label}>").into()));
                 out_events.push(Event::Start(Tag::Table(a)));
             }
             Event::End(TagEnd::Table) => {
@@ -383,6 +390,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("section", ["aria-label"])
         .add_tags(["input", "section"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // The focusable, labelled region `render` writes around a table (accessibility).
+        .add_tag_attributes("div", ["role", "tabindex", "aria-label", "aria-labelledby"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .attribute_filter(|element, attribute, value| match (element, attribute) {
@@ -434,9 +443,73 @@ pub static HIGHLIGHT_CSS: LazyLock<(String, String)> = LazyLock::new(highlight_c
 pub fn highlight_css() -> (String, String) {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css = |name: &str| {
-        themes.themes.get(name).and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok()).unwrap_or_default()
+        themes
+            .themes
+            .get(name)
+            .and_then(|t| syntect::html::css_for_theme_with_class_style(&legible(t), CLASS_STYLE).ok())
+            .unwrap_or_default()
     };
     (css("InspiredGitHub"), css("base16-ocean.dark"))
+}
+
+/// WCAG 2.1 AA contrast for normal-size text, with a little margin for rounding.
+const MIN_CONTRAST: f64 = 4.6;
+
+/// `theme` with every text colour moved (towards black on a light background, towards white on
+/// a dark one) just far enough to reach [`MIN_CONTRAST`] against its background: the stock
+/// syntect themes have comments and tags below 4.5:1 (WCAG 1.4.3).
+fn legible(theme: &syntect::highlighting::Theme) -> syntect::highlighting::Theme {
+    use syntect::highlighting::Color;
+    let mut theme = theme.clone();
+    let page = theme.settings.background.unwrap_or(Color::WHITE);
+    let fix = |fg: &mut Option<Color>, bg: Color| {
+        if let Some(c) = fg.as_mut() {
+            *c = with_contrast(*c, bg);
+        }
+    };
+    fix(&mut theme.settings.foreground, page);
+    for item in &mut theme.scopes {
+        let bg = item.style.background.map_or(page, |b| blend(b, page));
+        fix(&mut item.style.foreground, bg);
+    }
+    theme
+}
+
+/// `over` drawn on the opaque `under`.
+fn blend(over: syntect::highlighting::Color, under: syntect::highlighting::Color) -> syntect::highlighting::Color {
+    let a = f64::from(over.a) / 255.0;
+    let mix = |o: u8, u: u8| (f64::from(o) * a + f64::from(u) * (1.0 - a)).round() as u8;
+    syntect::highlighting::Color { r: mix(over.r, under.r), g: mix(over.g, under.g), b: mix(over.b, under.b), a: 255 }
+}
+
+/// The WCAG relative luminance of an opaque colour.
+fn luminance(c: syntect::highlighting::Color) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+}
+
+fn contrast(a: syntect::highlighting::Color, b: syntect::highlighting::Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `fg` (as drawn on `bg`) mixed towards black or white, whichever `bg` contrasts with more,
+/// in small steps until it reaches [`MIN_CONTRAST`]; unchanged when it already does.
+fn with_contrast(fg: syntect::highlighting::Color, bg: syntect::highlighting::Color) -> syntect::highlighting::Color {
+    use syntect::highlighting::Color;
+    let start = blend(fg, bg);
+    let target = if contrast(Color::BLACK, bg) >= contrast(Color::WHITE, bg) { Color::BLACK } else { Color::WHITE };
+    (0..=64)
+        .map(|step| blend(Color { a: (step * 255 / 64) as u8, ..target }, start))
+        .find(|c| contrast(*c, bg) >= MIN_CONTRAST)
+        .unwrap_or(target)
 }
 
 /// The plain text of a body (for the search index): text and code, no markup.
@@ -587,5 +660,47 @@ mod tests {
         assert!(!html.contains("style="), "{html}");
         let plain = highlight("<b>\n", "nosuchlang");
         assert!(plain.contains("&lt;b&gt;"));
+    }
+}
+
+#[cfg(test)]
+mod contrast_tests {
+    use super::*;
+    use syntect::highlighting::Color;
+
+    fn hex(s: &str) -> Color {
+        let v = |i: usize| u8::from_str_radix(&s[i..i + 2], 16).unwrap();
+        Color { r: v(0), g: v(2), b: v(4), a: if s.len() == 8 { v(6) } else { 255 } }
+    }
+
+    /// Every text colour of both generated stylesheets reaches 4.5:1 against the code block's
+    /// background, which is what axe-core checks in the browser.
+    #[test]
+    fn highlight_stylesheets_meet_wcag_aa_contrast() {
+        let (light, dark) = highlight_css();
+        for css in [light, dark] {
+            let bg = css.split("background-color: #").nth(1).map(|t| hex(&t[..6])).expect("the stylesheet sets the block background");
+            let value = |rule: &str, prop: &str| rule.split(prop).nth(1).map(|t| hex(t.split(';').next().unwrap().trim()));
+            let mut checked = 0;
+            for rule in css.split('}') {
+                let Some(fg) = value(rule, "\n color: #") else { continue };
+                // A rule with its own background (e.g. invalid code) is read against that.
+                let under = value(rule, "background-color: #").map_or(bg, |b| blend(b, bg));
+                let ratio = contrast(blend(fg, under), under);
+                assert!(ratio >= 4.5, "{fg:?} on {under:?}: {ratio:.2}:1 in\n{rule}");
+                checked += 1;
+            }
+            assert!(checked > 10, "{css}");
+        }
+    }
+
+    #[test]
+    fn a_legible_colour_is_left_alone_and_a_faint_one_darkened() {
+        let white = Color::WHITE;
+        assert_eq!(with_contrast(hex("1f2328"), white), hex("1f2328"));
+        let fixed = with_contrast(hex("969896"), white);
+        assert!(contrast(fixed, white) >= MIN_CONTRAST && luminance(fixed) < luminance(hex("969896")));
+        let on_dark = with_contrast(hex("65737e"), hex("2b303b"));
+        assert!(contrast(on_dark, hex("2b303b")) >= MIN_CONTRAST && luminance(on_dark) > luminance(hex("65737e")));
     }
 }

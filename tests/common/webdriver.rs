@@ -187,3 +187,71 @@ impl Drop for Driver {
         let _ = self.child.wait();
     }
 }
+
+/// Window size, keyboard and DevTools commands (the accessibility and
+/// layout tests).
+impl Driver {
+    /// Sizes the window so that the page's viewport (`window.innerWidth`) is exactly `width`
+    /// CSS pixels: the window's outer width includes the browser's frame, so it is set once,
+    /// measured, and corrected. Returns the resulting `innerWidth`.
+    pub fn set_viewport_width(&self, width: u32, height: u32) -> u64 {
+        let rect = |w: u32| {
+            self.cmd("POST", "window/rect", Some(json!({ "width": w, "height": height })))
+                .unwrap_or_else(|e| panic!("set window size {w}x{height}: {e}"));
+        };
+        rect(width);
+        let inner = self.execute("return window.innerWidth;", json!([])).as_u64().unwrap_or(0);
+        if inner != u64::from(width) {
+            rect((2 * u64::from(width)).saturating_sub(inner) as u32);
+        }
+        self.execute("return window.innerWidth;", json!([])).as_u64().unwrap_or(0)
+    }
+
+    /// Presses and releases one key (a WebDriver key value such as `\u{E004}` for Tab).
+    pub fn press(&self, key: &str) {
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}
+        ]}]});
+        self.cmd("POST", "actions", Some(actions)).unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+    }
+
+    /// As [`Driver::execute`], retried while the browser answers with a timeout (a large page
+    /// on a loaded machine can keep the renderer busy past chromedriver's limits), for at most
+    /// `timeout`. The script must be safe to run twice.
+    pub fn execute_patiently(&self, script: &str, args: Value, timeout: Duration) -> Value {
+        let started = Instant::now();
+        loop {
+            match self.cmd("POST", "execute/sync", Some(json!({ "script": script, "args": args.clone() }))) {
+                Ok(v) => return v,
+                Err(e) if e.contains("timeout") && started.elapsed() < timeout => std::thread::sleep(Duration::from_millis(200)),
+                Err(e) => panic!("script failed: {e}\n{}", &script[..script.len().min(300)]),
+            }
+        }
+    }
+
+    /// Re-runs `script` until it returns a JSON object, for at most `timeout`, tolerating script
+    /// timeouts meanwhile: for results a page computes in the background (axe-core on a large
+    /// page keeps the page busy for longer than one script may run).
+    pub fn poll_object(&self, script: &str, timeout: Duration) -> Value {
+        let started = Instant::now();
+        loop {
+            match self.cmd("POST", "execute/sync", Some(json!({ "script": script, "args": [] }))) {
+                Ok(v) if v.is_object() => return v,
+                Ok(_) => {}
+                Err(e) if e.contains("timeout") => {}
+                Err(e) => panic!("script failed: {e}\n{script}"),
+            }
+            if started.elapsed() > timeout {
+                return Value::Null;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`), e.g.
+    /// `Emulation.setEmulatedMedia`.
+    pub fn cdp(&self, command: &str, params: Value) -> Value {
+        self.cmd("POST", "goog/cdp/execute", Some(json!({ "cmd": command, "params": params })))
+            .unwrap_or_else(|e| panic!("CDP {command}: {e}"))
+    }
+}

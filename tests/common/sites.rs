@@ -1,0 +1,167 @@
+//! Built sites for the browser and validator suites (tests/accessibility.rs,
+//! tests/html_validity.rs): the bundled example with a published snapshot, so that every page
+//! template of the theme appears somewhere, and the way to find one page per template.
+//!
+//! Included with `#[path = "common/sites.rs"] mod sites;` next to `mod common;`.
+
+#![allow(dead_code)]
+
+use crate::common::{bin, copy_dir, TODAY};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Built site folders in a temporary directory (removed when dropped).
+pub struct Sites {
+    pub dir: tempfile::TempDir,
+    /// Every folder that holds a built site: the site itself, then the snapshot folder.
+    pub roots: Vec<PathBuf>,
+}
+
+fn run(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(bin()).args(args).current_dir(cwd).env_remove("SOURCE_DATE_EPOCH").output().expect("aimsbook runs")
+}
+
+#[track_caller]
+fn assert_ok(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed\nstdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The bundled example (book.toml, content/, schemas/, catalogs/ of the crate root) built with
+/// a published snapshot S1 listed in book.toml and one review date changed since, so the site
+/// has the Versions page with a snapshot, a non-empty "Changes since S1" page, and the snapshot
+/// folder has its "About this snapshot" page.
+pub fn example_with_snapshot() -> Sites {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::copy(crate_root().join("book.toml"), repo.join("book.toml")).unwrap();
+    for sub in ["content", "schemas", "catalogs"] {
+        if crate_root().join(sub).is_dir() {
+            copy_dir(&crate_root().join(sub), &repo.join(sub));
+        }
+    }
+    let repo_s = repo.to_str().unwrap();
+    let snaps = repo.join("snapshots");
+    let out = run(dir.path(), &["snapshot", "--root", repo_s, "--today", TODAY, "--label", "S1", "--out", snaps.to_str().unwrap()]);
+    assert_ok(&out, "snapshot S1 of the example");
+
+    // One change since S1 (a review date is not covered by the approval fingerprint).
+    let policy = repo.join("content/governance/ai-policy.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    assert!(text.contains("review_due: 2027-02-24"), "the example's AI policy changed; update this helper");
+    std::fs::write(&policy, text.replace("review_due: 2027-02-24", "review_due: 2027-01-29")).unwrap();
+    let mut cfg = std::fs::read_to_string(repo.join("book.toml")).unwrap();
+    cfg.push_str("\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1.zip\"\ndate = \"2026-11-26\"\nnote = \"Stage 2 audit copy\"\n");
+    std::fs::write(repo.join("book.toml"), cfg).unwrap();
+
+    let site = dir.path().join("site");
+    let out = run(dir.path(), &["build", "--root", repo_s, "--out", site.to_str().unwrap(), "--today", TODAY]);
+    assert_ok(&out, "build of the example with [[snapshots]]");
+    Sites { roots: vec![site, snaps.join("S1")], dir }
+}
+
+/// A fixture repository (tests/fixtures/NAME) built into a temporary folder.
+pub fn fixture_site(name: &str) -> Sites {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let root = crate_root().join("tests/fixtures").join(name);
+    let out = run(dir.path(), &["build", "--root", root.to_str().unwrap(), "--out", site.to_str().unwrap(), "--today", TODAY]);
+    assert_ok(&out, &format!("build of the {name} fixture"));
+    Sites { roots: vec![site], dir }
+}
+
+/// The page templates of the default theme: every template that extends base.html (partials
+/// such as macros.html and manual-article.html are not pages). Read from the theme folder, so
+/// a template added later is covered without editing the tests.
+pub fn page_templates() -> Vec<String> {
+    let dir = crate_root().join("themes/default/templates");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p).ok()?;
+            let extends = text.contains("extends \"base.html\"") || text.contains("extends 'base.html'");
+            (extends && p.extension().is_some_and(|x| x == "html")).then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every HTML file under `root` (sorted).
+pub fn html_files(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The template a built page came from: each page template names itself in the body's class
+/// (`<body class="page-soa">` for soa.html).
+pub fn template_of(html: &str) -> Option<String> {
+    let start = html.find("<body class=\"")? + "<body class=\"".len();
+    let classes = &html[start..start + html[start..].find('"')?];
+    classes.split_whitespace().find_map(|c| c.strip_prefix("page-")).map(str::to_string)
+}
+
+/// For each page template, the pages to test: the one with the most tables (the widest layout
+/// and the most markup), and the first one by path when that is another page. Panics, naming
+/// the template, when a page template has no page in `sites` (a new template must set
+/// `{% block body_class %}page-NAME{% endblock %}` and be reachable in the example).
+pub fn pages_per_template(sites: &Sites) -> BTreeMap<String, Vec<PathBuf>> {
+    // Pages of the first site folder that has any for a template (the snapshot folder only
+    // contributes the templates the site itself lacks, such as about.html).
+    let mut found: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
+    for root in &sites.roots {
+        let mut here: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
+        for p in html_files(root) {
+            let html = std::fs::read_to_string(&p).unwrap();
+            if let Some(t) = template_of(&html) {
+                here.entry(t).or_default().push((p, html.matches("<table").count()));
+            }
+        }
+        for (t, pages) in here {
+            found.entry(t).or_insert(pages);
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut missing = Vec::new();
+    for t in page_templates() {
+        let Some(pages) = found.get(&t) else {
+            missing.push(t);
+            continue;
+        };
+        let most = pages.iter().max_by_key(|(p, n)| (*n, std::cmp::Reverse(p.clone()))).unwrap().0.clone();
+        let first = pages[0].0.clone();
+        let mut chosen = vec![most];
+        if chosen[0] != first {
+            chosen.push(first);
+        }
+        out.insert(t, chosen);
+    }
+    assert!(
+        missing.is_empty(),
+        "no built page for the page template(s) {missing:?}: each page template must set `{{% block body_class %}}page-NAME{{% endblock %}}` (NAME = the template's file name) and have a page in the example built by tests/common/sites.rs"
+    );
+    out
+}
+
+/// `path` relative to the sites' temporary folder, for messages.
+pub fn short(sites: &Sites, path: &Path) -> String {
+    path.strip_prefix(sites.dir.path()).unwrap_or(path).display().to_string()
+}
