@@ -23,6 +23,7 @@ pub mod render;
 pub mod render_trace;
 pub mod schemas;
 pub mod search;
+pub mod semantics;
 pub mod serve;
 pub mod site;
 pub mod snapshot;

@@ -644,7 +644,10 @@ struct Cell {
 fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
     let systems = site.systems();
     let inventory_url = |sys: &str| -> Option<String> {
-        let df = site.data_files.iter().find(|f| f.schema == "systems" && f.rows.iter().any(|r| r.id() == Some(sys)))?;
+        let df = site
+            .data_files
+            .iter()
+            .find(|f| f.kind() == Some(crate::semantics::Kind::Systems) && f.rows.iter().any(|r| r.id() == Some(sys)))?;
         let doc = site.doc_for_data(&df.rel)?;
         Some(format!("{root}{}#row-{}", doc.url(), model::slug(sys)))
     };
@@ -657,7 +660,9 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
                 .iter()
                 .map(|col| {
                     let mut links = Vec::new();
-                    match col.as_str() {
+                    // Columns by the role the register's schema gives them (`x-aimsbook.fields`).
+                    let role = crate::semantics::ROLES.iter().map(|(r, _)| *r).find(|r| df.col(r) == col.as_str()).unwrap_or(col.as_str());
+                    match role {
                         "controls" | "clause" | "clauses" => {
                             for id in row.list(col) {
                                 if let Some(item) = site.catalog.get(&id) {
@@ -686,7 +691,7 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
                     Cell { text: row.text(col), links }
                 })
                 .collect();
-            context! { anchor => format!("row-{}", model::slug(row.id().unwrap_or(""))), cells => v(cells) }
+            context! { anchor => row.anchor(), cells => v(cells) }
         })
         .collect();
     let columns: Vec<String> = df.columns.iter().map(|c| c.replace('_', " ")).collect();

@@ -7,6 +7,8 @@ use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::semantics::Semantics;
+
 pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/schemas");
 
 /// Compiled validators for one repository.
@@ -16,6 +18,8 @@ pub struct Schemas {
     pub document_fields: Vec<String>,
     /// Register row schemas by name (the list key or `meta.schema`): systems, risks, ...
     pub registers: BTreeMap<String, jsonschema::Validator>,
+    /// What each register's columns and words mean (`x-aimsbook`), by schema name.
+    pub semantics: BTreeMap<String, std::sync::Arc<Semantics>>,
 }
 
 /// Reads a schema file: the repository's override if present, else the embedded one.
@@ -59,11 +63,33 @@ impl Schemas {
         }
         names.sort();
         let mut registers = BTreeMap::new();
+        let mut semantics = BTreeMap::new();
         for n in names {
-            let (v, _) = compile(repo_root, &format!("registers/{n}"))?;
-            registers.insert(n.trim_end_matches(".schema.json").to_string(), v);
+            let rel = format!("registers/{n}");
+            let (v, value) = compile(repo_root, &rel)?;
+            let name = n.trim_end_matches(".schema.json").to_string();
+            let declared = |value: &serde_json::Value| {
+                Semantics::from_schema(value).map_err(|e| Diagnostic::new("CFG002", format!("schemas/{rel}"), 1, e))
+            };
+            // What the schema leaves out comes from the built-in schema of the same name.
+            let builtin = match EMBEDDED.get_file(&rel).and_then(|f| f.contents_utf8()) {
+                Some(text) => serde_json::from_str(text).ok().map(|v: serde_json::Value| declared(&v)).transpose()?.flatten(),
+                None => None,
+            };
+            let own = declared(&value)?;
+            let mut s = match (own, builtin) {
+                (Some(own), Some(base)) => own.over(&base),
+                (Some(own), None) => own,
+                (None, Some(base)) => base,
+                (None, None) => Semantics::default(),
+            };
+            if s.kind.is_none() {
+                s.kind = crate::semantics::Kind::from_schema_name(&name);
+            }
+            semantics.insert(name.clone(), std::sync::Arc::new(s));
+            registers.insert(name, v);
         }
-        Ok(Schemas { document, document_fields, registers })
+        Ok(Schemas { document, document_fields, registers, semantics })
     }
 }
 

@@ -226,11 +226,11 @@ impl Site {
         self.data_owner.get(rel).map(|&i| &*self.documents[i])
     }
 
-    /// Rows of the AI system inventory (every data file whose list is `systems`), by id.
+    /// Rows of the AI system inventory (every data file whose schema declares `kind: systems`), by id.
     pub fn systems(&self) -> BTreeMap<&str, &crate::data::Row> {
         self.data_files
             .iter()
-            .filter(|f| f.schema == "systems")
+            .filter(|f| f.kind() == Some(crate::semantics::Kind::Systems))
             .flat_map(|f| f.rows.iter())
             .filter_map(|r| r.id().map(|id| (id, r)))
             .collect()

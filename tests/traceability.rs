@@ -220,8 +220,8 @@ const CASES: &[Case] = &[
             ("REG004", "content/data/shape.yaml", 4),
             // `meta.schema: suppliers` names no schema: reported on the list's key.
             ("REG004", "content/data/suppliers.yaml", 4),
-            // RSK-004 (row on line 33) lacks `treatment`; its likelihood 9 (line 35) exceeds 5.
-            ("REG005", RISKS, 33),
+            // RSK-004 lacks `treatment`, which no check needs (not an error); its likelihood 9
+            // (line 35) exceeds 5.
             ("REG005", RISKS, 35),
             // The second `- id: RSK-001`.
             ("REG006", RISKS, 15),
@@ -237,10 +237,11 @@ const CASES: &[Case] = &[
             ("REG008", RISKS, 49),
             // NC-001 is `status: closed` (line 10) without `closed:`; NC-002 has one.
             ("REG009", "content/data/nonconformities.yaml", 10),
-            // SYS-002 (line 12) has no assessment, SYS-005 (line 33) only a draft one. SYS-001
-            // is assessed, SYS-003 is retired and SYS-004 out of scope.
+            // SYS-002 (line 12) has no assessment; SYS-005 (line 33, `validation`: not yet in
+            // operation) only a draft one, a warning. SYS-001 is assessed, SYS-003 is retired
+            // and SYS-004 out of scope.
             ("REG010", SYSTEMS, 12),
-            ("REG010", SYSTEMS, 33),
+            ("REG012", SYSTEMS, 33),
             ("DC017", "content/assessments/aia-sys-005.md", 8),
         ],
     },
@@ -278,6 +279,16 @@ const CASES: &[Case] = &[
             // A.4.3 partial without target_date: the `implementation` line.
             ("SOA012", SOA, 48),
             ("DC017", "content/procedure.md", 8),
+        ],
+    },
+    Case {
+        fixture: "trace-reg011",
+        prepare: None,
+        exit: 0,
+        expected: &[
+            // schemas/registers/concerns.schema.json declares `kind: nonconformities` but no
+            // `closed` words: REG009 cannot run, reported on the `concerns:` list (line 4).
+            ("REG011", "content/concerns.yaml", 4),
         ],
     },
     Case {
@@ -333,7 +344,7 @@ fn the_table_covers_every_register_and_soa_code() {
         .filter(|c| c.starts_with("REG") || c.starts_with("SOA"))
         .map(String::from)
         .collect();
-    assert_eq!(known.len(), 23, "REG001-REG010 and SOA001-SOA013: {known:?}");
+    assert_eq!(known.len(), 25, "REG001-REG012 and SOA001-SOA013: {known:?}");
     let covered: BTreeSet<String> = CASES.iter().flat_map(|c| c.expected.iter().map(|e| e.0.to_string())).collect();
     let missing: Vec<&String> = known.difference(&covered).collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
