@@ -67,7 +67,9 @@ impl Row {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Array(a)) => a.iter().map(plain).collect::<Vec<_>>().join(", "),
             // Nested mappings (e.g. `resources: {models: [...], datasets: [...]}`) as "key: value" pairs.
-            Some(Value::Object(m)) => m.iter().map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v))).collect::<Vec<_>>().join("; "),
+            Some(Value::Object(m)) => {
+                m.iter().map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v))).collect::<Vec<_>>().join("; ")
+            }
             Some(Value::Bool(b)) => {
                 if *b {
                     "yes".into()
@@ -292,9 +294,10 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
                 let field = pointer.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
                 use jsonschema::error::ValidationErrorKind as K;
                 let (l, msg) = match err.kind() {
-                    K::Required { property } => {
-                        (row.line, format!("{} is missing required field `{}`", row_label(&semantics, &row), property.as_str().unwrap_or("?")))
-                    }
+                    K::Required { property } => (
+                        row.line,
+                        format!("{} is missing required field `{}`", row_label(&semantics, &row), property.as_str().unwrap_or("?")),
+                    ),
                     K::AdditionalProperties { unexpected } => (
                         row.line_of(unexpected.first().map(String::as_str).unwrap_or("")),
                         format!("{}: unknown field(s) {}", row_label(&semantics, &row), unexpected.join(", ")),
@@ -337,8 +340,14 @@ pub fn row_label(semantics: &Semantics, row: &Row) -> String {
     if let Some(id) = row.id().or_else(|| row.str("control")) {
         return format!("row {id}");
     }
-    let keys: Vec<String> =
-        semantics.key.iter().flatten().filter(|k| row.value.contains_key(k.as_str())).map(|k| row.text(k)).filter(|t| !t.is_empty()).collect();
+    let keys: Vec<String> = semantics
+        .key
+        .iter()
+        .flatten()
+        .filter(|k| row.value.contains_key(k.as_str()))
+        .map(|k| row.text(k))
+        .filter(|t| !t.is_empty())
+        .collect();
     if keys.is_empty() {
         format!("row {}", row.position)
     } else {

@@ -208,6 +208,8 @@ codes! {
     "The `#anchor` of a link matches no heading in the target document. Anchors are GitHub-style slugs of headings: lower case, spaces become hyphens, punctuation is dropped.";
     "LNK005", Error, "unsafe link",
     "The link uses a scheme that a published site must not carry (javascript:, vbscript:, data:, file:). Only http, https, mailto, tel and relative links are allowed.";
+    "LNK006", Warning, "mention of an unknown document id",
+    "The text mentions an identifier of the same family as the repository's document ids (the id without its final number, e.g. `GOV-POL-` for `GOV-POL-01`), but no document has it. Document ids mentioned in text are linked to their page; this one goes nowhere. Identifiers of other families — risks, AI systems, nonconformities, tickets — and register row ids are never taken for documents. Write the id in `code` if it is deliberately not a document. A mention is not a link: it does not count for DC016 or clause coverage.";
     "REG001", Error, "data file not found",
     "A document's `data:` names a YAML file that does not exist under the content folder. The path is relative to the document's own folder.";
     "REG002", Warning, "data file not governed by any document",

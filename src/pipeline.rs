@@ -237,7 +237,9 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
             documents.push(d);
         }
     }
-    let assets: BTreeSet<String> = files.iter().filter(|f| f.kind == SourceKind::Asset).map(|f| f.rel.clone()).collect();
+    // Data files are published as downloads too (a link to one goes to its register's page).
+    let assets: BTreeSet<String> =
+        files.iter().filter(|f| matches!(f.kind, SourceKind::Asset | SourceKind::Data)).map(|f| f.rel.clone()).collect();
     let parsed_data: Vec<_> = files
         .par_iter()
         .filter(|f| f.kind == SourceKind::Data)

@@ -477,7 +477,11 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let root = root_prefix(&path);
     let is_clause = |id: &str| site.catalog.contains(id);
     let resolve = |t: &LinkTarget| href_for(site, d, t, &root);
-    let render_body = || markdown::render(&d.body, &resolve, &is_clause, site.config.build.allow_html);
+    // A mentioned document id (`see GOV-POL-01`) links to that document.
+    let mention = |id: &str| -> Option<(String, String)> {
+        site.doc(id).filter(|t| t.id != d.id).map(|t| (format!("{root}{}", t.url()), t.title.clone()))
+    };
+    let render_body = || markdown::render_with_mentions(&d.body, &resolve, &is_clause, site.config.build.allow_html, "", &mention);
     let (body_key, body_html) = match r.cache {
         Some(cache) => {
             // The body's HTML depends on its text and on where each of its links goes.
@@ -489,6 +493,9 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
                     Resolved::Href { href, title } => (href, title).hash(&mut h),
                     Resolved::Broken => 0u8.hash(&mut h),
                 }
+            }
+            for m in &d.mentions {
+                mention(&m.id).hash(&mut h);
             }
             let key = h.finish();
             (key, cache.body(&d.id, key, render_body))
@@ -695,7 +702,7 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
         })
         .collect();
     let columns: Vec<String> = df.columns.iter().map(|c| c.replace('_', " ")).collect();
-    context! { title => df.title(), columns => columns, rows => rows, count => df.rows.len(), path => df.repo_rel.clone(), schema => df.schema.clone() }
+    context! { title => df.title(), columns => columns, rows => rows, count => df.rows.len(), path => df.repo_rel.clone(), raw => format!("files/{}", df.rel), schema => df.schema.clone() }
 }
 
 /// "About this snapshot": what an auditor needs to identify the frozen copy.

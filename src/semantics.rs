@@ -206,9 +206,11 @@ mod tests {
 
     #[test]
     fn declaration_overrides_base_key_by_key() {
-        let base = Semantics::from_schema(&serde_json::json!({"x-aimsbook": {"kind": "systems", "operational": ["production"], "retired": ["retired"]}}))
-            .unwrap()
-            .unwrap();
+        let base = Semantics::from_schema(
+            &serde_json::json!({"x-aimsbook": {"kind": "systems", "operational": ["production"], "retired": ["retired"]}}),
+        )
+        .unwrap()
+        .unwrap();
         let own = Semantics::from_schema(&serde_json::json!({"x-aimsbook": {"fields": {"lifecycle": "phase"}, "operational": ["live"]}}))
             .unwrap()
             .unwrap()
@@ -229,7 +231,8 @@ mod tests {
 
     #[test]
     fn status_words_read_open_or_closed() {
-        let s = Semantics { closed: Some(vec!["done".into()]), open: Some(vec!["open".into(), "in-progress".into()]), ..Default::default() };
+        let s =
+            Semantics { closed: Some(vec!["done".into()]), open: Some(vec!["open".into(), "in-progress".into()]), ..Default::default() };
         assert_eq!(s.is_closed("done"), Some(true));
         assert_eq!(s.is_closed("in-progress"), Some(false));
         assert_eq!(s.is_closed("paused"), None);

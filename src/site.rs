@@ -53,6 +53,16 @@ pub struct Site {
     pub git: crate::git::GitInfo,
     /// Set while rendering a snapshot: pages say which frozen copy they belong to.
     pub snapshot: Option<crate::snapshot::SnapshotInfo>,
+    /// Id families of the repository's documents: each id without its final number
+    /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
+    pub id_families: BTreeSet<String>,
+}
+
+/// The family of an id: the id without its final number, when that leaves a prefix ending in
+/// a separator (`GOV-POL-01` → `GOV-POL-`, `R-07` → `R-`); `None` otherwise.
+pub fn id_family(id: &str) -> Option<&str> {
+    let prefix = id.trim_end_matches(|c: char| c.is_ascii_digit());
+    (prefix.len() < id.len() && prefix.len() > 1 && prefix.ends_with(['-', '_', '.'])).then_some(prefix)
 }
 
 /// Where a link goes.
@@ -138,7 +148,10 @@ impl Site {
             trace: Trace::default(),
             git: crate::git::GitInfo::default(),
             snapshot: None,
+            id_families: BTreeSet::new(),
         };
+        site.id_families =
+            site.known_ids.iter().chain(site.documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();
         let timer = crate::pipeline::Timer::new();
         site.index_links();
         timer.lap("  links");
@@ -272,6 +285,11 @@ impl Site {
                 };
                 if let Some(&index) = self.by_rel.get(&joined) {
                     return self.with_anchor(index, anchor.clone());
+                }
+                // A data file: the page of the document that governs it renders its rows.
+                if let Some(&index) = self.data_owner.get(&joined) {
+                    let anchor = (self.documents[index].doc_type == "register").then(|| "register-h".to_string());
+                    return Ok(Destination::Document { index, anchor });
                 }
                 if self.assets.contains(&joined) {
                     return Ok(Destination::Asset(joined));

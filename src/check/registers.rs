@@ -25,8 +25,13 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if let Some(id) = row.id() {
                 if let Some(first) = seen.get(id) {
                     out.push(
-                        Diagnostic::new("REG006", file, row.line_of(col("id")), format!("duplicate row id `{id}` (first used on line {first})"))
-                            .help("ids must be unique within a register"),
+                        Diagnostic::new(
+                            "REG006",
+                            file,
+                            row.line_of(col("id")),
+                            format!("duplicate row id `{id}` (first used on line {first})"),
+                        )
+                        .help("ids must be unique within a register"),
                     );
                 } else {
                     seen.insert(id, row.line_of(col("id")));
@@ -34,10 +39,9 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
             if let Some(sys) = row.str(col("ai_system")) {
                 if df.kind() != Some(Kind::Systems) && !systems.contains_key(sys) {
-                    out.push(
-                        Diagnostic::new("REG007", file, row.line_of(col("ai_system")), format!("unknown AI system `{sys}`"))
-                            .help("use the id of a system in the AI system inventory (a register whose schema declares `\"kind\": \"systems\"`)"),
-                    );
+                    out.push(Diagnostic::new("REG007", file, row.line_of(col("ai_system")), format!("unknown AI system `{sys}`")).help(
+                        "use the id of a system in the AI system inventory (a register whose schema declares `\"kind\": \"systems\"`)",
+                    ));
                 }
             }
             let mut doc_keys = vec![col("documents")];
@@ -126,7 +130,11 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             out.push(cannot_run(df, "REG009 (closed nonconformities need a closing date)", "\"closed\": [\"closed\"]"));
         }
         if df.kind() == Some(Kind::Systems) && !sem.declares_lifecycle() && !df.rows.is_empty() {
-            out.push(cannot_run(df, "REG010 (impact assessments of AI systems in operation)", "\"operational\": [\"live\"], \"retired\": [\"retired\"]"));
+            out.push(cannot_run(
+                df,
+                "REG010 (impact assessments of AI systems in operation)",
+                "\"operational\": [\"live\"], \"retired\": [\"retired\"]",
+            ));
         }
     }
     assessments(site, &mut out);
@@ -141,7 +149,10 @@ fn cannot_run(df: &crate::data::DataFile, check: &str, example: &str) -> Diagnos
         df.line_of(&df.list_key),
         format!("{check} cannot run on `{}`: its schema `{}` does not declare what the status words mean", df.list_key, df.schema),
     )
-    .help(format!("add `\"x-aimsbook\": {{{example}}}` to schemas/registers/{}.schema.json (see the README, \"Register semantics\")", df.schema))
+    .help(format!(
+        "add `\"x-aimsbook\": {{{example}}}` to schemas/registers/{}.schema.json (see the README, \"Register semantics\")",
+        df.schema
+    ))
 }
 
 /// Every document's `data:` resolves to a data file whose `meta.document` points back, and
@@ -229,8 +240,13 @@ fn assessments(site: &Site, out: &mut Vec<Diagnostic>) {
             let stage = match row.str(lifecycle_col) {
                 None => {
                     out.push(
-                        Diagnostic::new("REG005", &df.repo_rel, row.line, format!("AI system {id} has no `{lifecycle_col}`, which REG010 needs"))
-                            .help(format!("say whether the system is in operation: `{lifecycle_col}: {}`", sem.lifecycle_words().join(" | "))),
+                        Diagnostic::new(
+                            "REG005",
+                            &df.repo_rel,
+                            row.line,
+                            format!("AI system {id} has no `{lifecycle_col}`, which REG010 needs"),
+                        )
+                        .help(format!("say whether the system is in operation: `{lifecycle_col}: {}`", sem.lifecycle_words().join(" | "))),
                     );
                     continue;
                 }
