@@ -26,6 +26,9 @@ pub struct Site {
     /// Content-relative paths of Markdown and data files that could not be parsed (their own
     /// errors are reported; references to them are not reported again).
     pub unparsed: BTreeSet<String>,
+    /// The ids claimed by documents that could not be parsed, by content-relative path (the
+    /// preview shows their diagnostics where their page would be).
+    pub unparsed_ids: BTreeMap<String, String>,
     /// Content-relative paths of non-document files (images, PDFs), published under files/.
     pub assets: BTreeSet<String>,
     /// Per document (same index as `documents`): a fingerprint of where each of its links goes
@@ -137,6 +140,7 @@ impl Site {
             by_rel,
             known_ids,
             unparsed: BTreeSet::new(),
+            unparsed_ids: BTreeMap::new(),
             assets,
             link_keys: Vec::new(),
             resolved: Vec::new(),
