@@ -276,7 +276,6 @@ pub fn render_with_mentions(
     mention: &dyn Fn(&str) -> Option<(String, String)>,
 ) -> String {
     let events: Vec<Event> = Parser::new_ext(body, options()).collect();
-    let events = link_mentions(events, mention);
     // Heading anchors, computed exactly as `analyze` does so links and ids always agree.
     let mut slugger = github_slugger::Slugger::default();
     let mut slugs = Vec::new();
@@ -401,6 +400,8 @@ pub fn render_with_mentions(
             other => out_events.push(other),
         }
     }
+    // After the links were rewritten, so the mention links are not resolved a second time.
+    let out_events = link_mentions(out_events, mention);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
     if has_raw_html && !allow_html {
