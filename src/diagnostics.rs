@@ -223,7 +223,7 @@ codes! {
     "REG006", Error, "duplicate row id in a register",
     "Row ids identify risks, systems, nonconformities and training records in links and reports; they must be unique within a register.";
     "REG007", Error, "register refers to an unknown id",
-    "A row (or a document's `ai_system`) names an AI system or document that does not exist. AI systems are the rows of the AI system inventory (a data file with a `systems` list).";
+    "A row (or a document's `ai_system`) names an AI system or document that does not exist. AI systems are the rows of the AI system inventory: a register whose schema has `\"x-aimsbook\": {\"kind\": \"systems\"}` (the built-in `systems` schema does), identified by the column it maps to `id`.";
     "REG008", Error, "risk score does not equal likelihood × impact",
     "When a risk gives likelihood and impact, its score must be their product, so that the register ranks risks by the methodology's own rule.";
     "REG009", Error, "closed nonconformity without a closing date",
