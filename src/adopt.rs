@@ -192,8 +192,11 @@ fn id_column(columns: &[String], rows: &[&crate::data::Row]) -> Option<String> {
 
 /// Columns that together tell rows apart when there is no id (the fewest, in column order).
 fn key_columns(columns: &[String], rows: &[&crate::data::Row]) -> Vec<String> {
-    let always: Vec<&String> =
+    let mut always: Vec<&String> =
         columns.iter().filter(|c| rows.iter().all(|r| r.value.get(c.as_str()).is_some_and(|v| !v.is_null()))).collect();
+    // Who a row is about names it best: person-like columns first, the rest in column order.
+    let personal = |c: &str| ["person", "name", "employee", "staff", "who", "learner", "trainee"].iter().any(|p| c.contains(p));
+    always.sort_by_key(|c| !personal(c));
     for n in 1..=always.len().min(4) {
         let key: Vec<&String> = always[..n].to_vec();
         let distinct: BTreeSet<Vec<String>> = rows.iter().map(|r| key.iter().map(|k| r.text(k)).collect()).collect();

@@ -15,6 +15,7 @@ const TODAY_ARG: &str = "2026-11-26";
 const RISKS: &str = "handbook/03-planning/risk-log.yaml";
 const INVENTORY: &str = "handbook/03-planning/systems-inventory.yaml";
 const ISSUES: &str = "handbook/05-improvement/issues.yaml";
+const TRAINING: &str = "handbook/05-improvement/training.yaml";
 
 fn adopt(root: &Path) -> std::process::Output {
     run(&["adopt", root.to_str().unwrap(), "--today", TODAY_ARG])
@@ -216,6 +217,8 @@ fn a_broken_copy_gets_the_right_code_file_and_line_for_each_fault() {
     edit(r, "handbook/01-context/scope.md", "{version: \"2.1\", date: 2026-04-02,", "{version: \"2.1\", date: 2026-05-02,");
     edit(r, "handbook/06-evidence/management-review-2026.md", "clauses: [\"9.3\"]", "clauses: []");
     edit(r, "handbook/04-operation/model-change.md", "shadow_days: 14\n```\n", "shadow_days: 14\n");
+    // Training records have no id: a bad date is reported at its line, the row named by its key.
+    edit(r, TRAINING, "    date: 2026-05-21\n", "    date: 21 May\n");
 
     let (rc, diags) = check_json(&repo, &[]);
     assert_eq!(rc, 1, "\n{}", show(&diags));
@@ -233,6 +236,7 @@ fn a_broken_copy_gets_the_right_code_file_and_line_for_each_fault() {
         ("LNK006".into(), "handbook/02-leadership/ai-policy.md".into(), 22),
         ("DC023".into(), "handbook/01-context/scope.md".into(), 15),
         ("DC024".into(), "handbook/06-evidence/management-review-2026.md".into(), 12),
+        ("REG005".into(), TRAINING.into(), line_of(r, TRAINING, "date: 21 May", 0)),
         (
             "SRC008".into(),
             "handbook/04-operation/model-change.md".into(),
@@ -252,6 +256,10 @@ fn a_broken_copy_gets_the_right_code_file_and_line_for_each_fault() {
         "{}",
         dc023.message
     );
+    let training = diags.iter().find(|d| d.file == TRAINING).unwrap();
+    assert!(training.message.starts_with("row 2 (") && training.message.contains("Femi Adeyemi"), "{}", training.message);
+    // GOV-POL-01 (approved) mentions OPS-AIA-02, now a draft, in a table cell: a mention is not a
+    // link, so no DC016 (the list above is complete).
     let lnk006 = diags.iter().find(|d| d.code == "LNK006").unwrap();
     assert!(lnk006.message.contains("GOV-POL-07"));
 }

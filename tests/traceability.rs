@@ -382,6 +382,32 @@ fn a_complete_soa_has_no_soa_diagnostics() {
     assert_eq!(exit, 0, "\n{}", show(&diags));
 }
 
+/// SoA rows are open: columns of the organisation's own (`title`, `owner`, `review_note`) are
+/// allowed; a wrong type in a column a check uses is still REG005.
+#[test]
+fn soa_rows_may_carry_their_own_columns() {
+    let (_tmp, root) = fixture_copy("trace-soa");
+    let soa = root.join("content/data/soa.yaml");
+    let head: String = std::fs::read_to_string(&soa).unwrap().lines().take(12).map(|l| format!("{l}\n")).collect();
+    let extra = "    title: \"AI policy\"\n    owner: \"Head of AI Governance\"\n    review_note: \"Checked at the 2026 review.\"\n";
+    let head = head.replacen("    applicable: true\n", &format!("    applicable: true\n{extra}"), 1);
+    assert!(head.contains("review_note"), "{head}");
+    std::fs::write(&soa, &head).unwrap();
+    complete_soa(&soa, &[]);
+    let (exit, diags) = check(&root);
+    // The fixture's draft procedure is its only finding.
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, vec!["DC017"], "\n{}", show(&diags));
+    assert_eq!(exit, 0);
+    let text = std::fs::read_to_string(&soa).unwrap().replacen("    applicable: true\n", "    applicable: \"yes\"\n", 1);
+    std::fs::write(&soa, text).unwrap();
+    let (exit, diags) = check(&root);
+    let reg005: Vec<&Diag> = diags.iter().filter(|d| d.code == "REG005").collect();
+    assert_eq!(reg005.len(), 1, "\n{}", show(&diags));
+    assert_eq!((reg005[0].file.as_str(), reg005[0].line), ("content/data/soa.yaml", 8), "\n{}", show(&diags));
+    assert_eq!(exit, 1);
+}
+
 // Known bugs: the tests state the correct behaviour and are ignored until the tool is fixed.
 
 /// two-lists.yaml holds `risks:` (line 4) and then `entries:` (line 5). The diagnostic should

@@ -74,8 +74,13 @@ fn evidence_without_clauses(d: &Document, out: &mut Vec<Diagnostic>) {
         && !d.invalid_fields.contains("clauses")
     {
         out.push(
-            Diagnostic::new("DC024", &d.repo_rel, d.line_of("clauses"), format!("{} is a {} that evidences no clause", d.id, d.doc_type))
-                .help("list the clauses or controls this record shows operating, e.g. clauses: [\"9.2\", \"A.6.2.5\"]"),
+            Diagnostic::new(
+                "DC024",
+                &d.repo_rel,
+                d.line_of("clauses"),
+                format!("{} ({}) evidences no clause: `clauses` is empty", d.id, d.doc_type),
+            )
+            .help("list the clauses or controls this record shows operating, e.g. clauses: [\"9.2\", \"A.6.2.5\"]"),
         );
     }
 }

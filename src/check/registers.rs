@@ -95,8 +95,13 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 let status_col = col("status");
                 if df.kind() == Some(Kind::Nonconformities) && row.str(status_col).is_none() {
                     out.push(
-                        Diagnostic::new("REG005", file, row.line, format!("{} has no `{status_col}`, which REG009 needs", df.row_label(row)))
-                            .help(format!("say whether it is open or closed: `{status_col}: {}`", sem.status_words().join(" | "))),
+                        Diagnostic::new(
+                            "REG005",
+                            file,
+                            row.line,
+                            format!("{} has no `{status_col}`, which REG009 needs", df.row_label(row)),
+                        )
+                        .help(format!("say whether it is open or closed: `{status_col}: {}`", sem.status_words().join(" | "))),
                     );
                 }
                 if let Some(status) = row.str(status_col) {
