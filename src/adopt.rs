@@ -366,6 +366,25 @@ pub fn infer(name: &str, files: &[&DataFile]) -> Inferred {
             x.insert("assessment_not_required".into(), json!(if exempt.is_empty() { vec!["not-required".to_string()] } else { exempt }));
         }
     }
+    // Observed vocabularies: a risk level is constrained to the levels in use; other columns
+    // with a few repeated words list them as `examples` (editors offer them; nothing is enforced).
+    for (col, schema) in properties.iter_mut() {
+        let Some(schema) = schema.as_object_mut() else { continue };
+        if schema.get("type") != Some(&json!("string")) || schema.contains_key("format") || Some(col) == id.as_ref() {
+            continue;
+        }
+        let values: Vec<&str> = rows.iter().filter_map(|r| r.str(col)).collect();
+        let distinct: BTreeSet<&str> = values.iter().copied().collect();
+        if role_of.get("risk_level") == Some(col) {
+            schema.insert("enum".into(), json!(distinct));
+            assumptions.push(format!(
+                "`{col}`: the risk levels in use are {}; another level is REG005 until added to its `enum`",
+                distinct.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+            ));
+        } else if distinct.len() <= 8 && distinct.len() < values.len() && distinct.iter().all(|w| w.len() <= 40) {
+            schema.insert("examples".into(), json!(distinct));
+        }
+    }
     if !fields.is_empty() {
         x.insert("fields".into(), Value::Object(fields));
     }
