@@ -619,11 +619,12 @@ fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
     h.finish()
 }
 
-/// Identifies the text of every data file.
+/// Identifies the text of every data file and what its schema says the columns mean (a new
+/// `x-aimsbook` mapping changes which cells link where).
 pub fn data_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     for df in &site.data_files {
-        (&df.rel, &df.text).hash(&mut h);
+        (&df.rel, &df.text, &*df.semantics).hash(&mut h);
     }
     h.finish()
 }
