@@ -694,7 +694,18 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
                                 }
                             }
                         }
-                        _ => {}
+                        // A cell of any other column that holds only document ids (`GOV-POL-01`,
+                        // `[OPS-PRC-02, OPS-AIA-01]`) links them, as a mention in prose does.
+                        _ => {
+                            let ids = row.list(col);
+                            if !ids.is_empty() && ids.iter().all(|id| site.doc(id).is_some()) {
+                                for id in ids {
+                                    if let Some(t) = site.doc(&id) {
+                                        links.push((id.clone(), format!("{root}{}", t.url())));
+                                    }
+                                }
+                            }
+                        }
                     }
                     Cell { text: row.text(col), links }
                 })

@@ -81,6 +81,9 @@ fn the_adopted_repository_checks_clean_and_builds() {
     // Unknown columns are shown, nested ones as readable text.
     let inventory = page(&site, "doc/GOV-REG-02.html");
     assert!(inventory.contains("business unit") && inventory.contains("datasets: telematics 2023-2026; models: travel-time-gbm v7"));
+    // A register cell holding a document id links to the document.
+    let issues = page(&site, "doc/GOV-REG-03.html");
+    assert!(issues.contains("<a href=\"../doc/OPS-RPT-01.html\">OPS-RPT-01</a>"), "{issues}");
     // Rows of a register without ids get distinct anchors.
     let training = page(&site, "doc/GOV-REG-04.html");
     assert!(training.contains("id=\"row-1\"") && training.contains("id=\"row-3\""));
