@@ -6,6 +6,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::parse::{list_item_lines, parse_yaml, top_level_key_lines};
 use crate::schemas::Schemas;
+use crate::semantics::{Kind, Semantics};
 use crate::source::SourceFile;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -16,6 +17,10 @@ pub struct Row {
     pub value: Map<String, Value>,
     pub line: usize,
     pub field_lines: BTreeMap<String, usize>,
+    /// The row's id, from the column its register declares as the id (`x-aimsbook.fields.id`).
+    pub row_id: Option<String>,
+    /// 1-based position in the list, which identifies a row without an id.
+    pub position: usize,
 }
 
 impl Row {
@@ -23,7 +28,14 @@ impl Row {
         self.value.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
     }
     pub fn id(&self) -> Option<&str> {
-        self.str("id")
+        self.row_id.as_deref()
+    }
+    /// The fragment identifying this row on its register's page.
+    pub fn anchor(&self) -> String {
+        match self.id() {
+            Some(id) => format!("row-{}", crate::model::slug(id)),
+            None => format!("row-{}", self.position),
+        }
     }
     pub fn int(&self, key: &str) -> Option<i64> {
         self.value.get(key).and_then(Value::as_i64)
@@ -53,8 +65,10 @@ impl Row {
         match self.value.get(key) {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),
-            Some(Value::Array(a)) => {
-                a.iter().map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).collect::<Vec<_>>().join(", ")
+            Some(Value::Array(a)) => a.iter().map(plain).collect::<Vec<_>>().join(", "),
+            // Nested mappings (e.g. `resources: {models: [...], datasets: [...]}`) as "key: value" pairs.
+            Some(Value::Object(m)) => {
+                m.iter().map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v))).collect::<Vec<_>>().join("; ")
             }
             Some(Value::Bool(b)) => {
                 if *b {
@@ -65,6 +79,16 @@ impl Row {
             }
             Some(other) => other.to_string(),
         }
+    }
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Array(a) => a.iter().map(plain).collect::<Vec<_>>().join(", "),
+        Value::Object(m) => m.iter().map(|(k, v)| format!("{k}: {}", plain(v))).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
     }
 }
 
@@ -84,6 +108,8 @@ pub struct DataFile {
     pub columns: Vec<String>,
     /// The file's text, for the fingerprint of the document that governs it.
     pub text: std::sync::Arc<str>,
+    /// What the register's columns and words mean, from its schema's `x-aimsbook`.
+    pub semantics: std::sync::Arc<Semantics>,
 }
 
 impl DataFile {
@@ -105,6 +131,17 @@ impl DataFile {
             }
         }
         start
+    }
+    pub fn kind(&self) -> Option<Kind> {
+        self.semantics.kind
+    }
+    /// The column playing `role` (see [`crate::semantics::ROLES`]).
+    pub fn col<'a>(&'a self, role: &'a str) -> &'a str {
+        self.semantics.col(role)
+    }
+    /// How a row is named in messages: its id, else its position and key fields.
+    pub fn row_label(&self, row: &Row) -> String {
+        row_label(&self.semantics, row)
     }
     pub fn title(&self) -> String {
         self.meta_str("title").map(String::from).unwrap_or_else(|| self.list_key.clone())
@@ -215,6 +252,8 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
     };
     let schema = meta.get("schema").and_then(Value::as_str).map(String::from).unwrap_or_else(|| list_key.clone());
     let validator = schemas.registers.get(&schema);
+    let semantics = schemas.semantics.get(&schema).cloned().unwrap_or_default();
+    let id_col = semantics.col("id").to_string();
     if validator.is_none() {
         let known: Vec<&str> = schemas.registers.keys().map(String::as_str).collect();
         diags.push(
@@ -242,7 +281,12 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
             );
             continue;
         };
-        let row = Row { value: obj, line, field_lines };
+        let row_id = match obj.get(&id_col) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let row = Row { value: obj, line, field_lines, row_id, position: i + 1 };
         if let Some(v) = validator {
             let instance = Value::Object(row.value.clone());
             for err in v.iter_errors(&instance) {
@@ -250,14 +294,15 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
                 let field = pointer.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
                 use jsonschema::error::ValidationErrorKind as K;
                 let (l, msg) = match err.kind() {
-                    K::Required { property } => {
-                        (row.line, format!("{} is missing required field `{}`", row_label(&row, i), property.as_str().unwrap_or("?")))
-                    }
+                    K::Required { property } => (
+                        row.line,
+                        format!("{} is missing required field `{}`", row_label(&semantics, &row), property.as_str().unwrap_or("?")),
+                    ),
                     K::AdditionalProperties { unexpected } => (
                         row.line_of(unexpected.first().map(String::as_str).unwrap_or("")),
-                        format!("{}: unknown field(s) {}", row_label(&row, i), unexpected.join(", ")),
+                        format!("{}: unknown field(s) {}", row_label(&semantics, &row), unexpected.join(", ")),
                     ),
-                    _ => (row.line_of(&field), format!("{}: `{}` {}", row_label(&row, i), field, err)),
+                    _ => (row.line_of(&field), format!("{}: `{}` {}", row_label(&semantics, &row), field, err)),
                 };
                 diags.push(
                     Diagnostic::new("REG005", repo_rel, l, msg).help(format!(
@@ -284,15 +329,29 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
             rows,
             columns,
             text: file.text.clone(),
+            semantics,
         }),
         diags,
     )
 }
 
-fn row_label(row: &Row, index: usize) -> String {
-    match row.id().or_else(|| row.str("control")) {
-        Some(id) => format!("row {id}"),
-        None => format!("row {}", index + 1),
+/// How a row is named in messages: its id, else its position and key fields.
+pub fn row_label(semantics: &Semantics, row: &Row) -> String {
+    if let Some(id) = row.id().or_else(|| row.str("control")) {
+        return format!("row {id}");
+    }
+    let keys: Vec<String> = semantics
+        .key
+        .iter()
+        .flatten()
+        .filter(|k| row.value.contains_key(k.as_str()))
+        .map(|k| row.text(k))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if keys.is_empty() {
+        format!("row {}", row.position)
+    } else {
+        format!("row {} ({})", row.position, keys.join(", "))
     }
 }
 

@@ -146,6 +146,8 @@ codes! {
     "A symbolic link inside the content folder points outside the repository, or forms a cycle. aimsbook never follows links out of the repository, so that a build cannot read or publish files the repository does not hold. Replace the link with a copy of the file.";
     "SRC007", Error, "file could not be read",
     "The file exists but reading it failed (permissions, or it vanished during the build).";
+    "SRC008", Warning, "fenced code block never closed",
+    "A ``` or ~~~ fence opens a code block that no closing fence ends, so everything after it (headings included) becomes code and vanishes from the table of contents. Close the block with the same fence, or remove the stray one. The line is where the fence opens.";
     "DC001", Error, "required document-control field missing",
     "Clause 7.5 requires controlled documents to be identified and approved. aimsbook requires these front-matter fields on every document: id, title, type, owner, approver, version, status, review_due, classification, clauses.\n`approved` (a date) is required once status is approved, superseded or retired.";
     "DC002", Error, "invalid value for an enumerated field",
@@ -190,6 +192,10 @@ codes! {
     "`record_date` and `retention` apply to records, reports and minutes; `meeting_date` to minutes. On other document types they are ignored.";
     "DC022", Error, "unknown id in related",
     "`related` lists an id that no document carries.";
+    "DC023", Error, "approval does not cover the current text",
+    "The current version's `history` entry is dated after the `approved` date, and the change from the previous version is more than a patch (a patch, 1.2.0 → 1.2.1, is an editorial change that needs no re-approval). The text in force was changed after it was approved: have it approved again (`aimsbook approve ID`), which updates `approved`, or record the change as a patch.";
+    "DC024", Warning, "record evidences no clause",
+    "A record, report or minutes evidences requirements through its `clauses`. With an empty list it evidences nothing, and the traceability matrix cannot count it. Name the clauses or controls it shows operating.";
     "CLS001", Error, "unknown clause or control id",
     "A document's `clauses` list names an id that is not in the catalog. Use the ids of ISO/IEC 42001 clauses 4-10 (e.g. \"6.1.4\") or Annex A controls (e.g. \"A.5.2\"), quoted. See the site's clause pages for the full list.";
     "LNK001", Error, "link to a missing file",
@@ -202,6 +208,8 @@ codes! {
     "The `#anchor` of a link matches no heading in the target document. Anchors are GitHub-style slugs of headings: lower case, spaces become hyphens, punctuation is dropped.";
     "LNK005", Error, "unsafe link",
     "The link uses a scheme that a published site must not carry (javascript:, vbscript:, data:, file:). Only http, https, mailto, tel and relative links are allowed.";
+    "LNK006", Warning, "mention of an unknown document id",
+    "The text mentions an identifier of the same family as the repository's document ids (the id without its final number, e.g. `GOV-POL-` for `GOV-POL-01`), but no document has it. Document ids mentioned in text are linked to their page; this one goes nowhere. Identifiers of other families — risks, AI systems, nonconformities, tickets — and register row ids are never taken for documents. Write the id in `code` if it is deliberately not a document. A mention is not a link: it does not count for DC016 or clause coverage.";
     "REG001", Error, "data file not found",
     "A document's `data:` names a YAML file that does not exist under the content folder. The path is relative to the document's own folder.";
     "REG002", Warning, "data file not governed by any document",
@@ -215,13 +223,17 @@ codes! {
     "REG006", Error, "duplicate row id in a register",
     "Row ids identify risks, systems, nonconformities and training records in links and reports; they must be unique within a register.";
     "REG007", Error, "register refers to an unknown id",
-    "A row (or a document's `ai_system`) names an AI system or document that does not exist. AI systems are the rows of the AI system inventory (a data file with a `systems` list).";
+    "A row (or a document's `ai_system`) names an AI system or document that does not exist. AI systems are the rows of the AI system inventory: a register whose schema has `\"x-aimsbook\": {\"kind\": \"systems\"}` (the built-in `systems` schema does), identified by the column it maps to `id`.";
     "REG008", Error, "risk score does not equal likelihood × impact",
     "When a risk gives likelihood and impact, its score must be their product, so that the register ranks risks by the methodology's own rule.";
     "REG009", Error, "closed nonconformity without a closing date",
     "A nonconformity marked closed needs the date it was closed (`closed:`), so that time to close can be measured and the effectiveness check dated (clause 10.2).";
     "REG010", Error, "in-scope AI system without an approved impact assessment",
-    "Every AI system in scope of the AIMS needs an approved AI system impact assessment (clause 6.1.4): a document with `type: assessment` and `ai_system: ID`. Missing assessments are the most common major finding in certification audits.";
+    "Every AI system in scope of the AIMS and in operation needs an approved AI system impact assessment (clause 6.1.4): a document with `type: assessment` and `ai_system: ID`. Missing assessments are the most common major finding in certification audits.\nA documented screening decision exempts a system: the inventory's `screening` column (as mapped in its schema's `x-aimsbook.fields`) holds a word listed in `assessment_not_required`, and `screening_reason` says why. Whether a system is in operation comes from its lifecycle word and the schema's `operational`, `not_yet_operational` and `retired` lists; a system not yet in operation with a draft assessment is REG012 instead.";
+    "REG011", Warning, "register check cannot run",
+    "A check needs to know what a register's words mean — which statuses are closed, which lifecycle stages are in operation — and the register's schema does not say. Declare it under `x-aimsbook` in schemas/registers/NAME.schema.json, e.g. `\"closed\": [\"closed\", \"done\"]` or `\"operational\": [\"live\"]`. aimsbook never guesses: without the declaration the check is reported as not run.";
+    "REG012", Warning, "AI system not yet in operation with a draft impact assessment",
+    "The system is in a lifecycle stage the schema declares `not_yet_operational`, and its impact assessment exists but is not approved yet. That is expected during development; it becomes REG010 (an error) once the system goes into operation.";
     "SOA001", Error, "Annex A control missing from the Statement of Applicability",
     "Clause 6.1.3 requires the SoA to list every Annex A control, whether applicable or not, with a justification.\nThe SOA checks run once the SoA document leaves draft status.";
     "SOA002", Error, "control listed more than once in the SoA",

@@ -5,6 +5,7 @@
 //! analysis and [`schemas`]) → [`site`] (the [`model`] assembled, with the [`catalog`]) →
 //! [`check`] → [`render`] (with [`theme`]) → [`output`]. [`pipeline`] runs them in order.
 
+pub mod adopt;
 pub mod approval;
 pub mod catalog;
 pub mod check;
@@ -26,6 +27,7 @@ pub mod safe_write;
 pub mod sarif;
 pub mod schemas;
 pub mod search;
+pub mod semantics;
 pub mod serve;
 pub mod site;
 pub mod snapshot;

@@ -68,6 +68,13 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Prepare an existing folder of Markdown and YAML: book.toml if missing, a reviewed schema per register, a migration report
+    Adopt {
+        /// The folder (default: --root)
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Print the long explanation of a diagnostic code (or --list for all codes)
     Explain {
         code: Option<String>,
@@ -326,6 +333,20 @@ fn main() -> ExitCode {
                         if files.kept.is_empty() { String::new() } else { format!(" (kept {} existing)", files.kept.len()) },
                         dir.display()
                     );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage(&e),
+            }
+        }
+        Command::Adopt { dir, common } => {
+            let today = match resolve_today(common.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return usage(&e),
+            };
+            let dir = dir.unwrap_or(common.root);
+            match aimsbook::adopt::adopt(&dir, today) {
+                Ok(report) => {
+                    print!("{}", report.text);
                     ExitCode::SUCCESS
                 }
                 Err(e) => usage(&e),

@@ -5,7 +5,7 @@
 //! - [`render`] (render stage) produces the page HTML: links rewritten to the target pages,
 //!   heading ids, fenced code highlighted by syntect as CSS classes, raw HTML sanitised.
 
-use crate::model::{BodyLink, Heading, LinkTarget};
+use crate::model::{BodyLink, Heading, LinkTarget, Mention};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::sync::LazyLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -32,6 +32,8 @@ pub fn options() -> Options {
 pub struct BodyInfo {
     pub headings: Vec<Heading>,
     pub links: Vec<BodyLink>,
+    pub mentions: Vec<Mention>,
+    pub unclosed_fences: Vec<usize>,
 }
 
 /// Maps byte offsets of the body to 1-based file lines and columns.
@@ -114,7 +116,29 @@ pub fn analyze(body: &str, body_line: usize, is_clause: &dyn Fn(&str) -> bool) -
     let mut info = BodyInfo::default();
     let mut slugger = github_slugger::Slugger::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
+    let mut in_link = 0usize;
+    let mut in_code = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code = true;
+                if matches!(kind, CodeBlockKind::Fenced(_)) && !fence_is_closed(body.get(range.clone()).unwrap_or("")) {
+                    info.unclosed_fences.push(lines.locate(body, range.start).0);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if in_link == 0 && !in_code => {
+                // The text's own bytes start where the event does, unless the source has escapes.
+                let exact = body.get(range.clone()) == Some(&**t);
+                for (offset, id) in mention_candidates(t) {
+                    let (line, column) = lines.locate(body, if exact { range.start + offset } else { range.start });
+                    info.mentions.push(Mention { id: id.to_string(), line, column });
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
@@ -148,6 +172,57 @@ pub fn analyze(body: &str, body_line: usize, is_clause: &dyn Fn(&str) -> bool) -
     info
 }
 
+/// Whether a fenced code block's source (opening fence to end) ends with a closing fence.
+fn fence_is_closed(block: &str) -> bool {
+    let mut lines = block.trim_end_matches(['\n', '\r']).lines();
+    let Some(first) = lines.next() else { return true };
+    let first = first.trim_start();
+    let Some(fence_char) = first.chars().next().filter(|c| *c == '`' || *c == '~') else { return true };
+    let width = first.chars().take_while(|c| *c == fence_char).count();
+    match lines.next_back() {
+        Some(last) => {
+            let last = last.trim();
+            last.chars().all(|c| c == fence_char) && last.chars().count() >= width
+        }
+        None => false,
+    }
+}
+
+/// Words of a text that look like identifiers: a capital letter first, at least one `-`,
+/// `_` or `.` separator and a number at the end (`GOV-POL-01`, `R-07`, `NC-2026-001`), with
+/// their byte offsets.
+pub fn mention_candidates<'t>(text: &'t str) -> Vec<(usize, &'t str)> {
+    let mut out: Vec<(usize, &'t str)> = Vec::new();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let mut start: Option<usize> = None;
+    let push = |s: usize, e: usize, out: &mut Vec<(usize, &'t str)>| {
+        let word = text[s..e].trim_end_matches(['-', '_', '.']);
+        let starts_upper = word.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        let ends_digit = word.chars().last().is_some_and(|c| c.is_ascii_digit());
+        let has_sep = word.contains(['-', '_']);
+        let letters_upper = word.chars().filter(|c| c.is_ascii_alphabetic()).all(|c| c.is_ascii_uppercase());
+        if starts_upper && ends_digit && has_sep && letters_upper && word.len() <= 64 {
+            out.push((s, word));
+        }
+    };
+    for (i, c) in text.char_indices() {
+        match (is_word(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                push(s, i, &mut out);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len(), &mut out);
+    }
+    // `x@GOV-1` or `word-GOV-1`: only whole words preceded by a boundary count.
+    out.retain(|(s, _)| text[..*s].chars().next_back().is_none_or(|c| !c.is_ascii_alphanumeric() && c != '@' && c != '/'));
+    out
+}
+
 /// How the renderer should write a link.
 pub enum Resolved {
     /// A working href (relative to the page), and the text to show for `[[ID]]` links.
@@ -169,6 +244,19 @@ pub fn render_with_prefix(
     is_clause: &dyn Fn(&str) -> bool,
     allow_html: bool,
     id_prefix: &str,
+) -> String {
+    render_with_mentions(body, resolve, is_clause, allow_html, id_prefix, &|_| None)
+}
+
+/// As [`render_with_prefix`], with identifier mentions in the text (outside links and code)
+/// linked where `mention` returns an (href, title) for them.
+pub fn render_with_mentions(
+    body: &str,
+    resolve: &dyn Fn(&LinkTarget) -> Resolved,
+    is_clause: &dyn Fn(&str) -> bool,
+    allow_html: bool,
+    id_prefix: &str,
+    mention: &dyn Fn(&str) -> Option<(String, String)>,
 ) -> String {
     let events: Vec<Event> = Parser::new_ext(body, options()).collect();
     // Heading anchors, computed exactly as `analyze` does so links and ids always agree.
@@ -312,6 +400,8 @@ pub fn render_with_prefix(
             other => out_events.push(other),
         }
     }
+    // After the links were rewritten, so the mention links are not resolved a second time.
+    let out_events = link_mentions(out_events, mention);
     let out_events = footnotes_last(out_events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
@@ -320,6 +410,55 @@ pub fn render_with_prefix(
     } else {
         html
     }
+}
+
+/// Splits text events around mentions that `mention` resolves, turning each into a link.
+fn link_mentions<'a>(events: Vec<Event<'a>>, mention: &dyn Fn(&str) -> Option<(String, String)>) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut in_link = 0usize;
+    let mut in_code = false;
+    for e in events {
+        match &e {
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        let Event::Text(t) = &e else {
+            out.push(e);
+            continue;
+        };
+        if in_link > 0 || in_code {
+            out.push(e);
+            continue;
+        }
+        let found: Vec<(usize, &str, (String, String))> =
+            mention_candidates(t).into_iter().filter_map(|(at, id)| mention(id).map(|m| (at, id, m))).collect();
+        if found.is_empty() {
+            out.push(e);
+            continue;
+        }
+        let mut rest = 0;
+        for (at, id, (href, title)) in found {
+            if at > rest {
+                out.push(Event::Text(CowStr::from(t[rest..at].to_string())));
+            }
+            out.push(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: href.into(),
+                title: title.into(),
+                id: CowStr::from(""),
+            }));
+            out.push(Event::Text(CowStr::from(id.to_string())));
+            out.push(Event::End(TagEnd::Link));
+            rest = at + id.len();
+        }
+        if rest < t.len() {
+            out.push(Event::Text(CowStr::from(t[rest..].to_string())));
+        }
+    }
+    out
 }
 
 /// The id of a footnote's definition. Labels match as link labels do (GitHub: case-insensitive,

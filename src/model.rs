@@ -143,6 +143,16 @@ pub struct BodyLink {
     pub column: usize,
 }
 
+/// Something in the body's text that looks like an identifier (`see PLN-001`), with where it is.
+/// A mention is not a link: it is linked when it names a document, and never counts as a
+/// reference for document control or traceability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub id: String,
+    pub line: usize,
+    pub column: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Heading {
     pub level: u8,
@@ -196,6 +206,10 @@ pub struct Document {
     pub body_line: usize,
     pub headings: Vec<Heading>,
     pub links: Vec<BodyLink>,
+    /// Identifier-like words in the text (outside links and code), for linking and LNK006.
+    pub mentions: Vec<Mention>,
+    /// Lines where a fenced code block opens that is never closed (SRC008).
+    pub unclosed_fences: Vec<usize>,
 }
 
 impl Document {

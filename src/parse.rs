@@ -398,6 +398,8 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         body_line: split.body_line,
         headings: body_info.headings,
         links: body_info.links,
+        mentions: body_info.mentions,
+        unclosed_fences: body_info.unclosed_fences,
     };
     Parsed { document: Some(std::sync::Arc::new(doc)), claimed_id, diagnostics: diags }
 }

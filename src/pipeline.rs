@@ -224,10 +224,14 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     let mut documents = Vec::new();
     let mut known_ids = BTreeSet::new();
     let mut unparsed = BTreeSet::new();
+    let mut unparsed_ids = std::collections::BTreeMap::new();
     let doc_rels: Vec<&str> = files.iter().filter(|f| f.kind == SourceKind::Document).map(|f| f.rel.as_str()).collect();
     for (p, rel) in parsed.into_iter().zip(doc_rels) {
         if p.document.is_none() {
             unparsed.insert(rel.to_string());
+            if let Some(id) = &p.claimed_id {
+                unparsed_ids.insert(rel.to_string(), id.clone());
+            }
         }
         diags.extend(p.diagnostics);
         if let Some(id) = p.claimed_id {
@@ -237,7 +241,9 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
             documents.push(d);
         }
     }
-    let assets: BTreeSet<String> = files.iter().filter(|f| f.kind == SourceKind::Asset).map(|f| f.rel.clone()).collect();
+    // Data files are published as downloads too (a link to one goes to its register's page).
+    let assets: BTreeSet<String> =
+        files.iter().filter(|f| matches!(f.kind, SourceKind::Asset | SourceKind::Data)).map(|f| f.rel.clone()).collect();
     let parsed_data: Vec<_> = files
         .par_iter()
         .filter(|f| f.kind == SourceKind::Data)
@@ -258,6 +264,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     let mut site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
     timer.lap("model and traceability");
     site.unparsed = unparsed;
+    site.unparsed_ids = unparsed_ids;
     site.git = match cache.and_then(|c| c.git.lock().ok()) {
         Some(mut slot) => slot.get_or_insert_with(|| crate::git::read(&site.config.root, &site.config.build.content)).clone(),
         None => crate::git::read(&site.config.root, &site.config.build.content),

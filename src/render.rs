@@ -515,7 +515,11 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let root = root_prefix(&path);
     let is_clause = |id: &str| site.catalog.contains(id);
     let resolve = |t: &LinkTarget| href_for(site, d, t, &root);
-    let render_body = || markdown::render(&d.body, &resolve, &is_clause, site.config.build.allow_html);
+    // A mentioned document id (`see GOV-POL-01`) links to that document.
+    let mention = |id: &str| -> Option<(String, String)> {
+        site.doc(id).filter(|t| t.id != d.id).map(|t| (format!("{root}{}", t.url()), t.title.clone()))
+    };
+    let render_body = || markdown::render_with_mentions(&d.body, &resolve, &is_clause, site.config.build.allow_html, "", &mention);
     let (body_key, body_html) = match r.cache {
         Some(cache) => {
             // The body's HTML depends on its text and on where each of its links goes.
@@ -527,6 +531,9 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
                     Resolved::Href { href, title } => (href, title).hash(&mut h),
                     Resolved::Broken => 0u8.hash(&mut h),
                 }
+            }
+            for m in &d.mentions {
+                mention(&m.id).hash(&mut h);
             }
             let key = h.finish();
             (key, cache.body(&d.id, key, render_body))
@@ -650,11 +657,12 @@ fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
     h.finish()
 }
 
-/// Identifies the text of every data file.
+/// Identifies the text of every data file and what its schema says the columns mean (a new
+/// `x-aimsbook` mapping changes which cells link where).
 pub fn data_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     for df in &site.data_files {
-        (&df.rel, &df.text).hash(&mut h);
+        (&df.rel, &df.text, &*df.semantics).hash(&mut h);
     }
     h.finish()
 }
@@ -682,7 +690,10 @@ struct Cell {
 fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
     let systems = site.systems();
     let inventory_url = |sys: &str| -> Option<String> {
-        let df = site.data_files.iter().find(|f| f.schema == "systems" && f.rows.iter().any(|r| r.id() == Some(sys)))?;
+        let df = site
+            .data_files
+            .iter()
+            .find(|f| f.kind() == Some(crate::semantics::Kind::Systems) && f.rows.iter().any(|r| r.id() == Some(sys)))?;
         let doc = site.doc_for_data(&df.rel)?;
         Some(format!("{root}{}#row-{}", doc.url(), model::slug(sys)))
     };
@@ -695,7 +706,9 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
                 .iter()
                 .map(|col| {
                     let mut links = Vec::new();
-                    match col.as_str() {
+                    // Columns by the role the register's schema gives them (`x-aimsbook.fields`).
+                    let role = crate::semantics::ROLES.iter().map(|(r, _)| *r).find(|r| df.col(r) == col.as_str()).unwrap_or(col.as_str());
+                    match role {
                         "controls" | "clause" | "clauses" => {
                             for id in row.list(col) {
                                 if let Some(item) = site.catalog.get(&id) {
@@ -719,16 +732,27 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
                                 }
                             }
                         }
-                        _ => {}
+                        // A cell of any other column that holds only document ids (`GOV-POL-01`,
+                        // `[OPS-PRC-02, OPS-AIA-01]`) links them, as a mention in prose does.
+                        _ => {
+                            let ids = row.list(col);
+                            if !ids.is_empty() && ids.iter().all(|id| site.doc(id).is_some()) {
+                                for id in ids {
+                                    if let Some(t) = site.doc(&id) {
+                                        links.push((id.clone(), format!("{root}{}", t.url())));
+                                    }
+                                }
+                            }
+                        }
                     }
                     Cell { text: row.text(col), links }
                 })
                 .collect();
-            context! { anchor => format!("row-{}", model::slug(row.id().unwrap_or(""))), cells => v(cells) }
+            context! { anchor => row.anchor(), cells => v(cells) }
         })
         .collect();
     let columns: Vec<String> = df.columns.iter().map(|c| c.replace('_', " ")).collect();
-    context! { title => df.title(), columns => columns, rows => rows, count => df.rows.len(), path => df.repo_rel.clone(), schema => df.schema.clone() }
+    context! { title => df.title(), columns => columns, rows => rows, count => df.rows.len(), path => df.repo_rel.clone(), raw => format!("files/{}", df.rel), schema => df.schema.clone() }
 }
 
 /// "About this snapshot": what an auditor needs to identify the frozen copy.

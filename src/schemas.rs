@@ -11,6 +11,8 @@ use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::semantics::Semantics;
+
 pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/schemas");
 
 /// Compiled validators for one repository.
@@ -20,6 +22,8 @@ pub struct Schemas {
     pub document_fields: Vec<String>,
     /// Register row validators by name (the list key or `meta.schema`): systems, risks, ...
     pub registers: BTreeMap<String, jsonschema::Validator>,
+    /// What each register's columns and words mean (`x-aimsbook`), by schema name.
+    pub semantics: BTreeMap<String, std::sync::Arc<Semantics>>,
 }
 
 /// Reads a schema file: the repository's override if present, else the embedded one.
@@ -68,13 +72,6 @@ pub fn row_schema(file_schema: &serde_json::Value) -> serde_json::Value {
     serde_json::Value::Object(row)
 }
 
-/// Compiles the row validator of a register schema (see [`row_schema`]).
-pub fn compile_row(repo_root: &Path, name: &str) -> Result<jsonschema::Validator, Diagnostic> {
-    // Compiling the whole file schema first reports a broken schema the way an editor meets it.
-    let (_, file_schema) = compile(repo_root, name)?;
-    build(&row_schema(&file_schema), &format!("schemas/{name}"))
-}
-
 impl Schemas {
     pub fn load(repo_root: &Path) -> Result<Schemas, Diagnostic> {
         let (document, value) = compile(repo_root, "document.schema.json")?;
@@ -93,11 +90,36 @@ impl Schemas {
         }
         names.sort();
         let mut registers = BTreeMap::new();
+        let mut semantics = BTreeMap::new();
         for n in names {
-            let v = compile_row(repo_root, &format!("registers/{n}"))?;
-            registers.insert(n.trim_end_matches(".schema.json").to_string(), v);
+            let rel = format!("registers/{n}");
+            // Compiling the whole file schema first reports a broken schema the way an editor
+            // meets it; rows are validated against its row definition.
+            let (_, value) = compile(repo_root, &rel)?;
+            let v = build(&row_schema(&value), &format!("schemas/{rel}"))?;
+            let name = n.trim_end_matches(".schema.json").to_string();
+            let declared = |value: &serde_json::Value| {
+                Semantics::from_schema(value).map_err(|e| Diagnostic::new("CFG002", format!("schemas/{rel}"), 1, e))
+            };
+            // What the schema leaves out comes from the built-in schema of the same name.
+            let builtin = match EMBEDDED.get_file(&rel).and_then(|f| f.contents_utf8()) {
+                Some(text) => serde_json::from_str(text).ok().map(|v: serde_json::Value| declared(&v)).transpose()?.flatten(),
+                None => None,
+            };
+            let own = declared(&value)?;
+            let mut s = match (own, builtin) {
+                (Some(own), Some(base)) => own.over(&base),
+                (Some(own), None) => own,
+                (None, Some(base)) => base,
+                (None, None) => Semantics::default(),
+            };
+            if s.kind.is_none() {
+                s.kind = crate::semantics::Kind::from_schema_name(&name);
+            }
+            semantics.insert(name.clone(), std::sync::Arc::new(s));
+            registers.insert(name, v);
         }
-        Ok(Schemas { document, document_fields, registers })
+        Ok(Schemas { document, document_fields, registers, semantics })
     }
 }
 

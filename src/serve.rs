@@ -56,11 +56,15 @@ struct Status {
     generation: u64,
     build: u64,
     errors: Vec<OverlayItem>,
+    /// The pages served were rendered despite errors: no build has succeeded yet.
+    degraded: bool,
 }
 
 struct State {
     build: Arc<Build>,
     status: Status,
+    /// Whether `build` is a build without errors (a later broken edit never replaces it).
+    good: bool,
 }
 
 struct Shared {
@@ -105,17 +109,27 @@ pub struct Attempt {
     pub pages: Option<HashMap<String, Bytes>>,
     pub rendered: usize,
     pub reused: usize,
+    /// When the build has errors and a preview was asked for: every page that could be
+    /// rendered, with pages showing the diagnostics of documents that could not be parsed.
+    pub preview: Option<HashMap<String, Bytes>>,
 }
 
 /// Builds the site into memory, reusing the caches.
 pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, render_cache: &RenderCache) -> Attempt {
+    build_in_memory_with(root, today, parse_cache, render_cache, false)
+}
+
+/// As [`build_in_memory`]; with `preview`, a build with errors still renders what it can into
+/// [`Attempt::preview`] (for a repository that has never built, so there is no last good build
+/// to show).
+pub fn build_in_memory_with(root: &Path, today: Date, parse_cache: &ParseCache, render_cache: &RenderCache, preview: bool) -> Attempt {
     let mut diags = Diagnostics::default();
     let config = match config::load(root) {
         Ok(c) => c,
         Err(ds) => {
             diags.extend(ds);
             diags.finish(&Default::default(), false);
-            return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 };
+            return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview: None };
         }
     };
     let loaded = match pipeline::load_cached(config, today, Some(parse_cache)) {
@@ -123,14 +137,15 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
         Err(e) => {
             diags.extend(e.0);
             diags.finish(&Default::default(), false);
-            return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 };
+            return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview: None };
         }
     };
     let site = loaded.site;
     diags = loaded.diagnostics;
     diags.finish(&site.config.levels, false);
     if diags.has_errors() {
-        return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 };
+        let preview = preview.then(|| preview_pages(&site, &diags, render_cache));
+        return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview };
     }
     match pipeline::render_all_cached(&site, Some(render_cache)) {
         Ok(pages) => {
@@ -142,14 +157,77 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
             }
             let rendered = render_cache.rendered.load(std::sync::atomic::Ordering::Relaxed);
             let reused = render_cache.reused.load(std::sync::atomic::Ordering::Relaxed);
-            Attempt { diagnostics: diags, pages: Some(map), rendered, reused }
+            Attempt { diagnostics: diags, pages: Some(map), rendered, reused, preview: None }
         }
         Err(ds) => {
             diags.extend(ds);
             diags.finish(&site.config.levels, false);
-            Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0 }
+            Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview: None }
         }
     }
+}
+
+/// The pages of a site with errors: everything that renders (the render cache is not used, so
+/// nothing of a broken build is kept for later ones), the content files, and for each document
+/// that could not be parsed a page listing its diagnostics where its page would be.
+fn preview_pages(site: &crate::site::Site, diags: &Diagnostics, render_cache: &RenderCache) -> HashMap<String, Bytes> {
+    let mut map: HashMap<String, Bytes> = match pipeline::render_all(site) {
+        Ok(pages) => pages.into_iter().map(|p| (p.path, p.bytes)).collect(),
+        Err(_) => HashMap::new(),
+    };
+    for rel in &site.assets {
+        if let Some(bytes) = read_asset(&site.config.content_dir().join(rel), rel, render_cache) {
+            map.insert(format!("files/{rel}"), bytes);
+        }
+    }
+    for rel in site.unparsed.iter().filter(|r| r.ends_with(".md")) {
+        let repo_rel = site.config.content_rel_to_repo(rel);
+        let id = site.unparsed_ids.get(rel).cloned().or_else(|| id_line(&site.config.content_dir().join(rel)));
+        let Some(id) = id.filter(|id| crate::parse::is_safe_id(id)) else { continue };
+        let own: Vec<&Diagnostic> = diags.items.iter().filter(|d| d.file == repo_rel).collect();
+        map.entry(crate::model::doc_url(&id)).or_insert_with(|| diagnostics_page(&repo_rel, &own).into());
+    }
+    if !map.contains_key("index.html") {
+        map.insert("index.html".into(), diagnostics_page("the site", &diags.items.iter().collect::<Vec<_>>()).into());
+    }
+    map
+}
+
+/// The `id:` of a front matter that YAML could not read, found by its line.
+fn id_line(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return None;
+    }
+    lines
+        .take_while(|l| l.trim_end() != "---")
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// A page standing in for one that could not be rendered: what is wrong, where.
+fn diagnostics_page(what: &str, diags: &[&Diagnostic]) -> Vec<u8> {
+    let esc = |s: &str| html_escape::encode_text(s).into_owned();
+    let mut items = String::new();
+    for d in diags {
+        items.push_str(&format!(
+            "<li><strong>{}[{}]</strong> {}<br><code>{}:{}:{}</code>{}</li>\n",
+            d.severity.as_str(),
+            d.code,
+            esc(&d.message),
+            esc(&d.file),
+            d.line,
+            d.column,
+            d.help.as_deref().map(|h| format!("<br>help: {}", esc(h))).unwrap_or_default()
+        ));
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Cannot be shown: {w}</title></head>\n<body><main>\n<h1>{w} cannot be shown yet</h1>\n<p>aimsbook could not read {w}. Fix the problems below; the page appears as soon as it builds.</p>\n<ul class=\"diagnostics\">\n{items}</ul>\n</main></body></html>\n",
+        w = esc(what)
+    )
+    .into_bytes()
 }
 
 /// A content file's bytes, re-read only when its modification time or size changed.
@@ -293,6 +371,9 @@ fn handle(req: tiny_http::Request, shared: &Shared) {
             let body = if ctype.starts_with("text/html") { inject_live(&bytes) } else { bytes.to_vec() };
             respond(req, 200, &ctype, body)
         }
+        // Nothing could be built yet (book.toml or the theme is broken): "/" still answers, with
+        // the overlay listing why.
+        None if key == "index.html" => respond(req, 200, "text/html; charset=utf-8", inject_live(&diagnostics_page("the site", &[]))),
         None => {
             let body = build.pages.get("404.html").map(|b| inject_live(b)).unwrap_or_else(|| b"not found\n".to_vec());
             respond(req, 404, "text/html; charset=utf-8", body)
@@ -376,7 +457,13 @@ fn moves_git_head(root: &Path, changed: &Path) -> bool {
 }
 
 fn print_attempt(attempt: &Attempt, root: &Path, elapsed: Duration) {
-    if attempt.pages.is_some() {
+    if attempt.pages.is_none() && attempt.preview.is_some() {
+        eprint!("{}", diagnostics::render_human(&attempt.diagnostics, root));
+        eprintln!(
+            "build failed ({}); serving the pages that could be rendered, with the diagnostics in an overlay",
+            diagnostics::summary_line(&attempt.diagnostics)
+        );
+    } else if attempt.pages.is_some() {
         eprintln!(
             "rebuilt in {} ms: {} page(s) rendered, {} unchanged ({})",
             elapsed.as_millis(),
@@ -398,7 +485,10 @@ fn publish(shared: &Shared, attempt: &mut Attempt) {
         Err(p) => p.into_inner(),
     };
     guard.status.generation += 1;
-    if let Some(pages) = attempt.pages.take() {
+    let good = attempt.pages.is_some();
+    // A build with errors is shown only while there has never been a good one.
+    let pages = attempt.pages.take().or_else(|| if guard.good { None } else { attempt.preview.take() });
+    if let Some(pages) = pages {
         // Tabs reload only when some page really changed.
         let same = pages.len() == guard.build.pages.len()
             && pages.iter().all(|(k, v)| guard.build.pages.get(k).is_some_and(|old| same_bytes(old, v)));
@@ -406,6 +496,8 @@ fn publish(shared: &Shared, attempt: &mut Attempt) {
             guard.build = Arc::new(Build { pages });
             guard.status.build += 1;
         }
+        guard.good = good;
+        guard.status.degraded = !good;
     }
     guard.status.errors = overlay_items(&attempt.diagnostics);
     shared.changed.notify_all();
@@ -422,7 +514,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let parse_cache = ParseCache::default();
     let render_cache = RenderCache::default();
     let started = Instant::now();
-    let mut first = build_in_memory(&root, opts.today, &parse_cache, &render_cache);
+    let mut first = build_in_memory_with(&root, opts.today, &parse_cache, &render_cache, true);
     print_attempt(&first, &root, started.elapsed());
     if first.pages.is_none() && first.diagnostics.items.iter().any(|d| d.code.starts_with("CFG")) {
         return Err(first.diagnostics.items);
@@ -430,7 +522,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             build: Arc::new(Build { pages: HashMap::new() }),
-            status: Status { generation: 0, build: 0, errors: Vec::new() },
+            status: Status { generation: 0, build: 0, errors: Vec::new(), degraded: false },
+            good: false,
         }),
         changed: Condvar::new(),
     });
@@ -482,7 +575,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
                     continue;
                 }
                 let t = Instant::now();
-                let mut attempt = build_in_memory(&root, today, &parse_cache, &render_cache);
+                let never_built = !shared.state.lock().map(|s| s.good).unwrap_or(true);
+                let mut attempt = build_in_memory_with(&root, today, &parse_cache, &render_cache, never_built);
                 print_attempt(&attempt, &root, t.elapsed());
                 publish(&shared, &mut attempt);
             }

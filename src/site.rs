@@ -26,6 +26,9 @@ pub struct Site {
     /// Content-relative paths of Markdown and data files that could not be parsed (their own
     /// errors are reported; references to them are not reported again).
     pub unparsed: BTreeSet<String>,
+    /// The ids claimed by documents that could not be parsed, by content-relative path (the
+    /// preview shows their diagnostics where their page would be).
+    pub unparsed_ids: BTreeMap<String, String>,
     /// Content-relative paths of non-document files (images, PDFs), published under files/.
     pub assets: BTreeSet<String>,
     /// Per document (same index as `documents`): a fingerprint of where each of its links goes
@@ -53,6 +56,16 @@ pub struct Site {
     pub git: crate::git::GitInfo,
     /// Set while rendering a snapshot: pages say which frozen copy they belong to.
     pub snapshot: Option<crate::snapshot::SnapshotInfo>,
+    /// Id families of the repository's documents: each id without its final number
+    /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
+    pub id_families: BTreeSet<String>,
+}
+
+/// The family of an id: the id without its final number, when that leaves a prefix ending in
+/// a separator (`GOV-POL-01` → `GOV-POL-`, `R-07` → `R-`); `None` otherwise.
+pub fn id_family(id: &str) -> Option<&str> {
+    let prefix = id.trim_end_matches(|c: char| c.is_ascii_digit());
+    (prefix.len() < id.len() && prefix.len() > 1 && prefix.ends_with(['-', '_', '.'])).then_some(prefix)
 }
 
 /// Where a link goes.
@@ -127,6 +140,7 @@ impl Site {
             by_rel,
             known_ids,
             unparsed: BTreeSet::new(),
+            unparsed_ids: BTreeMap::new(),
             assets,
             link_keys: Vec::new(),
             resolved: Vec::new(),
@@ -138,7 +152,10 @@ impl Site {
             trace: Trace::default(),
             git: crate::git::GitInfo::default(),
             snapshot: None,
+            id_families: BTreeSet::new(),
         };
+        site.id_families =
+            site.known_ids.iter().chain(site.documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();
         let timer = crate::pipeline::Timer::new();
         site.index_links();
         timer.lap("  links");
@@ -226,11 +243,11 @@ impl Site {
         self.data_owner.get(rel).map(|&i| &*self.documents[i])
     }
 
-    /// Rows of the AI system inventory (every data file whose list is `systems`), by id.
+    /// Rows of the AI system inventory (every data file whose schema declares `kind: systems`), by id.
     pub fn systems(&self) -> BTreeMap<&str, &crate::data::Row> {
         self.data_files
             .iter()
-            .filter(|f| f.schema == "systems")
+            .filter(|f| f.kind() == Some(crate::semantics::Kind::Systems))
             .flat_map(|f| f.rows.iter())
             .filter_map(|r| r.id().map(|id| (id, r)))
             .collect()
@@ -272,6 +289,11 @@ impl Site {
                 };
                 if let Some(&index) = self.by_rel.get(&joined) {
                     return self.with_anchor(index, anchor.clone());
+                }
+                // A data file: the page of the document that governs it renders its rows.
+                if let Some(&index) = self.data_owner.get(&joined) {
+                    let anchor = (self.documents[index].doc_type == "register").then(|| "register-h".to_string());
+                    return Ok(Destination::Document { index, anchor });
                 }
                 if self.assets.contains(&joined) {
                     return Ok(Destination::Asset(joined));

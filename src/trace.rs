@@ -163,9 +163,12 @@ pub fn compute(site: &Site) -> Trace {
         }
         let register_id = df.meta_str("document").unwrap_or("").to_string();
         for row in &df.rows {
-            let mut ids = row.list("controls");
-            ids.extend(row.list("clause"));
-            ids.extend(row.list("clauses"));
+            // The column the register's schema maps to `controls` (`x-aimsbook.fields`).
+            let mut ids = row.list(df.col("controls"));
+            if !df.semantics.fields.contains_key("controls") {
+                ids.extend(row.list("clause"));
+                ids.extend(row.list("clauses"));
+            }
             let row_id = row.id().unwrap_or("").to_string();
             let summary = ["title", "name", "description", "course"]
                 .iter()

@@ -60,9 +60,19 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
     ("lnk004-missing-anchor", 1, &[("LNK004", "content/a.md", 19, 5)]),
     // `Do not [click](javascript:alert(1)).`
     ("lnk005-unsafe-link", 1, &[("LNK005", "content/a.md", 17, 8)]),
+    // `See A-007 and B-001, not risk RSK-12 or ticket OPS-4411, nor `A-008` in code.`: only
+    // A-007 is of the documents' family (`A-`, `B-`) and names nothing.
+    ("lnk006-unknown-mention", 0, &[("LNK006", "content/a.md", 17, 5)]),
+    // A-001's current version 2.0 (history line 15) is dated after its approval; B-001's
+    // later entry is a patch (1.1 → 1.1.1), which needs no re-approval.
+    ("dc023-approval-not-current", 1, &[("DC023", "content/a.md", 15, 1)]),
+    // `clauses: []` in a record.
+    ("dc024-record-no-clauses", 0, &[("DC024", "content/a.md", 12, 1)]),
+    // The ```yaml fence on line 19 is never closed.
+    ("src008-unclosed-fence", 0, &[("SRC008", "content/a.md", 19, 1)]),
 ];
 
-const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021"];
+const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021", "DC024", "LNK006", "SRC008"];
 
 /// Codes covered by dedicated tests below rather than by TABLE.
 const COVERED_ELSEWHERE: &[&str] = &["CFG001", "CFG002", "SRC001", "SRC006", "SRC007", "TPL001", "OUT001"];

@@ -616,12 +616,13 @@ fn symlink_present_at_startup_is_refused() {
     let s = Server::start_in(dir);
     let st = s.status();
     assert!(errors_of(&st).iter().any(|e| e["code"] == "SRC006" && e["file"] == "content/leak.txt"), "{st}");
-    assert_eq!(build_of(&st), 0, "no good build yet: {st}");
+    assert_eq!(st["degraded"], true, "no good build yet, a preview of what renders: {st}");
     let r = s.get("/files/leak.txt");
     assert_eq!(r.status, 404);
     assert!(!r.body.contains(marker));
+    // "/" is never a 404: the preview's home page, which never includes the refused file.
     let r = s.get("/");
-    assert_eq!(r.status, 404, "nothing is served before a good build");
+    assert_eq!(r.status, 200, "the home page of the preview");
     assert!(!r.body.contains(marker));
 }
 
@@ -1046,4 +1047,80 @@ fn a_commit_during_serve_updates_the_change_log() {
     let after_edit = s.wait_for(gen, "the rebuild after the edit", |v| gen_of(v) > gen);
     git(&["commit", "-q", "-a", "-m", "Clarify the policy after review"]);
     s.wait_for(gen_of(&after_edit), "a rebuild after the commit", |_| s.get(policy_url).body.contains("Clarify the policy after review"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. A repository whose very first build has errors
+
+const CHANGE_PROCEDURE: &str = "content/operations/change-management.md";
+
+/// A copy of the example whose first build fails: the policy's status is misspelt (DC002) and
+/// the change procedure's front matter is not YAML at all (SRC004).
+fn broken_example() -> tempfile::TempDir {
+    let dir = example_copy();
+    let policy = dir.path().join(POLICY);
+    let text = std::fs::read_to_string(&policy).unwrap().replace("\nstatus: approved\n", "\nstatus: aproved\n");
+    std::fs::write(&policy, text).unwrap();
+    let change = dir.path().join(CHANGE_PROCEDURE);
+    let text = std::fs::read_to_string(&change).unwrap().replace("\ntitle: AI Change Management Procedure\n", "\ntitle: \"AI Change\n");
+    std::fs::write(&change, text).unwrap();
+    dir
+}
+
+#[test]
+fn first_build_with_errors_serves_every_page_it_can_with_the_diagnostics() {
+    let s = Server::start_in(broken_example());
+    let status = s.status();
+    let codes: Vec<&str> = errors_of(&status).iter().filter_map(|e| e["code"].as_str()).collect();
+    assert!(codes.contains(&"DC002") && codes.contains(&"SRC004"), "both errors are reported from the start: {status}");
+    assert_eq!(status["degraded"], true, "{status}");
+
+    // "/" is the home page, not a 404, and carries the live client that shows the overlay.
+    let home = s.get("/");
+    assert_html_page(&home, "home page of a broken repository");
+    assert!(home.body.contains(LIVE_TAG));
+    assert!(
+        home.body.contains("AI Management System") || home.body.contains("Corvid"),
+        "the real home page: {}",
+        &home.body[..200.min(home.body.len())]
+    );
+    // Other documents render as usual, the one with a wrong status too.
+    let policy = s.get("/doc/POL-001.html");
+    assert_eq!(policy.status, 200);
+    assert!(policy.body.contains("<h1 id=\"doc-title\">AI Policy</h1>"), "the document with a DC002 error still renders");
+    // The document that cannot be parsed shows its diagnostic where its page would be.
+    let change = s.get("/doc/PRC-004.html");
+    assert_eq!(change.status, 200, "{}", change.body);
+    assert!(change.body.contains("SRC004") && change.body.contains(CHANGE_PROCEDURE), "{}", change.body);
+
+    // Fixing both makes a good build that replaces the preview; the overlay's errors clear.
+    s.write(POLICY, &s.read(POLICY).replace("\nstatus: aproved\n", "\nstatus: approved\n"));
+    s.write(CHANGE_PROCEDURE, &s.read(CHANGE_PROCEDURE).replace("\ntitle: \"AI Change\n", "\ntitle: AI Change Management Procedure\n"));
+    let fixed = s.wait_for(gen_of(&status), "a good build", |v| errors_of(v).is_empty() && v["degraded"] == false);
+    assert!(build_of(&fixed) > build_of(&status));
+    assert!(s.get("/doc/PRC-004.html").body.contains("AI Change Management Procedure"));
+
+    // Once a good build exists, a broken edit no longer replaces it.
+    s.write(POLICY, &s.read(POLICY).replace("\nstatus: approved\n", "\nstatus: aproved\n"));
+    let broken = s.wait_for(gen_of(&fixed), "the DC002 error", |v| !errors_of(v).is_empty());
+    assert_eq!(build_of(&broken), build_of(&fixed));
+    assert_eq!(broken["degraded"], false);
+}
+
+#[test]
+fn browser_shows_the_overlay_on_the_home_page_of_a_repository_with_errors() {
+    if !common::clients::browser() {
+        return;
+    }
+    let s = Server::start_in(broken_example());
+    let browser = Browser::start();
+    browser.navigate(&s.url("/"));
+    let overlay = "var e = document.getElementById('aimsbook-overlay'); return e ? e.innerText : null;";
+    let text = browser.poll("the overlay on the home page", overlay, |v| v.as_str().is_some_and(|t| t.contains("SRC004")));
+    let text = text.as_str().unwrap();
+    assert!(text.contains("DC002"), "every error is listed: {text}");
+    assert!(text.contains(&format!("{POLICY}:8:")), "with file and line: {text}");
+    assert!(text.contains("does not build yet"), "{text}");
+    let title = browser.exec("return document.title;").unwrap();
+    assert!(!title.as_str().unwrap_or("").to_lowercase().contains("not found"), "{title}");
 }

@@ -220,8 +220,8 @@ const CASES: &[Case] = &[
             ("REG004", "content/data/shape.yaml", 4),
             // `meta.schema: suppliers` names no schema: reported on the list's key.
             ("REG004", "content/data/suppliers.yaml", 4),
-            // RSK-004 (row on line 33) lacks `treatment`; its likelihood 9 (line 35) exceeds 5.
-            ("REG005", RISKS, 33),
+            // RSK-004 lacks `treatment`, which no check needs (not an error); its likelihood 9
+            // (line 35) exceeds 5.
             ("REG005", RISKS, 35),
             // The second `- id: RSK-001`.
             ("REG006", RISKS, 15),
@@ -237,10 +237,11 @@ const CASES: &[Case] = &[
             ("REG008", RISKS, 49),
             // NC-001 is `status: closed` (line 10) without `closed:`; NC-002 has one.
             ("REG009", "content/data/nonconformities.yaml", 10),
-            // SYS-002 (line 12) has no assessment, SYS-005 (line 33) only a draft one. SYS-001
-            // is assessed, SYS-003 is retired and SYS-004 out of scope.
+            // SYS-002 (line 12) has no assessment; SYS-005 (line 33, `validation`: not yet in
+            // operation) only a draft one, a warning. SYS-001 is assessed, SYS-003 is retired
+            // and SYS-004 out of scope.
             ("REG010", SYSTEMS, 12),
-            ("REG010", SYSTEMS, 33),
+            ("REG012", SYSTEMS, 33),
             ("DC017", "content/assessments/aia-sys-005.md", 8),
         ],
     },
@@ -278,6 +279,16 @@ const CASES: &[Case] = &[
             // A.4.3 partial without target_date: the `implementation` line.
             ("SOA012", SOA, 48),
             ("DC017", "content/procedure.md", 8),
+        ],
+    },
+    Case {
+        fixture: "trace-reg011",
+        prepare: None,
+        exit: 0,
+        expected: &[
+            // schemas/registers/concerns.schema.json declares `kind: nonconformities` but no
+            // `closed` words: REG009 cannot run, reported on the `concerns:` list (line 4).
+            ("REG011", "content/concerns.yaml", 4),
         ],
     },
     Case {
@@ -333,7 +344,7 @@ fn the_table_covers_every_register_and_soa_code() {
         .filter(|c| c.starts_with("REG") || c.starts_with("SOA"))
         .map(String::from)
         .collect();
-    assert_eq!(known.len(), 23, "REG001-REG010 and SOA001-SOA013: {known:?}");
+    assert_eq!(known.len(), 25, "REG001-REG012 and SOA001-SOA013: {known:?}");
     let covered: BTreeSet<String> = CASES.iter().flat_map(|c| c.expected.iter().map(|e| e.0.to_string())).collect();
     let missing: Vec<&String> = known.difference(&covered).collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
@@ -369,6 +380,32 @@ fn a_complete_soa_has_no_soa_diagnostics() {
     let soa_diags: Vec<Diag> = diags.iter().filter(|d| d.code.starts_with("SOA")).cloned().collect();
     assert!(soa_diags.is_empty(), "\n{}", show(&soa_diags));
     assert_eq!(exit, 0, "\n{}", show(&diags));
+}
+
+/// SoA rows are open: columns of the organisation's own (`title`, `owner`, `review_note`) are
+/// allowed; a wrong type in a column a check uses is still REG005.
+#[test]
+fn soa_rows_may_carry_their_own_columns() {
+    let (_tmp, root) = fixture_copy("trace-soa");
+    let soa = root.join("content/data/soa.yaml");
+    let head: String = std::fs::read_to_string(&soa).unwrap().lines().take(12).map(|l| format!("{l}\n")).collect();
+    let extra = "    title: \"AI policy\"\n    owner: \"Head of AI Governance\"\n    review_note: \"Checked at the 2026 review.\"\n";
+    let head = head.replacen("    applicable: true\n", &format!("    applicable: true\n{extra}"), 1);
+    assert!(head.contains("review_note"), "{head}");
+    std::fs::write(&soa, &head).unwrap();
+    complete_soa(&soa, &[]);
+    let (exit, diags) = check(&root);
+    // The fixture's draft procedure is its only finding.
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, vec!["DC017"], "\n{}", show(&diags));
+    assert_eq!(exit, 0);
+    let text = std::fs::read_to_string(&soa).unwrap().replacen("    applicable: true\n", "    applicable: \"yes\"\n", 1);
+    std::fs::write(&soa, text).unwrap();
+    let (exit, diags) = check(&root);
+    let reg005: Vec<&Diag> = diags.iter().filter(|d| d.code == "REG005").collect();
+    assert_eq!(reg005.len(), 1, "\n{}", show(&diags));
+    assert_eq!((reg005[0].file.as_str(), reg005[0].line), ("content/data/soa.yaml", 8), "\n{}", show(&diags));
+    assert_eq!(exit, 1);
 }
 
 // Known bugs: the tests state the correct behaviour and are ignored until the tool is fixed.

@@ -472,6 +472,8 @@ fn suspect_link_when_the_pinned_target_moves_to_a_new_minor_version() {
     let pol = repo.join("content/governance/policy.md");
     edit(&pol, "\nversion: \"2.0\"", "\nversion: \"2.1\"");
     edit(&pol, "    summary: \"Full rewrite.\"\n", "    summary: \"Full rewrite.\"\n  - version: \"2.1\"\n    date: 2026-11-01\n    author: \"Grace Hopper\"\n    summary: \"Clarified.\"\n");
+    // Approved again on that day (an approval older than the new version is DC023).
+    edit(&pol, "\napproved: 2026-03-01", "\napproved: 2026-11-01");
     let (_, diags) = check_json(&repo, &[]);
     let sus = with_code(&diags, "SUS001");
     let lines: BTreeSet<u64> = sus.iter().map(|d| d.line).collect();
@@ -719,7 +721,7 @@ fn assert_about_page(folder: &Path) {
 // 4. diff, Versions and "Changes since"
 // ---------------------------------------------------------------------------------------------
 
-const REC_900: &str = "---\nid: REC-900\ntitle: Obsolete Working Note\ntype: record\nowner: \"Dr. Priya Raman\"\napprover: \"Dr. Priya Raman\"\nversion: \"1.0\"\nstatus: approved\napproved: 2026-10-01\nreview_due: 2027-10-01\nclassification: internal\nclauses: []\nrecord_date: 2026-10-01\nretention: \"1 year\"\nhistory:\n  - version: \"1.0\"\n    date: 2026-10-01\n    author: \"Dr. Priya Raman\"\n    summary: \"Recorded.\"\n---\n\n# Obsolete Working Note\n\nA throwaway record.\n";
+const REC_900: &str = "---\nid: REC-900\ntitle: Obsolete Working Note\ntype: record\nowner: \"Dr. Priya Raman\"\napprover: \"Dr. Priya Raman\"\nversion: \"1.0\"\nstatus: approved\napproved: 2026-10-01\nreview_due: 2027-10-01\nclassification: internal\nclauses: [\"A.9.3\"]\nrecord_date: 2026-10-01\nretention: \"1 year\"\nhistory:\n  - version: \"1.0\"\n    date: 2026-10-01\n    author: \"Dr. Priya Raman\"\n    summary: \"Recorded.\"\n---\n\n# Obsolete Working Note\n\nA throwaway record.\n";
 
 const POL_900: &str = "---\nid: POL-900\ntitle: Generative AI Acceptable Use Addendum\ntype: policy\nowner: \"Dr. Priya Raman\"\napprover: \"Board of Directors\"\nversion: \"0.1\"\nstatus: draft\nreview_due: 2027-06-01\nclassification: internal\nclauses: [\"5.2\"]\n---\n\n# Generative AI Acceptable Use Addendum\n\nDraft addendum.\n";
 

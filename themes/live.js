@@ -19,7 +19,7 @@
     });
   }
 
-  function overlay(errors) {
+  function overlay(errors, degraded) {
     var el = document.getElementById("aimsbook-overlay");
     if (!errors || errors.length === 0) {
       if (el) el.remove();
@@ -34,10 +34,13 @@
         "box-shadow:0 -4px 24px rgba(0,0,0,.4);border-top:4px solid #ff6b5e";
       document.body.appendChild(el);
     }
-    var html = "<strong style='font-size:15px'>aimsbook: the last edit broke the build (" + errors.length +
-      " error" + (errors.length === 1 ? "" : "s") + "). Showing the last good version.</strong><ul style='margin:8px 0 0;padding-left:18px'>";
+    var count = errors.filter(function (e) { return e.severity === "error"; }).length;
+    var html = "<strong style='font-size:15px'>aimsbook: " + (degraded
+      ? "the repository does not build yet (" + count + " error" + (count === 1 ? "" : "s") + "). Showing every page that could be rendered."
+      : "the last edit broke the build (" + count + " error" + (count === 1 ? "" : "s") + "). Showing the last good version.") +
+      "</strong><ul style='margin:8px 0 0;padding-left:18px'>";
     errors.forEach(function (e) {
-      html += "<li class='aimsbook-diagnostic'><span style='color:#ff8a80'>error[" + esc(e.code) + "]</span> " + esc(e.message) +
+      html += "<li class='aimsbook-diagnostic'><span style='color:#ff8a80'>" + esc(e.severity || "error") + "[" + esc(e.code) + "]</span> " + esc(e.message) +
         "<br><span style='opacity:.8'>--&gt; " + esc(e.file) + ":" + esc(e.line) + ":" + esc(e.column) + "</span>" +
         (e.help ? "<br><span style='opacity:.8'>help: " + esc(e.help) + "</span>" : "") + "</li>";
     });
@@ -54,7 +57,7 @@
       }
       generation = s.generation;
       build = s.build;
-      overlay(s.errors);
+      overlay(s.errors, s.degraded);
       poll();
     }).catch(function () { setTimeout(poll, 1000); });
   }

@@ -15,8 +15,74 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         history(d, &mut out);
         supersession(site, d, &mut out);
         type_specific_fields(d, &mut out);
+        approval_covers_current(d, &mut out);
+        evidence_without_clauses(d, &mut out);
+        for &line in &d.unclosed_fences {
+            out.push(
+                Diagnostic::new(
+                    "SRC008",
+                    &d.repo_rel,
+                    line,
+                    "this fenced code block is never closed: the rest of the document becomes code",
+                )
+                .help("close it with a line holding the same fence (``` or ~~~), or remove the stray fence"),
+            );
+        }
     }
     out
+}
+
+/// The approval covers the version in force: the current version's history entry is not dated
+/// after the approval, unless the change since the approved version is a patch.
+fn approval_covers_current(d: &Document, out: &mut Vec<Diagnostic>) {
+    if d.status != Status::Approved || d.invalid_fields.contains("approved") || d.invalid_fields.contains("history") {
+        return;
+    }
+    let (Some(approved), Some(current)) = (d.approved, d.history.last()) else { return };
+    let (Some(changed), Some(cv)) = (current.date, Version::parse(&current.version)) else { return };
+    if changed <= approved {
+        return;
+    }
+    // The version the approval covered: the last one recorded on or before the approval date.
+    let covered = d.history.iter().rev().find(|h| h.date.is_some_and(|date| date <= approved));
+    let covered_version = covered.and_then(|h| Version::parse(&h.version));
+    if let Some(pv) = covered_version {
+        if pv.major == cv.major && pv.minor == cv.minor {
+            return; // a patch: an editorial change that needs no re-approval
+        }
+    }
+    let covered_text = match (covered, covered_version) {
+        (Some(h), Some(v)) => format!("it covers version {v} of {}", h.date.map(|x| x.to_string()).unwrap_or_default()),
+        _ => "no history entry is dated on or before it".to_string(),
+    };
+    out.push(
+        Diagnostic::new(
+            "DC023",
+            &d.repo_rel,
+            current.line,
+            format!("{} version {cv} is dated {changed}, after its approval on {approved}: {covered_text}", d.id),
+        )
+        .help(format!("have version {cv} approved (`aimsbook approve {}`), or record an editorial change as a patch version", d.id)),
+    );
+}
+
+/// Records, reports and minutes evidence the clauses they name; with none they evidence nothing.
+fn evidence_without_clauses(d: &Document, out: &mut Vec<Diagnostic>) {
+    if crate::model::is_evidence_type(&d.doc_type)
+        && d.clauses.is_empty()
+        && d.key_lines.contains_key("clauses")
+        && !d.invalid_fields.contains("clauses")
+    {
+        out.push(
+            Diagnostic::new(
+                "DC024",
+                &d.repo_rel,
+                d.line_of("clauses"),
+                format!("{} ({}) evidences no clause: `clauses` is empty", d.id, d.doc_type),
+            )
+            .help("list the clauses or controls this record shows operating, e.g. clauses: [\"9.2\", \"A.6.2.5\"]"),
+        );
+    }
 }
 
 fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {

@@ -8,6 +8,8 @@ use crate::site::{Destination, LinkError, Site};
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Register rows name risks, systems, nonconformities: never documents.
+    let row_ids: std::collections::BTreeSet<&str> = site.data_files.iter().flat_map(|f| f.rows.iter().filter_map(|r| r.id())).collect();
     for (i, d) in site.documents.iter().enumerate() {
         let file = &d.repo_rel;
         let no_links = Vec::new();
@@ -45,6 +47,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 _ => {}
             }
         }
+        mentions(site, d, &row_ids, &mut out);
         for c in &d.clauses {
             if !site.catalog.contains(c) {
                 out.push(
@@ -109,6 +112,29 @@ pub fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkEr
             Diagnostic::new("LNK005", file, line, format!("unsafe link `{shown}`"))
                 .col(column)
                 .help("only http, https, mailto, tel and relative links are published")
+        }
+    }
+}
+
+/// A mention that looks like a document id of a family the repository uses (`GOV-POL-07` when
+/// documents are `GOV-POL-01`, `GOV-POL-02`) but names no document: a likely typo or a
+/// document that was never written. Ids of other families (risks, tickets) are left alone.
+fn mentions(site: &Site, d: &crate::model::Document, row_ids: &std::collections::BTreeSet<&str>, out: &mut Vec<Diagnostic>) {
+    for m in &d.mentions {
+        if site.doc(&m.id).is_some() || site.known_ids.contains(&m.id) || row_ids.contains(m.id.as_str()) {
+            continue;
+        }
+        let Some(family) = crate::site::id_family(&m.id) else { continue };
+        if site.id_families.contains(family) {
+            let similar: Vec<&str> = site.documents.iter().map(|t| t.id.as_str()).filter(|id| id.starts_with(family)).take(5).collect();
+            out.push(
+                Diagnostic::new("LNK006", &d.repo_rel, m.line, format!("`{}` looks like a document id but no document has it", m.id))
+                    .col(m.column)
+                    .help(format!(
+                        "documents of the `{family}` family: {}; correct the id, or write it as `code` if it is not a document",
+                        similar.join(", ")
+                    )),
+            );
         }
     }
 }
