@@ -5,6 +5,7 @@
 //! analysis and [`schemas`]) → [`site`] (the [`model`] assembled, with the [`catalog`]) →
 //! [`check`] → [`render`] (with [`theme`]) → [`output`]. [`pipeline`] runs them in order.
 
+pub mod api;
 pub mod approval;
 pub mod catalog;
 pub mod check;

@@ -315,6 +315,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
         None => crate::export::download_pages(site),
     });
     timer.lap("downloads");
+    pages.extend(crate::api::pages(site));
     // The search index holds document texts, register rows and the catalog.
     pages.push(match cache {
         Some((c, keys)) => Page {
