@@ -17,6 +17,7 @@ pub mod git;
 pub mod init;
 pub mod markdown;
 pub mod model;
+pub mod oscal;
 pub mod output;
 pub mod parse;
 pub mod pipeline;

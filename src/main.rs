@@ -76,7 +76,7 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Export a table of the site (SoA, traceability matrix, a register, the document register) as CSV, XLSX or JSON
+    /// Export a table of the site (SoA, traceability matrix, a register, the document register) as CSV, XLSX or JSON, or OSCAL JSON into a folder
     Export {
         /// What to export
         #[arg(value_enum)]
@@ -84,10 +84,10 @@ enum Command {
         /// The register's document id (required for `register`, e.g. REG-001)
         #[arg(long)]
         id: Option<String>,
-        /// File format
+        /// File format (not for oscal, which is always JSON)
         #[arg(long, value_enum)]
-        format: ExportFormat,
-        /// Output file (default: stdout; required for xlsx)
+        format: Option<ExportFormat>,
+        /// Output file (default: stdout; required for xlsx); for oscal, the folder
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]
@@ -177,6 +177,8 @@ enum ExportWhat {
     Register,
     /// The master document register
     Documents,
+    /// OSCAL 1.1 JSON: catalog.json, profile.json and ssp.json into the --out folder
+    Oscal,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -433,9 +435,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<&Path>, common: &Common) -> ExitCode {
+fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out: Option<&Path>, common: &Common) -> ExitCode {
     use aimsbook::export;
     use std::io::Write;
+    if matches!(what, ExportWhat::Oscal) {
+        return export_oscal(format.is_some() || id.is_some(), out, common);
+    }
+    let Some(format) = format else {
+        return usage("--format csv|xlsx|json is required");
+    };
     let format = match format {
         ExportFormat::Csv => export::Format::Csv,
         ExportFormat::Xlsx => export::Format::Xlsx,
@@ -473,6 +481,7 @@ fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<
         }
         ExportWhat::Matrix => export::matrix_table(site),
         ExportWhat::Documents => export::documents_table(site),
+        ExportWhat::Oscal => return usage("unreachable: oscal is exported by export_oscal"),
         ExportWhat::Register => match export::register_table(site, id.unwrap_or_default()) {
             Ok(t) => t,
             Err(e) => return usage(&e),
@@ -498,6 +507,46 @@ fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<
             }
         }
     }
+    ExitCode::SUCCESS
+}
+
+/// `export oscal --out DIR`: the three OSCAL files into DIR (created if missing), each written
+/// to a temporary file and renamed, so a reader never sees half a file.
+fn export_oscal(extra_options: bool, out: Option<&Path>, common: &Common) -> ExitCode {
+    if extra_options {
+        return usage("`export oscal` takes only --out DIR (it always writes OSCAL JSON)");
+    }
+    let Some(dir) = out else {
+        return usage("`export oscal` needs --out DIR (it writes catalog.json, profile.json and ssp.json there)");
+    };
+    let today = match resolve_today(common.today.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return usage(&e),
+    };
+    let loaded = match pipeline::load(&common.root, today) {
+        Ok(l) => l,
+        Err(e) => return config_failure(e, &common.root),
+    };
+    let mut diags = loaded.diagnostics;
+    diags.finish(&loaded.site.config.levels, false);
+    if !diags.items.is_empty() {
+        eprintln!("warning: exporting anyway; the repository has {} (run `aimsbook check` for details)", diagnostics::summary_line(&diags));
+    }
+    let files = match aimsbook::oscal::files(&loaded.site) {
+        Ok(f) => f,
+        Err(e) => return usage(&e),
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return usage(&format!("cannot create {}: {e}", dir.display()));
+    }
+    for (name, bytes) in &files {
+        let (tmp, path) = (dir.join(format!(".{name}.tmp")), dir.join(name));
+        if let Err(e) = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, &path)) {
+            let _ = std::fs::remove_file(&tmp);
+            return usage(&format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    eprintln!("exported OSCAL {} to {}", files.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "), dir.display());
     ExitCode::SUCCESS
 }
 
