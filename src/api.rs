@@ -295,10 +295,7 @@ pub fn pages(site: &Site) -> Vec<Page> {
     catalogs.extend(site.catalog.extra.iter().map(|(ns, title)| Catalog { namespace: ns.clone(), title: title.clone() }));
     vec![
         json_page(DOCUMENTS_JSON, &DocumentsFile { header: header(site), counts, documents }),
-        json_page(
-            CLAUSES_JSON,
-            &ClausesFile { header: header(site), catalogs, counts: site.trace.counts(), items: clause_entries(site) },
-        ),
+        json_page(CLAUSES_JSON, &ClausesFile { header: header(site), catalogs, counts: site.trace.counts(), items: clause_entries(site) }),
         Page { path: LLMS_TXT.into(), bytes: llms_txt(site).into_bytes().into() },
     ]
 }

@@ -131,7 +131,10 @@ fn the_example_publishes_json_indexes_that_match_its_pages() {
     assert!(llms.contains(
         "\n- [POL-001 AI Policy](doc/POL-001.html): policy, version 2.0, approved, owner Helen Marsh (Chief Executive Officer), review due 2027-02-24\n"
     ));
-    assert!(llms.contains(&format!("\n- [6.1.4 {}](clauses/6.1.4.html): evidenced\n", s(items.iter().find(|i| i["id"] == "6.1.4").unwrap(), "title"))));
+    assert!(llms.contains(&format!(
+        "\n- [6.1.4 {}](clauses/6.1.4.html): evidenced\n",
+        s(items.iter().find(|i| i["id"] == "6.1.4").unwrap(), "title")
+    )));
     assert!(llms.contains("\n## Optional\n"));
 }
 
@@ -157,14 +160,26 @@ fn another_repository_gets_its_own_indexes_deterministically() {
     assert!(clauses["items"].as_array().unwrap().iter().all(|i| i["soa"].is_null()));
     assert!(clauses["counts"]["gap"].as_u64().unwrap() > 50);
     let llms = assert_llms_links_resolve(&a);
-    assert!(llms.starts_with("# Fixture AIMS\n\n> The ISO/IEC 42001 AI management system of Fixture Ltd as a controlled document set: 5 documents"));
+    assert!(llms.starts_with(
+        "# Fixture AIMS\n\n> The ISO/IEC 42001 AI management system of Fixture Ltd as a controlled document set: 5 documents"
+    ));
     assert!(!llms.contains("soa.html"), "no SoA, no link to one");
 }
 
 #[test]
 fn snapshots_carry_the_indexes_in_their_manifest() {
     let (tmp, repo) = temp_copy("clean");
-    let out = run(&["snapshot", "--root", repo.to_str().unwrap(), "--today", TODAY, "--label", "s1", "--out", tmp.path().join("snaps").to_str().unwrap()]);
+    let out = run(&[
+        "snapshot",
+        "--root",
+        repo.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--label",
+        "s1",
+        "--out",
+        tmp.path().join("snaps").to_str().unwrap(),
+    ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let folder = tmp.path().join("snaps/s1");
     let manifest = json(&folder, "manifest.json");
