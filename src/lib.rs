@@ -26,6 +26,7 @@ pub mod render_trace;
 pub mod schemas;
 pub mod search;
 pub mod serve;
+pub mod signing;
 pub mod site;
 pub mod snapshot;
 pub mod source;

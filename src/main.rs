@@ -123,12 +123,18 @@ enum Command {
         /// Folder for snapshots (default: snapshots/ in the repository)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Sign the manifest with this OpenSSH private key (SSHSIG, namespace aimsbook-snapshot)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
     /// Re-hash a snapshot (folder or zip) against its manifest; exit 1 on any difference
     Verify {
         path: PathBuf,
+        /// Also require a valid manifest signature by a key of this OpenSSH allowed signers file
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -348,12 +354,16 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Snapshot { label, out, common } => {
+        Command::Snapshot { label, out, sign, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
             };
-            match aimsbook::snapshot::snapshot(&common.root, today, &label, out.as_deref()) {
+            let signer = match sign.as_deref().map(aimsbook::signing::Signer::load).transpose() {
+                Ok(s) => s,
+                Err(e) => return usage(&e),
+            };
+            match aimsbook::snapshot::snapshot(&common.root, today, &label, out.as_deref(), signer.as_ref()) {
                 Err(e) => config_failure(e, &common.root),
                 Ok(r) => {
                     print_diags(&r.diagnostics, &common.root, Format::Human);
@@ -363,11 +373,14 @@ fn main() -> ExitCode {
                     }
                     eprintln!("snapshot {label}: {} files in {} and {}", r.files, r.folder.display(), r.zip.display());
                     print_out(&format!("manifest sha256: {}\n", r.manifest_sha256));
+                    if let Some(s) = &signer {
+                        print_out(&format!("signed by key {} ({})\n", s.fingerprint(), aimsbook::snapshot::SIGNATURE));
+                    }
                     ExitCode::SUCCESS
                 }
             }
         }
-        Command::Verify { path, .. } => match aimsbook::snapshot::verify(&path) {
+        Command::Verify { path, allowed_signers, common } => match verify_snapshot(&path, allowed_signers.as_deref(), &common) {
             Err(e) => usage(&e),
             Ok(v) => {
                 let mut text = String::new();
@@ -381,12 +394,28 @@ fn main() -> ExitCode {
                     text.push_str(&format!("modified  {f}\n"));
                 }
                 text.push_str(&format!("manifest sha256: {}\n", v.manifest_sha256));
+                use aimsbook::snapshot::SignatureCheck;
+                match &v.signature {
+                    SignatureCheck::Unsigned => {}
+                    SignatureCheck::NotChecked => text.push_str("signature: present, not checked (pass --allowed-signers FILE)\n"),
+                    SignatureCheck::Good(who) => text.push_str(&format!("signature: good, signed by {who}\n")),
+                    SignatureCheck::Bad(why) => text.push_str(&format!("signature: BAD: {why}\n")),
+                }
                 print_out(&text);
                 if v.ok() {
-                    eprintln!("verified: {} files match the manifest", v.checked);
+                    match &v.signature {
+                        SignatureCheck::Good(who) => eprintln!("verified: {} files match the manifest, signed by {who}", v.checked),
+                        _ => eprintln!("verified: {} files match the manifest", v.checked),
+                    }
                     ExitCode::SUCCESS
                 } else {
-                    eprintln!("NOT VERIFIED: {} added, {} removed, {} modified", v.added.len(), v.removed.len(), v.modified.len());
+                    eprintln!(
+                        "NOT VERIFIED: {} added, {} removed, {} modified{}",
+                        v.added.len(),
+                        v.removed.len(),
+                        v.modified.len(),
+                        if matches!(v.signature, SignatureCheck::Bad(_)) { "; the signature is not accepted" } else { "" }
+                    );
                     ExitCode::from(1)
                 }
             }
@@ -508,6 +537,14 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `verify PATH [--allowed-signers FILE]`: the allowed signers are read before the snapshot.
+fn verify_snapshot(path: &Path, allowed_signers: Option<&Path>, common: &Common) -> Result<aimsbook::snapshot::Verification, String> {
+    let Some(file) = allowed_signers else { return aimsbook::snapshot::verify(path) };
+    let signers = aimsbook::signing::load_allowed_signers(file)?;
+    let today = resolve_today(common.today.as_deref())?;
+    aimsbook::snapshot::verify_signed(path, Some((&signers, today)))
 }
 
 /// `export oscal --out DIR`: the three OSCAL files into DIR (created if missing), each written
