@@ -73,6 +73,8 @@ pub struct Approval {
     pub summary: Option<String>,
     pub bump: Option<Bump>,
     pub review_due: Option<Date>,
+    /// `--sign KEY`: an OpenSSH private key to sign the approval with (see [`crate::approval_signature`]).
+    pub sign: Option<std::path::PathBuf>,
 }
 
 /// Front-matter edits, line by line: the file's other bytes stay untouched, each line keeps
@@ -293,6 +295,7 @@ pub fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -
 
 /// `aimsbook approve`: records the approval of document `id` in its file. Returns a summary.
 pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> Result<String, String> {
+    let signer = a.sign.as_deref().map(crate::signing::Signer::load).transpose()?;
     let loaded = crate::pipeline::load(root, today).map_err(|e| e.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
     let site = &loaded.site;
     let Some(d) = site.doc(id) else {
@@ -320,6 +323,7 @@ pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> R
     if let Some(err) = parsed.diagnostics.first() {
         return Err(format!("the edited front matter would be invalid ({}: {}); nothing was written", err.code, err.message));
     }
+    let new_text = crate::approval_signature::signed_text(&new_text, parsed.document.as_deref(), signer.as_ref())?;
     let tmp = path.with_extension("md.aimsbook-tmp");
     std::fs::write(&tmp, &new_text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;

@@ -59,6 +59,15 @@ impl Default for TraceabilitySection {
     }
 }
 
+/// `[approval]`: who may sign approvals.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApprovalSection {
+    /// An OpenSSH allowed signers file (relative to the repository root). When set, every
+    /// approved document must carry an approval signature by a key it lists (FPR002–FPR004).
+    pub allowed_signers: Option<String>,
+}
+
 /// A published snapshot, listed on the site's Versions page.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +99,8 @@ struct RawConfig {
     traceability: TraceabilitySection,
     #[serde(default)]
     snapshots: Vec<PublishedSnapshot>,
+    #[serde(default)]
+    approval: ApprovalSection,
 }
 
 /// The validated configuration of one repository.
@@ -102,6 +113,9 @@ pub struct Config {
     pub review: ReviewSection,
     pub traceability: TraceabilitySection,
     pub snapshots: Vec<PublishedSnapshot>,
+    pub approval: ApprovalSection,
+    /// The entries of `[approval] allowed_signers`, read by the pipeline when it loads.
+    pub allowed_signers: Option<std::sync::Arc<Vec<crate::signing::AllowedSigner>>>,
 }
 
 impl Config {
@@ -146,7 +160,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
             let msg = e.message().to_string();
             let help = if msg.contains("unknown field") {
-                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs; [[snapshots]] label, path, url, date, note"
+                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs; [[snapshots]] label, path, url, date, note; [approval] allowed_signers"
             } else if msg.contains("missing field `book`") {
                 "add a [book] table with title and organization"
             } else {
@@ -213,6 +227,8 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
         review: raw.review,
         traceability: raw.traceability,
         snapshots: raw.snapshots,
+        approval: raw.approval,
+        allowed_signers: None,
     })
 }
 

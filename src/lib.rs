@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod approval;
+pub mod approval_signature;
 pub mod catalog;
 pub mod check;
 pub mod config;

@@ -112,6 +112,9 @@ enum Command {
         /// Next review date (default: kept, or one year after approval when it would not be after it)
         #[arg(long)]
         review_due: Option<String>,
+        /// Sign the approval with this OpenSSH private key (SSHSIG, namespace aimsbook-approval)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -325,7 +328,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Export { what, id, format, out, common } => export(what, id.as_deref(), format, out.as_deref(), &common),
-        Command::Approve { id, by, date, summary, bump, review_due, common } => {
+        Command::Approve { id, by, date, summary, bump, review_due, sign, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
@@ -342,7 +345,7 @@ fn main() -> ExitCode {
                 BumpArg::Minor => aimsbook::approval::Bump::Minor,
                 BumpArg::Patch => aimsbook::approval::Bump::Patch,
             });
-            let a = aimsbook::approval::Approval { by, date, summary, bump, review_due };
+            let a = aimsbook::approval::Approval { by, date, summary, bump, review_due, sign };
             match aimsbook::approval::approve(&common.root, today, &id, &a) {
                 Ok(msg) => {
                     eprintln!("{msg}");

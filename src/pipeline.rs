@@ -206,6 +206,8 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     for extra in &config.traceability.catalogs {
         catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
     }
+    let mut config = config;
+    config.allowed_signers = crate::approval_signature::load_allowed_signers(&config).map_err(|d| ConfigError(vec![d]))?;
     timer.lap("config, schemas, catalog");
     let (files, walk_diags) = match cache {
         Some(c) => c.files(&config, &content_dir),

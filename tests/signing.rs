@@ -206,3 +206,110 @@ fn a_passphrase_protected_or_public_key_is_refused_before_anything_is_written() 
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("allowed:1: no public key"), "{}", stderr(&out));
 }
+
+/// A copy of the one-document fixture whose book.toml requires approvals signed by `key`.
+fn signed_approvals_repo(tmp: &Path, key: &Path) -> PathBuf {
+    let repo = tmp.join("repo");
+    copy_dir(&fixture("codes/base"), &repo);
+    let mut toml = std::fs::read_to_string(repo.join("book.toml")).unwrap();
+    toml.push_str("\n[approval]\nallowed_signers = \"governance/allowed_signers\"\n");
+    std::fs::write(repo.join("book.toml"), toml).unwrap();
+    std::fs::create_dir_all(repo.join("governance")).unwrap();
+    let line = format!("helen@example.org {}", std::fs::read_to_string(key.with_extension("pub")).unwrap().trim());
+    std::fs::write(repo.join("governance/allowed_signers"), line + "\n").unwrap();
+    repo
+}
+
+fn approve(repo: &Path, key: Option<&Path>, date: &str) -> std::process::Output {
+    let mut args = vec!["approve", "A-001", "--root", repo.to_str().unwrap(), "--today", TODAY, "--by", "Helen Marsh", "--date", date];
+    if let Some(k) = key {
+        args.extend(["--sign", k.to_str().unwrap()]);
+    }
+    run(&args)
+}
+
+fn codes(repo: &Path) -> Vec<(String, u64)> {
+    check_json(repo, &[]).1.into_iter().map(|d| (d.code, d.line)).collect()
+}
+
+fn line_of(text: &str, prefix: &str) -> u64 {
+    text.lines().position(|l| l.starts_with(prefix)).unwrap() as u64 + 1
+}
+
+#[test]
+fn signed_approvals_are_checked_against_the_allowed_signers_of_book_toml() {
+    if !clients::program("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let helen = keygen(tmp.path(), "helen", &["-t", "ed25519"], "");
+    let eve = keygen(tmp.path(), "eve", &["-t", "ed25519"], "");
+    let repo = signed_approvals_repo(tmp.path(), &helen);
+    let doc = repo.join("content/a.md");
+
+    // Approved but never signed: FPR002 at the `approved` line.
+    assert_eq!(codes(&repo), vec![("FPR002".to_string(), 9)]);
+
+    let out = approve(&repo, Some(&helen), "2026-11-20");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(codes(&repo), vec![], "a signed approval by a listed key checks clean");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    assert!(text.contains("\napproval_signature: |\n  -----BEGIN SSH SIGNATURE-----\n"), "{text}");
+
+    // The recorded signature is plain SSHSIG: ssh-keygen verifies it over the documented statement.
+    let fingerprint = text.lines().find_map(|l| l.strip_prefix("fingerprint: ")).unwrap().trim_matches('"');
+    let statement =
+        format!("aimsbook approval\nid: A-001\nversion: 1.1\napprover: Helen Marsh\napproved: 2026-11-20\nfingerprint: {fingerprint}\n");
+    std::fs::write(tmp.path().join("statement"), &statement).unwrap();
+    let sig: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("approval_signature:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| format!("{}\n", l.trim()))
+        .collect();
+    std::fs::write(tmp.path().join("statement.sig"), sig).unwrap();
+    let allowed = repo.join("governance/allowed_signers");
+    let ssh = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-n", "aimsbook-approval", "-I", "helen@example.org", "-f"])
+        .arg(&allowed)
+        .arg("-s")
+        .arg(tmp.path().join("statement.sig"))
+        .stdin(std::fs::File::open(tmp.path().join("statement")).unwrap())
+        .output()
+        .unwrap();
+    assert!(ssh.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&ssh.stderr));
+
+    // Someone types in another approver: the signature no longer matches (FPR003 at the signature).
+    let forged = text.replace("approver: \"Helen Marsh\"", "approver: \"Board of Directors\"");
+    std::fs::write(&doc, &forged).unwrap();
+    assert_eq!(codes(&repo), vec![("FPR003".to_string(), line_of(&forged, "approval_signature:"))]);
+    std::fs::write(&doc, &text).unwrap();
+
+    // Eve, whose key is not listed, re-approves with her own key: FPR004.
+    let out = approve(&repo, Some(&eve), "2026-11-21");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let eves = std::fs::read_to_string(&doc).unwrap();
+    assert_eq!(eves.matches("approval_signature:").count(), 1, "the old signature is replaced, not kept beside");
+    assert_eq!(codes(&repo), vec![("FPR004".to_string(), line_of(&eves, "approval_signature:"))]);
+
+    // An approval without --sign drops the earlier signature, which no longer attests it.
+    let out = approve(&repo, None, "2026-11-22");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let unsigned = std::fs::read_to_string(&doc).unwrap();
+    assert!(!unsigned.contains("approval_signature"), "{unsigned}");
+    assert_eq!(codes(&repo), vec![("FPR002".to_string(), line_of(&unsigned, "approved:"))]);
+
+    // A key with a passphrase is refused before the file is touched.
+    let locked = keygen(tmp.path(), "locked", &["-t", "ed25519"], "secret words");
+    let out = approve(&repo, Some(&locked), "2026-11-23");
+    assert_ne!(code(&out), 0);
+    assert!(stderr(&out).contains("protected by a passphrase"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&doc).unwrap(), unsigned);
+
+    // A broken allowed signers file is a configuration error naming its line.
+    std::fs::write(&allowed, "# approvers\nhelen@example.org ssh-ed25519 AAAA-not-a-key\n").unwrap();
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 2);
+    assert_eq!((diags[0].code.as_str(), diags[0].file.as_str(), diags[0].line), ("CFG002", "governance/allowed_signers", 2));
+}
