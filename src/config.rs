@@ -51,11 +51,15 @@ pub struct TraceabilitySection {
     pub evidence_months: i64,
     /// Extra catalogs (YAML files, relative to the repository root), each with its own namespace.
     pub catalogs: Vec<String>,
+    /// Built-in framework catalogs with their crosswalk to 42001 ("ai-rmf", "ai-act").
+    pub frameworks: Vec<String>,
+    /// The repository's own mapping files (relative to the repository root).
+    pub mappings: Vec<String>,
 }
 
 impl Default for TraceabilitySection {
     fn default() -> Self {
-        TraceabilitySection { evidence_months: 12, catalogs: Vec::new() }
+        TraceabilitySection { evidence_months: 12, catalogs: Vec::new(), frameworks: Vec::new(), mappings: Vec::new() }
     }
 }
 
@@ -160,7 +164,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
             let msg = e.message().to_string();
             let help = if msg.contains("unknown field") {
-                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs; [[snapshots]] label, path, url, date, note; [approval] allowed_signers"
+                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs, frameworks, mappings; [[snapshots]] label, path, url, date, note; [approval] allowed_signers"
             } else if msg.contains("missing field `book`") {
                 "add a [book] table with title and organization"
             } else {

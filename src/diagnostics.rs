@@ -256,6 +256,10 @@ codes! {
     "The `approval_signature` is not a valid SSH signature (namespace aimsbook-approval) of the document's id, version, approver, approval date and fingerprint as they stand: one of them was changed after the approver signed, or the signature was copied from another document. The approver signs again with `aimsbook approve ID --by NAME --sign KEY`.";
     "FPR004", Error, "approval signed by an unlisted key",
     "The approval signature is valid, but made with a key the allowed signers file does not list (for the namespace aimsbook-approval on the approval date). Add the approver's public key to the file if they may approve, or have a listed approver sign.";
+    "XWK001", Error, "mapping names an unknown id",
+    "A crosswalk mapping file (`[traceability] mappings`, or a built-in one) relates an id that no loaded catalog has: the `from` side must be an ISO/IEC 42001 requirement or control, the `to` side a requirement of the catalog named by the file's `to` (turned on with `[traceability] frameworks` or `catalogs`).";
+    "XWK002", Error, "invalid mapping entry",
+    "A mapping file has `source` (who says so: a published crosswalk, or \"aimsbook's own reading\"), `from: \"42001\"`, `to: NAMESPACE` and `mappings`, a list of entries with `from`, `to`, `relationship` (equivalent, subset, superset or intersects — OSCAL's mapping vocabulary — or none to remove a built-in mapping) and a one-line `rationale`.";
     "SUS001", Warning, "suspect link",
     "A document refers to another at a pinned version (`related: [\"POL-001@2.0\"]` or `derived_from`), and the target has since moved to a new major or minor version. Review the document against the new version, then update the pin.";
     "TPL001", Error, "template error",

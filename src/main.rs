@@ -188,6 +188,8 @@ enum ExportWhat {
     Documents,
     /// OSCAL 1.1 JSON: catalog.json, profile.json and ssp.json into the --out folder
     Oscal,
+    /// The crosswalk to another framework (with --id NAMESPACE, e.g. ai-act)
+    Crosswalk,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -484,11 +486,14 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
     if format == export::Format::Xlsx && out.is_none() {
         return usage("--format xlsx needs --out FILE (an XLSX file is binary and is not written to stdout)");
     }
+    if matches!(what, ExportWhat::Crosswalk) && id.is_none() {
+        return usage("`export crosswalk` needs --id with the framework's namespace, e.g. --id ai-act");
+    }
     if matches!(what, ExportWhat::Register) && id.is_none() {
         return usage("`export register` needs --id with the register's document id, e.g. --id REG-001");
     }
-    if id.is_some() && !matches!(what, ExportWhat::Register) {
-        return usage("--id only applies to `export register`");
+    if id.is_some() && !matches!(what, ExportWhat::Register | ExportWhat::Crosswalk) {
+        return usage("--id only applies to `export register` and `export crosswalk`");
     }
     let today = match resolve_today(common.today.as_deref()) {
         Ok(t) => t,
@@ -514,6 +519,18 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
         ExportWhat::Matrix => export::matrix_table(site),
         ExportWhat::Documents => export::documents_table(site),
         ExportWhat::Oscal => return usage("unreachable: oscal is exported by export_oscal"),
+        ExportWhat::Crosswalk => {
+            let ns = id.unwrap_or_default();
+            let known = aimsbook::render_crosswalk::mapped_frameworks(site);
+            if !known.iter().any(|(n, _)| n == ns) {
+                let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+                return usage(&format!(
+                    "no crosswalk to `{ns}`; mapped frameworks: {} (turn one on with [traceability] frameworks)",
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                ));
+            }
+            aimsbook::render_crosswalk::table(site, ns)
+        }
         ExportWhat::Register => match export::register_table(site, id.unwrap_or_default()) {
             Ok(t) => t,
             Err(e) => return usage(&e),

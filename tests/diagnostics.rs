@@ -66,6 +66,10 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
     ("fpr003-signature-does-not-verify", 1, &[("FPR003", "content/a.md", 19, 1)]),
     // A valid signature by a key the allowed signers file does not list.
     ("fpr004-unlisted-key", 1, &[("FPR004", "content/a.md", 19, 1)]),
+    // A repository mapping file (not a document): the line of the unknown `to` id.
+    ("xwk001-unknown-id", 1, &[("XWK001", "mappings.yaml", 6, 1)]),
+    // `relationship: related` is not OSCAL's vocabulary: its line.
+    ("xwk002-invalid-relationship", 1, &[("XWK002", "mappings.yaml", 7, 1)]),
 ];
 
 const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021"];
@@ -117,7 +121,7 @@ fn every_registered_code_has_a_fixture() {
     }
     // The families this suite is responsible for; codes of new families (registers, …) need
     // their own fixtures.
-    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "TPL", "OUT", "FPR"];
+    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "TPL", "OUT", "FPR", "XWK"];
     let missing: Vec<&String> = registered
         .iter()
         .filter(|c| {
