@@ -140,7 +140,19 @@ pub struct ClauseEntry {
     /// Why it is not (fully) evidenced, as on the gap report.
     pub reasons: Vec<String>,
     pub soa: Option<SoaView>,
+    /// Crosswalk mappings touching the item (the other side's id), when frameworks are mapped.
+    pub mapped: Vec<MappedEntry>,
     pub url: String,
+}
+
+/// One crosswalk mapping as seen from an item.
+#[derive(Debug, Serialize)]
+pub struct MappedEntry {
+    pub id: String,
+    /// equivalent | subset | superset | intersects: how the 42001 item relates to the other requirement.
+    pub relationship: String,
+    pub rationale: String,
+    pub source: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -189,6 +201,10 @@ fn clause_entries(site: &Site) -> Vec<ClauseEntry> {
                     documents: e.documents.clone(),
                     evidence: e.evidence.clone(),
                 }),
+                mapped: crate::render_crosswalk::mapped(site, &item.id)
+                    .into_iter()
+                    .map(|m| MappedEntry { id: m.id, relationship: m.relationship.to_string(), rationale: m.rationale, source: m.source })
+                    .collect(),
                 url: model::clause_url(&item.id),
             }
         })

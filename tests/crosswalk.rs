@@ -69,6 +69,12 @@ fn requirement_pages_list_their_mapped_requirements_both_ways() {
     assert!(c614.contains("superset: Our impact assessment method includes every element Article 27 lists. (source: Fixture Ltd compliance team, 2026 review)"));
     let art27 = page(&site, "clauses/ai-act_Art.27.html");
     assert!(art27.contains("<a href=\"../clauses/6.1.4.html\"><span class=\"clause-id\">6.1.4</span> AI system impact assessment</a> <span class=\"badge cov-evidenced\">evidenced</span>"), "{art27}");
+    // api/clauses.json carries the same mappings.
+    let api: Value = serde_json::from_str(&std::fs::read_to_string(site.join("api/clauses.json")).unwrap()).unwrap();
+    let item = api["items"].as_array().unwrap().iter().find(|i| i["id"] == "ai-act:Art.27").unwrap();
+    assert_eq!(item["mapped"][0]["id"], "6.1.4");
+    assert_eq!(item["mapped"][0]["relationship"], "superset");
+    assert_eq!(item["mapped"][0]["source"], "Fixture Ltd compliance team, 2026 review");
     // The repository removed A.10.4 → Article 26.
     assert!(!page(&site, "clauses/A.10.4.html").contains("ai-act:Art.26"));
 }
