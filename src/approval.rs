@@ -73,6 +73,8 @@ pub struct Approval {
     pub summary: Option<String>,
     pub bump: Option<Bump>,
     pub review_due: Option<Date>,
+    /// `--sign KEY`: an OpenSSH private key to sign the approval with (see [`crate::approval_signature`]).
+    pub sign: Option<std::path::PathBuf>,
 }
 
 /// Front-matter edits, line by line: the file's other bytes stay untouched, each line keeps
@@ -317,6 +319,7 @@ pub fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -
 
 /// `aimsbook approve`: records the approval of document `id` in its file. Returns a summary.
 pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> Result<String, String> {
+    let signer = a.sign.as_deref().map(crate::signing::Signer::load).transpose()?;
     let loaded = crate::pipeline::load(root, today).map_err(|e| e.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
     let site = &loaded.site;
     let Some(d) = site.doc(id) else {
@@ -352,6 +355,7 @@ pub fn approve(root: &std::path::Path, today: Date, id: &str, a: &Approval) -> R
     if let Some(err) = parsed.diagnostics.first() {
         return Err(format!("the edited front matter would be invalid ({}: {}); nothing was written", err.code, err.message));
     }
+    let new_text = crate::approval_signature::signed_text(&new_text, parsed.document.as_deref(), signer.as_ref())?;
     // The governed data file is part of the fingerprint: it must not have changed either.
     if let Some(df) = site.data_for_doc(d) {
         let now = std::fs::read(site.config.content_dir().join(&df.rel)).ok();

@@ -72,6 +72,9 @@ pub struct Catalog {
     /// Extra catalogs merged in: (namespace, title).
     #[serde(skip)]
     pub extra: Vec<(String, String)>,
+    /// Crosswalk mappings from 42001 items to the extra catalogs' requirements (see [`crate::crosswalk`]).
+    #[serde(skip)]
+    pub mappings: Vec<crate::crosswalk::Mapping>,
 }
 
 impl Catalog {
@@ -96,7 +99,13 @@ impl Catalog {
             Diagnostic::new("CFG002", "book.toml", 1, format!("cannot read catalog {rel}: {e}"))
                 .help("[traceability] catalogs lists YAML files relative to the repository root")
         })?;
-        let other: Catalog = serde_saphyr::from_str(&text).map_err(|e| {
+        self.merge_text(rel, &text)
+    }
+
+    /// Merges a catalog given as text (`rel` names it in diagnostics); see [`Catalog::merge_file`].
+    pub fn merge_text(&mut self, rel: &str, text: &str) -> Result<(), crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::Diagnostic;
+        let other: Catalog = serde_saphyr::from_str(text).map_err(|e| {
             let line = e.location().map(|l| l.line() as usize).unwrap_or(1);
             Diagnostic::new(
                 "CFG002",

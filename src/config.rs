@@ -51,11 +51,15 @@ pub struct TraceabilitySection {
     pub evidence_months: i64,
     /// Extra catalogs (YAML files, relative to the repository root), each with its own namespace.
     pub catalogs: Vec<String>,
+    /// Built-in framework catalogs with their crosswalk to 42001 ("ai-rmf", "ai-act").
+    pub frameworks: Vec<String>,
+    /// The repository's own mapping files (relative to the repository root).
+    pub mappings: Vec<String>,
 }
 
 impl Default for TraceabilitySection {
     fn default() -> Self {
-        TraceabilitySection { evidence_months: 12, catalogs: Vec::new() }
+        TraceabilitySection { evidence_months: 12, catalogs: Vec::new(), frameworks: Vec::new(), mappings: Vec::new() }
     }
 }
 
@@ -82,6 +86,15 @@ impl Paper {
 #[serde(deny_unknown_fields, default)]
 pub struct PdfSection {
     pub paper: Paper,
+}
+
+/// `[approval]`: who may sign approvals.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApprovalSection {
+    /// An OpenSSH allowed signers file (relative to the repository root). When set, every
+    /// approved document must carry an approval signature by a key it lists (FPR002–FPR004).
+    pub allowed_signers: Option<String>,
 }
 
 /// A published snapshot, listed on the site's Versions page.
@@ -117,6 +130,7 @@ struct RawConfig {
     snapshots: Vec<PublishedSnapshot>,
     #[serde(default)]
     pdf: PdfSection,
+    approval: ApprovalSection,
 }
 
 /// The validated configuration of one repository.
@@ -130,6 +144,9 @@ pub struct Config {
     pub traceability: TraceabilitySection,
     pub snapshots: Vec<PublishedSnapshot>,
     pub pdf: PdfSection,
+    pub approval: ApprovalSection,
+    /// The entries of `[approval] allowed_signers`, read by the pipeline when it loads.
+    pub allowed_signers: Option<std::sync::Arc<Vec<crate::signing::AllowedSigner>>>,
 }
 
 impl Config {
@@ -174,7 +191,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
             let msg = e.message().to_string();
             let help = if msg.contains("unknown field") {
-                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs; [[snapshots]] label, path, url, date, note; [pdf] paper = \"a4\" or \"letter\""
+                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs, frameworks, mappings; [[snapshots]] label, path, url, date, note; [pdf] paper = \"a4\" or \"letter\"; [approval] allowed_signers"
             } else if msg.contains("missing field `book`") {
                 "add a [book] table with title and organization"
             } else {
@@ -242,6 +259,8 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
         traceability: raw.traceability,
         snapshots: raw.snapshots,
         pdf: raw.pdf,
+        approval: raw.approval,
+        allowed_signers: None,
     })
 }
 

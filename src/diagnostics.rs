@@ -262,6 +262,16 @@ codes! {
     "A document of `type: soa` names its data file with `data:` — YAML with a `meta` mapping and a `controls` list, one entry per Annex A control.";
     "FPR001", Error, "changed since approval",
     "`aimsbook approve` recorded a fingerprint of the document (body, controlled fields and governed data file) when it was approved. The document no longer matches it: it was edited after approval. Re-approve it (`aimsbook approve ID --by NAME`), record an editorial change with `--bump patch` where the document-control procedure allows, or revert the edit.";
+    "FPR002", Error, "approval not signed",
+    "book.toml names an allowed signers file (`[approval] allowed_signers`), so every approved document must carry an `approval_signature`: the approver's SSH signature of its id, version, approver, approval date and fingerprint. Have the approver run `aimsbook approve ID --by NAME --sign KEY` with a key the file lists.";
+    "FPR003", Error, "approval signature does not verify",
+    "The `approval_signature` is not a valid SSH signature (namespace aimsbook-approval) of the document's id, version, approver, approval date and fingerprint as they stand: one of them was changed after the approver signed, or the signature was copied from another document. The approver signs again with `aimsbook approve ID --by NAME --sign KEY`.";
+    "FPR004", Error, "approval signed by an unlisted key",
+    "The approval signature is valid, but made with a key the allowed signers file does not list (for the namespace aimsbook-approval on the approval date). Add the approver's public key to the file if they may approve, or have a listed approver sign.";
+    "XWK001", Error, "mapping names an unknown id",
+    "A crosswalk mapping file (`[traceability] mappings`, or a built-in one) relates an id that no loaded catalog has: the `from` side must be an ISO/IEC 42001 requirement or control, the `to` side a requirement of the catalog named by the file's `to` (turned on with `[traceability] frameworks` or `catalogs`).";
+    "XWK002", Error, "invalid mapping entry",
+    "A mapping file has `source` (who says so: a published crosswalk, or \"aimsbook's own reading\"), `from: \"42001\"`, `to: NAMESPACE` and `mappings`, a list of entries with `from`, `to`, `relationship` (equivalent, subset, superset or intersects — OSCAL's mapping vocabulary — or none to remove a built-in mapping) and a one-line `rationale`.";
     "SUS001", Warning, "suspect link",
     "A document refers to another at a pinned version (`related: [\"POL-001@2.0\"]` or `derived_from`), and the target has since moved to a new major or minor version. Review the document against the new version, then update the pin.";
     "TPL001", Error, "template error",

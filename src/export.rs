@@ -539,6 +539,9 @@ pub fn download_pages_cached(site: &Site, cache: Option<&DownloadCache>) -> Vec<
             tables.push((format!("register-{id}"), t));
         }
     }
+    for (ns, _) in crate::render_crosswalk::mapped_frameworks(site) {
+        tables.push((format!("crosswalk-{}", crate::model::slug(&ns)), crate::render_crosswalk::table(site, &ns)));
+    }
     let mut pages = Vec::new();
     for (stem, table) in &tables {
         use std::hash::{Hash, Hasher};

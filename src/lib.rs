@@ -6,10 +6,13 @@
 //! [`check`] → [`render`] (with [`theme`]) → [`output`]. [`pipeline`] runs them in order.
 
 pub mod adopt;
+pub mod api;
 pub mod approval;
+pub mod approval_signature;
 pub mod catalog;
 pub mod check;
 pub mod config;
+pub mod crosswalk;
 pub mod data;
 pub mod diagnostics;
 pub mod export;
@@ -17,11 +20,13 @@ pub mod git;
 pub mod init;
 pub mod markdown;
 pub mod model;
+pub mod oscal;
 pub mod output;
 pub mod parse;
 pub mod pdf;
 pub mod pipeline;
 pub mod render;
+pub mod render_crosswalk;
 pub mod render_trace;
 pub mod safe_write;
 pub mod sarif;
@@ -29,6 +34,7 @@ pub mod schemas;
 pub mod search;
 pub mod semantics;
 pub mod serve;
+pub mod signing;
 pub mod site;
 pub mod snapshot;
 pub mod source;

@@ -83,7 +83,7 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Export a table of the site (SoA, traceability matrix, a register, the document register) as CSV, XLSX or JSON
+    /// Export a table of the site (SoA, traceability matrix, a register, the document register) as CSV, XLSX or JSON, or OSCAL JSON into a folder
     Export {
         /// What to export
         #[arg(value_enum)]
@@ -91,10 +91,10 @@ enum Command {
         /// The register's document id (required for `register`, e.g. REG-001)
         #[arg(long)]
         id: Option<String>,
-        /// File format
+        /// File format (not for oscal, which is always JSON)
         #[arg(long, value_enum)]
-        format: ExportFormat,
-        /// Output file (default: stdout; required for xlsx). An existing file that differs is not replaced without --force
+        format: Option<ExportFormat>,
+        /// Output file (default: stdout; required for xlsx); for oscal, the folder. An existing file that differs is not replaced without --force
         #[arg(long)]
         out: Option<PathBuf>,
         /// Replace an existing --out file that differs, keeping the old one as NAME.bak
@@ -133,6 +133,9 @@ enum Command {
         /// Next review date (default: kept, or one year after approval when it would not be after it)
         #[arg(long)]
         review_due: Option<String>,
+        /// Sign the approval with this OpenSSH private key (SSHSIG, namespace aimsbook-approval)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -144,12 +147,18 @@ enum Command {
         /// Folder for snapshots (default: snapshots/ in the repository)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Sign the manifest with this OpenSSH private key (SSHSIG, namespace aimsbook-snapshot)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
     /// Re-hash a snapshot (folder or zip) against its manifest; exit 1 on any difference
     Verify {
         path: PathBuf,
+        /// Also require a valid manifest signature by a key of this OpenSSH allowed signers file
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -201,6 +210,10 @@ enum ExportWhat {
     Register,
     /// The master document register
     Documents,
+    /// OSCAL 1.1 JSON: catalog.json, profile.json and ssp.json into the --out folder
+    Oscal,
+    /// The crosswalk to another framework (with --id NAMESPACE, e.g. ai-act)
+    Crosswalk,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -375,7 +388,7 @@ fn main() -> ExitCode {
         }
         Command::Export { what, id, format, out, force, common } => export(what, id.as_deref(), format, out.as_deref(), force, &common),
         Command::Pdf { id, out, common } => pdf(id.as_deref(), out, &common),
-        Command::Approve { id, by, date, summary, bump, review_due, common } => {
+        Command::Approve { id, by, date, summary, bump, review_due, sign, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
@@ -392,7 +405,7 @@ fn main() -> ExitCode {
                 BumpArg::Minor => aimsbook::approval::Bump::Minor,
                 BumpArg::Patch => aimsbook::approval::Bump::Patch,
             });
-            let a = aimsbook::approval::Approval { by, date, summary, bump, review_due };
+            let a = aimsbook::approval::Approval { by, date, summary, bump, review_due, sign };
             match aimsbook::approval::approve(&common.root, today, &id, &a) {
                 Ok(msg) => {
                     eprintln!("{msg}");
@@ -404,12 +417,16 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Snapshot { label, out, common } => {
+        Command::Snapshot { label, out, sign, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
             };
-            match aimsbook::snapshot::snapshot(&common.root, today, &label, out.as_deref()) {
+            let signer = match sign.as_deref().map(aimsbook::signing::Signer::load).transpose() {
+                Ok(s) => s,
+                Err(e) => return usage(&e),
+            };
+            match aimsbook::snapshot::snapshot(&common.root, today, &label, out.as_deref(), signer.as_ref()) {
                 Err(e) => config_failure(e, &common.root),
                 Ok(r) => {
                     print_diags(&r.diagnostics, &common.root, Format::Human);
@@ -419,11 +436,14 @@ fn main() -> ExitCode {
                     }
                     eprintln!("snapshot {label}: {} files in {} and {}", r.files, r.folder.display(), r.zip.display());
                     print_out(&format!("manifest sha256: {}\n", r.manifest_sha256));
+                    if let Some(s) = &signer {
+                        print_out(&format!("signed by key {} ({})\n", s.fingerprint(), aimsbook::snapshot::SIGNATURE));
+                    }
                     ExitCode::SUCCESS
                 }
             }
         }
-        Command::Verify { path, .. } => match aimsbook::snapshot::verify(&path) {
+        Command::Verify { path, allowed_signers, common } => match verify_snapshot(&path, allowed_signers.as_deref(), &common) {
             Err(e) => usage(&e),
             Ok(v) => {
                 let mut text = String::new();
@@ -437,12 +457,28 @@ fn main() -> ExitCode {
                     text.push_str(&format!("modified  {f}\n"));
                 }
                 text.push_str(&format!("manifest sha256: {}\n", v.manifest_sha256));
+                use aimsbook::snapshot::SignatureCheck;
+                match &v.signature {
+                    SignatureCheck::Unsigned => {}
+                    SignatureCheck::NotChecked => text.push_str("signature: present, not checked (pass --allowed-signers FILE)\n"),
+                    SignatureCheck::Good(who) => text.push_str(&format!("signature: good, signed by {who}\n")),
+                    SignatureCheck::Bad(why) => text.push_str(&format!("signature: BAD: {why}\n")),
+                }
                 print_out(&text);
                 if v.ok() {
-                    eprintln!("verified: {} files match the manifest", v.checked);
+                    match &v.signature {
+                        SignatureCheck::Good(who) => eprintln!("verified: {} files match the manifest, signed by {who}", v.checked),
+                        _ => eprintln!("verified: {} files match the manifest", v.checked),
+                    }
                     ExitCode::SUCCESS
                 } else {
-                    eprintln!("NOT VERIFIED: {} added, {} removed, {} modified", v.added.len(), v.removed.len(), v.modified.len());
+                    eprintln!(
+                        "NOT VERIFIED: {} added, {} removed, {} modified{}",
+                        v.added.len(),
+                        v.removed.len(),
+                        v.modified.len(),
+                        if matches!(v.signature, SignatureCheck::Bad(_)) { "; the signature is not accepted" } else { "" }
+                    );
                     ExitCode::from(1)
                 }
             }
@@ -509,9 +545,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<&Path>, force: bool, common: &Common) -> ExitCode {
+fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out: Option<&Path>, force: bool, common: &Common) -> ExitCode {
     use aimsbook::export;
     use std::io::Write;
+    if matches!(what, ExportWhat::Oscal) {
+        return export_oscal(format.is_some() || id.is_some(), out, force, common);
+    }
+    let Some(format) = format else {
+        return usage("--format csv|xlsx|json is required");
+    };
     let format = match format {
         ExportFormat::Csv => export::Format::Csv,
         ExportFormat::Xlsx => export::Format::Xlsx,
@@ -520,11 +562,14 @@ fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<
     if format == export::Format::Xlsx && out.is_none() {
         return usage("--format xlsx needs --out FILE (an XLSX file is binary and is not written to stdout)");
     }
+    if matches!(what, ExportWhat::Crosswalk) && id.is_none() {
+        return usage("`export crosswalk` needs --id with the framework's namespace, e.g. --id ai-act");
+    }
     if matches!(what, ExportWhat::Register) && id.is_none() {
         return usage("`export register` needs --id with the register's document id, e.g. --id REG-001");
     }
-    if id.is_some() && !matches!(what, ExportWhat::Register) {
-        return usage("--id only applies to `export register`");
+    if id.is_some() && !matches!(what, ExportWhat::Register | ExportWhat::Crosswalk) {
+        return usage("--id only applies to `export register` and `export crosswalk`");
     }
     let today = match resolve_today(common.today.as_deref()) {
         Ok(t) => t,
@@ -549,6 +594,19 @@ fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<
         }
         ExportWhat::Matrix => export::matrix_table(site),
         ExportWhat::Documents => export::documents_table(site),
+        ExportWhat::Oscal => return usage("unreachable: oscal is exported by export_oscal"),
+        ExportWhat::Crosswalk => {
+            let ns = id.unwrap_or_default();
+            let known = aimsbook::render_crosswalk::mapped_frameworks(site);
+            if !known.iter().any(|(n, _)| n == ns) {
+                let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+                return usage(&format!(
+                    "no crosswalk to `{ns}`; mapped frameworks: {} (turn one on with [traceability] frameworks)",
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                ));
+            }
+            aimsbook::render_crosswalk::table(site, ns)
+        }
         ExportWhat::Register => match export::register_table(site, id.unwrap_or_default()) {
             Ok(t) => t,
             Err(e) => return usage(&e),
@@ -625,6 +683,67 @@ fn pdf(id: Option<&str>, out: Option<PathBuf>, common: &Common) -> ExitCode {
         }
         Err(e) => usage(&e.to_string()),
     }
+}
+
+/// `verify PATH [--allowed-signers FILE]`: the allowed signers are read before the snapshot.
+fn verify_snapshot(path: &Path, allowed_signers: Option<&Path>, common: &Common) -> Result<aimsbook::snapshot::Verification, String> {
+    let Some(file) = allowed_signers else { return aimsbook::snapshot::verify(path) };
+    let signers = aimsbook::signing::load_allowed_signers(file)?;
+    let today = resolve_today(common.today.as_deref())?;
+    aimsbook::snapshot::verify_signed(path, Some((&signers, today)))
+}
+
+/// `export oscal --out DIR`: the three OSCAL files into DIR (created if missing), each written
+/// through `safe_write` like any export: a differing file already there is kept unless --force
+/// (then backed up), and a reader never sees half a file.
+fn export_oscal(extra_options: bool, out: Option<&Path>, force: bool, common: &Common) -> ExitCode {
+    if extra_options {
+        return usage("`export oscal` takes only --out DIR (it always writes OSCAL JSON)");
+    }
+    let Some(dir) = out else {
+        return usage("`export oscal` needs --out DIR (it writes catalog.json, profile.json and ssp.json there)");
+    };
+    let today = match resolve_today(common.today.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return usage(&e),
+    };
+    let loaded = match pipeline::load(&common.root, today) {
+        Ok(l) => l,
+        Err(e) => return config_failure(e, &common.root),
+    };
+    let mut diags = loaded.diagnostics;
+    diags.finish(&loaded.site.config.levels, false);
+    if !diags.items.is_empty() {
+        eprintln!("warning: exporting anyway; the repository has {} (run `aimsbook check` for details)", diagnostics::summary_line(&diags));
+    }
+    let files = match aimsbook::oscal::files(&loaded.site) {
+        Ok(f) => f,
+        Err(e) => return usage(&e),
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return usage(&format!("cannot create {}: {e}", dir.display()));
+    }
+    let mut kept = Vec::new();
+    for (name, bytes) in &files {
+        use aimsbook::safe_write::Written;
+        let path = dir.join(name);
+        match aimsbook::safe_write::write_or_keep(&path, bytes, force) {
+            Err(e) => return usage(&format!("cannot write {}: {e}", path.display())),
+            Ok(Written::Kept) => kept.push(path.display().to_string()),
+            Ok(Written::Replaced { backup }) => {
+                eprintln!("replaced {} (the previous file is kept as {})", path.display(), backup.display())
+            }
+            Ok(Written::Created | Written::UpToDate) => {}
+        }
+    }
+    if !kept.is_empty() {
+        return usage(&format!(
+            "{} already exist(s) and differ(s) from this export; not replaced (--force replaces them and keeps the old files as backups)",
+            kept.join(", ")
+        ));
+    }
+    eprintln!("exported OSCAL {} to {}", files.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "), dir.display());
+    ExitCode::SUCCESS
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.

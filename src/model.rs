@@ -183,6 +183,8 @@ pub struct Document {
     pub pinned: Vec<(String, String, String)>,
     /// The approval fingerprint recorded by `aimsbook approve`.
     pub fingerprint: Option<String>,
+    /// The SSHSIG signature of the approval (`aimsbook approve --sign`), ASCII-armoured.
+    pub approval_signature: Option<String>,
     pub supersedes: Option<String>,
     pub superseded_by: Option<String>,
     pub data: Option<String>,

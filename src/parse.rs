@@ -381,6 +381,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
             .flat_map(|f| get_list(f).into_iter().filter_map(move |r| strip_pin(&r).1.map(|v| (f.to_string(), strip_pin(&r).0, v))))
             .collect(),
         fingerprint: get_str("fingerprint"),
+        approval_signature: get_str("approval_signature"),
         supersedes: get_str("supersedes").filter(|s| !s.is_empty()),
         superseded_by: get_str("superseded_by").filter(|s| !s.is_empty()),
         data: get_str("data").filter(|s| !s.is_empty()),

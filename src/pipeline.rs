@@ -206,6 +206,11 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     for extra in &config.traceability.catalogs {
         catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
     }
+    crate::crosswalk::merge_frameworks(&mut catalog, &config).map_err(|d| ConfigError(vec![d]))?;
+    let (mappings, crosswalk_diags) = crate::crosswalk::load(&config, &catalog).map_err(|d| ConfigError(vec![d]))?;
+    catalog.mappings = mappings;
+    let mut config = config;
+    config.allowed_signers = crate::approval_signature::load_allowed_signers(&config).map_err(|d| ConfigError(vec![d]))?;
     timer.lap("config, schemas, catalog");
     let (files, walk_diags) = match cache {
         Some(c) => c.files(&config, &content_dir),
@@ -213,6 +218,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     };
     timer.lap("walk and read");
     diags.extend(walk_diags);
+    diags.extend(crosswalk_diags);
 
     let is_clause = |id: &str| catalog.contains(id);
     let parsed: Vec<parse::Parsed> = files
@@ -322,6 +328,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
         None => crate::export::download_pages(site),
     });
     timer.lap("downloads");
+    pages.extend(crate::api::pages(site));
     // The search index holds document texts, register rows and the catalog.
     pages.push(match cache {
         Some((c, keys)) => Page {

@@ -442,6 +442,12 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
     if site.trace.soa_doc.is_some() {
         jobs.push(Box::new(|| r.overview("soa.html", || crate::render_trace::soa_page(&r))));
     }
+    for (ns, title) in crate::render_crosswalk::mapped_frameworks(site) {
+        let r = &r;
+        jobs.push(Box::new(move || {
+            r.overview(&crate::render_crosswalk::page_path(&ns), || crate::render_crosswalk::coverage_page(r, &ns, &title))
+        }));
+    }
     jobs.push(Box::new(|| r.overview("404.html", || r.page("404.html", "404.html", context! { title => "Page not found" }))));
     if site.snapshot.is_some() {
         jobs.push(Box::new(|| r.overview("about.html", || about_page(&r))));
@@ -636,7 +642,7 @@ pub fn overview_key(site: &Site) -> u64 {
     serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
     (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
     serde_json::to_string(&site.snapshot).unwrap_or_default().hash(&mut h);
-    (site.catalog.items.len(), &site.catalog.extra).hash(&mut h);
+    (site.catalog.items.len(), &site.catalog.extra, &site.catalog.mappings).hash(&mut h);
     site.catalog.items.hash(&mut h);
     for d in site.documents.iter().filter(|d| d.doc_type == "scope") {
         d.body.hash(&mut h);

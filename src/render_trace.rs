@@ -89,6 +89,7 @@ pub(crate) fn clauses_index(r: &Renderer) -> Result<Page, Diagnostic> {
             counts => status_counts(site),
             statuses => v(CoverageStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
             has_soa => site.trace.soa_doc.is_some(),
+            crosswalks => v(crate::render_crosswalk::mapped_frameworks(site).into_iter().map(|(ns, title)| (crate::render_crosswalk::page_path(&ns), title)).collect::<Vec<_>>()),
         },
     )
 }
@@ -255,6 +256,7 @@ pub(crate) fn clause_page(r: &Renderer, item: &CatalogItem) -> Result<Page, Diag
             citations => citations,
             catalog_title => site.catalog.title.clone(),
             has_soa => site.trace.soa_doc.is_some(),
+            mapped => v(crate::render_crosswalk::mapped(site, &item.id)),
         },
     )
 }

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 
 pub const MANIFEST: &str = "manifest.json";
 pub const DATA: &str = "snapshot.json";
+/// The SSHSIG signature of the manifest (`snapshot --sign`), as `ssh-keygen -Y sign` names it.
+pub const SIGNATURE: &str = "manifest.json.sig";
 
 /// Identification of a snapshot, shown on its pages.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -123,7 +125,13 @@ pub struct SnapshotReport {
 }
 
 /// Builds the snapshot `label` into `out_dir/label/` and `out_dir/label.zip`.
-pub fn snapshot(root: &Path, today: Date, label: &str, out_dir: Option<&Path>) -> Result<SnapshotReport, ConfigError> {
+pub fn snapshot(
+    root: &Path,
+    today: Date,
+    label: &str,
+    out_dir: Option<&Path>,
+    signer: Option<&crate::signing::Signer>,
+) -> Result<SnapshotReport, ConfigError> {
     use crate::diagnostics::Diagnostic;
     let fail = |msg: String| ConfigError(vec![Diagnostic::new("OUT001", "book.toml", 1, msg).help("choose another --label or --out")]);
     if !valid_label(label) {
@@ -161,6 +169,12 @@ pub fn snapshot(root: &Path, today: Date, label: &str, out_dir: Option<&Path>) -
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     let manifest_sha256 = sha256_hex(&manifest_bytes);
+    if let Some(signer) = signer {
+        let signature = signer
+            .sign(crate::signing::SNAPSHOT_NAMESPACE, &manifest_bytes)
+            .map_err(|e| ConfigError(vec![Diagnostic::new("OUT001", "book.toml", 1, e).help("sign with an Ed25519 or ECDSA P-256 key")]))?;
+        pages.push(Page { path: SIGNATURE.into(), bytes: signature.into_bytes().into() });
+    }
     pages.push(Page { path: MANIFEST.into(), bytes: manifest_bytes.into() });
     let files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
     // Checked again after rendering (which takes a while): a snapshot made meanwhile under the
@@ -238,6 +252,19 @@ pub fn read_snapshot(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
     Ok(files)
 }
 
+/// What `verify` found out about the manifest's signature.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state", content = "detail")]
+pub enum SignatureCheck {
+    /// No signature, and none was asked for.
+    #[default]
+    Unsigned,
+    /// Signed, but no allowed signers file was given to check it against.
+    NotChecked,
+    Good(crate::signing::Signed),
+    Bad(String),
+}
+
 /// The differences between a snapshot's files and its manifest.
 #[derive(Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Verification {
@@ -246,22 +273,48 @@ pub struct Verification {
     pub modified: Vec<String>,
     pub checked: usize,
     pub manifest_sha256: String,
+    pub signature: SignatureCheck,
 }
 
 impl Verification {
     pub fn ok(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.modified.is_empty()
+        self.added.is_empty() && self.removed.is_empty() && self.modified.is_empty() && !matches!(self.signature, SignatureCheck::Bad(_))
     }
 }
 
 pub fn verify(path: &Path) -> Result<Verification, String> {
+    verify_signed(path, None)
+}
+
+/// As [`verify`], and with `allowed` (an allowed signers file's entries and the date to check
+/// them on) the manifest must carry a valid signature by one of them.
+pub fn verify_signed(path: &Path, allowed: Option<(&[crate::signing::AllowedSigner], Date)>) -> Result<Verification, String> {
+    let (mut v, manifest_bytes, signature) = verify_files(path)?;
+    v.signature = match (allowed, signature) {
+        (None, None) => SignatureCheck::Unsigned,
+        (None, Some(_)) => SignatureCheck::NotChecked,
+        (Some(_), None) => SignatureCheck::Bad(format!("the snapshot has no {SIGNATURE}: it is not signed")),
+        (Some((signers, date)), Some(text)) => {
+            match crate::signing::verify(signers, crate::signing::SNAPSHOT_NAMESPACE, &manifest_bytes, &text, date) {
+                Ok(who) => SignatureCheck::Good(who),
+                Err(e) => SignatureCheck::Bad(e.to_string()),
+            }
+        }
+    };
+    Ok(v)
+}
+
+/// The manifest check, the manifest's bytes and the signature's text (if any).
+fn verify_files(path: &Path) -> Result<(Verification, Vec<u8>, Option<String>), String> {
     let files = read_snapshot(path)?;
     let manifest_bytes =
         files.get(MANIFEST).ok_or_else(|| format!("{} has no {MANIFEST}: it is not an aimsbook snapshot", path.display()))?;
     let manifest: Manifest = serde_json::from_slice(manifest_bytes).map_err(|e| format!("{MANIFEST} is not valid: {e}"))?;
     let mut v = Verification { manifest_sha256: sha256_hex(manifest_bytes), ..Default::default() };
+    // The signature signs the manifest, so the manifest cannot list it.
+    let signature_text = files.get(SIGNATURE).map(|b| String::from_utf8_lossy(b).into_owned());
     for (rel, bytes) in &files {
-        if rel == MANIFEST {
+        if rel == MANIFEST || rel == SIGNATURE {
             continue;
         }
         match manifest.files.get(rel) {
@@ -279,7 +332,7 @@ pub fn verify(path: &Path) -> Result<Verification, String> {
             v.removed.push(rel.clone());
         }
     }
-    Ok(v)
+    Ok((v, manifest_bytes.clone(), signature_text))
 }
 
 /// Loads the comparable data of a snapshot (folder or zip), or of the current repository.

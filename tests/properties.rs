@@ -594,7 +594,7 @@ static SNAPSHOT_ZIP: LazyLock<Vec<u8>> = LazyLock::new(|| {
     common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &repo);
     let today = parse::parse_date("2026-11-26").unwrap();
     let out = dir.path().join("snapshots");
-    let report = snapshot::snapshot(&repo, today, "prop", Some(&out)).unwrap_or_else(|e| panic!("snapshot failed: {:?}", e.0));
+    let report = snapshot::snapshot(&repo, today, "prop", Some(&out), None).unwrap_or_else(|e| panic!("snapshot failed: {:?}", e.0));
     assert!(!report.diagnostics.has_errors());
     std::fs::read(&report.zip).unwrap()
 });

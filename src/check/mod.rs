@@ -9,6 +9,7 @@ pub mod approval;
 pub mod doc_control;
 pub mod links;
 pub mod registers;
+pub mod signatures;
 pub mod soa;
 
 use crate::diagnostics::Diagnostic;
@@ -19,6 +20,7 @@ pub fn run_all(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(doc_control::check(site));
     out.extend(approval::check(site));
+    out.extend(signatures::check(site));
     out.extend(links::check(site));
     out.extend(registers::check(site));
     out.extend(soa::check(site));

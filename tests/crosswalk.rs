@@ -1,0 +1,166 @@
+//! Crosswalks: built-in framework catalogs and mappings, overridden by the repository's own
+//! mapping file; mapped requirements on clause pages, a coverage page per framework, exports.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn built() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let out = build(&fixture("crosswalk"), &site, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    (tmp, site)
+}
+
+fn rows(site: &Path, ns: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(site.join(format!("downloads/crosswalk-{ns}.json"))).unwrap();
+    serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
+}
+
+/// The table row of a requirement on a coverage page.
+fn page_row(html: &str, anchor: &str) -> String {
+    let start = html.find(&format!("id=\"{anchor}\"")).unwrap_or_else(|| panic!("no row {anchor}"));
+    html[start..].split("</tr>").next().unwrap().to_string()
+}
+
+#[test]
+fn coverage_pages_show_how_far_42001_carries_with_the_sources_said_plainly() {
+    let (_tmp, site) = built();
+    let act = page(&site, "crosswalk/ai-act.html");
+    assert!(
+        act.contains(
+            "<strong>aimsbook&#x27;s own reading</strong> <span class=\"muted\">(mappings/iso42001-eu-ai-act.yaml (built in))</span>"
+        ),
+        "{act}"
+    );
+    assert!(
+        act.contains("<strong>Fixture Ltd compliance team, 2026 review</strong> <span class=\"muted\">(crosswalk/our-reading.yaml)</span>")
+    );
+    // Our override: 6.1.4 (evidenced here) is a superset of Article 27, so it carries all of it.
+    let art27 = page_row(&act, "xw-ai-act-art-27");
+    assert!(art27.contains("href=\"../clauses/6.1.4.html\"><span class=\"clause-id\">6.1.4</span> AI system impact assessment</a> <span class=\"badge cov-evidenced\">evidenced</span> <span class=\"muted\">superset: Our impact assessment method"), "{art27}");
+    assert!(art27.ends_with("<td><span class=\"badge cov-evidenced\">evidenced</span></td>"), "{art27}");
+    // Article 4: only intersecting mappings, the best of them implemented (POL-001): partly.
+    let art4 = page_row(&act, "xw-ai-act-art-4");
+    assert!(
+        art4.ends_with("<td><span class=\"badge cov-implemented\">implemented</span> <span class=\"muted\">partly</span></td>"),
+        "{art4}"
+    );
+    // The same on the other framework: ai-rmf MAP-5 is equivalent to 6.1.4 in aimsbook's reading.
+    let rmf = page(&site, "crosswalk/ai-rmf.html");
+    assert!(page_row(&rmf, "xw-ai-rmf-map-5").contains("equivalent: The AI system impact assessment characterises impacts"));
+    // The clause index links both pages.
+    let index = page(&site, "clauses/index.html");
+    assert!(
+        index.contains("<a href=\"../crosswalk/ai-act.html\">crosswalk to EU Artificial Intelligence Act (Regulation (EU) 2024/1689)</a>")
+    );
+    assert!(index.contains("<a href=\"../crosswalk/ai-rmf.html\">crosswalk to NIST AI Risk Management Framework 1.0</a>"));
+}
+
+#[test]
+fn requirement_pages_list_their_mapped_requirements_both_ways() {
+    let (_tmp, site) = built();
+    let c614 = page(&site, "clauses/6.1.4.html");
+    assert!(c614.contains("Mapped requirements <span class=\"count\">"));
+    assert!(c614.contains("<a href=\"../clauses/ai-rmf_MAP-5.html\"><span class=\"clause-id\">ai-rmf:MAP-5</span> Impacts</a>"), "{c614}");
+    assert!(c614.contains("superset: Our impact assessment method includes every element Article 27 lists. (source: Fixture Ltd compliance team, 2026 review)"));
+    let art27 = page(&site, "clauses/ai-act_Art.27.html");
+    assert!(art27.contains("<a href=\"../clauses/6.1.4.html\"><span class=\"clause-id\">6.1.4</span> AI system impact assessment</a> <span class=\"badge cov-evidenced\">evidenced</span>"), "{art27}");
+    // api/clauses.json carries the same mappings.
+    let api: Value = serde_json::from_str(&std::fs::read_to_string(site.join("api/clauses.json")).unwrap()).unwrap();
+    let item = api["items"].as_array().unwrap().iter().find(|i| i["id"] == "ai-act:Art.27").unwrap();
+    assert_eq!(item["mapped"][0]["id"], "6.1.4");
+    assert_eq!(item["mapped"][0]["relationship"], "superset");
+    assert_eq!(item["mapped"][0]["source"], "Fixture Ltd compliance team, 2026 review");
+    // The repository removed A.10.4 → Article 26.
+    assert!(!page(&site, "clauses/A.10.4.html").contains("ai-act:Art.26"));
+}
+
+#[test]
+fn exports_match_the_page_and_honour_overrides() {
+    let (tmp, site) = built();
+    let act = rows(&site, "ai-act");
+    let pairs: Vec<(&str, &str, &str)> = act
+        .iter()
+        .map(|r| (r["Requirement"].as_str().unwrap(), r["42001 item"].as_str().unwrap(), r["Relationship"].as_str().unwrap()))
+        .collect();
+    assert!(pairs.contains(&("ai-act:Art.27", "6.1.4", "superset")), "overridden");
+    assert!(
+        !pairs.iter().any(|p| p.0 == "ai-act:Art.27" && p.1 == "6.1.4" && p.2 == "intersects"),
+        "the built-in entry is replaced, not kept beside"
+    );
+    assert!(!pairs.iter().any(|p| p.0 == "ai-act:Art.26" && p.1 == "A.10.4"), "removed");
+    assert!(pairs.contains(&("ai-act:Art.4", "5.2", "intersects")), "added");
+    let fria = act.iter().find(|r| r["Requirement"] == "ai-act:Art.27" && r["42001 item"] == "6.1.4").unwrap();
+    assert_eq!(fria["42001 status"], "evidenced");
+    assert_eq!(fria["Source"], "Fixture Ltd compliance team, 2026 review");
+    // Every requirement of the framework appears (19 articles and annexes here).
+    let reqs: std::collections::BTreeSet<&str> = act.iter().map(|r| r["Requirement"].as_str().unwrap()).collect();
+    assert_eq!(reqs.len(), 19);
+    // `aimsbook export crosswalk` writes the same bytes as the download.
+    let out = run(&[
+        "export",
+        "crosswalk",
+        "--id",
+        "ai-act",
+        "--format",
+        "json",
+        "--root",
+        fixture("crosswalk").to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(out.stdout, std::fs::read(site.join("downloads/crosswalk-ai-act.json")).unwrap());
+    let csv = tmp.path().join("x.csv");
+    let out = run(&[
+        "export",
+        "crosswalk",
+        "--id",
+        "ai-rmf",
+        "--format",
+        "csv",
+        "--out",
+        csv.to_str().unwrap(),
+        "--root",
+        fixture("crosswalk").to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&csv)
+        .unwrap()
+        .starts_with("Requirement,Title,42001 item,42001 title,42001 status,Relationship,Rationale,Source\r\n"));
+    let out = run(&[
+        "export",
+        "crosswalk",
+        "--id",
+        "27001",
+        "--format",
+        "csv",
+        "--root",
+        fixture("crosswalk").to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("mapped frameworks: ai-rmf, ai-act"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unknown_framework_is_a_configuration_error_and_no_framework_means_no_crosswalk() {
+    let (_tmp, repo) = temp_copy("crosswalk");
+    let toml = std::fs::read_to_string(repo.join("book.toml")).unwrap().replace("\"ai-act\"]", "\"iso-27001\"]");
+    std::fs::write(repo.join("book.toml"), toml).unwrap();
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 2);
+    assert_eq!(diags[0].code, "CFG002");
+    assert!(diags[0].message.contains("unknown framework `iso-27001`"), "{}", diags[0].message);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build(&fixture("clean"), tmp.path(), &[]);
+    assert_eq!(code(&out), 0);
+    assert!(!tmp.path().join("crosswalk").exists());
+}
