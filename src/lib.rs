@@ -21,6 +21,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod render_trace;
+pub mod retention;
 pub mod safe_write;
 pub mod schemas;
 pub mod search;

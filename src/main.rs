@@ -183,6 +183,8 @@ enum ExportWhat {
     Register,
     /// The master document register
     Documents,
+    /// Records and obsolete documents with their retention, disposal date and state
+    Retention,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -516,6 +518,7 @@ fn export(what: ExportWhat, id: Option<&str>, format: ExportFormat, out: Option<
         }
         ExportWhat::Matrix => export::matrix_table(site),
         ExportWhat::Documents => export::documents_table(site),
+        ExportWhat::Retention => aimsbook::retention::table(site),
         ExportWhat::Register => match export::register_table(site, id.unwrap_or_default()) {
             Ok(t) => t,
             Err(e) => return usage(&e),

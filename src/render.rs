@@ -146,6 +146,7 @@ fn nav(root: &str) -> Value {
         ("Home", "index.html"),
         ("Document register", "register.html"),
         ("Reviews", "reviews.html"),
+        ("Retention", "retention.html"),
         ("Clauses & controls", "clauses/index.html"),
         ("Gaps", "gaps.html"),
         ("Manual", "manual.html"),
@@ -392,6 +393,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
         Box::new(|| r.overview("index.html", || home(&r))),
         Box::new(|| r.overview("register.html", || register(&r))),
         Box::new(|| r.overview("reviews.html", || reviews(&r))),
+        Box::new(|| r.overview("retention.html", || crate::retention::page(&r))),
         Box::new(|| r.overview("owners/index.html", || owners_index(&r))),
         Box::new(|| r.overview("clauses/index.html", || crate::render_trace::clauses_index(&r))),
         Box::new(|| r.overview("matrix.html", || crate::render_trace::matrix_page(&r))),
@@ -542,6 +544,7 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
             record_date => d.record_date.map(|x| x.to_string()),
             meeting_date => d.meeting_date.map(|x| x.to_string()),
             retention => d.retention.clone(),
+            disposition => crate::retention::is_listed(d).then(|| v(crate::retention::entry(site, d))),
             register => register,
             soa => soa,
             commits => v(site.git.history.get(&d.repo_rel).map(|c| c.iter().take(20).cloned().collect::<Vec<_>>()).unwrap_or_default()),
@@ -587,6 +590,9 @@ pub fn overview_key(site: &Site) -> u64 {
     serde_json::to_string(&site.trace.soa).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.trace.mandatory).unwrap_or_default().hash(&mut h);
     site.trace.soa_doc.hash(&mut h);
+    // The Retention page and the disposal notes of document pages (retention, history dates and
+    // successors' approvals all feed them).
+    serde_json::to_string(&crate::retention::entries(site)).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.book).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
     (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
