@@ -282,8 +282,8 @@ pub fn entries(site: &Site) -> Vec<Entry> {
 }
 
 /// Column headers of [`table`].
-pub const COLUMNS: [&str; 10] =
-    ["ID", "Title", "Type", "Status", "Retention", "Runs from", "Start", "Disposal date", "State", "Path"];
+pub const COLUMNS: [&str; 11] =
+    ["ID", "Title", "Type", "Status", "Retention", "Runs from", "Start", "Disposal date", "State", "Note", "Path"];
 
 /// The Retention page as an export table, in page order.
 pub fn table(site: &Site) -> Table {
@@ -299,7 +299,8 @@ pub fn table(site: &Site) -> Table {
                 e.basis,
                 e.start.unwrap_or_default(),
                 e.disposal.unwrap_or_default(),
-                if e.note.is_empty() { e.state_label.to_string() } else { format!("{} ({})", e.state_label, e.note) },
+                e.state_label.to_string(),
+                e.note,
                 e.path,
             ]
         })

@@ -60,9 +60,16 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
     ("lnk004-missing-anchor", 1, &[("LNK004", "content/a.md", 19, 5)]),
     // `Do not [click](javascript:alert(1)).`
     ("lnk005-unsafe-link", 1, &[("LNK005", "content/a.md", 17, 8)]),
+    // `retention: "Duration of appointment plus 7 years"` on line 14.
+    ("ret001-retention-not-understood", 0, &[("RET001", "content/a.md", 14, 1)]),
+    // A record without `retention`: reported on its `type` line.
+    ("ret002-record-without-retention", 0, &[("RET002", "content/a.md", 4, 1)]),
+    // Superseded by B-001 approved 2026-05-25, kept "until superseded + 6 months": disposal
+    // date 2026-11-25, the day before TODAY.
+    ("ret003-overdue-for-disposal", 0, &[("RET003", "content/a.md", 14, 1)]),
 ];
 
-const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021"];
+const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021", "RET001", "RET002", "RET003"];
 
 /// Codes covered by dedicated tests below rather than by TABLE.
 const COVERED_ELSEWHERE: &[&str] = &["CFG001", "CFG002", "SRC001", "SRC006", "SRC007", "TPL001", "OUT001"];
@@ -111,7 +118,7 @@ fn every_registered_code_has_a_fixture() {
     }
     // The families this suite is responsible for; codes of new families (registers, …) need
     // their own fixtures.
-    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "TPL", "OUT"];
+    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "RET", "TPL", "OUT"];
     let missing: Vec<&String> = registered
         .iter()
         .filter(|c| {
