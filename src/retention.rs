@@ -277,7 +277,9 @@ fn set_state(mut e: Entry, state: State) -> Entry {
 /// disposal date and id.
 pub fn entries(site: &Site) -> Vec<Entry> {
     let mut out: Vec<Entry> = site.documents.iter().filter(|d| is_listed(d)).map(|d| entry(site, d)).collect();
-    out.sort_by(|a, b| (a.state, a.disposal.is_none(), &a.disposal, &a.id, &a.path).cmp(&(b.state, b.disposal.is_none(), &b.disposal, &b.id, &b.path)));
+    out.sort_by(|a, b| {
+        (a.state, a.disposal.is_none(), &a.disposal, &a.id, &a.path).cmp(&(b.state, b.disposal.is_none(), &b.disposal, &b.id, &b.path))
+    });
     out
 }
 
@@ -325,8 +327,13 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 continue;
             }
             None if is_evidence_type(&d.doc_type) => out.push(
-                Diagnostic::new("RET002", &d.repo_rel, d.line_of("type"), format!("{} is a {} without a retention period", d.id, d.doc_type))
-                    .help("add `retention:` to the front matter, e.g. `retention: \"7 years\"` (counted from record_date)"),
+                Diagnostic::new(
+                    "RET002",
+                    &d.repo_rel,
+                    d.line_of("type"),
+                    format!("{} is a {} without a retention period", d.id, d.doc_type),
+                )
+                .help("add `retention:` to the front matter, e.g. `retention: \"7 years\"` (counted from record_date)"),
             ),
             _ => {}
         }
@@ -343,7 +350,9 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     d.line_of("retention"),
                     format!("{} is overdue for disposal: its retention ({}) ended on {since}", d.id, e.retention),
                 )
-                .help("dispose of the document under the document-control procedure (remove it from the repository), or extend its retention"),
+                .help(
+                    "dispose of the document under the document-control procedure (remove it from the repository), or extend its retention",
+                ),
             );
         }
     }
@@ -354,7 +363,11 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 pub(crate) fn page(r: &crate::render::Renderer) -> Result<crate::render::Page, Diagnostic> {
     let entries = entries(r.site);
     let sections: Vec<minijinja::Value> = [
-        (State::Overdue, "Overdue for disposal", "The disposal date has passed: dispose of these under the document-control procedure, or extend their retention."),
+        (
+            State::Overdue,
+            "Overdue for disposal",
+            "The disposal date has passed: dispose of these under the document-control procedure, or extend their retention.",
+        ),
         (State::Due, "Due for disposal", "The disposal date is today or falls within the review warning period."),
         (State::Keep, "Keep", ""),
         (State::Undecided, "Retention not decided", "No retention, or one aimsbook does not understand (see RET001 and RET002)."),
@@ -405,7 +418,17 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_retention() {
-        for bad in ["", "Duration of appointment plus 7 years", "7", "seven years", "5 hours", "-2 years", "0 days", "until superseded 3 years", "P"] {
+        for bad in [
+            "",
+            "Duration of appointment plus 7 years",
+            "7",
+            "seven years",
+            "5 hours",
+            "-2 years",
+            "0 days",
+            "until superseded 3 years",
+            "P",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} was accepted");
         }
     }
