@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod redline;
 pub mod render;
 pub mod render_trace;
 pub mod retention;

@@ -446,6 +446,10 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
             }
         }
     }
+    match crate::redline::pages(&r) {
+        Ok(redlines) => pages.extend(redlines),
+        Err(d) => errors.push(d),
+    }
     if errors.is_empty() {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(pages)
@@ -527,6 +531,8 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let soa =
         (site.trace.soa_doc.map(|i| site.documents[i].id.as_str()) == Some(d.id.as_str())).then(|| crate::render_trace::soa_value(site));
     let toc: Vec<&model::Heading> = d.headings.iter().filter(|h| h.level == 2).collect();
+    let versions = if site.git.head.is_some() { crate::redline::approved_versions(site, d) } else { Vec::new() };
+    let uncontrolled = crate::redline::uncontrolled_change(&versions, d).map(|a| a.version.clone());
     r.page_with_body(
         &path,
         "document.html",
@@ -545,6 +551,8 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
             meeting_date => d.meeting_date.map(|x| x.to_string()),
             retention => d.retention.clone(),
             disposition => crate::retention::is_listed(d).then(|| v(crate::retention::entry(site, d))),
+            versions => v(&versions),
+            uncontrolled => uncontrolled,
             register => register,
             soa => soa,
             commits => v(site.git.history.get(&d.repo_rel).map(|c| c.iter().take(20).cloned().collect::<Vec<_>>()).unwrap_or_default()),
