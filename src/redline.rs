@@ -29,7 +29,8 @@ type BlobKey = (String, String);
 /// File texts at (commit, repository-relative path); `None` when the file is absent there.
 static BLOBS: LazyLock<Mutex<HashMap<BlobKey, Option<Arc<str>>>>> = LazyLock::new(Default::default);
 /// Rendered comparisons by (old commit, new commit or "", path, new text hash).
-static REDLINES: LazyLock<Mutex<HashMap<(String, String, String, u64), Arc<Redline>>>> = LazyLock::new(Default::default);
+type RedlineKey = (String, String, String, u64);
+static REDLINES: LazyLock<Mutex<HashMap<RedlineKey, Arc<Redline>>>> = LazyLock::new(Default::default);
 
 /// Reads the files at the given commits that are not cached yet, with one `git cat-file --batch`.
 fn load_blobs(root: &Path, wanted: &[BlobKey]) {
@@ -215,7 +216,7 @@ fn blocks(body: &str) -> Vec<Block> {
     let mut heading = 0u8;
     let flush = |buf: &mut String, heading: u8, out: &mut Vec<Block>| {
         let text = buf.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !text.is_empty() {
+        if !text.is_empty() && text != "•" {
             out.push(Block { heading, text });
         }
         buf.clear();
@@ -241,13 +242,10 @@ fn blocks(body: &str) -> Vec<Block> {
                 flush(&mut buf, 0, &mut out);
                 buf.push_str("• ");
             }
+            // A bullet alone (an item whose text was its paragraph) is dropped by `flush`.
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
-            ) => {
-                if buf.trim() != "•" {
-                    flush(&mut buf, 0, &mut out);
-                }
-            }
+            ) => flush(&mut buf, 0, &mut out),
             Event::End(TagEnd::TableCell) => buf.push_str(" | "),
             Event::Text(t) | Event::Code(t) => buf.push_str(&t),
             Event::SoftBreak | Event::HardBreak => buf.push(' '),
