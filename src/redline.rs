@@ -438,6 +438,93 @@ fn page(
     )
 }
 
+/// A document whose text differs between two snapshots.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct TextChange {
+    pub id: String,
+    pub title: String,
+    pub before_version: String,
+    pub after_version: String,
+    /// The text changed but the version did not: a change outside document control.
+    pub uncontrolled: bool,
+    pub words_inserted: usize,
+    pub words_deleted: usize,
+    pub blocks_changed: usize,
+    /// The redline as HTML (`<ins>`, `<del>`, headings and paragraphs; text escaped).
+    pub redline: String,
+}
+
+/// Per document present in both lists with a recorded body: what changed in its rendered text.
+/// Whitespace-only and front-matter-only edits are not text changes.
+pub fn text_changes(old: &[crate::snapshot::DocRecord], new: &[crate::snapshot::DocRecord]) -> Vec<TextChange> {
+    let before: HashMap<&str, &crate::snapshot::DocRecord> = old.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut out = Vec::new();
+    for n in new {
+        let Some(o) = before.get(n.id.as_str()) else { continue };
+        let (Some(ob), Some(nb)) = (&o.body, &n.body) else { continue };
+        if ob == nb || words(ob) == words(nb) {
+            continue;
+        }
+        let red = compare(ob, nb);
+        out.push(TextChange {
+            id: n.id.clone(),
+            title: n.title.clone(),
+            before_version: o.version.clone(),
+            after_version: n.version.clone(),
+            uncontrolled: o.version == n.version,
+            words_inserted: red.words_inserted,
+            words_deleted: red.words_deleted,
+            blocks_changed: red.blocks_changed,
+            redline: red.html,
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// The redline for a terminal: `[-deleted-]` and `{+inserted+}`, one block a line, unchanged
+/// blocks left out.
+pub fn redline_as_text(html: &str) -> String {
+    let mut out = String::new();
+    for line in html.lines().filter(|l| l.contains("<ins>") || l.contains("<del>")) {
+        let marked = line.replace("<ins>", "{+").replace("</ins>", "+}").replace("<del>", "[-").replace("</del>", "-]");
+        let mut plain = String::new();
+        let mut in_tag = false;
+        for c in marked.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => plain.push(c),
+                _ => {}
+            }
+        }
+        out.push_str("      ");
+        out.push_str(&html_escape::decode_html_entities(&plain));
+        out.push('\n');
+    }
+    out
+}
+
+/// Appends the "Text changed" section of `aimsbook diff`.
+pub fn render_text_changes(out: &mut String, changes: &[TextChange]) {
+    if changes.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\nText changed ({})\n", changes.len()));
+    for c in changes {
+        let version = if c.uncontrolled {
+            format!("UNCONTROLLED: version {} unchanged", c.after_version)
+        } else {
+            format!("version {} → {}", c.before_version, c.after_version)
+        };
+        out.push_str(&format!(
+            "  ~ {} {}: {} word(s) inserted, {} deleted, {} block(s) changed ({version})\n",
+            c.id, c.title, c.words_inserted, c.words_deleted, c.blocks_changed
+        ));
+        out.push_str(&redline_as_text(&c.redline));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

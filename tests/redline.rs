@@ -126,3 +126,43 @@ fn without_git_there_are_no_redlines() {
     assert!(!page(&site, "doc/A-001.html").contains("Approved versions"));
     assert!(!site.join("doc/A-001").exists());
 }
+
+#[test]
+fn diff_and_changes_page_show_text_changes_and_uncontrolled_edits() {
+    let (dir, repo) = repository();
+    // A snapshot of the approved 2.1-less state: version 2.0 with "every month".
+    let snaps = dir.path().join("snaps");
+    let out = run(&["snapshot", "--label", "s1", "--out", snaps.to_str().unwrap(), "--root", repo.to_str().unwrap(), "--today", TODAY]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let snap = snaps.join("s1");
+
+    // An unversioned edit, and nothing else.
+    let text = std::fs::read_to_string(repo.join("content/a.md")).unwrap();
+    std::fs::write(repo.join("content/a.md"), text.replace("register of models", "register of all AI models")).unwrap();
+    let out = run(&["diff", snap.to_str().unwrap(), "current", "--root", repo.to_str().unwrap(), "--today", TODAY]);
+    let shown = stdout(&out);
+    assert!(!shown.contains("No changes"), "{shown}");
+    assert!(shown.contains("Text changed (1)"), "{shown}");
+    assert!(
+        shown.contains("A-001 Alpha: 2 word(s) inserted, 0 deleted, 1 block(s) changed (UNCONTROLLED: version 2.0 unchanged)"),
+        "{shown}"
+    );
+    assert!(shown.contains("• Keep a register of {+all AI +}models."), "{shown}");
+
+    let json = run(&["diff", snap.to_str().unwrap(), "current", "--format", "json", "--root", repo.to_str().unwrap(), "--today", TODAY]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&json)));
+    assert_eq!(v["text"][0]["id"], "A-001");
+    assert_eq!(v["text"][0]["uncontrolled"], true);
+    assert_eq!(v["text"][0]["words_inserted"], 2);
+
+    // The site's "Changes since" page shows the same, with the redline.
+    let toml = repo.join("book.toml");
+    let cfg = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{cfg}\n[[snapshots]]\nlabel = \"s1\"\npath = \"{}\"\n", snap.to_str().unwrap())).unwrap();
+    let site = dir.path().join("site");
+    let out = build(&repo, &site, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let changes = page(&site, "changes.html");
+    assert!(changes.contains("uncontrolled change"), "{changes}");
+    assert!(changes.contains("Keep a register of <ins>all AI </ins>models."), "{changes}");
+}
