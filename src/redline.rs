@@ -18,7 +18,7 @@ use crate::model::Document;
 use crate::site::Site;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
-use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
+use similar::{Algorithm, DiffOp};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -289,6 +289,64 @@ fn close(b: &Block) -> String {
     }
 }
 
+/// Words, runs of spaces and single other characters: "routing," is "routing" and ",", so a
+/// comma added after a word does not mark the word itself as changed.
+fn tokens(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let class = |c: char| {
+        if c.is_alphanumeric() {
+            0
+        } else if c.is_whitespace() {
+            1
+        } else {
+            2
+        }
+    };
+    let mut prev: Option<u8> = None;
+    for (i, c) in s.char_indices() {
+        let k = class(c);
+        if let Some(p) = prev {
+            if p != k || k == 2 {
+                out.push(&s[start..i]);
+                start = i;
+            }
+        }
+        prev = Some(k);
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// Marks up `new` against `old` word by word into `html`; returns (words inserted, deleted).
+fn word_diff(old: &str, new: &str, html: &mut String) -> (usize, usize) {
+    let (a, b) = (tokens(old), tokens(new));
+    let words = |t: &[&str]| t.iter().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let (mut inserted, mut deleted) = (0, 0);
+    for op in similar::capture_diff_slices(Algorithm::Patience, &a, &b) {
+        let (o, n) = (&a[op.old_range()], &b[op.new_range()]);
+        match op.tag() {
+            similar::DiffTag::Equal => html.push_str(&esc(&n.concat())),
+            similar::DiffTag::Delete => {
+                deleted += words(o);
+                html.push_str(&format!("<del>{}</del>", esc(&o.concat())));
+            }
+            similar::DiffTag::Insert => {
+                inserted += words(n);
+                html.push_str(&format!("<ins>{}</ins>", esc(&n.concat())));
+            }
+            similar::DiffTag::Replace => {
+                deleted += words(o);
+                inserted += words(n);
+                html.push_str(&format!("<del>{}</del><ins>{}</ins>", esc(&o.concat()), esc(&n.concat())));
+            }
+        }
+    }
+    (inserted, deleted)
+}
+
 /// Word-level comparison of two texts (Markdown bodies).
 pub fn compare(old: &str, new: &str) -> Redline {
     let a = blocks(old);
@@ -324,21 +382,9 @@ pub fn compare(old: &str, new: &str) -> Redline {
                     let (ob, nb) = (&a[old_index + k], &b[new_index + k]);
                     r.blocks_changed += 1;
                     html.push_str(&open(nb));
-                    let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_words(&ob.text, &nb.text);
-                    for change in diff.iter_all_changes() {
-                        let v = change.value();
-                        match change.tag() {
-                            ChangeTag::Equal => html.push_str(&esc(v)),
-                            ChangeTag::Delete => {
-                                r.words_deleted += count(v);
-                                html.push_str(&format!("<del>{}</del>", esc(v)));
-                            }
-                            ChangeTag::Insert => {
-                                r.words_inserted += count(v);
-                                html.push_str(&format!("<ins>{}</ins>", esc(v)));
-                            }
-                        }
-                    }
+                    let (ins, del) = word_diff(&ob.text, &nb.text, &mut html);
+                    r.words_inserted += ins;
+                    r.words_deleted += del;
                     html.push_str(&close(nb));
                     html.push('\n');
                 }
@@ -543,9 +589,16 @@ mod tests {
     }
 
     #[test]
+    fn punctuation_is_not_part_of_a_changed_word() {
+        let r = compare("Spend on routing.", "Spend on routing, pricing.");
+        assert!(r.html.contains("<p>Spend on routing<ins>, pricing</ins>.</p>"), "{}", r.html);
+        assert_eq!((r.words_inserted, r.words_deleted), (1, 0));
+    }
+
+    #[test]
     fn text_is_escaped() {
         let r = compare("a `x < y` c", "a `<script>` c");
-        assert!(!r.html.contains("<script>"));
-        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(r.html.contains("&lt;") && r.html.contains("&gt;"), "{}", r.html);
     }
 }
