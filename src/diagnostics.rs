@@ -189,7 +189,7 @@ codes! {
     "DC020", Error, "front-matter field has the wrong form",
     "A front-matter field does not match the document schema (for example a list where text was expected). The message names the field and the expected form.";
     "DC021", Warning, "field does not apply to this document type",
-    "`record_date` and `retention` apply to records, reports and minutes; `meeting_date` to minutes. On other document types they are ignored.";
+    "`record_date` applies to records, reports and minutes; `meeting_date` to minutes. On other document types they are ignored. (`retention` applies to every type: for documents it runs from the date they are superseded or retired.)";
     "DC022", Error, "unknown id in related",
     "`related` lists an id that no document carries.";
     "DC023", Error, "approval does not cover the current text",
@@ -274,6 +274,12 @@ codes! {
     "A mapping file has `source` (who says so: a published crosswalk, or \"aimsbook's own reading\"), `from: \"42001\"`, `to: NAMESPACE` and `mappings`, a list of entries with `from`, `to`, `relationship` (equivalent, subset, superset or intersects — OSCAL's mapping vocabulary — or none to remove a built-in mapping) and a one-line `rationale`.";
     "SUS001", Warning, "suspect link",
     "A document refers to another at a pinned version (`related: [\"POL-001@2.0\"]` or `derived_from`), and the target has since moved to a new major or minor version. Review the document against the new version, then update the pin.";
+    "RET001", Warning, "retention not understood",
+    "A `retention` value must be a period (\"7 years\", \"6 months\", \"1 year 6 months\", ISO 8601 \"P7Y\" or \"P18M\"), \"until superseded\", \"until superseded + PERIOD\" or \"permanent\". Case and spacing do not matter. A record's period runs from its record_date; a document's from the day it was superseded (its successor's approval) or retired (its last history entry). Without a retention aimsbook cannot say when the document is due for disposal (clause 7.5.3). Make it an error with `RET001 = \"error\"` under [check].";
+    "RET002", Warning, "record without a retention period",
+    "Records, reports and minutes need a `retention` so that their disposal can be decided (clause 7.5.3 d). Add e.g. `retention: \"7 years\"`: the period runs from `record_date` (else `meeting_date`, else `approved`).";
+    "RET003", Warning, "overdue for disposal",
+    "The document's retention period has ended: its disposal date (shown on the Retention page) is in the past. Dispose of it under the document-control procedure (remove it from the repository; git keeps the history), or extend its retention if it must be kept longer.";
     "TPL001", Error, "template error",
     "A theme template failed to compile or render. The message names the template file and line. If you override templates in themes/<name>/, compare with the built-in ones (`aimsbook theme` is not needed: the defaults are in the aimsbook repository under themes/default).";
     "OUT001", Error, "output folder refused",

@@ -534,6 +534,7 @@ pub fn download_pages_cached(site: &Site, cache: Option<&DownloadCache>) -> Vec<
     }
     tables.push(("matrix".into(), matrix_table(site)));
     tables.push(("documents".into(), documents_table(site)));
+    tables.push(("retention".into(), crate::retention::table(site)));
     for id in register_ids(site) {
         if let Ok(t) = register_table(site, &id) {
             tables.push((format!("register-{id}"), t));

@@ -214,6 +214,8 @@ enum ExportWhat {
     Oscal,
     /// The crosswalk to another framework (with --id NAMESPACE, e.g. ai-act)
     Crosswalk,
+    /// Records and obsolete documents with their retention, disposal date and state
+    Retention,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -607,6 +609,7 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
             }
             aimsbook::render_crosswalk::table(site, ns)
         }
+        ExportWhat::Retention => aimsbook::retention::table(site),
         ExportWhat::Register => match export::register_table(site, id.unwrap_or_default()) {
             Ok(t) => t,
             Err(e) => return usage(&e),

@@ -183,6 +183,7 @@ fn nav(root: &str) -> Value {
         ("Home", "index.html"),
         ("Document register", "register.html"),
         ("Reviews", "reviews.html"),
+        ("Retention", "retention.html"),
         ("Clauses & controls", "clauses/index.html"),
         ("Gaps", "gaps.html"),
         ("Manual", "manual.html"),
@@ -430,6 +431,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
         Box::new(|| r.overview("index.html", || home(&r))),
         Box::new(|| r.overview("register.html", || register(&r))),
         Box::new(|| r.overview("reviews.html", || reviews(&r))),
+        Box::new(|| r.overview("retention.html", || crate::retention::page(&r))),
         Box::new(|| r.overview("owners/index.html", || owners_index(&r))),
         Box::new(|| r.overview("clauses/index.html", || crate::render_trace::clauses_index(&r))),
         Box::new(|| r.overview("matrix.html", || crate::render_trace::matrix_page(&r))),
@@ -487,6 +489,10 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
                 }
             }
         }
+    }
+    match crate::redline::pages(&r) {
+        Ok(redlines) => pages.extend(redlines),
+        Err(d) => errors.push(d),
     }
     if errors.is_empty() {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
@@ -576,6 +582,8 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let soa =
         (site.trace.soa_doc.map(|i| site.documents[i].id.as_str()) == Some(d.id.as_str())).then(|| crate::render_trace::soa_value(site));
     let toc: Vec<&model::Heading> = d.headings.iter().filter(|h| h.level == 2).collect();
+    let versions = if site.git.head.is_some() { crate::redline::approved_versions(site, d) } else { Vec::new() };
+    let uncontrolled = crate::redline::uncontrolled_change(&versions, d).map(|a| a.version.clone());
     r.page_with_body(
         &path,
         "document.html",
@@ -593,6 +601,9 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
             record_date => d.record_date.map(|x| x.to_string()),
             meeting_date => d.meeting_date.map(|x| x.to_string()),
             retention => d.retention.clone(),
+            disposition => crate::retention::is_listed(d).then(|| v(crate::retention::entry(site, d))),
+            versions => v(&versions),
+            uncontrolled => uncontrolled,
             register => register,
             soa => soa,
             commits => v(site.git.history.get(&d.repo_rel).map(|c| c.iter().take(20).cloned().collect::<Vec<_>>()).unwrap_or_default()),
@@ -638,6 +649,9 @@ pub fn overview_key(site: &Site) -> u64 {
     serde_json::to_string(&site.trace.soa).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.trace.mandatory).unwrap_or_default().hash(&mut h);
     site.trace.soa_doc.hash(&mut h);
+    // The Retention page and the disposal notes of document pages (retention, history dates and
+    // successors' approvals all feed them).
+    serde_json::to_string(&crate::retention::entries(site)).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.book).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
     (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);

@@ -41,6 +41,9 @@ pub struct DocRecord {
     pub status: String,
     pub owner: String,
     pub review_due: String,
+    /// The Markdown body, for "what changed in the text" (absent from older snapshots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -74,6 +77,7 @@ pub fn data_of(site: &Site, info: SnapshotInfo) -> SnapshotData {
                 status: d.status.as_str().into(),
                 owner: d.owner.clone(),
                 review_due: d.review_due.map(|x| x.to_string()).unwrap_or_default(),
+                body: Some(d.body.clone()),
             })
             .collect(),
         soa: site
@@ -397,6 +401,8 @@ pub struct Diff {
     pub review: Vec<Change>,
     pub soa: Vec<Change>,
     pub clauses: Vec<Change>,
+    /// Documents whose text changed, with the redline (see [`crate::redline::text_changes`]).
+    pub text: Vec<crate::redline::TextChange>,
 }
 
 impl Diff {
@@ -404,6 +410,7 @@ impl Diff {
         [&self.added, &self.removed, &self.reversioned, &self.status, &self.owner, &self.review, &self.soa, &self.clauses]
             .iter()
             .all(|v| v.is_empty())
+            && self.text.is_empty()
     }
 }
 
@@ -495,6 +502,7 @@ pub fn diff(old: &SnapshotData, new: &SnapshotData) -> Diff {
             d.clauses.push(Change { id: id.clone(), what: "status".into(), before, after, ..Default::default() });
         }
     }
+    d.text = crate::redline::text_changes(&old.documents, &new.documents);
     d
 }
 
@@ -529,6 +537,7 @@ pub fn render_diff(d: &Diff) -> String {
     section(&mut out, "Review date changed", &d.review);
     section(&mut out, "Statement of Applicability", &d.soa);
     section(&mut out, "Clause and control status", &d.clauses);
+    crate::redline::render_text_changes(&mut out, &d.text);
     out
 }
 
@@ -557,6 +566,7 @@ mod tests {
                     status: s.to_string(),
                     owner: "O".into(),
                     review_due: "2027-01-01".into(),
+                    body: None,
                 })
                 .collect(),
             soa: soa

@@ -80,9 +80,16 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
     ("xwk001-unknown-id", 1, &[("XWK001", "mappings.yaml", 6, 1)]),
     // `relationship: related` is not OSCAL's vocabulary: its line.
     ("xwk002-invalid-relationship", 1, &[("XWK002", "mappings.yaml", 7, 1)]),
+    // `retention: "Duration of appointment plus 7 years"` on line 14.
+    ("ret001-retention-not-understood", 0, &[("RET001", "content/a.md", 14, 1)]),
+    // A record without `retention`: reported on its `type` line.
+    ("ret002-record-without-retention", 0, &[("RET002", "content/a.md", 4, 1)]),
+    // Superseded by B-001 approved 2026-05-25, kept "until superseded + 6 months": disposal
+    // date 2026-11-25, the day before TODAY.
+    ("ret003-overdue-for-disposal", 0, &[("RET003", "content/a.md", 14, 1)]),
 ];
 
-const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021", "DC024", "LNK006", "SRC008"];
+const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021", "DC024", "LNK006", "SRC008", "RET001", "RET002", "RET003"];
 
 /// Codes covered by dedicated tests below rather than by TABLE.
 const COVERED_ELSEWHERE: &[&str] = &["CFG001", "CFG002", "SRC001", "SRC006", "SRC007", "TPL001", "OUT001", "FPR001"];
@@ -131,7 +138,7 @@ fn every_registered_code_has_a_fixture() {
     }
     // The families this suite is responsible for; codes of new families (registers, …) need
     // their own fixtures.
-    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "TPL", "OUT", "FPR", "XWK"];
+    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "RET", "TPL", "OUT", "FPR", "XWK"];
     let missing: Vec<&String> = registered
         .iter()
         .filter(|c| {

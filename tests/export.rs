@@ -184,7 +184,8 @@ fn download_pages_cover_every_table_in_every_format() {
     let pages = aimsbook::export::download_pages(&loaded.site);
     let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut want = Vec::new();
-    for stem in ["documents", "matrix", "register-REG-001", "register-REG-002", "register-REG-003", "register-REG-004", "soa"] {
+    for stem in ["documents", "matrix", "register-REG-001", "register-REG-002", "register-REG-003", "register-REG-004", "retention", "soa"]
+    {
         for ext in ["csv", "json", "xlsx"] {
             want.push(format!("downloads/{stem}.{ext}"));
         }

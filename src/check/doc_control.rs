@@ -278,18 +278,18 @@ fn supersession(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
 
 fn type_specific_fields(d: &Document, out: &mut Vec<Diagnostic>) {
     let evidence = crate::model::is_evidence_type(&d.doc_type);
-    for field in ["record_date", "retention"] {
-        if d.key_lines.contains_key(field) && !evidence {
-            out.push(
-                Diagnostic::new(
-                    "DC021",
-                    &d.repo_rel,
-                    d.line_of(field),
-                    format!("`{field}` applies to records, reports and minutes, not to a {}", d.doc_type),
-                )
-                .help("remove the field, or change the document's type"),
-            );
-        }
+    // `retention` applies to every type (a document's runs from its supersession), so only
+    // `record_date` is tied to records.
+    if d.key_lines.contains_key("record_date") && !evidence {
+        out.push(
+            Diagnostic::new(
+                "DC021",
+                &d.repo_rel,
+                d.line_of("record_date"),
+                format!("`record_date` applies to records, reports and minutes, not to a {}", d.doc_type),
+            )
+            .help("remove the field, or change the document's type"),
+        );
     }
     if d.key_lines.contains_key("meeting_date") && d.doc_type != "minutes" {
         out.push(

@@ -24,5 +24,6 @@ pub fn run_all(site: &Site) -> Vec<Diagnostic> {
     out.extend(links::check(site));
     out.extend(registers::check(site));
     out.extend(soa::check(site));
+    out.extend(crate::retention::check(site));
     out
 }

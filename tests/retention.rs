@@ -1,0 +1,215 @@
+//! Retention and disposition (clause 7.5.3) on tests/fixtures/retention, a repository unlike
+//! the bundled example: another organisation, content under docs/, other ids and folders, a
+//! 14-day warning window, and retention written in every accepted form (friendly, ISO 8601,
+//! odd case and spacing, "until superseded [+ period]", "permanent").
+//!
+//! Boundary cases, as of TODAY = 2026-11-26:
+//! - HL-AUD-1: 2024-02-29 + "1 Year" → 2025-02-28 (leap day clamped) → overdue;
+//! - HL-AUD-2: 2025-01-31 + "P1M" → 2025-02-28 (month end clamped) → overdue;
+//! - HL-MIN-1: 2026-01-31 + "10 MONTHS" → 2026-11-30 (no 31 November) → due, 4 days ahead;
+//! - HL-REP-1: 2025-11-26 + "1 year" → 2026-11-26, today → due;
+//! - HL-GOV-1: superseded by HL-GOV-2 approved 2026-03-15, "Until Superseded + 3 years" → 2029-03-15;
+//! - HL-GOV-2: in force, "until superseded + 3 years" → no disposal date, not listed;
+//! - HL-GOV-3: retired, last history entry 2023-05-01, "P5Y" → 2028-05-01;
+//! - HL-REC-5 "until superseded" (in force) and HL-REC-6 "permanent" → keep, no date;
+//! - HL-REC-7 (not understood), HL-REC-8 (no retention), HL-GOV-4 (retired, none) → undecided.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn diag_keys(diags: &[Diag]) -> Vec<(String, String, u64, String)> {
+    let mut v: Vec<_> = diags.iter().map(|d| (d.code.clone(), d.file.clone(), d.line, d.severity.clone())).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn check_reports_unreadable_missing_and_overdue_retention_at_their_lines() {
+    let root = fixture("retention");
+    let (rc, diags) = check_json(&root, &[]);
+    let want: Vec<(String, String, u64, String)> = [
+        ("RET001", "docs/evidence/shift-notes.md", 14),
+        ("RET002", "docs/evidence/unlabelled-check.md", 4),
+        ("RET003", "docs/evidence/january-close.md", 14),
+        ("RET003", "docs/evidence/leap-day-audit.md", 14),
+    ]
+    .iter()
+    .map(|(c, f, l)| (c.to_string(), f.to_string(), *l, "warning".to_string()))
+    .collect();
+    assert_eq!(diag_keys(&diags), want, "\n{}", show(&diags));
+    assert_eq!(rc, 0, "warnings only");
+    let overdue: Vec<&Diag> = diags.iter().filter(|d| d.code == "RET003").collect();
+    assert!(overdue.iter().any(|d| d.message.contains("HL-AUD-1") && d.message.contains("2025-02-28")), "{}", show(&diags));
+}
+
+#[test]
+fn retention_levels_are_configurable_under_check() {
+    let (_dir, repo) = temp_copy("retention");
+    let toml = repo.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}\n[check]\nRET003 = \"error\"\nRET002 = \"off\"\n")).unwrap();
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 1, "an overdue disposal is now an error\n{}", show(&diags));
+    assert!(diags.iter().filter(|d| d.code == "RET003").all(|d| d.severity == "error"));
+    assert_eq!(diags.iter().filter(|d| d.code == "RET003").count(), 2);
+    assert!(!diags.iter().any(|d| d.code == "RET002"), "RET002 is off\n{}", show(&diags));
+    assert!(diags.iter().any(|d| d.code == "RET001" && d.severity == "warning"));
+}
+
+/// The rows of one section (overdue, due, keep, undecided) of retention.html as
+/// (id, disposal date or "—", state text) in page order.
+fn section_rows(html: &str, state: &str) -> Vec<(String, String, String)> {
+    let start = html.find(&format!("<section class=\"card\" id=\"{state}\"")).unwrap_or_else(|| panic!("no {state} section"));
+    let rest = &html[start..];
+    let section = &rest[..rest.find("</section>").unwrap()];
+    let text = |cell: &str| -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in cell.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    section
+        .split("<tr class=\"retention-")
+        .skip(1)
+        .map(|row| {
+            let row = &row[..row.find("</tr>").unwrap()];
+            let row = &row[row.find('>').unwrap() + 1..];
+            let cells: Vec<String> = row.replace("</th>", "</td>").split("</td>").map(text).collect();
+            let id = cells[0].split_whitespace().next().unwrap_or("").to_string();
+            (id, cells[5].clone(), cells[6].clone())
+        })
+        .collect()
+}
+
+fn build_fixture() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = build(&fixture("retention"), &site, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    (dir, site)
+}
+
+#[test]
+fn retention_page_gives_each_disposal_date_and_state() {
+    let (_dir, site) = build_fixture();
+    let html = page(&site, "retention.html");
+    let ids = |rows: &[(String, String, String)]| rows.iter().map(|r| (r.0.clone(), r.1.clone())).collect::<Vec<_>>();
+    let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+
+    let overdue = section_rows(&html, "overdue");
+    assert_eq!(ids(&overdue), pairs(&[("HL-AUD-1", "2025-02-28"), ("HL-AUD-2", "2025-02-28")]));
+    assert!(overdue.iter().all(|r| r.2.starts_with("overdue for disposal")), "{overdue:?}");
+
+    let due = section_rows(&html, "due");
+    assert_eq!(ids(&due), pairs(&[("HL-REP-1", "2026-11-26"), ("HL-MIN-1", "2026-11-30")]));
+    assert!(due.iter().all(|r| r.2.starts_with("due for disposal")), "{due:?}");
+
+    let keep = section_rows(&html, "keep");
+    assert_eq!(
+        ids(&keep),
+        pairs(&[("HL-GOV-3", "2028-05-01"), ("HL-GOV-1", "2029-03-15"), ("HL-REC-5", "—"), ("HL-REC-6", "—")]),
+        "dated entries first, by disposal date"
+    );
+    assert!(keep[2].2.contains("in force"), "{keep:?}");
+    assert!(keep[3].2.contains("permanently"), "{keep:?}");
+
+    let undecided = section_rows(&html, "undecided");
+    assert_eq!(ids(&undecided), pairs(&[("HL-GOV-4", "—"), ("HL-REC-7", "—"), ("HL-REC-8", "—")]));
+    assert!(undecided[1].2.contains("as long as needed"), "{undecided:?}");
+
+    // A document in force ("until superseded + 3 years") has no disposal date and is not listed.
+    assert!(!html.contains("HL-GOV-2"));
+    // Where each period runs from is stated, with its ISO date.
+    assert!(html.contains("<time datetime=\"2026-03-15\">2026-03-15</time> <span class=\"muted\">(superseded (successor approved))</span>"));
+    assert!(html.contains("<time datetime=\"2023-05-01\">2023-05-01</time> <span class=\"muted\">(retired (last history entry))</span>"));
+    // Linked from every page's navigation.
+    assert!(page(&site, "index.html").contains("href=\"retention.html\""));
+    assert!(page(&site, "doc/HL-GOV-1.html").contains("href=\"../retention.html\""));
+}
+
+#[test]
+fn obsolete_documents_stay_browsable_and_marked_until_disposal() {
+    let (_dir, site) = build_fixture();
+    let superseded = page(&site, "doc/HL-GOV-1.html");
+    assert!(superseded.contains("Superseded."), "still published, marked superseded");
+    assert!(superseded.contains("Kept until <time datetime=\"2029-03-15\">2029-03-15</time>."));
+    let retired = page(&site, "doc/HL-GOV-3.html");
+    assert!(retired.contains("Kept until <time datetime=\"2028-05-01\">2028-05-01</time>."));
+    let overdue = page(&site, "doc/HL-AUD-1.html");
+    assert!(overdue.contains("Overdue for disposal."), "an overdue record says so");
+    assert!(overdue.contains("ended on <time datetime=\"2025-02-28\">2025-02-28</time>"));
+    let in_force = page(&site, "doc/HL-GOV-2.html");
+    assert!(in_force.contains("until superseded + 3 years"), "the retention is shown");
+    assert!(!in_force.contains("dispose of on") && !in_force.contains("Kept until"), "no disposal date while in force");
+    let kept_record = page(&site, "doc/HL-REP-1.html");
+    assert!(kept_record.contains("dispose of on <time datetime=\"2026-11-26\">2026-11-26</time> (due for disposal)"));
+}
+
+fn export(args: &[&str]) -> std::process::Output {
+    let root = fixture("retention");
+    let mut all = vec!["export", "retention", "--root", root.to_str().unwrap(), "--today", TODAY];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+const HEADER: [&str; 11] = ["ID", "Title", "Type", "Status", "Retention", "Runs from", "Start", "Disposal date", "State", "Note", "Path"];
+
+#[test]
+fn retention_exports_as_csv_json_and_xlsx_and_matches_the_site_download() {
+    let out = export(&["--format", "csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, HEADER);
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let find = |id: &str| rows.iter().find(|r| r[0] == id).unwrap_or_else(|| panic!("{id} missing"));
+    assert_eq!(rows.len(), 11);
+    assert_eq!(find("HL-AUD-1")[7], "2025-02-28");
+    assert_eq!(find("HL-AUD-1")[8], "overdue for disposal");
+    assert_eq!(find("HL-MIN-1")[7], "2026-11-30");
+    assert_eq!(find("HL-MIN-1")[8], "due for disposal");
+    assert_eq!(find("HL-GOV-1")[6], "2026-03-15");
+    assert_eq!(find("HL-GOV-1")[10], "docs/handbook/routing-rules-2023.md");
+    assert_eq!(find("HL-REC-8")[8], "retention not decided");
+    assert_eq!(find("HL-REC-8")[9], "no retention set");
+
+    let (_dir, site) = build_fixture();
+    assert_eq!(std::fs::read(site.join("downloads/retention.csv")).unwrap(), out.stdout, "the download is the export");
+
+    let json = export(&["--format", "json"]);
+    assert_eq!(code(&json), 0, "{}", stderr(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 11);
+    assert_eq!(arr[0]["ID"], "HL-AUD-1");
+    assert_eq!(arr[0]["Disposal date"], "2025-02-28");
+    assert_eq!(std::fs::read(site.join("downloads/retention.json")).unwrap(), json.stdout);
+
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("retention.xlsx");
+    let x = export(&["--format", "xlsx", "--out", xlsx.to_str().unwrap()]);
+    assert_eq!(code(&x), 0, "{}", stderr(&x));
+    assert_xlsx_rows(&xlsx, &rows);
+    assert_xlsx_rows(&site.join("downloads/retention.xlsx"), &rows);
+}
+
+/// The workbook read back by an independent reader holds the same ids and states as the CSV.
+fn assert_xlsx_rows(path: &Path, csv_rows: &[Vec<String>]) {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let cells: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(cells[0], HEADER);
+    let pick = |rows: &[Vec<String>]| rows.iter().map(|r| (r[0].clone(), r[8].clone())).collect::<Vec<_>>();
+    assert_eq!(pick(&cells[1..]), pick(csv_rows));
+}
