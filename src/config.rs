@@ -130,6 +130,7 @@ struct RawConfig {
     snapshots: Vec<PublishedSnapshot>,
     #[serde(default)]
     pdf: PdfSection,
+    #[serde(default)]
     approval: ApprovalSection,
 }
 
