@@ -55,11 +55,25 @@ pub fn example_with_snapshot() -> Sites {
     let out = run(dir.path(), &["snapshot", "--root", repo_s, "--today", TODAY, "--label", "S1", "--out", snaps.to_str().unwrap()]);
     assert_ok(&out, "snapshot S1 of the example");
 
-    // One change since S1 (a review date is not covered by the approval fingerprint).
+    // A git history in which the AI policy is re-approved with a changed text, so the site has
+    // a redline page (doc/POL-001/redline-*.html) comparing the two approved versions.
+    crate::common::git(&repo, &["init", "-q"]);
+    crate::common::git(&repo, &["add", "-A"]);
+    crate::common::git(&repo, &["commit", "-q", "-m", "AIMS as audited"]);
     let policy = repo.join("content/governance/ai-policy.md");
     let text = std::fs::read_to_string(&policy).unwrap();
-    assert!(text.contains("review_due: 2027-02-24"), "the example's AI policy changed; update this helper");
-    std::fs::write(&policy, text.replace("review_due: 2027-02-24", "review_due: 2027-01-29")).unwrap();
+    let body_at = text[4..].find("\n---\n").expect("the AI policy has front matter") + 4 + 5;
+    let mut text = text;
+    text.insert_str(body_at, "\nThis policy also covers general-purpose AI tools used by staff.\n");
+    std::fs::write(&policy, text).unwrap();
+    let out = run(dir.path(), &["approve", "POL-001", "--root", repo_s, "--today", TODAY, "--by", "Board of Directors", "--date", TODAY, "--summary", "Covers general-purpose AI tools."]);
+    assert_ok(&out, "re-approval of POL-001");
+    crate::common::git(&repo, &["commit", "-q", "-am", "POL-001 re-approved"]);
+
+    // One change since S1 (a review date is not covered by the approval fingerprint).
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let review = text.lines().find(|l| l.starts_with("review_due: ")).expect("the AI policy has a review date").to_string();
+    std::fs::write(&policy, text.replace(&review, "review_due: 2027-01-29")).unwrap();
     let mut cfg = std::fs::read_to_string(repo.join("book.toml")).unwrap();
     cfg.push_str("\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1.zip\"\ndate = \"2026-11-26\"\nnote = \"Stage 2 audit copy\"\n");
     std::fs::write(repo.join("book.toml"), cfg).unwrap();
