@@ -297,7 +297,7 @@ pub struct BuildReport {
     pub written: Option<usize>,
     pub out_dir: PathBuf,
     pub pages: usize,
-    /// Size of the search index in bytes.
+    /// Size of the search index in bytes (the entry file and all its shards).
     pub search_index_bytes: usize,
 }
 
@@ -330,14 +330,11 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     timer.lap("downloads");
     pages.extend(crate::api::pages(site));
     // The search index holds document texts, register rows and the catalog.
-    pages.push(match cache {
-        Some((c, keys)) => Page {
-            path: "static/search-index.js".into(),
-            bytes: c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items)), || {
-                crate::search::index_page_cached(site, Some(&c.search_entries)).bytes
-            }),
-        },
-        None => crate::search::index_page(site),
+    pages.extend(match cache {
+        Some((c, keys)) => c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items)), || {
+            crate::search::index_pages_cached(site, Some(&c.search_entries))
+        }),
+        None => crate::search::index_pages(site),
     });
     timer.lap("search index");
     let (light, dark) = &*crate::markdown::HIGHLIGHT_CSS;
@@ -377,7 +374,11 @@ pub fn build(root: &Path, out: Option<&Path>, today: Date, strict: bool) -> Resu
     match render_all(&site) {
         Ok(pages) => {
             report.pages = pages.len();
-            report.search_index_bytes = pages.iter().find(|p| p.path == "static/search-index.js").map(|p| p.bytes.len()).unwrap_or(0);
+            report.search_index_bytes = pages
+                .iter()
+                .filter(|p| p.path == "static/search-index.js" || p.path.starts_with("static/search/"))
+                .map(|p| p.bytes.len())
+                .sum();
             let mut files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
             for rel in &site.assets {
                 files.push(OutFile::Copy { rel: format!("files/{rel}"), from: site.config.content_dir().join(rel) });

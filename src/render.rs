@@ -307,11 +307,12 @@ pub struct RenderCache {
     articles: RwLock<HashMap<String, (u64, Arc<str>)>>,
     theme_key: Mutex<u64>,
     overview: RwLock<HashMap<String, CachedPage>>,
-    /// The search index, by the text of every document and data file and the catalog.
-    pub search: Mutex<Option<(u64, Bytes)>>,
+    /// The search index (entry file and shards), by the text of every document and data
+    /// file and the catalog.
+    pub search: Mutex<Option<(u64, Vec<Page>)>>,
     /// All download files, by the overview and data keys.
     pub downloads_all: Mutex<Option<(u64, Vec<Page>)>>,
-    /// Search index entries of documents, by document text.
+    /// Indexed documents for the search index, by document text.
     pub search_entries: crate::search::EntryCache,
     /// Published content files (images, PDFs) by path, with the modification time and size
     /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.

@@ -1,87 +1,142 @@
 //! Render stage, search: builds the full-text search index over documents, clauses and
-//! controls, and register rows. The index is delivered as a script (`static/search-index.js`)
-//! rather than fetched JSON, so search works from file:// as well as over http.
+//! controls, and register rows.
+//!
+//! The index is split so a reader downloads a small fixed part and then only the shards a
+//! query needs (the scheme Pagefind uses), and every part is a script rather than fetched
+//! JSON, so search works from file:// as well as over http:
+//!
+//! - `static/search-index.js` (the entry): the number of entries, the document-bucket size and
+//!   the first term of every term shard (in JavaScript string order). It grows with the number of *shards* (a few bytes
+//!   each), not with the text.
+//! - `static/search/t<N>.js` (term shards): the sorted vocabulary cut into consecutive runs of
+//!   about [`TERM_SHARD_BYTES`]; each term maps to its postings (entry number and a code of
+//!   body term frequency, title match, id-word match and whole-id match). The page finds a term's shard by binary
+//!   search over the first terms, so a query loads one shard per word.
+//! - `static/search/d<N>.js` (document buckets): id, title, kind, url and excerpt text of
+//!   [`DOC_BUCKET`] consecutive entries, loaded only for the results shown.
+//!
+//! Each shard file calls `AIMSBOOK_SEARCH_SHARD(<JSON>)`: a single JSON literal, with `<`
+//! escaped so it stays inert even if a theme inlines it.
 
 use crate::model;
 use crate::render::Page;
 use crate::site::Site;
-use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 use std::sync::Arc;
 
-/// Longest body text kept per document: enough for snippets and word search, bounded so the
-/// index stays proportional to the repository.
+/// Longest text indexed and quoted per entry: bounded so the index stays proportional to the
+/// repository.
 const MAX_TEXT: usize = 20_000;
+/// Entries per document bucket: a result list of ten loads at most ten buckets.
+pub const DOC_BUCKET: usize = 8;
+/// Text kept per entry for excerpts: enough for a snippet around most matches, short enough
+/// that a bucket stays a few tens of kilobytes.
+const EXCERPT_TEXT: usize = 2_400;
+/// Target size of a term shard; a single term with more postings gets a shard of its own.
+pub const TERM_SHARD_BYTES: usize = 24_000;
+/// Longest term indexed (longer runs of letters are not words a reader types).
+const MAX_TERM: usize = 48;
+/// Postings code bits: the low 8 hold the body term frequency (capped).
+const IN_TITLE: u32 = 1 << 8;
+const IN_ID: u32 = 1 << 9;
+/// The term is the entry's whole id ("pol-001"), so the query is exactly that id.
+const IS_ID: u32 = 1 << 10;
 
-#[derive(Serialize)]
-struct Entry {
-    /// id
-    i: String,
-    /// title
-    t: String,
-    /// kind: document type, "clause", "control" or "row"
-    k: String,
-    /// url relative to the site root
-    u: String,
-    /// text searched and quoted in snippets
-    x: String,
+/// One searchable entry with its terms, computed once per document text.
+pub struct Indexed {
+    /// [id, title, kind, url, excerpt text] as escaped JSON.
+    row_json: String,
+    /// term → code (term frequency in the body, title and id bits).
+    terms: Vec<(String, u32)>,
 }
 
-fn truncate(s: String) -> String {
-    if s.len() <= MAX_TEXT {
+/// Indexed documents kept between rebuilds by `serve`, by document id, with the hash of the
+/// text they were made from.
+pub type EntryCache = std::sync::Mutex<HashMap<String, (u64, Arc<Indexed>)>>;
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
         return s;
     }
-    let mut end = MAX_TEXT;
+    let mut end = max;
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    s[..end].to_string()
+    &s[..end]
 }
 
-/// Serialised index entries of documents kept between rebuilds by `serve`, by document id,
-/// with the hash of the text they were made from.
-pub type EntryCache = std::sync::Mutex<std::collections::HashMap<String, (u64, Arc<str>)>>;
-
-/// One entry as escaped JSON: `<` as \u003c so the index stays inert even if a theme inlines
-/// it in a <script> element, U+2028/2029 so older JavaScript parsers accept it.
-fn entry_json(e: &Entry) -> String {
-    serde_json::to_string(e)
+/// JSON with `<` as \u003c so the index stays inert even if a theme inlines it in a <script>
+/// element, U+2028/2029 so older JavaScript parsers accept it.
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value)
         .unwrap_or_else(|_| "null".into())
         .replace('<', "\\u003c")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
 }
 
-pub fn index(site: &Site) -> Vec<u8> {
-    index_cached(site, None)
+/// Lower-case words of `text`: runs of letters and digits, as search.js splits a query
+/// (`/[^\p{Alphabetic}\p{N}]+/u`, then `toLowerCase`).
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && w.len() <= MAX_TERM).map(str::to_lowercase)
 }
 
-/// As [`index`], reusing the entries of unchanged documents from `cache`.
-pub fn index_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<u8> {
-    let mut parts: Vec<Arc<str>> = Vec::with_capacity(site.documents.len());
+fn indexed(id: &str, title: &str, kind: &str, url: &str, text: &str) -> Indexed {
+    let text = truncate(text, MAX_TEXT);
+    let mut codes: HashMap<String, u32> = HashMap::new();
+    for w in words(text) {
+        let c = codes.entry(w).or_insert(0);
+        if *c & 0xff < 0xff {
+            *c += 1;
+        }
+    }
+    for w in words(title) {
+        *codes.entry(w).or_insert(0) |= IN_TITLE;
+    }
+    for w in words(id) {
+        *codes.entry(w).or_insert(0) |= IN_ID;
+    }
+    // The whole id as one term too, so "POL-001" finds the document with that exact id first.
+    let whole = id.trim().to_lowercase();
+    if !whole.is_empty() && whole.len() <= MAX_TERM {
+        *codes.entry(whole).or_insert(0) |= IN_ID | IS_ID;
+    }
+    let mut terms: Vec<(String, u32)> = codes.into_iter().collect();
+    terms.sort_unstable();
+    let row_json = json(&(id, title, kind, url, truncate(text, EXCERPT_TEXT)));
+    Indexed { row_json, terms }
+}
+
+/// Search order of terms: UTF-16 code units, as JavaScript compares strings, so the page's
+/// binary search over shard boundaries agrees with the order they were cut in.
+fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+pub fn index_pages(site: &Site) -> Vec<Page> {
+    index_pages_cached(site, None)
+}
+
+/// The entry file and all shards, reusing the indexed documents unchanged since the last call.
+pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> {
+    let mut entries: Vec<Arc<Indexed>> = Vec::with_capacity(site.documents.len());
     let mut cached = cache.and_then(|c| c.lock().ok());
     for (i, d) in site.documents.iter().enumerate() {
         if site.by_id.get(&d.id) != Some(&i) {
             continue;
         }
-        if let Some((_, json)) = cached.as_ref().and_then(|m| m.get(&d.id)).filter(|(k, _)| *k == d.source_hash) {
-            parts.push(json.clone());
+        if let Some((_, e)) = cached.as_ref().and_then(|m| m.get(&d.id)).filter(|(k, _)| *k == d.source_hash) {
+            entries.push(e.clone());
             continue;
         }
-        let json: Arc<str> = entry_json(&Entry {
-            i: d.id.clone(),
-            t: d.title.clone(),
-            k: d.doc_type.clone(),
-            u: d.url(),
-            x: truncate(format!("{} {}", d.plain, d.owner)),
-        })
-        .into();
+        let e = Arc::new(indexed(&d.id, &d.title, &d.doc_type, &d.url(), &format!("{} {}", d.plain, d.owner)));
         if let Some(m) = cached.as_mut() {
-            m.insert(d.id.clone(), (d.source_hash, json.clone()));
+            m.insert(d.id.clone(), (d.source_hash, e.clone()));
         }
-        parts.push(json);
+        entries.push(e);
     }
     drop(cached);
-    let mut entries = Vec::new();
     for item in &site.catalog.items {
         let k = match item.kind {
             crate::catalog::ItemKind::Control => "control",
@@ -89,13 +144,7 @@ pub fn index_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<u8> {
             _ => "clause",
         };
         let x = [item.description.as_str(), item.objective.as_deref().unwrap_or(""), item.guidance.as_deref().unwrap_or("")].join(" ");
-        entries.push(Entry {
-            i: item.id.clone(),
-            t: item.title.clone(),
-            k: k.into(),
-            u: model::clause_url(&item.id),
-            x: x.trim().to_string(),
-        });
+        entries.push(Arc::new(indexed(&item.id, &item.title, k, &model::clause_url(&item.id), x.trim())));
     }
     for df in &site.data_files {
         let Some(doc) = site.doc_for_data(&df.rel) else { continue };
@@ -104,38 +153,67 @@ pub fn index_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<u8> {
         }
         for row in &df.rows {
             let Some(id) = row.id() else { continue };
-            let title =
+            let title: String =
                 ["title", "name", "course", "description"].iter().find_map(|k| row.str(k)).unwrap_or("").chars().take(160).collect();
             let x = df.columns.iter().map(|c| row.text(c)).collect::<Vec<_>>().join(" ");
-            entries.push(Entry {
-                i: id.to_string(),
-                t: title,
-                k: format!("row of {}", doc.id),
-                u: format!("{}#row-{}", doc.url(), model::slug(id)),
-                x: truncate(x),
-            });
+            let url = format!("{}#row-{}", doc.url(), model::slug(id));
+            entries.push(Arc::new(indexed(id, &title, &format!("row of {}", doc.id), &url, &x)));
         }
     }
-    parts.extend(entries.iter().map(|e| Arc::from(entry_json(e))));
-    // One buffer of the final size: the index is megabytes, and `serve` rebuilds it per edit.
-    const HEAD: &str = "window.AIMSBOOK_SEARCH_INDEX=[";
-    const TAIL: &str = "];\n";
-    let mut out = String::with_capacity(HEAD.len() + TAIL.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>());
-    out.push_str(HEAD);
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(part);
+    shard(&entries)
+}
+
+/// Cuts the indexed entries into the entry file, term shards and document buckets.
+fn shard(entries: &[Arc<Indexed>]) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for (b, chunk) in entries.chunks(DOC_BUCKET).enumerate() {
+        let rows: Vec<&str> = chunk.iter().map(|e| e.row_json.as_str()).collect();
+        let body = format!("AIMSBOOK_SEARCH_SHARD({{\"k\":\"d{b}\",\"e\":[{}]}});\n", rows.join(","));
+        pages.push(Page { path: format!("static/search/d{b}.js"), bytes: body.into_bytes().into() });
     }
-    out.push_str(TAIL);
-    out.into_bytes()
-}
-
-pub fn index_page_cached(site: &Site, cache: Option<&EntryCache>) -> Page {
-    Page { path: "static/search-index.js".into(), bytes: index_cached(site, cache).into() }
-}
-
-pub fn index_page(site: &Site) -> Page {
-    Page { path: "static/search-index.js".into(), bytes: index(site).into() }
+    // Postings by term; entries are visited in order, so each list is sorted by entry number.
+    let mut postings: BTreeMap<&str, Vec<(u32, u32)>> = BTreeMap::new();
+    for (n, e) in entries.iter().enumerate() {
+        for (t, code) in &e.terms {
+            postings.entry(t.as_str()).or_default().push((n as u32, *code));
+        }
+    }
+    let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    terms.sort_by(|a, b| js_order(a.0, b.0));
+    // Each term as `"term":[gap,code,gap,code,...]`, entry numbers as gaps from the previous.
+    let mut firsts: Vec<&str> = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, pages: &mut Vec<Page>, n: usize| {
+        let body = format!("AIMSBOOK_SEARCH_SHARD({{\"k\":\"t{n}\",\"t\":{{{current}}}}});\n");
+        pages.push(Page { path: format!("static/search/t{n}.js"), bytes: body.into_bytes().into() });
+        current.clear();
+    };
+    for (term, list) in &terms {
+        let mut item = json(term);
+        item.push_str(":[");
+        let mut last = 0;
+        for (i, (n, code)) in list.iter().enumerate() {
+            if i > 0 {
+                item.push(',');
+            }
+            let _ = write!(item, "{},{}", n - last, code);
+            last = *n;
+        }
+        item.push(']');
+        if !current.is_empty() && current.len() + item.len() > TERM_SHARD_BYTES {
+            flush(&mut current, &mut pages, firsts.len() - 1);
+        }
+        if current.is_empty() {
+            firsts.push(term);
+        } else {
+            current.push(',');
+        }
+        current.push_str(&item);
+    }
+    if !current.is_empty() {
+        flush(&mut current, &mut pages, firsts.len() - 1);
+    }
+    let entry = format!("window.AIMSBOOK_SEARCH_INDEX={{\"n\":{},\"b\":{},\"t\":{}}};\n", entries.len(), DOC_BUCKET, json(&firsts));
+    pages.push(Page { path: "static/search-index.js".into(), bytes: entry.into_bytes().into() });
+    pages
 }
