@@ -66,7 +66,23 @@ pub fn example_with_snapshot() -> Sites {
     let mut text = text;
     text.insert_str(body_at, "\nThis policy also covers general-purpose AI tools used by staff.\n");
     std::fs::write(&policy, text).unwrap();
-    let out = run(dir.path(), &["approve", "POL-001", "--root", repo_s, "--today", TODAY, "--by", "Board of Directors", "--date", TODAY, "--summary", "Covers general-purpose AI tools."]);
+    let out = run(
+        dir.path(),
+        &[
+            "approve",
+            "POL-001",
+            "--root",
+            repo_s,
+            "--today",
+            TODAY,
+            "--by",
+            "Board of Directors",
+            "--date",
+            TODAY,
+            "--summary",
+            "Covers general-purpose AI tools.",
+        ],
+    );
     assert_ok(&out, "re-approval of POL-001");
     crate::common::git(&repo, &["commit", "-q", "-am", "POL-001 re-approved"]);
 
