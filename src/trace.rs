@@ -45,9 +45,15 @@ pub struct SoaEntry {
     pub documents: Vec<String>,
     pub evidence: Vec<String>,
     pub notes: String,
+    /// The organisation's own columns (anything beyond the fields above), as (column, text) in
+    /// column order: registers are open world, so they are shown, never dropped.
+    pub extra: Vec<(String, String)>,
     #[serde(skip)]
     pub line: usize,
 }
+
+/// The SoA fields aimsbook itself reads; every other column of a row is [`SoaEntry::extra`].
+const SOA_FIELDS: [&str; 8] = ["control", "applicable", "justification", "implementation", "target_date", "documents", "evidence", "notes"];
 
 /// A register row that cites a catalog item (risks, nonconformities, systems, training).
 #[derive(Debug, Clone, Serialize)]
@@ -125,6 +131,13 @@ pub fn soa_entries(data: &DataFile) -> Vec<SoaEntry> {
             documents: r.list("documents"),
             evidence: r.list("evidence"),
             notes: r.str("notes").unwrap_or("").to_string(),
+            extra: data
+                .columns
+                .iter()
+                .filter(|c| !SOA_FIELDS.contains(&c.as_str()))
+                .map(|c| (c.clone(), r.text(c)))
+                .filter(|(_, text)| !text.is_empty())
+                .collect(),
             line: r.line,
         })
         .collect()

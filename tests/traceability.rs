@@ -399,6 +399,17 @@ fn soa_rows_may_carry_their_own_columns() {
     let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, vec!["DC017"], "\n{}", show(&diags));
     assert_eq!(exit, 0);
+    // Shown on the SoA page, in the row of their control, under their own names.
+    let site = root.join("site");
+    let out = run(&["build", "--root", root.to_str().unwrap(), "--today", TODAY, "--out", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(site.join("soa.html")).unwrap();
+    assert!(page.contains("<th scope=\"col\">Also recorded</th>"), "no column for the organisation's own fields");
+    let first_row = &page[page.find("<tbody>").unwrap()..];
+    let first_row = &first_row[..first_row.find("</tr>").unwrap()];
+    for shown in ["owner:</span> Head of AI Governance", "review_note:</span> Checked at the 2026 review.", "title:</span> AI policy"] {
+        assert!(first_row.contains(shown), "{shown} missing from the first SoA row:\n{first_row}");
+    }
     let text = std::fs::read_to_string(&soa).unwrap().replacen("    applicable: true\n", "    applicable: \"yes\"\n", 1);
     std::fs::write(&soa, text).unwrap();
     let (exit, diags) = check(&root);
