@@ -573,13 +573,9 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
     if id.is_some() && !matches!(what, ExportWhat::Register | ExportWhat::Crosswalk) {
         return usage("--id only applies to `export register` and `export crosswalk`");
     }
-    let today = match resolve_today(common.today.as_deref()) {
-        Ok(t) => t,
-        Err(e) => return usage(&e),
-    };
-    let loaded = match pipeline::load(&common.root, today) {
+    let (today, loaded) = match load_site(common) {
         Ok(l) => l,
-        Err(e) => return config_failure(e, &common.root),
+        Err(code) => return code,
     };
     let site = &loaded.site;
     let mut diags = loaded.diagnostics;
@@ -654,17 +650,13 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
 
 fn pdf(id: Option<&str>, out: Option<PathBuf>, common: &Common) -> ExitCode {
     use aimsbook::pdf::{self, PdfError};
-    let today = match resolve_today(common.today.as_deref()) {
-        Ok(t) => t,
-        Err(e) => return usage(&e),
-    };
     // Before loading: a missing browser is reported without waiting for the checks.
     if let Err(e) = pdf::find_browser() {
         return usage(&e.to_string());
     }
-    let loaded = match pipeline::load(&common.root, today) {
+    let (_, loaded) = match load_site(common) {
         Ok(l) => l,
-        Err(e) => return config_failure(e, &common.root),
+        Err(code) => return code,
     };
     let mut diags = loaded.diagnostics;
     diags.extend(pipeline::check_theme(&loaded.site));
@@ -706,13 +698,9 @@ fn export_oscal(extra_options: bool, out: Option<&Path>, force: bool, common: &C
     let Some(dir) = out else {
         return usage("`export oscal` needs --out DIR (it writes catalog.json, profile.json and ssp.json there)");
     };
-    let today = match resolve_today(common.today.as_deref()) {
-        Ok(t) => t,
-        Err(e) => return usage(&e),
-    };
-    let loaded = match pipeline::load(&common.root, today) {
+    let (_, loaded) = match load_site(common) {
         Ok(l) => l,
-        Err(e) => return config_failure(e, &common.root),
+        Err(code) => return code,
     };
     let mut diags = loaded.diagnostics;
     diags.finish(&loaded.site.config.levels, false);
@@ -753,6 +741,14 @@ fn export_oscal(extra_options: bool, out: Option<&Path>, force: bool, common: &C
 fn print_out(text: &str) {
     use std::io::Write as _;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// The date checks run against and the loaded, checked site, or the exit code that reports why
+/// not (a bad --today is a usage error; a broken book.toml a configuration failure).
+fn load_site(common: &Common) -> Result<(Date, pipeline::Loaded), ExitCode> {
+    let today = resolve_today(common.today.as_deref()).map_err(|e| usage(&e))?;
+    let loaded = pipeline::load(&common.root, today).map_err(|e| config_failure(e, &common.root))?;
+    Ok((today, loaded))
 }
 
 fn usage(msg: &str) -> ExitCode {
