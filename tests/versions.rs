@@ -27,22 +27,9 @@ use std::time::Duration;
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A temporary copy of the bundled example repository at `dir/repo`.
 fn example_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    std::fs::create_dir_all(&repo).unwrap();
-    std::fs::copy(crate_root().join("book.toml"), repo.join("book.toml")).unwrap();
-    for sub in ["content", "schemas", "catalogs"] {
-        if crate_root().join(sub).is_dir() {
-            copy_dir(&crate_root().join(sub), &repo.join(sub));
-        }
-    }
-    (dir, repo)
+    common::example_repo()
 }
 
 /// Runs `aimsbook ARGS` in `cwd`.

@@ -144,6 +144,22 @@ pub fn page(site: &Path, rel: &str) -> String {
     text.replace("&#x2f;", "/").replace("&#47;", "/")
 }
 pub mod clients;
+
+/// A temporary copy of the bundled example repository (book.toml, content/, and schemas/ and
+/// catalogs/ where present) at `dir/repo`, so tests can write beside it in `dir`.
+pub fn example_repo() -> (tempfile::TempDir, PathBuf) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::copy(root.join("book.toml"), repo.join("book.toml")).unwrap();
+    for sub in ["content", "schemas", "catalogs"] {
+        if root.join(sub).is_dir() {
+            copy_dir(&root.join(sub), &repo.join(sub));
+        }
+    }
+    (dir, repo)
+}
 pub mod serve;
 
 /// Runs `git -C repo ARGS` as a fixed author with a fixed date (so commits are reproducible)

@@ -6,7 +6,7 @@
 
 #![allow(dead_code)]
 
-use crate::common::{bin, copy_dir, TODAY};
+use crate::common::{bin, TODAY};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -41,15 +41,7 @@ fn assert_ok(out: &Output, what: &str) {
 /// has the Versions page with a snapshot, a non-empty "Changes since S1" page, and the snapshot
 /// folder has its "About this snapshot" page.
 pub fn example_with_snapshot() -> Sites {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    std::fs::create_dir_all(&repo).unwrap();
-    std::fs::copy(crate_root().join("book.toml"), repo.join("book.toml")).unwrap();
-    for sub in ["content", "schemas", "catalogs"] {
-        if crate_root().join(sub).is_dir() {
-            copy_dir(&crate_root().join(sub), &repo.join(sub));
-        }
-    }
+    let (dir, repo) = crate::common::example_repo();
     let repo_s = repo.to_str().unwrap();
     let snaps = repo.join("snapshots");
     let out = run(dir.path(), &["snapshot", "--root", repo_s, "--today", TODAY, "--label", "S1", "--out", snaps.to_str().unwrap()]);
