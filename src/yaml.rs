@@ -83,11 +83,8 @@ impl Positions {
                 continue;
             }
             if closes {
-                match frames.pop() {
-                    Some(Frame::Map { entered: true, .. } | Frame::Seq { entered: true, .. }) => {
-                        path.pop();
-                    }
-                    _ => {}
+                if let Some(Frame::Map { entered: true, .. } | Frame::Seq { entered: true, .. }) = frames.pop() {
+                    path.pop();
                 }
                 continue;
             }

@@ -152,8 +152,11 @@ fn key_text(name: &str, quote: u8) -> String {
     }
 }
 
-/// A data file with the given rows, and for each row the line of the row and of each key.
-fn write_register(rows: &[RowSpec], list_indent: usize, document_marker: bool, crlf: bool) -> (String, Vec<(usize, Vec<(String, usize)>)>) {
+/// For each row: the line of the row and the line of each of its keys.
+type ExpectedLines = Vec<(usize, Vec<(String, usize)>)>;
+
+/// A data file with the given rows, and where each row and key is written.
+fn write_register(rows: &[RowSpec], list_indent: usize, document_marker: bool, crlf: bool) -> (String, ExpectedLines) {
     let mut lines: Vec<String> = Vec::new();
     if document_marker {
         lines.push("---".into());
