@@ -325,25 +325,45 @@ pub fn row_label(semantics: &Semantics, row: &Row) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn rows_and_fields_have_their_lines() {
-        let text = "meta:\n  document: R\nrisks:\n  - id: A\n    score: 3\n  - {id: B,\n     likelihood: 2,\n     score: 4}\n";
-        let file = SourceFile {
-            rel: "data/risks.yaml".into(),
-            repo_rel: "content/data/risks.yaml".into(),
-            abs: "content/data/risks.yaml".into(),
+    fn file(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.into(),
+            repo_rel: format!("content/{rel}"),
+            abs: rel.into(),
             kind: crate::source::SourceKind::Data,
             symlink: false,
             text: text.into(),
-        };
-        // No repository schemas at this path: the built-in ones.
-        let schemas = Schemas::load(std::path::Path::new("/nonexistent-aimsbook-repo")).expect("built-in schemas");
-        let (df, _) = parse_data_file(&file, &schemas);
+        }
+    }
+
+    /// No repository schemas at this path: the built-in ones.
+    fn schemas() -> Schemas {
+        Schemas::load(std::path::Path::new("/nonexistent-aimsbook-repo")).expect("built-in schemas")
+    }
+
+    #[test]
+    fn rows_and_fields_have_their_lines() {
+        let text = "meta:\n  document: R\nrisks:\n  - id: A\n    score: 3\n  - {id: B,\n     likelihood: 2,\n     score: 4}\n";
+        let (df, _) = parse_data_file(&file("data/risks.yaml", text), &schemas());
         let df = df.expect("parsed");
         assert_eq!(df.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![4, 6]);
         assert_eq!(df.rows[0].line_of("score"), 5);
         assert_eq!(df.rows[1].line_of("id"), 6);
         assert_eq!(df.rows[1].line_of("score"), 8);
         assert_eq!(df.meta_line("document"), 2);
+    }
+
+    #[test]
+    fn anchored_aliased_and_merged_rows_point_where_they_are_written() {
+        let text = "meta: {document: R}\nrisks:\n  - &night\n    id: A\n    status: open\n  - *night\n  - <<: *night\n    id: C\n";
+        let (df, diags) = parse_data_file(&file("data/risks.yaml", text), &schemas());
+        let df = df.unwrap_or_else(|| panic!("{diags:?}"));
+        // The anchored row starts at its first key; its fields are on their own lines.
+        assert_eq!((df.rows[0].line, df.rows[0].line_of("status")), (4, 5));
+        // A row that is an alias is where the alias is written, and so are its fields.
+        assert_eq!((df.rows[1].line, df.rows[1].line_of("status")), (6, 6));
+        // A merged row: its own key on its line, merged keys at the row (the `<<` line).
+        assert_eq!((df.rows[2].line, df.rows[2].line_of("id"), df.rows[2].line_of("status")), (7, 8, 7));
+        assert_eq!(df.rows[2].str("status"), Some("open"));
     }
 }
