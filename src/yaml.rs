@@ -49,7 +49,9 @@ impl Positions {
     /// positions found before the error (callers have already reported the error itself).
     pub fn of(text: &str, first_line: usize) -> Positions {
         enum Frame {
-            /// A mapping; `key` is the key whose value comes next (`None` when a key comes next).
+            /// A mapping. `key`: `None` when a key comes next, `Some(Some(name))` when the value
+            /// of `name` does, `Some(None)` when the value of a non-scalar key does (no path).
+            /// `entered`: this collection added a step to `path` (all but the root).
             Map {
                 key: Option<Option<String>>,
                 entered: bool,
