@@ -246,31 +246,23 @@ fn entry_lines(entry: &[(&str, String)], item_indent: usize, field_indent: usize
 }
 
 /// `s` as a YAML double-quoted scalar on one line, whatever it holds (line breaks, quotes,
-/// `: `, `#`, a leading `-`, `*`, `&` or `!`).
+/// `: `, `#`, a leading `-`, `*`, `&` or `!`), written by serde-saphyr's emitter.
 ///
-/// A JSON string is a YAML 1.2 double-quoted scalar (YAML 1.2 is a superset of JSON and every
-/// JSON escape is a YAML escape), so serde_json's string encoder does the escaping of `"`, `\`
-/// and the C0 control characters, line breaks included. Characters it leaves as they are but
-/// YAML readers refuse or misread inside quotes (DEL, the C1 controls, NEL, LINE and PARAGRAPH
-/// SEPARATOR, which YAML 1.1 takes for line breaks, the byte-order mark, U+FFFE/U+FFFF) are
-/// then written as `\uXXXX` escapes too. serde-saphyr's own emitter would do this, but it
-/// picks single quotes for most values, and approve keeps the double quotes these files use.
-/// Round trip through serde-saphyr: tests below, on chosen and on random strings.
-fn quote(s: &str) -> String {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""));
-    let needs_escape = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}');
-    if !json.contains(needs_escape) {
-        return json;
+/// Its `DoubleQuoted` wrapper escapes `"`, `\`, line breaks and every character YAML readers
+/// refuse or misread inside quotes (C0 and C1 controls, DEL, NEL, LINE and PARAGRAPH
+/// SEPARATOR, the byte-order mark, U+FFFE/U+FFFF), and never folds the scalar over lines, so
+/// the value can take the place of the text after `key: ` on its own line. (The emitter's
+/// default style would pick plain, single-quoted or block scalars; approve keeps the double
+/// quotes these files use.) Round trip through serde-saphyr's reader: tests below, on chosen
+/// and on random strings.
+fn quote(s: &str) -> Result<String, String> {
+    let emitted = serde_saphyr::to_string(&serde_saphyr::DoubleQuoted(s)).map_err(|e| format!("cannot write {s:?} as YAML: {e}"))?;
+    let scalar = emitted.strip_suffix('\n').unwrap_or(&emitted);
+    // The front matter is edited line by line: a value spread over lines would break that.
+    if scalar.contains(['\n', '\r']) {
+        return Err(format!("the YAML writer put {s:?} on more than one line"));
     }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if needs_escape(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    Ok(scalar.to_string())
 }
 
 /// Computes the new file text for an approval of `d` (whose current file text is `text`).
@@ -293,10 +285,10 @@ pub fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -
         Bump::Patch => "Editorial change (no change of substance).".into(),
         _ => format!("Approved by {}.", a.by),
     });
-    fm.set("version", &quote(&version.to_string()));
+    fm.set("version", &quote(&version.to_string())?);
     if how != Bump::Patch {
         fm.set("status", "approved");
-        fm.set("approver", &quote(&a.by));
+        fm.set("approver", &quote(&a.by)?);
         fm.set("approved", &a.date.to_string());
         let due = match (a.review_due, d.review_due) {
             (Some(due), _) => Some(due),
@@ -308,12 +300,12 @@ pub fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -
         }
     }
     fm.append_history(&[
-        ("version", quote(&version.to_string())),
+        ("version", quote(&version.to_string())?),
         ("date", a.date.to_string()),
-        ("author", quote(&a.by)),
-        ("summary", quote(&summary)),
+        ("author", quote(&a.by)?),
+        ("summary", quote(&summary)?),
     ])?;
-    fm.set("fingerprint", &quote(fingerprint));
+    fm.set("fingerprint", &quote(fingerprint)?);
     Ok((fm.render(&rest), version))
 }
 
@@ -426,8 +418,8 @@ mod tests {
         for summary in tricky {
             let text = "---\nid: A\nhistory:\n  - version: \"1.0\"\n    summary: x\n---\nBody\n";
             let (mut fm, rest) = FrontMatter::parse(text).unwrap();
-            fm.append_history(&[("version", quote("1.1")), ("summary", quote(summary))]).unwrap();
-            fm.set("approver", &quote(summary));
+            fm.append_history(&[("version", quote("1.1").unwrap()), ("summary", quote(summary).unwrap())]).unwrap();
+            fm.set("approver", &quote(summary).unwrap());
             let out = fm.render(&rest);
             let yaml = out.strip_prefix("---\n").and_then(|t| t.split_once("\n---\n")).map(|(y, _)| y).unwrap();
             assert_eq!(yaml.lines().count(), 7, "each value stays on its line: {out:?}");
@@ -441,7 +433,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_string_round_trips_as_a_quoted_value(s in "\\PC*|[\\x00-\\x{ff}\\u{2028}\\u{2029}\\u{feff}\\u{fffe}\\u{ffff}]*") {
-            let yaml = format!("summary: {}\n", quote(&s));
+            let yaml = format!("summary: {}\n", quote(&s).map_err(proptest::test_runner::TestCaseError::fail)?);
             proptest::prop_assert_eq!(yaml.lines().count(), 1);
             let v: serde_json::Value = serde_saphyr::from_str(&yaml).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}: {yaml:?}")))?;
             proptest::prop_assert_eq!(v["summary"].as_str(), Some(s.as_str()));

@@ -138,7 +138,8 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
             return Vec::new();
         }
     };
-    let keys = crate::parse::top_level_key_lines(text, 1);
+    let positions = crate::yaml::Positions::of(text, 1);
+    let keys = positions.key_lines(&[]);
     let at = |k: &str| keys.get(k).copied().unwrap_or(1);
     let invalid = |line: usize, msg: String| {
         Diagnostic::new("XWK002", &shown, line, msg).help(
@@ -166,12 +167,12 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
         diags.push(invalid(at("mappings"), "`mappings` must be a list".into()));
         return Vec::new();
     };
-    let rows = crate::parse::list_item_lines(text, "mappings", 1);
-    let fields = crate::data::field_lines(text, &rows, text.lines().count() + 1);
     let mut out = Vec::new();
     for (i, entry) in list.iter().enumerate() {
-        let line = rows.get(i).copied().unwrap_or(at("mappings"));
-        let field_line = |k: &str| fields.get(i).and_then(|f| f.get(k).copied()).unwrap_or(line);
+        let entry_path = [crate::yaml::Step::from("mappings"), crate::yaml::Step::Index(i)];
+        let line = positions.line(&entry_path).unwrap_or(at("mappings"));
+        let fields = positions.key_lines(&entry_path);
+        let field_line = |k: &str| fields.get(k).copied().unwrap_or(line);
         let get = |k: &str| entry.get(k).and_then(|v| v.as_str()).map(str::trim).unwrap_or("");
         let (from, to, relationship, rationale) = (get("from"), get("to"), get("relationship"), get("rationale"));
         if from.is_empty() || to.is_empty() || relationship.is_empty() {

@@ -4,10 +4,11 @@
 //! diagnostics.
 
 use crate::diagnostics::Diagnostic;
-use crate::parse::{list_item_lines, parse_yaml, top_level_key_lines};
+use crate::parse::parse_yaml;
 use crate::schemas::Schemas;
 use crate::semantics::{Kind, Semantics};
 use crate::source::SourceFile;
+use crate::yaml::{Positions, Step};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -99,6 +100,8 @@ pub struct DataFile {
     pub repo_rel: String,
     pub meta: Map<String, Value>,
     pub key_lines: BTreeMap<String, usize>,
+    /// 1-based line of each key inside the `meta` mapping.
+    pub meta_lines: BTreeMap<String, usize>,
     /// The key of the row list: systems, risks, entries, records, controls, or a custom one.
     pub list_key: String,
     /// The schema the rows were validated against (list key or `meta.schema`).
@@ -121,16 +124,7 @@ impl DataFile {
     }
     /// Line of a key inside the `meta` mapping (falls back to the `meta:` line).
     pub fn meta_line(&self, key: &str) -> usize {
-        let start = self.line_of("meta");
-        for (i, l) in self.text.lines().enumerate().skip(start) {
-            if !l.starts_with([' ', '\t']) && !l.trim().is_empty() && !l.trim_start().starts_with('#') {
-                break;
-            }
-            if l.trim_start().split(':').next().map(str::trim) == Some(key) {
-                return i + 1;
-            }
-        }
-        start
+        self.meta_lines.get(key).copied().unwrap_or_else(|| self.line_of("meta"))
     }
     pub fn kind(&self) -> Option<Kind> {
         self.semantics.kind
@@ -148,42 +142,6 @@ impl DataFile {
     }
 }
 
-/// Lines of each field within the rows of a block list.
-pub(crate) fn field_lines(text: &str, row_lines: &[usize], end_line: usize) -> Vec<BTreeMap<String, usize>> {
-    let lines: Vec<&str> = text.lines().collect();
-    row_lines
-        .iter()
-        .enumerate()
-        .map(|(i, &start)| {
-            let end = row_lines.get(i + 1).copied().unwrap_or(end_line);
-            let mut m = BTreeMap::new();
-            let mut field_indent: Option<usize> = None;
-            for ln in start..end {
-                let Some(l) = lines.get(ln - 1) else { break };
-                let trimmed = l.trim_start();
-                let body = trimmed.strip_prefix("- ").unwrap_or(trimmed);
-                let indent = l.len() - body.len();
-                if body.starts_with('#') || body.is_empty() {
-                    continue;
-                }
-                if field_indent.is_none() {
-                    field_indent = Some(indent);
-                }
-                if Some(indent) != field_indent {
-                    continue;
-                }
-                if let Some(colon) = body.find(':') {
-                    let key = body[..colon].trim().trim_matches(['"', '\'']);
-                    if !key.is_empty() && !key.contains(' ') {
-                        m.entry(key.to_string()).or_insert(ln);
-                    }
-                }
-            }
-            m
-        })
-        .collect()
-}
-
 /// Parses and schema-validates one data file.
 pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -199,7 +157,11 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
         );
         return (None, diags);
     };
-    let key_lines = top_level_key_lines(&file.text, 1);
+    // Lines from the parser's own positions: rows and fields written in flow style, after
+    // block scalars or under quoted keys are found where they are written.
+    let positions = Positions::of(&file.text, 1);
+    let key_lines = positions.key_lines(&[]);
+    let meta_lines = positions.key_lines(&[Step::from("meta")]);
     let meta = match map.get("meta") {
         Some(Value::Object(m)) => m.clone(),
         Some(_) => {
@@ -266,14 +228,14 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
             .help(format!("known schemas: {}; add schemas/registers/{schema}.schema.json to define your own", known.join(", "))),
         );
     }
-    let end_line = file.text.lines().count() + 1;
-    let row_lines = list_item_lines(&file.text, &list_key, 1);
-    let fields = field_lines(&file.text, &row_lines, end_line);
     let mut rows = Vec::new();
     let mut columns: Vec<String> = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
-        let line = row_lines.get(i).copied().unwrap_or_else(|| *key_lines.get(list_key.as_str()).unwrap_or(&1));
-        let field_lines = fields.get(i).cloned().unwrap_or_default();
+        let row_path = [Step::from(list_key.as_str()), Step::Index(i)];
+        // A row the text does not hold itself (e.g. an alias of another row's anchor) is
+        // reported where the alias is, or at the list's key.
+        let line = positions.line(&row_path).unwrap_or_else(|| *key_lines.get(list_key.as_str()).unwrap_or(&1));
+        let field_lines = positions.key_lines(&row_path);
         let Value::Object(obj) = item else {
             diags.push(
                 Diagnostic::new("REG005", repo_rel, line, format!("row {} of `{list_key}` is not a mapping", i + 1))
@@ -302,7 +264,10 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
                         row.line_of(unexpected.first().map(String::as_str).unwrap_or("")),
                         format!("{}: unknown field(s) {}", row_label(&semantics, &row), unexpected.join(", ")),
                     ),
-                    _ => (row.line_of(&field), format!("{}: `{}` {}", row_label(&semantics, &row), field, err)),
+                    _ => (
+                        positions.pointer_line(&row_path, &pointer).unwrap_or(row.line),
+                        format!("{}: `{}` {}", row_label(&semantics, &row), field, err),
+                    ),
                 };
                 diags.push(
                     Diagnostic::new("REG005", repo_rel, l, msg).help(format!(
@@ -324,6 +289,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
             repo_rel: file.repo_rel.clone(),
             meta,
             key_lines,
+            meta_lines,
             list_key,
             schema,
             rows,
@@ -359,14 +325,45 @@ pub fn row_label(semantics: &Semantics, row: &Row) -> String {
 mod tests {
     use super::*;
 
+    fn file(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.into(),
+            repo_rel: format!("content/{rel}"),
+            abs: rel.into(),
+            kind: crate::source::SourceKind::Data,
+            symlink: false,
+            text: text.into(),
+        }
+    }
+
+    /// No repository schemas at this path: the built-in ones.
+    fn schemas() -> Schemas {
+        Schemas::load(std::path::Path::new("/nonexistent-aimsbook-repo")).expect("built-in schemas")
+    }
+
     #[test]
-    fn field_lines_found_per_row() {
-        let text = "meta:\n  document: R\nrisks:\n  - id: A\n    score: 3\n  - id: B\n    likelihood: 2\n    score: 4\n";
-        let rows = list_item_lines(text, "risks", 1);
-        assert_eq!(rows, vec![4, 6]);
-        let f = field_lines(text, &rows, 9);
-        assert_eq!(f[0]["score"], 5);
-        assert_eq!(f[1]["id"], 6);
-        assert_eq!(f[1]["score"], 8);
+    fn rows_and_fields_have_their_lines() {
+        let text = "meta:\n  document: R\nrisks:\n  - id: A\n    score: 3\n  - {id: B,\n     likelihood: 2,\n     score: 4}\n";
+        let (df, _) = parse_data_file(&file("data/risks.yaml", text), &schemas());
+        let df = df.expect("parsed");
+        assert_eq!(df.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![4, 6]);
+        assert_eq!(df.rows[0].line_of("score"), 5);
+        assert_eq!(df.rows[1].line_of("id"), 6);
+        assert_eq!(df.rows[1].line_of("score"), 8);
+        assert_eq!(df.meta_line("document"), 2);
+    }
+
+    #[test]
+    fn anchored_aliased_and_merged_rows_point_where_they_are_written() {
+        let text = "meta: {document: R}\nrisks:\n  - &night\n    id: A\n    status: open\n  - *night\n  - <<: *night\n    id: C\n";
+        let (df, diags) = parse_data_file(&file("data/risks.yaml", text), &schemas());
+        let df = df.unwrap_or_else(|| panic!("{diags:?}"));
+        // The anchored row starts at its first key; its fields are on their own lines.
+        assert_eq!((df.rows[0].line, df.rows[0].line_of("status")), (4, 5));
+        // A row that is an alias is where the alias is written, and so are its fields.
+        assert_eq!((df.rows[1].line, df.rows[1].line_of("status")), (6, 6));
+        // A merged row: its own key on its line, merged keys at the row (the `<<` line).
+        assert_eq!((df.rows[2].line, df.rows[2].line_of("id"), df.rows[2].line_of("status")), (7, 8, 7));
+        assert_eq!(df.rows[2].str("status"), Some("open"));
     }
 }

@@ -42,3 +42,4 @@ pub mod snapshot;
 pub mod source;
 pub mod theme;
 pub mod trace;
+pub mod yaml;

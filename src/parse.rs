@@ -10,9 +10,10 @@ use crate::markdown;
 use crate::model::{Document, HistoryEntry, Status, Version};
 use crate::schemas::Schemas;
 use crate::source::{split_front_matter, SourceFile};
+use crate::yaml::{Positions, Step};
 use jiff::civil::Date;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The result of parsing one Markdown file.
 #[derive(Clone)]
@@ -88,48 +89,6 @@ fn yaml_hint(text: &str, line: usize) -> String {
     }
 }
 
-/// Finds the 1-based line of each top-level key (column 0) of a YAML mapping.
-pub fn top_level_key_lines(yaml: &str, first_line: usize) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for (i, l) in yaml.lines().enumerate() {
-        if l.starts_with([' ', '\t', '#', '-']) || l.is_empty() {
-            continue;
-        }
-        if let Some(colon) = l.find(':') {
-            let key = l[..colon].trim().trim_matches(['"', '\'']).to_string();
-            out.entry(key).or_insert(first_line + i);
-        }
-    }
-    out
-}
-
-/// Lines of the items of a block list under a top-level key (`history:` then `- ...` lines).
-pub fn list_item_lines(yaml: &str, key: &str, first_line: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut inside = false;
-    let mut indent: Option<usize> = None;
-    for (i, l) in yaml.lines().enumerate() {
-        if !l.starts_with([' ', '-', '#']) && !l.is_empty() {
-            inside = l.split(':').next().map(|k| k.trim()) == Some(key);
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        let trimmed = l.trim_start();
-        let ind = l.len() - trimmed.len();
-        if trimmed.starts_with("- ") || trimmed == "-" {
-            if indent.is_none() {
-                indent = Some(ind);
-            }
-            if Some(ind) == indent {
-                out.push(first_line + i);
-            }
-        }
-    }
-    out
-}
-
 fn did_you_mean(unknown: &str, known: &[&str]) -> Option<String> {
     known.iter().map(|k| (strsim::levenshtein(unknown, k), *k)).filter(|(d, _)| *d <= 3).min().map(|(_, k)| k.to_string())
 }
@@ -185,7 +144,10 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
             return Parsed { document: None, claimed_id: claimed, diagnostics: diags };
         }
     };
-    let key_lines = top_level_key_lines(split.front_matter, fm_line);
+    // Lines from the parser's own positions, so flow style, block scalars, comments and
+    // quoted keys point where the user wrote the key.
+    let positions = Positions::of(split.front_matter, fm_line);
+    let key_lines = positions.key_lines(&[]);
     if !value.is_object() {
         diags.push(
             Diagnostic::new("SRC005", repo_rel, fm_line, "front matter is not a mapping of fields")
@@ -201,28 +163,8 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
             }
         }
     }
-    let history_lines = list_item_lines(split.front_matter, "history", fm_line);
-    let history_fields = {
-        let rel: Vec<usize> = history_lines.iter().map(|l| l + 1 - fm_line).collect();
-        crate::data::field_lines(split.front_matter, &rel, split.front_matter.lines().count() + 1)
-    };
-    let line_for_pointer = |pointer: &str| -> usize {
-        let mut parts = pointer.trim_start_matches('/').split('/');
-        let key = parts.next().unwrap_or("");
-        if key == "history" {
-            if let Some(idx) = parts.next().and_then(|p| p.parse::<usize>().ok()) {
-                if let Some(field) = parts.next() {
-                    if let Some(l) = history_fields.get(idx).and_then(|f| f.get(field)) {
-                        return *l + fm_line - 1;
-                    }
-                }
-                if let Some(l) = history_lines.get(idx) {
-                    return *l;
-                }
-            }
-        }
-        key_lines.get(key).copied().unwrap_or(fm_line)
-    };
+    let history_lines = positions.item_lines(&[Step::from("history")]);
+    let line_for_pointer = |pointer: &str| -> usize { positions.pointer_line(&[], pointer).unwrap_or(fm_line) };
 
     let mut invalid_fields = BTreeSet::new();
     for err in schemas.document.iter_errors(&value) {
@@ -279,7 +221,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
             K::AdditionalProperties { unexpected } => {
                 let known: Vec<&str> = schemas.document_fields.iter().map(String::as_str).collect();
                 for key in unexpected {
-                    let l = if pointer.is_empty() { key_lines.get(key.as_str()).copied().unwrap_or(fm_line) } else { line };
+                    let l = line_for_pointer(&format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")));
                     let mut d = Diagnostic::new("DC019", repo_rel, l, format!("unknown front-matter field `{key}`"));
                     d = match did_you_mean(key, &known) {
                         Some(s) if pointer.is_empty() => d.help(format!("did you mean `{s}`?")),
@@ -475,15 +417,6 @@ fn form_help(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn key_lines_found() {
-        let y = "id: A\ntitle: T\nhistory:\n  - version: \"1.0\"\n    date: 2026-01-01\n  - version: \"1.1\"\n";
-        let k = top_level_key_lines(y, 2);
-        assert_eq!(k["id"], 2);
-        assert_eq!(k["history"], 4);
-        assert_eq!(list_item_lines(y, "history", 2), vec![5, 7]);
-    }
 
     #[test]
     fn yaml_error_has_line() {
