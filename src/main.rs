@@ -51,6 +51,10 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         strict: bool,
+        /// Build the edition for this audience ([audiences.NAME] in book.toml, or the built-in
+        /// public, intranet, auditor): only the documents of the classifications it publishes
+        #[arg(long, value_name = "NAME")]
+        audience: Option<String>,
     },
     /// Run every check and print the diagnostics; writes nothing
     Check {
@@ -150,6 +154,9 @@ enum Command {
         /// Sign the manifest with this OpenSSH private key (SSHSIG, namespace aimsbook-snapshot)
         #[arg(long, value_name = "KEY")]
         sign: Option<PathBuf>,
+        /// Snapshot the edition for this audience (see `build --audience`)
+        #[arg(long, value_name = "NAME")]
+        audience: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -255,13 +262,13 @@ fn config_failure(e: ConfigError, root: &Path) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { common, out, strict } => {
+        Command::Build { common, out, strict, audience } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
             };
             let started = std::time::Instant::now();
-            match pipeline::build(&common.root, out.as_deref(), today, strict) {
+            match pipeline::build_edition(&common.root, out.as_deref(), today, strict, audience.as_deref()) {
                 Err(e) => config_failure(e, &common.root),
                 Ok(report) => {
                     print_diags(&report.diagnostics, &common.root, Format::Human);
@@ -419,7 +426,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Snapshot { label, out, sign, common } => {
+        Command::Snapshot { label, out, sign, audience, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
@@ -428,7 +435,7 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return usage(&e),
             };
-            match aimsbook::snapshot::snapshot(&common.root, today, &label, out.as_deref(), signer.as_ref()) {
+            match aimsbook::snapshot::snapshot_edition(&common.root, today, &label, out.as_deref(), signer.as_ref(), audience.as_deref()) {
                 Err(e) => config_failure(e, &common.root),
                 Ok(r) => {
                     print_diags(&r.diagnostics, &common.root, Format::Human);
