@@ -438,7 +438,8 @@ mod tests {
     fn profiles_must_use_the_levels() {
         let c = config("[publication]\nlevels = [\"open\", \"secret\"]\n[audiences.x]\nclassifications = [\"public\"]\n", &[]);
         let errs = validate(&c).unwrap_err();
-        assert_eq!((errs[0].code, errs[0].line), ("CFG002", 4));
+        // Line 5: the `[audiences.x]` table.
+        assert_eq!((errs[0].code, errs[0].line), ("CFG002", 5));
         assert!(errs[0].message.contains("`public`"));
     }
 }

@@ -225,8 +225,8 @@ fn repository(extra_config: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, repo)
 }
 
-/// Every file under `root` (path relative to it, bytes), and every entry of every zip in it
-/// (as `zip:NAME/ENTRY`).
+/// Every file under `root` (path relative to it, bytes), and every entry of every zip container
+/// in it — the snapshot zip, XLSX files (as `zip:NAME/ENTRY`).
 fn all_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
@@ -239,7 +239,8 @@ fn all_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
             }
             let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
             let bytes = std::fs::read(&p).unwrap();
-            if rel.ends_with(".zip") {
+            // Zip containers (the snapshot zip, XLSX downloads) are searched inside.
+            if bytes.starts_with(b"PK\x03\x04") {
                 let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
                 for i in 0..archive.len() {
                     let mut entry = archive.by_index(i).unwrap();
@@ -367,6 +368,11 @@ fn each_built_in_edition_publishes_only_its_classifications_and_nothing_of_the_r
         }
     }
     assert!(!String::from_utf8_lossy(&files["index.html"]).contains("Edition:"), "the complete site states no edition");
+    // The XLSX downloads are searched inside (their text is compressed in the file itself).
+    assert!(
+        everything.iter().any(|l| l.starts_with("zip:downloads/documents.xlsx/") && l.contains("of VER-3")),
+        "the complete site's documents.xlsx lists VER-3"
+    );
 
     let editions: &[(&str, &[&str])] = &[
         ("public", &["OFF-1", "REC-6"]),
