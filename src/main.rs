@@ -115,6 +115,9 @@ enum Command {
         /// Output file (default: ID.pdf or manual.pdf in the current folder)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Print the edition for this audience (see `build --audience`)
+        #[arg(long, value_name = "NAME")]
+        audience: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -396,7 +399,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Export { what, id, format, out, force, common } => export(what, id.as_deref(), format, out.as_deref(), force, &common),
-        Command::Pdf { id, out, common } => pdf(id.as_deref(), out, &common),
+        Command::Pdf { id, out, audience, common } => pdf(id.as_deref(), out, audience.as_deref(), &common),
         Command::Approve { id, by, date, summary, bump, review_due, sign, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
@@ -655,7 +658,7 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
     ExitCode::SUCCESS
 }
 
-fn pdf(id: Option<&str>, out: Option<PathBuf>, common: &Common) -> ExitCode {
+fn pdf(id: Option<&str>, out: Option<PathBuf>, audience: Option<&str>, common: &Common) -> ExitCode {
     use aimsbook::pdf::{self, PdfError};
     // Before loading: a missing browser is reported without waiting for the checks.
     if let Err(e) = pdf::find_browser() {
@@ -667,14 +670,24 @@ fn pdf(id: Option<&str>, out: Option<PathBuf>, common: &Common) -> ExitCode {
     };
     let mut diags = loaded.diagnostics;
     diags.extend(pipeline::check_theme(&loaded.site));
-    diags.finish(&loaded.site.config.levels, false);
+    let site = match audience {
+        Some(name) => match aimsbook::audience::edition(&loaded.site.config, name) {
+            Ok(edition) => {
+                diags.extend(aimsbook::audience::crossings(&loaded.site, std::slice::from_ref(&edition)));
+                aimsbook::audience::restrict(loaded.site, &edition)
+            }
+            Err(d) => return config_failure(ConfigError(vec![d]), &common.root),
+        },
+        None => loaded.site,
+    };
+    diags.finish(&site.config.levels, false);
     print_diags(&diags, &common.root, Format::Human);
     if diags.has_errors() {
         eprintln!("pdf not written: {}", diagnostics::summary_line(&diags));
         return ExitCode::from(1);
     }
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.pdf", id.unwrap_or("manual"))));
-    match pdf::print(&loaded.site, id, &out) {
+    match pdf::print(&site, id, &out) {
         Ok(r) => {
             eprintln!("printed {} pages to {} ({} pass{})", r.pages, out.display(), r.passes, if r.passes == 1 { "" } else { "es" });
             ExitCode::SUCCESS

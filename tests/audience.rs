@@ -522,15 +522,21 @@ fn the_printed_manual_has_a_changes_since_appendix_with_the_redline() {
     assert!(plan.contains("uncontrolled change"), "{plan}");
     assert!(plan.contains("until the spring tide"), "{plan}");
 
-    // Through Chromium (aimsbook pdf) when it is installed: the PDF's text has the appendix.
+    // Through Chromium (`aimsbook pdf --audience public`) when it is installed: the PDF's text
+    // has the appendix, and nothing of the withheld documents.
     if clients::browser() && clients::program("pdftotext", "apt-get install poppler-utils") {
         let pdf = dir.path().join("manual.pdf");
-        let out = run_in(dir.path(), &["pdf", "--root", repo.to_str().unwrap(), "--today", TODAY, "--out", pdf.to_str().unwrap()]);
-        assert_ok(&out, "aimsbook pdf");
+        let args = ["pdf", "--root", repo.to_str().unwrap(), "--today", TODAY, "--out", pdf.to_str().unwrap(), "--audience", "public"];
+        let out = run_in(dir.path(), &args);
+        assert_ok(&out, "aimsbook pdf --audience public");
         let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains("Changes since S1"), "the PDF has the appendix:\n{text}");
         assert!(text.contains("rings the bell at dusk"), "{text}");
+        assert!(text.contains("Lighthouse Handbook"), "{text}");
+        let pages = BTreeMap::from([("manual.pdf (text)".to_string(), text.as_bytes().to_vec())]);
+        let found = leaks(&pages, &["INT-2", "VER-3", "REG-9", "REC-5", "STR-4", "UNK-7"]);
+        assert!(found.is_empty(), "{found:?}");
     }
 }
 
