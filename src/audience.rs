@@ -213,6 +213,48 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
     out.git = git;
     out.snapshot = snapshot;
     out.edition = Some(edition.clone());
+    // The texts (search index, snapshot.json, redlines, api) carry a link to a withheld
+    // document as its id and the note, not its link text, as the pages do.
+    let redacted: Vec<Option<Document>> = out
+        .documents
+        .iter()
+        .map(|d| {
+            let body = redact(&out, d, &d.body);
+            (body != d.body).then(|| Document { plain: crate::markdown::plain_text(&body), body, ..(**d).clone() })
+        })
+        .collect();
+    for (slot, new) in out.documents.iter_mut().zip(redacted) {
+        if let Some(d) = new {
+            *slot = Arc::new(d);
+        }
+    }
+    out
+}
+
+/// The Markdown `body` of `from` with every link to a document this edition withholds replaced
+/// by that document's id and [`NOT_PUBLISHED`] (the link's text might quote the title). Other
+/// text is kept byte for byte. Outside an edition, the body as it is.
+pub fn redact(site: &Site, from: &Document, body: &str) -> String {
+    if site.withheld_ids.is_empty() {
+        return body.to_string();
+    }
+    use pulldown_cmark::{Event, LinkType, Parser, Tag};
+    let is_clause = |id: &str| site.catalog.contains(id);
+    let mut out = String::with_capacity(body.len());
+    let mut copied = 0;
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        let Event::Start(Tag::Link { link_type, dest_url, .. }) = event else { continue };
+        if range.start < copied {
+            continue;
+        }
+        let target = crate::markdown::classify(&dest_url, matches!(link_type, LinkType::WikiLink { .. }), &is_clause);
+        if let Ok(Destination::Withheld(id)) = site.resolve(from, &target) {
+            out.push_str(&body[copied..range.start]);
+            out.push_str(&format!("{id} {NOT_PUBLISHED}"));
+            copied = range.end;
+        }
+    }
+    out.push_str(&body[copied..]);
     out
 }
 
@@ -382,6 +424,12 @@ pub fn restrict_snapshot_data(site: &Site, mut data: crate::snapshot::SnapshotDa
         site.by_id.contains_key(&r.id)
             || (!site.withheld_ids.contains(&r.id) && publishes(&site.config, edition, r.classification.as_deref().unwrap_or("")))
     });
+    // Their texts as this edition shows them, so that a withheld link is no text change.
+    for r in &mut data.documents {
+        if let (Some(d), Some(body)) = (site.doc(&r.id), r.body.as_mut()) {
+            *body = redact(site, d, body);
+        }
+    }
     if site.trace.soa_doc.is_none() {
         data.soa.clear();
     }

@@ -49,7 +49,7 @@ const DOCS: &[Doc] = &[
         doc_type: "policy",
         extra: "related: [\"INT-2\"]\n",
         sentences: &["The lighthouse keeper greets every visitor at dawn."],
-        links: "Tides: [[INT-2]]. Escalation: [[VER-3]] and [the plan](../conf/plan.md). The dossier STR-4 exists. A [leaflet](leaflet.txt) for all.",
+        links: "Tides: [[INT-2]]. Escalation: [[VER-3]] and [the escalation plan](../conf/plan.md). The dossier STR-4 exists. A [leaflet](leaflet.txt) for all.",
         words: &["lighthouse"],
     },
     Doc {
@@ -430,13 +430,22 @@ fn each_built_in_edition_publishes_only_its_classifications_and_nothing_of_the_r
         assert_eq!(ids, want, "{name}: api/documents.json");
     }
 
-    // Links from the public handbook to withheld documents: the id and the note, no link, no title.
+    // Links from the public handbook to withheld documents: the id and the note, no link, no
+    // title, and not the link's own text — on the page, nor in any other file (search index,
+    // snapshot.json, redlines, the manual's appendix), while the complete site has it.
     let page = std::fs::read_to_string(d.join("site-public/doc/OFF-1.html")).unwrap();
     for id in ["INT-2", "VER-3"] {
-        assert!(page.contains(&format!("<span class=\"withheld\">{id} (not published in this edition)</span>")), "OFF-1 → {id}:\n{page}");
+        assert!(page.contains(&format!("{id} (not published in this edition)")), "OFF-1 → {id}:\n{page}");
         assert!(!page.contains(&format!("{id}.html")), "no link to {id}");
     }
-    assert!(!page.contains(">the plan<"), "the text of a link to a withheld document is not shown");
+    for (folder, expected) in
+        [("site-complete", true), ("site-public", false), ("snaps-public", false), ("site-intranet", false), ("site-auditor", true)]
+    {
+        let files = all_files(&d.join(folder));
+        let with: Vec<&String> =
+            files.iter().filter(|(_, b)| String::from_utf8_lossy(b).contains("the escalation plan")).map(|(p, _)| p).collect();
+        assert_eq!(!with.is_empty(), expected, "{folder}: the link text to VER-3 in {with:?}");
+    }
     // The mention STR-4 stays plain text; the leaflet (linked from OFF-1) is published.
     assert!(d.join("site-public/files/open/leaflet.txt").is_file());
     assert!(d.join("site-auditor/files/conf/evidence.txt").is_file(), "the auditor edition publishes VER-3's attachment");
