@@ -364,16 +364,18 @@ pub fn crossings(site: &Site, editions: &[Edition]) -> Vec<Diagnostic> {
             }
             let (mine, theirs) =
                 (effective_classification(config, &d.classification), effective_classification(config, &target.classification));
+            let consequence = if how.starts_with("quotes") {
+                format!("the quoted title is published with {}", d.id)
+            } else {
+                "there it shows only the id".to_string()
+            };
             let which = if lacking.len() == 1 { format!("edition {}", lacking[0]) } else { format!("editions {}", lacking.join(", ")) };
             out.push(
                 Diagnostic::new(
                     "AUD001",
                     &d.repo_rel,
                     line,
-                    format!(
-                        "{} ({mine}) {how} {} ({theirs}), which the {which} publishes without: there it shows only the id",
-                        d.id, target.id
-                    ),
+                    format!("{} ({mine}) {how} {} ({theirs}), which the {which} publishes without: {consequence}", d.id, target.id),
                 )
                 .col(column)
                 .help(format!("refer to documents of classification {mine} or lower, or classify {} as {theirs}", d.id)),

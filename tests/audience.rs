@@ -501,6 +501,18 @@ fn configured_profiles_name_the_most_sensitive_level_explicitly_and_unknown_name
     );
     let messages: Vec<&str> = diags.iter().filter(|x| x.code == "AUD001").map(|x| x.message.as_str()).collect();
     assert!(messages.iter().all(|m| m.contains("edition website")), "{messages:?}");
+
+    // A public record that quotes a confidential title (no link): AUD001 at the quotation.
+    let census = repo.join("content/records/census.md");
+    let text = std::fs::read_to_string(&census).unwrap();
+    std::fs::write(&census, format!("{text}\nCounted as the Kraken Containment Plan requires.\n")).unwrap();
+    let (_, diags) = check_json(&repo, &[]);
+    let line = std::fs::read_to_string(&census).unwrap().lines().position(|l| l.starts_with("Counted as")).unwrap() as u64 + 1;
+    let quoted: Vec<_> = diags.iter().filter(|x| x.code == "AUD001" && x.file == "content/records/census.md").collect();
+    assert_eq!(quoted.len(), 1, "{}", show(&diags));
+    assert_eq!((quoted[0].line, quoted[0].column), (line, 16), "{}", show(&diags));
+    assert!(quoted[0].message.contains("REC-6 (offen) quotes the title of VER-3 (vertraulich)"), "{}", quoted[0].message);
+    assert!(quoted[0].message.contains("the quoted title is published with REC-6"), "{}", quoted[0].message);
 }
 
 /// The printed manual (manual.html) of an edition ends with "Changes since S1": OFF-1's new
