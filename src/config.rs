@@ -97,6 +97,29 @@ pub struct ApprovalSection {
     pub allowed_signers: Option<String>,
 }
 
+/// `[publication]`: the organisation's classification words, least to most sensitive (see
+/// [`crate::audience`]).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublicationSection {
+    /// Classification words, least sensitive first. Empty: the `classification` enum of the
+    /// document schema (the repository's own schemas/document.schema.json when it has one).
+    pub levels: Vec<String>,
+    /// The classification assumed for a document without one. Default: the most sensitive level.
+    pub unclassified: Option<String>,
+}
+
+/// `[audiences.NAME]`: a publication profile (an edition of the site).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudienceSection {
+    /// The classifications this edition publishes, by the organisation's own words.
+    pub classifications: Vec<String>,
+    /// How pages name the edition (default: the profile's name).
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
 /// A published snapshot, listed on the site's Versions page.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -132,6 +155,10 @@ struct RawConfig {
     pdf: PdfSection,
     #[serde(default)]
     approval: ApprovalSection,
+    #[serde(default)]
+    publication: PublicationSection,
+    #[serde(default)]
+    audiences: BTreeMap<String, AudienceSection>,
 }
 
 /// The validated configuration of one repository.
@@ -148,6 +175,14 @@ pub struct Config {
     pub approval: ApprovalSection,
     /// The entries of `[approval] allowed_signers`, read by the pipeline when it loads.
     pub allowed_signers: Option<std::sync::Arc<Vec<crate::signing::AllowedSigner>>>,
+    pub publication: PublicationSection,
+    /// `[audiences.NAME]` as configured (the built-in profiles: [`crate::audience::profiles`]).
+    pub audiences: BTreeMap<String, AudienceSection>,
+    /// The classification words, least sensitive first: `[publication] levels`, else the
+    /// document schema's enum (filled in by the pipeline when it loads the schemas).
+    pub classification_levels: Vec<String>,
+    /// Lines of book.toml where each `[audiences.NAME]` table starts (for diagnostics).
+    pub audience_lines: BTreeMap<String, usize>,
 }
 
 impl Config {
@@ -192,7 +227,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
             let msg = e.message().to_string();
             let help = if msg.contains("unknown field") {
-                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs, frameworks, mappings; [[snapshots]] label, path, url, date, note; [pdf] paper = \"a4\" or \"letter\"; [approval] allowed_signers"
+                "book.toml knows [book] title, organization, language, description; [build] content, output, theme, allow_html; [check] CODE = \"error|warning|off\"; [review] warn_days; [traceability] evidence_months, catalogs, frameworks, mappings; [[snapshots]] label, path, url, date, note; [pdf] paper = \"a4\" or \"letter\"; [approval] allowed_signers; [publication] levels, unclassified; [audiences.NAME] classifications, label"
             } else if msg.contains("missing field `book`") {
                 "add a [book] table with title and organization"
             } else {
@@ -262,6 +297,10 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
         pdf: raw.pdf,
         approval: raw.approval,
         allowed_signers: None,
+        classification_levels: raw.publication.levels.clone(),
+        publication: raw.publication,
+        audience_lines: raw.audiences.keys().map(|name| (name.clone(), line_of(text, &format!("[audiences.{name}]")))).collect(),
+        audiences: raw.audiences,
     })
 }
 

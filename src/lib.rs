@@ -9,6 +9,7 @@ pub mod adopt;
 pub mod api;
 pub mod approval;
 pub mod approval_signature;
+pub mod audience;
 pub mod catalog;
 pub mod check;
 pub mod config;

@@ -51,6 +51,10 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         strict: bool,
+        /// Build the edition for this audience ([audiences.NAME] in book.toml, or the built-in
+        /// public, intranet, auditor): only the documents of the classifications it publishes
+        #[arg(long, value_name = "NAME")]
+        audience: Option<String>,
     },
     /// Run every check and print the diagnostics; writes nothing
     Check {
@@ -111,6 +115,9 @@ enum Command {
         /// Output file (default: ID.pdf or manual.pdf in the current folder)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Print the edition for this audience (see `build --audience`)
+        #[arg(long, value_name = "NAME")]
+        audience: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -150,6 +157,9 @@ enum Command {
         /// Sign the manifest with this OpenSSH private key (SSHSIG, namespace aimsbook-snapshot)
         #[arg(long, value_name = "KEY")]
         sign: Option<PathBuf>,
+        /// Snapshot the edition for this audience (see `build --audience`)
+        #[arg(long, value_name = "NAME")]
+        audience: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -255,13 +265,13 @@ fn config_failure(e: ConfigError, root: &Path) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { common, out, strict } => {
+        Command::Build { common, out, strict, audience } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
             };
             let started = std::time::Instant::now();
-            match pipeline::build(&common.root, out.as_deref(), today, strict) {
+            match pipeline::build_edition(&common.root, out.as_deref(), today, strict, audience.as_deref()) {
                 Err(e) => config_failure(e, &common.root),
                 Ok(report) => {
                     print_diags(&report.diagnostics, &common.root, Format::Human);
@@ -389,7 +399,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Export { what, id, format, out, force, common } => export(what, id.as_deref(), format, out.as_deref(), force, &common),
-        Command::Pdf { id, out, common } => pdf(id.as_deref(), out, &common),
+        Command::Pdf { id, out, audience, common } => pdf(id.as_deref(), out, audience.as_deref(), &common),
         Command::Approve { id, by, date, summary, bump, review_due, sign, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
@@ -419,7 +429,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Snapshot { label, out, sign, common } => {
+        Command::Snapshot { label, out, sign, audience, common } => {
             let today = match resolve_today(common.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
@@ -428,7 +438,7 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return usage(&e),
             };
-            match aimsbook::snapshot::snapshot(&common.root, today, &label, out.as_deref(), signer.as_ref()) {
+            match aimsbook::snapshot::snapshot_edition(&common.root, today, &label, out.as_deref(), signer.as_ref(), audience.as_deref()) {
                 Err(e) => config_failure(e, &common.root),
                 Ok(r) => {
                     print_diags(&r.diagnostics, &common.root, Format::Human);
@@ -648,7 +658,7 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
     ExitCode::SUCCESS
 }
 
-fn pdf(id: Option<&str>, out: Option<PathBuf>, common: &Common) -> ExitCode {
+fn pdf(id: Option<&str>, out: Option<PathBuf>, audience: Option<&str>, common: &Common) -> ExitCode {
     use aimsbook::pdf::{self, PdfError};
     // Before loading: a missing browser is reported without waiting for the checks.
     if let Err(e) = pdf::find_browser() {
@@ -660,14 +670,24 @@ fn pdf(id: Option<&str>, out: Option<PathBuf>, common: &Common) -> ExitCode {
     };
     let mut diags = loaded.diagnostics;
     diags.extend(pipeline::check_theme(&loaded.site));
-    diags.finish(&loaded.site.config.levels, false);
+    let site = match audience {
+        Some(name) => match aimsbook::audience::edition(&loaded.site.config, name) {
+            Ok(edition) => {
+                diags.extend(aimsbook::audience::crossings(&loaded.site, std::slice::from_ref(&edition)));
+                aimsbook::audience::restrict(loaded.site, &edition)
+            }
+            Err(d) => return config_failure(ConfigError(vec![d]), &common.root),
+        },
+        None => loaded.site,
+    };
+    diags.finish(&site.config.levels, false);
     print_diags(&diags, &common.root, Format::Human);
     if diags.has_errors() {
         eprintln!("pdf not written: {}", diagnostics::summary_line(&diags));
         return ExitCode::from(1);
     }
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.pdf", id.unwrap_or("manual"))));
-    match pdf::print(&loaded.site, id, &out) {
+    match pdf::print(&site, id, &out) {
         Ok(r) => {
             eprintln!("printed {} pages to {} ({} pass{})", r.pages, out.display(), r.passes, if r.passes == 1 { "" } else { "es" });
             ExitCode::SUCCESS

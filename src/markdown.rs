@@ -229,6 +229,9 @@ pub enum Resolved {
     Href { href: String, title: Option<String> },
     /// Unresolvable (already reported by the checks): rendered as plain text.
     Broken,
+    /// A document this edition does not publish: the link and its text are replaced by the id
+    /// and [`crate::audience::NOT_PUBLISHED`] (the text might quote the document's title).
+    Withheld(String),
 }
 
 /// Renders a body to HTML. `resolve` maps every link to its href relative to the page.
@@ -341,6 +344,15 @@ pub fn render_with_mentions(
                         broken_depth += 1;
                         out_events.push(Event::Html("<span class=\"broken-link\">".into()));
                     }
+                    Resolved::Withheld(id) => {
+                        // Links do not nest, so the link's own end closes what is skipped.
+                        for e in iter.by_ref() {
+                            if matches!(e, Event::End(TagEnd::Link)) {
+                                break;
+                            }
+                        }
+                        out_events.push(Event::Html(withheld_html(&id).into()));
+                    }
                 }
             }
             Event::End(TagEnd::Link) if broken_depth > 0 => {
@@ -352,7 +364,7 @@ pub fn render_with_mentions(
                 let target = classify(&dest_url, matches!(link_type, LinkType::WikiLink { .. }), is_clause);
                 let href = match resolve(&target) {
                     Resolved::Href { href, .. } => href,
-                    Resolved::Broken => String::new(),
+                    Resolved::Broken | Resolved::Withheld(_) => String::new(),
                 };
                 out_events.push(Event::Start(Tag::Image { link_type, dest_url: href.into(), title, id }));
             }
@@ -410,6 +422,11 @@ pub fn render_with_mentions(
     } else {
         html
     }
+}
+
+/// How a link to a withheld document reads: its id and the note, no link, no title.
+pub fn withheld_html(id: &str) -> String {
+    format!("<span class=\"withheld\">{} {}</span>", html_escape::encode_text(id), crate::audience::NOT_PUBLISHED)
 }
 
 /// Splits text events around mentions that `mention` resolves, turning each into a link.

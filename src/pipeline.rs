@@ -211,6 +211,10 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     catalog.mappings = mappings;
     let mut config = config;
     config.allowed_signers = crate::approval_signature::load_allowed_signers(&config).map_err(|d| ConfigError(vec![d]))?;
+    if config.classification_levels.is_empty() {
+        config.classification_levels = schemas.classification_levels.clone();
+    }
+    crate::audience::validate(&config).map_err(ConfigError)?;
     timer.lap("config, schemas, catalog");
     let (files, walk_diags) = match cache {
         Some(c) => c.files(&config, &content_dir),
@@ -354,9 +358,28 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
 
 /// Loads, checks, renders and — when there is no error — writes the site atomically.
 pub fn build(root: &Path, out: Option<&Path>, today: Date, strict: bool) -> Result<BuildReport, ConfigError> {
+    build_edition(root, out, today, strict, None)
+}
+
+/// As [`build`], of the edition for `audience` when one is named (see [`crate::audience`]):
+/// every check runs on the whole repository, the site holds only what the edition publishes.
+pub fn build_edition(
+    root: &Path,
+    out: Option<&Path>,
+    today: Date,
+    strict: bool,
+    audience: Option<&str>,
+) -> Result<BuildReport, ConfigError> {
     let loaded = load(root, today)?;
-    let site = loaded.site;
     let mut diags = loaded.diagnostics;
+    let site = match audience {
+        Some(name) => {
+            let edition = crate::audience::edition(&loaded.site.config, name).map_err(|d| ConfigError(vec![d]))?;
+            diags.extend(crate::audience::crossings(&loaded.site, std::slice::from_ref(&edition)));
+            crate::audience::restrict(loaded.site, &edition)
+        }
+        None => loaded.site,
+    };
     let out_dir = match out {
         Some(o) => o.to_path_buf(),
         None => site.config.root.join(&site.config.build.output),

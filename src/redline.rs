@@ -171,7 +171,8 @@ pub fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersion> {
             if entry.commit_id.is_none() {
                 entry.commit = Some(c.short.clone());
                 entry.commit_id = Some(c.id.clone());
-                entry.body = Some(Arc::from(split.body));
+                // In an edition, as the edition shows the current text (see `audience::redact`).
+                entry.body = Some(Arc::from(crate::audience::redact(site, d, split.body)));
             }
         }
     }

@@ -261,6 +261,7 @@ impl Renderer<'_> {
             generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
             page_size => self.site.config.pdf.paper.css(),
             snapshot => v(&self.site.snapshot),
+            edition => v(&self.site.edition),
             ..ctx
         };
         // A page whose template and context are unchanged renders to the same bytes: its
@@ -518,6 +519,7 @@ fn href_for(site: &Site, from: &Document, target: &LinkTarget, root: &str) -> Re
         Ok(Destination::Asset(rel)) => Resolved::Href { href: format!("{root}files/{}", rel), title: None },
         Ok(Destination::External(u)) => Resolved::Href { href: u, title: None },
         Ok(Destination::SelfAnchor(a)) => Resolved::Href { href: format!("#{a}"), title: None },
+        Ok(Destination::Withheld(id)) => Resolved::Withheld(id),
         Err(_) => Resolved::Broken,
     }
 }
@@ -543,6 +545,7 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
                 match resolve(&link.target) {
                     Resolved::Href { href, title } => (href, title).hash(&mut h),
                     Resolved::Broken => 0u8.hash(&mut h),
+                    Resolved::Withheld(id) => id.hash(&mut h),
                 }
             }
             for m in &d.mentions {
@@ -790,21 +793,65 @@ fn versions_page(r: &Renderer) -> Result<Page, Diagnostic> {
     r.page("versions.html", "versions.html", context! { title => "Versions", snapshots => v(&site.config.snapshots), latest => latest })
 }
 
+/// The latest published snapshot with a path (book.toml `[[snapshots]]`), and what changed
+/// since it — or why it could not be read. In an edition, the snapshot's documents are those
+/// the edition may show ([`crate::audience::restrict_snapshot_data`]).
+pub(crate) fn changes_since(site: &Site) -> Option<(String, Result<crate::snapshot::Diff, String>)> {
+    let published = site.config.snapshots.iter().rev().find(|s| s.path.is_some())?;
+    let path = published.path.clone().unwrap_or_default();
+    let diff = crate::snapshot::load_data(&path, &site.config.root, site.today).map(|old| {
+        let old = crate::audience::restrict_snapshot_data(site, old);
+        let current = crate::snapshot::data_of(site, crate::snapshot::info_for(site, "current"));
+        crate::snapshot::diff(&old, &current)
+    });
+    Some((published.label.clone(), diff))
+}
+
 /// "Changes since LABEL": the current repository against the latest published snapshot.
 fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let Some(published) = site.config.snapshots.iter().rev().find(|s| s.path.is_some()) else {
+    let Some((label, result)) = changes_since(r.site) else {
         return Err(Diagnostic::new("TPL001", "book.toml", 1, "no published snapshot with a path"));
     };
-    let path = published.path.clone().unwrap_or_default();
-    let (diff, error) = match crate::snapshot::load_data(&path, &site.config.root, site.today) {
-        Ok(old) => {
-            let current = crate::snapshot::data_of(site, crate::snapshot::info_for(site, "current"));
-            (Some(crate::snapshot::diff(&old, &current)), None)
-        }
+    let (diff, error) = match result {
+        Ok(d) => (Some(d), None),
         Err(e) => (None, Some(e)),
     };
-    r.page("changes.html", "changes.html", context! { title => format!("Changes since {}", published.label), label => published.label.clone(), diff => v(diff), error => error })
+    r.page(
+        "changes.html",
+        "changes.html",
+        context! { title => format!("Changes since {label}"), label => label, diff => v(diff), error => error },
+    )
+}
+
+/// The printed manual's appendix "Changes since LABEL" (template `manual-changes.html`): per
+/// changed document what changed in its control data and its text (counts and redline), then
+/// the SoA and clause changes. Empty without a published snapshot.
+fn manual_changes(r: &Renderer) -> Result<String, Diagnostic> {
+    let Some((label, result)) = changes_since(r.site) else { return Ok(String::new()) };
+    let (docs, other, error) = match &result {
+        Err(e) => (Vec::new(), Vec::new(), Some(e.clone())),
+        Ok(diff) => {
+            let mut by_doc: BTreeMap<&str, (&str, Vec<&crate::snapshot::Change>, Option<&crate::redline::TextChange>)> = BTreeMap::new();
+            for c in
+                diff.added.iter().chain(&diff.removed).chain(&diff.reversioned).chain(&diff.status).chain(&diff.owner).chain(&diff.review)
+            {
+                by_doc.entry(&c.id).or_insert((&c.title, Vec::new(), None)).1.push(c);
+            }
+            for t in &diff.text {
+                by_doc.entry(&t.id).or_insert((&t.title, Vec::new(), None)).2 = Some(t);
+            }
+            let docs: Vec<Value> = by_doc
+                .into_iter()
+                .map(|(id, (title, changes, text))| context! { id => id, title => title, changes => v(changes), text => v(text) })
+                .collect();
+            let other: Vec<&crate::snapshot::Change> = diff.soa.iter().chain(&diff.clauses).collect();
+            (docs, other.into_iter().cloned().map(v).collect::<Vec<_>>(), None)
+        }
+    };
+    let old = result.as_ref().ok().and_then(|d| d.old.clone());
+    let tmpl = r.env.get_template("manual-changes.html").map_err(|e| template_diag(r.theme, &e))?;
+    let ctx = context! { label => label, old => v(old), docs => docs, other => other, error => error, today => r.site.today.to_string() };
+    tmpl.render(ctx).map_err(|e| template_diag(r.theme, &e))
 }
 
 /// Order of document types in the printable manual: the system's frame first, records last.
@@ -897,6 +944,7 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
         Ok(made)
     };
     let articles: Vec<Arc<str>> = docs.par_iter().map(|&i| article(i)).collect::<Result<_, Diagnostic>>()?;
+    let appendix = manual_changes(r)?;
     // A theme whose manual.html leaves out `articles` gets its frame as it is.
     let Some(at) = frame.bytes.windows(MANUAL_ARTICLES_MARK.len()).position(|w| w == MANUAL_ARTICLES_MARK.as_bytes()) else {
         return Ok(Page { path: "manual.html".into(), bytes: frame.bytes });
@@ -907,6 +955,7 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
     for a in &articles {
         out.extend_from_slice(a.as_bytes());
     }
+    out.extend_from_slice(appendix.as_bytes());
     out.extend_from_slice(after);
     Ok(Page { path: "manual.html".into(), bytes: out.into() })
 }

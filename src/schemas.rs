@@ -24,6 +24,8 @@ pub struct Schemas {
     pub registers: BTreeMap<String, jsonschema::Validator>,
     /// What each register's columns and words mean (`x-aimsbook`), by schema name.
     pub semantics: BTreeMap<String, std::sync::Arc<Semantics>>,
+    /// The `classification` enum of the document schema, in its order (least sensitive first).
+    pub classification_levels: Vec<String>,
 }
 
 /// Reads a schema file: the repository's override if present, else the embedded one.
@@ -76,6 +78,11 @@ impl Schemas {
     pub fn load(repo_root: &Path) -> Result<Schemas, Diagnostic> {
         let (document, value) = compile(repo_root, "document.schema.json")?;
         let document_fields = value.get("properties").and_then(|p| p.as_object()).map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        let classification_levels = value
+            .pointer("/properties/classification/enum")
+            .and_then(|e| e.as_array())
+            .map(|words| words.iter().filter_map(|w| w.as_str().map(String::from)).collect())
+            .unwrap_or_default();
         let mut names: Vec<String> = EMBEDDED
             .get_dir("registers")
             .map(|d| d.files().filter_map(|f| f.path().file_name().map(|n| n.to_string_lossy().into_owned())).collect())
@@ -119,7 +126,7 @@ impl Schemas {
             semantics.insert(name.clone(), std::sync::Arc::new(s));
             registers.insert(name, v);
         }
-        Ok(Schemas { document, document_fields, registers, semantics })
+        Ok(Schemas { document, document_fields, registers, semantics, classification_levels })
     }
 }
 

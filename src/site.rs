@@ -59,6 +59,13 @@ pub struct Site {
     /// Id families of the repository's documents: each id without its final number
     /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
     pub id_families: BTreeSet<String>,
+    /// In an edition (`--audience`): the ids of the documents it does not publish, and the
+    /// content paths of those documents and of the data files they own (path → id). A link to
+    /// one resolves to [`Destination::Withheld`].
+    pub withheld_ids: BTreeSet<String>,
+    pub withheld_paths: BTreeMap<String, String>,
+    /// The edition these pages are (`None`: the complete site).
+    pub edition: Option<crate::audience::Edition>,
 }
 
 /// The family of an id: the id without its final number, when that leaves a prefix ending in
@@ -71,11 +78,16 @@ pub fn id_family(id: &str) -> Option<&str> {
 /// Where a link goes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Destination {
-    Document { index: usize, anchor: Option<String> },
+    Document {
+        index: usize,
+        anchor: Option<String>,
+    },
     Clause(String),
     Asset(String),
     External(String),
     SelfAnchor(String),
+    /// A document this edition does not publish, by id (see [`crate::audience`]).
+    Withheld(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -108,6 +120,22 @@ pub fn join_relative(from_rel: &str, link: &str) -> Option<String> {
 
 impl Site {
     pub fn new(
+        config: Config,
+        catalog: Catalog,
+        today: Date,
+        documents: Vec<Arc<Document>>,
+        known_ids: BTreeSet<String>,
+        assets: BTreeSet<String>,
+        data_files: Vec<DataFile>,
+    ) -> Site {
+        let mut site = Site::assemble(config, catalog, today, documents, known_ids, assets, data_files);
+        site.index();
+        site
+    }
+
+    /// The site's parts sorted and indexed by id and path, before links and traceability are
+    /// computed ([`index`](Self::index)).
+    pub fn assemble(
         config: Config,
         catalog: Catalog,
         today: Date,
@@ -153,15 +181,22 @@ impl Site {
             git: crate::git::GitInfo::default(),
             snapshot: None,
             id_families: BTreeSet::new(),
+            withheld_ids: BTreeSet::new(),
+            withheld_paths: BTreeMap::new(),
+            edition: None,
         };
         site.id_families =
             site.known_ids.iter().chain(site.documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();
-        let timer = crate::pipeline::Timer::new();
-        site.index_links();
-        timer.lap("  links");
-        site.trace = crate::trace::compute(&site);
-        timer.lap("  trace");
         site
+    }
+
+    /// Resolves every link and computes the traceability.
+    pub fn index(&mut self) {
+        let timer = crate::pipeline::Timer::new();
+        self.index_links();
+        timer.lap("  links");
+        self.trace = crate::trace::compute(self);
+        timer.lap("  trace");
     }
 
     fn index_links(&mut self) {
@@ -275,6 +310,7 @@ impl Site {
             }
             LinkTarget::Id { id, anchor } => match self.by_id.get(id) {
                 Some(&index) => self.with_anchor(index, anchor.clone()),
+                None if self.withheld_ids.contains(id) => Ok(Destination::Withheld(id.clone())),
                 None => Err(LinkError::UnknownId(id.clone())),
             },
             LinkTarget::Path { path, anchor } => {
@@ -294,6 +330,9 @@ impl Site {
                 if let Some(&index) = self.data_owner.get(&joined) {
                     let anchor = (self.documents[index].doc_type == "register").then(|| "register-h".to_string());
                     return Ok(Destination::Document { index, anchor });
+                }
+                if let Some(id) = self.withheld_paths.get(&joined) {
+                    return Ok(Destination::Withheld(id.clone()));
                 }
                 if self.assets.contains(&joined) {
                     return Ok(Destination::Asset(joined));

@@ -29,6 +29,9 @@ pub struct SnapshotInfo {
     pub commit: Option<String>,
     pub dirty: bool,
     pub tool: String,
+    /// The edition (`snapshot --audience`); absent for a complete snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<crate::audience::Edition>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -44,6 +47,10 @@ pub struct DocRecord {
     /// The Markdown body, for "what changed in the text" (absent from older snapshots).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The classification, so that an edition can tell which removed documents it may list
+    /// (absent from older snapshots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -78,6 +85,7 @@ pub fn data_of(site: &Site, info: SnapshotInfo) -> SnapshotData {
                 owner: d.owner.clone(),
                 review_due: d.review_due.map(|x| x.to_string()).unwrap_or_default(),
                 body: Some(d.body.clone()),
+                classification: Some(d.classification.clone()),
             })
             .collect(),
         soa: site
@@ -99,6 +107,7 @@ pub fn info_for(site: &Site, label: &str) -> SnapshotInfo {
         commit: site.git.head.as_ref().map(|(c, _)| c.clone()),
         dirty: site.git.head.as_ref().is_some_and(|(_, d)| *d),
         tool: concat!("aimsbook ", env!("CARGO_PKG_VERSION")).to_string(),
+        edition: site.edition.clone(),
     }
 }
 
@@ -112,6 +121,9 @@ pub struct Manifest {
     pub algorithm: String,
     /// Path (relative to the snapshot root) → SHA-256 hex.
     pub files: BTreeMap<String, String>,
+    /// The edition (`snapshot --audience`): which classifications the files publish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<crate::audience::Edition>,
 }
 
 /// A label names a folder and a zip file: the same rule as a document id.
@@ -136,6 +148,18 @@ pub fn snapshot(
     out_dir: Option<&Path>,
     signer: Option<&crate::signing::Signer>,
 ) -> Result<SnapshotReport, ConfigError> {
+    snapshot_edition(root, today, label, out_dir, signer, None)
+}
+
+/// As [`snapshot`], of the edition for `audience` when one is named (see [`crate::audience`]).
+pub fn snapshot_edition(
+    root: &Path,
+    today: Date,
+    label: &str,
+    out_dir: Option<&Path>,
+    signer: Option<&crate::signing::Signer>,
+    audience: Option<&str>,
+) -> Result<SnapshotReport, ConfigError> {
     use crate::diagnostics::Diagnostic;
     let fail = |msg: String| ConfigError(vec![Diagnostic::new("OUT001", "book.toml", 1, msg).help("choose another --label or --out")]);
     if !valid_label(label) {
@@ -144,6 +168,11 @@ pub fn snapshot(
     let loaded = pipeline::load(root, today)?;
     let mut site = loaded.site;
     let mut diags = loaded.diagnostics;
+    if let Some(name) = audience {
+        let edition = crate::audience::edition(&site.config, name).map_err(|d| ConfigError(vec![d]))?;
+        diags.extend(crate::audience::crossings(&site, std::slice::from_ref(&edition)));
+        site = crate::audience::restrict(site, &edition);
+    }
     diags.finish(&site.config.levels, false);
     let out_dir = out_dir.map(Path::to_path_buf).unwrap_or_else(|| site.config.root.join("snapshots"));
     let folder = out_dir.join(label);
@@ -170,6 +199,7 @@ pub fn snapshot(
         label: label.to_string(),
         algorithm: "sha256".into(),
         files: pages.iter().map(|p| (p.path.clone(), sha256_hex(&p.bytes))).collect(),
+        edition: site.edition.clone(),
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     let manifest_sha256 = sha256_hex(&manifest_bytes);
@@ -555,6 +585,7 @@ mod tests {
                 commit: None,
                 dirty: false,
                 tool: String::new(),
+                edition: None,
             },
             documents: docs
                 .iter()
@@ -567,6 +598,7 @@ mod tests {
                     owner: "O".into(),
                     review_due: "2027-01-01".into(),
                     body: None,
+                    classification: None,
                 })
                 .collect(),
             soa: soa

@@ -87,9 +87,15 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
     // Superseded by B-001 approved 2026-05-25, kept "until superseded + 6 months": disposal
     // date 2026-11-25, the day before TODAY.
     ("ret003-overdue-for-disposal", 0, &[("RET003", "content/a.md", 14, 1)]),
+    // The edition `website` publishes public A-001 but not confidential B-001, which A-001
+    // links to: `The public policy relies on [[B-001]].` (B-001's link back crosses no edition.)
+    ("aud001-refers-to-more-sensitive", 0, &[("AUD001", "content/a.md", 17, 29)]),
+    // `classification: restricted` is in the schema's enum but not in [publication] levels.
+    ("aud002-classification-not-a-level", 0, &[("AUD002", "content/a.md", 11, 1)]),
 ];
 
-const WARNING_CODES: &[&str] = &["DC008", "DC016", "DC017", "DC021", "DC024", "LNK006", "SRC008", "RET001", "RET002", "RET003"];
+const WARNING_CODES: &[&str] =
+    &["DC008", "DC016", "DC017", "DC021", "DC024", "LNK006", "SRC008", "RET001", "RET002", "RET003", "AUD001", "AUD002"];
 
 /// Codes covered by dedicated tests below rather than by TABLE.
 const COVERED_ELSEWHERE: &[&str] = &["CFG001", "CFG002", "SRC001", "SRC006", "SRC007", "TPL001", "OUT001", "FPR001"];
@@ -138,7 +144,7 @@ fn every_registered_code_has_a_fixture() {
     }
     // The families this suite is responsible for; codes of new families (registers, …) need
     // their own fixtures.
-    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "RET", "TPL", "OUT", "FPR", "XWK"];
+    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "RET", "TPL", "OUT", "FPR", "XWK", "AUD"];
     let missing: Vec<&String> = registered
         .iter()
         .filter(|c| {

@@ -25,5 +25,6 @@ pub fn run_all(site: &Site) -> Vec<Diagnostic> {
     out.extend(registers::check(site));
     out.extend(soa::check(site));
     out.extend(crate::retention::check(site));
+    out.extend(crate::audience::check(site));
     out
 }

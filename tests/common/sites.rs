@@ -18,7 +18,8 @@ pub fn crate_root() -> PathBuf {
 /// Built site folders in a temporary directory (removed when dropped).
 pub struct Sites {
     pub dir: tempfile::TempDir,
-    /// Every folder that holds a built site: the site itself, then the snapshot folder.
+    /// Every folder that holds a built site: the site itself, then the snapshot folder (then,
+    /// for the example, its public edition).
     pub roots: Vec<PathBuf>,
 }
 
@@ -91,7 +92,12 @@ pub fn example_with_snapshot() -> Sites {
     let site = dir.path().join("site");
     let out = run(dir.path(), &["build", "--root", repo_s, "--out", site.to_str().unwrap(), "--today", TODAY]);
     assert_ok(&out, "build of the example with [[snapshots]]");
-    Sites { roots: vec![site, snaps.join("S1")], dir }
+    // The public edition (`--audience public`): its pages carry the edition note and render
+    // links to withheld documents as their id (checked by the validator, which reads every root).
+    let public = dir.path().join("site-public");
+    let out = run(dir.path(), &["build", "--root", repo_s, "--out", public.to_str().unwrap(), "--today", TODAY, "--audience", "public"]);
+    assert_ok(&out, "build of the example's public edition");
+    Sites { roots: vec![site, snaps.join("S1"), public], dir }
 }
 
 /// A fixture repository (tests/fixtures/NAME) built into a temporary folder.
