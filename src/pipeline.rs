@@ -271,6 +271,9 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     timer.lap("model and traceability");
     site.unparsed = unparsed;
     site.unparsed_ids = unparsed_ids;
+    let (messages, message_diags) = crate::i18n::Messages::load(&site.config.root, &site.config.book.language);
+    site.messages = std::sync::Arc::new(messages);
+    diags.extend(message_diags);
     site.git = match cache.and_then(|c| c.git.lock().ok()) {
         Some(mut slot) => slot.get_or_insert_with(|| crate::git::read(&site.config.root, &site.config.build.content)).clone(),
         None => crate::git::read(&site.config.root, &site.config.build.content),
@@ -285,7 +288,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
 /// a template syntax error is TPL001 in `check` as well as in `build`.
 pub fn check_theme(site: &Site) -> Vec<Diagnostic> {
     match Theme::load(&site.config.root, &site.config.build.theme) {
-        Ok(theme) => render::environment(&theme).err().into_iter().collect(),
+        Ok(theme) => render::environment(&theme, &site.messages).err().into_iter().collect(),
         Err(e) => vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))],
     }
 }

@@ -10,6 +10,7 @@ use crate::site::{Destination, Site};
 use crate::theme::Theme;
 use bytes::Bytes;
 use minijinja::value::Serde;
+use crate::i18n::Messages;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -117,8 +118,9 @@ pub(crate) fn v<T: Serialize>(t: T) -> Value {
 }
 
 /// Builds the template environment from the theme. Compiles every template once.
-pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostic> {
+pub fn environment(theme: &Theme, messages: &Arc<Messages>) -> Result<Environment<'static>, Diagnostic> {
     let mut env = Environment::new();
+    add_messages(&mut env, messages);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     let templates = theme.templates.clone();
@@ -132,6 +134,72 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostic> {
         }
     }
     Ok(env)
+}
+
+/// The interface language for templates: `t("key", n=3)` (a message, with named arguments for
+/// plural forms and placeholders), the filters `date` (`<time datetime="ISO">` with the long
+/// local form), `type_label` and `status_label` (display names, overridable per repository),
+/// and the global `lang` (`<html lang>`).
+fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
+    use fluent_bundle::FluentValue;
+    use minijinja::value::Kwargs;
+    // Named arguments as Fluent values: numbers stay numbers (plural forms choose by them).
+    // For `t_html`, text arguments are escaped unless already safe HTML (a `date`).
+    fn fluent_args(kwargs: &Kwargs, html: bool) -> Result<Vec<(String, FluentValue<'static>)>, minijinja::Error> {
+        let mut args = Vec::new();
+        for k in kwargs.args() {
+            let value: Value = kwargs.get(k)?;
+            let fv = match i64::try_from(value.clone()) {
+                Ok(n) if value.is_number() => FluentValue::from(n),
+                _ => {
+                    let text = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+                    FluentValue::from(if html && !value.is_safe() { html_escape::encode_text(&text).into_owned() } else { text })
+                }
+            };
+            args.push((k.to_string(), fv));
+        }
+        Ok(args)
+    }
+    fn format(m: &Messages, key: String, args: Vec<(String, FluentValue<'static>)>) -> String {
+        let refs: Vec<(&str, FluentValue)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        m.get(&key, &refs).unwrap_or(key)
+    }
+    let m = messages.clone();
+    // Escaped here rather than by the auto-escaper, which also escapes `/` and `'` and would
+    // change the bytes of every page for nothing; `"` is escaped, so it is safe in attributes.
+    env.add_function("t", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+        let text = format(&m, key, fluent_args(&kwargs, false)?);
+        Ok(Value::from_safe_string(html_escape::encode_double_quoted_attribute(&text).into_owned()))
+    });
+    // A message that holds markup (`<strong>`, `<code>`, links): the catalogs are part of the
+    // theme, as trusted as its templates.
+    let m = messages.clone();
+    env.add_function("t_html", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+        Ok(Value::from_safe_string(format(&m, key, fluent_args(&kwargs, true)?)))
+    });
+    let m = messages.clone();
+    env.add_filter("date", move |value: Value| -> Value {
+        let Some(iso) = value.as_str().map(str::to_string).or_else(|| (!value.is_none() && !value.is_undefined()).then(|| value.to_string())) else {
+            return Value::from("");
+        };
+        match m.long_date(&iso) {
+            Some(long) => Value::from_safe_string(format!(
+                "<time datetime=\"{}\">{}</time>",
+                html_escape::encode_double_quoted_attribute(iso.trim()),
+                html_escape::encode_text(&long)
+            )),
+            None => Value::from(iso),
+        }
+    });
+    let m = messages.clone();
+    env.add_filter("type_label", move |s: String| m.label("doc-type", &s));
+    let m = messages.clone();
+    env.add_filter("status_label", move |s: String| m.label("status", &s));
+    let m = messages.clone();
+    env.add_filter("cov_label", move |s: String| m.label("cov", &s));
+    let m = messages.clone();
+    env.add_filter("kind_label", move |s: String| m.label("kind", &s));
+    env.add_global("lang", messages.lang.clone());
 }
 
 /// Text as a quoted CSS string, safe inside a `<style>` element (for the running headers of
@@ -178,19 +246,19 @@ pub fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
         .help("fix the template; the theme's files override the built-in ones by name")
 }
 
-fn nav(root: &str) -> Value {
+fn nav(root: &str, messages: &Messages) -> Value {
     let items = [
-        ("Home", "index.html"),
-        ("Document register", "register.html"),
-        ("Reviews", "reviews.html"),
-        ("Retention", "retention.html"),
-        ("Clauses & controls", "clauses/index.html"),
-        ("Gaps", "gaps.html"),
-        ("Manual", "manual.html"),
-        ("Versions", "versions.html"),
-        ("Owners", "owners/index.html"),
+        ("nav-home", "index.html"),
+        ("nav-register", "register.html"),
+        ("nav-reviews", "reviews.html"),
+        ("nav-retention", "retention.html"),
+        ("nav-clauses", "clauses/index.html"),
+        ("nav-gaps", "gaps.html"),
+        ("nav-manual", "manual.html"),
+        ("nav-versions", "versions.html"),
+        ("nav-owners", "owners/index.html"),
     ];
-    v(items.iter().map(|(label, url)| BTreeMap::from([("label", label.to_string()), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
+    v(items.iter().map(|(key, url)| BTreeMap::from([("label", messages.t(key)), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
 }
 
 pub(crate) struct Renderer<'a> {
@@ -204,6 +272,11 @@ pub(crate) struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// An interface message in the site's language.
+    pub(crate) fn t(&self, key: &str) -> String {
+        self.site.messages.t(key)
+    }
+
     /// A site-wide page (lists, matrices, clause pages): its inputs are summarised by
     /// [`overview_key`], so in `serve` it is not even re-assembled while that key is unchanged
     /// (the common edit — a document's body — leaves it unchanged).
@@ -255,7 +328,9 @@ impl Renderer<'_> {
         let full = context! {
             book => self.book.clone(),
             root => root.clone(),
-            nav => nav(&root),
+            nav => nav(&root, &self.site.messages),
+            // The messages shape every page: a changed translation renders the pages again.
+            messages_key => self.site.messages.fingerprint,
             today => self.site.today.to_string(),
             page_path => path,
             generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
@@ -414,7 +489,7 @@ impl InputKeys {
 /// pages whose inputs are unchanged are reused.
 pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, InputKeys)>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let timer = crate::pipeline::Timer::new();
-    let env = environment(theme).map_err(|d| vec![d])?;
+    let env = environment(theme, &site.messages).map_err(|d| vec![d])?;
     timer.lap("  templates");
     let book = v(&site.config.book);
     let keys = cache.map(|(_, k)| k);
@@ -438,7 +513,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
         Box::new(|| r.overview("matrix.html", || crate::render_trace::matrix_page(&r))),
         Box::new(|| r.overview("gaps.html", || crate::render_trace::gaps_page(&r))),
         Box::new(|| r.overview("mandatory.html", || crate::render_trace::mandatory_page(&r))),
-        Box::new(|| r.overview("search.html", || r.page("search.html", "search.html", context! { title => "Search" }))),
+        Box::new(|| r.overview("search.html", || r.page("search.html", "search.html", context! { title => r.t("search-title") }))),
         Box::new(|| r.overview_with("manual.html", bodies_key, || manual_page(&r))),
         Box::new(|| r.overview("versions.html", || versions_page(&r))),
     ];
@@ -451,7 +526,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
             r.overview(&crate::render_crosswalk::page_path(&ns), || crate::render_crosswalk::coverage_page(r, &ns, &title))
         }));
     }
-    jobs.push(Box::new(|| r.overview("404.html", || r.page("404.html", "404.html", context! { title => "Page not found" }))));
+    jobs.push(Box::new(|| r.overview("404.html", || r.page("404.html", "404.html", context! { title => r.t("notfound-title") }))));
     if site.snapshot.is_some() {
         jobs.push(Box::new(|| r.overview("about.html", || about_page(&r))));
     }
@@ -780,14 +855,14 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
 fn about_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let site = r.site;
     let docs: Vec<DocSummary> = site.documents.iter().map(|d| summary(site, d)).collect();
-    r.page("about.html", "about.html", context! { title => "About this snapshot", docs => v(docs) })
+    r.page("about.html", "about.html", context! { title => r.t("about-title"), docs => v(docs) })
 }
 
 /// The Versions page: published snapshots listed in book.toml.
 fn versions_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let site = r.site;
     let latest = site.config.snapshots.iter().rev().find(|s| s.path.is_some()).map(|s| s.label.clone());
-    r.page("versions.html", "versions.html", context! { title => "Versions", snapshots => v(&site.config.snapshots), latest => latest })
+    r.page("versions.html", "versions.html", context! { title => r.t("versions-title"), snapshots => v(&site.config.snapshots), latest => latest })
 }
 
 /// "Changes since LABEL": the current repository against the latest published snapshot.
@@ -993,7 +1068,7 @@ fn register(r: &Renderer) -> Result<Page, Diagnostic> {
         "register.html",
         "register.html",
         context! {
-            title => "Master document register",
+            title => r.t("register-title"),
             docs => v(docs),
             types => v(model::DOC_TYPES.to_vec()),
             statuses => v(model::STATUSES.to_vec()),
@@ -1021,20 +1096,20 @@ fn reviews(r: &Renderer) -> Result<Page, Diagnostic> {
         v.sort_by(|a, b| (a.days_to_review, &a.id).cmp(&(b.days_to_review, &b.id)));
     }
     let sections = [
-        ("overdue", "Overdue", "Past their review date: review these first."),
-        ("d30", "Due within 30 days", ""),
-        ("d60", "Due in 31–60 days", ""),
-        ("d90", "Due in 61–90 days", ""),
-        ("later", "Due later", ""),
-        ("unknown", "No valid review date", ""),
+        ("overdue", r.t("reviews-overdue"), r.t("reviews-overdue-note")),
+        ("d30", r.t("reviews-d30"), String::new()),
+        ("d60", r.t("reviews-d60"), String::new()),
+        ("d90", r.t("reviews-d90"), String::new()),
+        ("later", r.t("reviews-later"), String::new()),
+        ("unknown", r.t("reviews-unknown"), String::new()),
     ];
     let sections: Vec<Value> = sections
         .iter()
         .map(|(key, label, note)| {
-            context! { key => *key, label => *label, note => *note, docs => v(buckets.get(key).cloned().unwrap_or_default()) }
+            context! { key => *key, label => label.clone(), note => note.clone(), docs => v(buckets.get(key).cloned().unwrap_or_default()) }
         })
         .collect();
-    r.page("reviews.html", "reviews.html", context! { title => "Review calendar", sections => sections })
+    r.page("reviews.html", "reviews.html", context! { title => r.t("reviews-title"), sections => sections })
 }
 
 fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
@@ -1058,7 +1133,7 @@ fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
         .iter()
         .map(|(o, (n, over, soon))| context! { name => *o, url => model::owner_url(o), count => n, overdue => over, due_soon => soon })
         .collect();
-    r.page("owners/index.html", "owners.html", context! { title => "Owners", owners => rows })
+    r.page("owners/index.html", "owners.html", context! { title => r.t("owners-title"), owners => rows })
 }
 
 fn owner_page(r: &Renderer, owner: &str) -> Result<Page, Diagnostic> {

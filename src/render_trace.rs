@@ -82,7 +82,7 @@ pub(crate) fn clauses_index(r: &Renderer) -> Result<Page, Diagnostic> {
         "clauses/index.html",
         "clauses.html",
         context! {
-            title => "Clauses and controls",
+            title => r.t("clauses-title"),
             catalog_title => site.catalog.title.clone(),
             catalogs => catalogs(site),
             rows => v(rows),

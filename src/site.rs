@@ -59,6 +59,8 @@ pub struct Site {
     /// Id families of the repository's documents: each id without its final number
     /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
     pub id_families: BTreeSet<String>,
+    /// The interface messages in `[book] language` (src/i18n.rs).
+    pub messages: Arc<crate::i18n::Messages>,
 }
 
 /// The family of an id: the id without its final number, when that leaves a prefix ending in
@@ -153,6 +155,7 @@ impl Site {
             git: crate::git::GitInfo::default(),
             snapshot: None,
             id_families: BTreeSet::new(),
+            messages: Arc::default(),
         };
         site.id_families =
             site.known_ids.iter().chain(site.documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();

@@ -15,6 +15,13 @@
   if (!input || !list || !entryScript) return;
   // Relative to the page, as the entry script is, so a snapshot folder works anywhere.
   var base = entryScript.getAttribute("src").replace(/search-index\.js$/, "search/");
+  // Interface words come from the page (the site's language): data-results-* and data-more on
+  // the form, with {query}, {shown} and {left} filled in here.
+  var form = document.getElementById("search-form");
+  function message(name, values, fallback) {
+    var text = (form && form.getAttribute("data-" + name)) || fallback;
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? String(values[k]) : m; });
+  }
   var PAGE = 10, IN_TITLE = 256, IN_ID = 512, IS_ID = 1024, MAX_TERM = 48;
 
   var shards = {}, waiting = {};
@@ -191,7 +198,7 @@
       state.shown += page.length;
       var left = state.hits.length - state.shown;
       more.hidden = left <= 0;
-      more.textContent = "Show " + Math.min(left, PAGE) + " more of " + left;
+      more.textContent = message("more", { shown: Math.min(left, PAGE), left: left }, "Show {shown} more of {left}");
       list.removeAttribute("aria-busy");
     });
   }
@@ -206,7 +213,8 @@
       if (gen !== generation) return;
       var hits = rank(p);
       current = { hits: hits, shown: 0, terms: p.lookups.map(function (l) { return l.word; }) };
-      if (status) status.textContent = hits.length + " result" + (hits.length === 1 ? "" : "s") + " for “" + query.trim() + "”";
+      var form_ = hits.length === 1 ? "results-one" : hits.length === 0 ? "results-zero" : "results-other";
+      if (status) status.textContent = message(form_, { query: query.trim(), count: hits.length }, "{count}: {query}");
       showPage(gen, current);
     });
   }

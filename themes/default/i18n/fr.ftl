@@ -1,0 +1,311 @@
+# Interface d'aimsbook : français. Une clé absente ici s'affiche en anglais (et `check`
+# signale I18N001). Textes propres : i18n/fr.ftl à côté de book.toml.
+
+## Dates
+date-long = { $day } { $month } { $year }
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+## Navigation et cadre
+nav-home = Accueil
+nav-register = Registre des documents
+nav-reviews = Revues
+nav-retention = Conservation
+nav-clauses = Chapitres et mesures
+nav-gaps = Écarts
+nav-manual = Manuel
+nav-versions = Éditions
+nav-owners = Responsables
+nav-main = Navigation principale
+skip-to-content = Aller au contenu
+header-search-label = Rechercher
+header-search-placeholder = Rechercher (identifiant ou mots)
+print-uncontrolled = Copie non maîtrisée une fois imprimée · imprimée depuis le site du { $date }
+snapshot-banner = Instantané <strong>{ $label }</strong> du { $date } — une copie figée.
+snapshot-about-link = À propos de cet instantané
+footer-generated = { $organization } · { $title } · Site produit par { $generator } pour le { $date }.
+footer-uncontrolled = Copie non maîtrisée une fois imprimée. La version de référence est le site publié.
+
+## Types de documents et statuts
+doc-type-policy = politique
+doc-type-procedure = procédure
+doc-type-scope = domaine d'application
+doc-type-record = enregistrement
+doc-type-report = rapport
+doc-type-minutes = compte rendu
+doc-type-plan = plan
+doc-type-register = registre
+doc-type-soa = déclaration d'applicabilité
+doc-type-objective = objectif
+doc-type-guideline = ligne directrice
+doc-type-standard = norme interne
+doc-type-assessment = évaluation
+doc-type-manual = manuel
+status-draft = brouillon
+status-approved = approuvé
+status-superseded = remplacé
+status-retired = retiré
+status-in-review = en revue
+
+## Couverture et types d'éléments du catalogue
+cov-gap = écart
+cov-addressed = traité
+cov-implemented = mis en œuvre
+cov-evidenced = prouvé
+cov-excluded = exclu
+kind-clause = chapitre
+kind-requirement = exigence
+kind-control = mesure
+kind-group = groupe
+kind-objective = objectif
+kind-annex = annexe
+
+## En-têtes de tableaux et mots
+col-id = Identifiant
+col-title = Titre
+col-type = Type
+col-version = Version
+col-status = Statut
+col-owner = Responsable
+col-approver = Approbateur
+col-approved = Approuvé le
+col-review-due = Revue prévue
+col-classification = Classification
+col-documents = Documents
+col-records = Enregistrements
+col-date = Date
+col-author = Auteur
+col-summary = Résumé
+col-change = Modification
+col-commit = Commit
+col-label = Libellé
+col-where = Emplacement
+col-note = Note
+none = Aucun.
+yes = oui
+no = non
+filter-search = Rechercher
+filter-type = Type
+filter-status = Statut
+filter-owner = Responsable
+filter-all-types = Tous les types
+filter-all-statuses = Tous les statuts
+filter-all-owners = Tous les responsables
+review-overdue-title = Revue en retard
+review-due-soon-title = Revue bientôt due
+review-overdue-days = { $n ->
+    [one] en retard de { $n } jour
+   *[other] en retard de { $n } jours
+}
+review-due-in-days = { $n ->
+    [one] due dans { $n } jour
+   *[other] due dans { $n } jours
+}
+
+## Déclaration d'applicabilité
+soa-col-control = Mesure
+soa-col-applicable = Applicable
+soa-col-justification = Justification
+soa-col-implementation = Mise en œuvre
+soa-col-implementing = Documents de mise en œuvre
+soa-col-evidence = Preuves
+soa-col-also-recorded = Autres informations
+soa-target = échéance { $date }
+
+## Accueil
+home-scope = Domaine d'application du SMIA
+home-scope-version = version { $version }
+home-no-scope = Pas encore de document de domaine d'application. Ajoutez un document avec <code>type: scope</code> (chapitre 4.3).
+home-by-status = Documents par statut
+home-controlled-documents = { $n ->
+    [one] document maîtrisé
+   *[other] documents maîtrisés
+}
+home-addressed = exigences et mesures traitées
+home-overdue = Revues en retard
+home-due-soon = Revues bientôt dues
+home-browse = Parcourir
+home-browse-register = Registre des documents
+home-browse-register-note = Chaque document maîtrisé avec ses données de maîtrise (7.5.3)
+home-browse-reviews = Calendrier des revues
+home-browse-reviews-note = Revues en retard et à venir
+home-browse-clauses = Chapitres et mesures
+home-browse-clauses-note = ISO/IEC 42001, chapitres 4 à 10 et annexe A
+home-browse-owners = Responsables
+home-browse-owners-note = Qui est responsable de quoi, et ce qui est dû
+home-document-types = Types de documents :
+
+## Registre
+register-eyebrow = Chapitre 7.5.3 · Maîtrise des informations documentées
+register-title = Registre des documents
+register-lead = Chaque document maîtrisé avec son identification, son responsable, son approbation et sa revue. { $n ->
+    [one] { $n } document.
+   *[other] { $n } documents.
+}
+register-filter = Filtrer le registre
+register-filter-placeholder = Identifiant, titre ou responsable
+
+## Page de document
+doc-draft-banner = <strong>Brouillon.</strong> Ce document n'est pas approuvé et n'est pas encore en vigueur.
+doc-superseded-banner = <strong>Remplacé.</strong> Cette version est conservée pour mémoire et n'est plus en vigueur.
+doc-superseded-current = Le document en vigueur est
+doc-retired-banner = <strong>Retiré.</strong> Ce document a été retiré et n'est conservé que pour mémoire.
+doc-overdue-disposal = Destruction en retard.
+doc-kept-until = Conservé jusqu'au { $date }.
+doc-retention-ended = Sa durée de conservation ({ $retention }) a pris fin le { $date } ; il doit être détruit.
+doc-retention-then = Conservation : { $retention }, puis destruction.
+doc-retention-link = Conservation et destruction
+doc-print-header = { $id } · version { $version } · { $status } · Copie non maîtrisée une fois imprimée
+doc-control = Maîtrise du document
+doc-ai-system = Système d'IA
+doc-record-date = Date de l'enregistrement
+doc-meeting-date = Date de la réunion
+doc-retention = Conservation
+doc-dispose-on = à détruire le { $date }
+doc-supersedes = Remplace
+doc-superseded-by = Remplacé par
+doc-source = Source
+doc-register-data = Données de <code>{ $path }</code>, validées par le schéma <code>{ $schema }</code>.
+doc-download-xlsx = Télécharger en XLSX
+doc-yaml-as-written = YAML (tel qu'écrit)
+doc-filter = Filtrer { $title }
+doc-filter-placeholder = Rechercher dans les lignes
+doc-controls = Mesures
+doc-open-soa = Ouvrir la déclaration d'applicabilité
+doc-history = Historique des révisions
+doc-no-history = Aucun historique de révision.
+doc-fingerprint = Empreinte de l'approbation :
+doc-approved-versions = Versions approuvées
+doc-changed-without-version = <strong>Modifié sans nouvelle version.</strong> Le texte diffère de la version approuvée { $version } : une modification non maîtrisée.
+doc-see-changes = Voir les modifications
+doc-version = Version { $version }
+doc-version-approved = approuvée le { $date }
+doc-version-commit = commit
+doc-version-changes = modifications depuis la version précédente
+doc-change-log = Journal des modifications du gestionnaire de versions
+doc-showing-latest = Les { $shown } derniers commits sur { $total }.
+doc-related-information = Informations liées
+doc-on-this-page = Sur cette page
+doc-evidences = Prouve
+doc-addresses = Traite
+doc-no-clauses = Aucun chapitre indiqué.
+doc-related = Documents liés
+doc-referenced-by = Cité par
+doc-no-backlinks = Aucun document ne renvoie ici.
+
+## Recherche
+search-title = Recherche
+search-lead = Documents, chapitres et mesures, et entrées des registres. Saisissez un identifiant (POL-001, A.5.2, RSK-003) ou des mots.
+search-label = Rechercher dans le SMIA
+search-placeholder = Rechercher par identifiant ou par mots
+search-button = Rechercher
+search-noscript = La recherche nécessite JavaScript. Sans lui, utilisez le <a href="register.html">registre des documents</a> et la <a href="clauses/index.html">liste des chapitres</a>.
+search-results = { $n ->
+    [one] { $count } résultat pour « { $query } »
+   *[other] { $count } résultats pour « { $query } »
+}
+search-more = Afficher { $shown } de plus sur { $left }
+
+## Revues
+reviews-eyebrow = Chapitre 7.5.2 · Revue et approbation
+reviews-title = Calendrier des revues
+reviews-lead = Documents en vigueur, selon l'échéance de leur prochaine revue (au { $date }). Les documents remplacés ou retirés ne sont pas revus.
+reviews-periods = Périodes de revue
+reviews-overdue = En retard
+reviews-overdue-note = Date de revue dépassée : à revoir en premier.
+reviews-d30 = Dans les 30 jours
+reviews-d60 = Dans 31 à 60 jours
+reviews-d90 = Dans 61 à 90 jours
+reviews-later = Plus tard
+reviews-unknown = Pas de date de revue valide
+
+## Responsables
+owners-eyebrow = Chapitre 5.3 · Rôles et responsabilités
+owners-title = Responsables
+owners-heading = Responsables des documents
+owners-lead = Chaque responsable veille à ce que ses documents restent à jour.
+owners-overdue = Revues en retard
+owners-due-soon = Revues bientôt dues
+owner-due = Revues dues
+owner-owns = Responsable de
+owner-approves = Approuve
+
+## Chapitres et mesures
+clauses-title = Chapitres et mesures
+clauses-by-status = État des exigences et des mesures
+clauses-lead = Chaque exigence des chapitres 4 à 10 et chaque mesure de l'annexe A : les documents qui la traitent, les enregistrements qui la prouvent, et son état.
+clauses-legend = <strong>écart</strong> rien ne la traite · <strong>traité</strong> un document, pas encore approuvé · <strong>mis en œuvre</strong> un document approuvé · <strong>prouvé</strong> un document approuvé et un enregistrement à jour · <strong>exclu</strong> non applicable selon la déclaration d'applicabilité.
+clauses-see-also = Voir aussi :
+clauses-matrix = matrice de traçabilité
+clauses-gaps = rapport d'écarts
+clauses-soa = Déclaration d'applicabilité
+clauses-mandatory = informations documentées obligatoires
+clauses-crosswalk = correspondance avec { $framework }
+clauses-filter = Filtrer les chapitres et mesures
+clauses-filter-placeholder = Identifiant ou titre
+clause-documented = informations documentées exigées
+clause-description = Description
+clause-objective = Objectif.
+clause-in-practice = En pratique.
+clause-own-words = Les descriptions sont des résumés propres à aimsbook, pas le texte de la norme.
+clause-why = Pourquoi ce n'est pas entièrement prouvé
+clause-contains = Contient
+clause-mapped = Exigences en correspondance
+clause-mapped-source = source : { $source }
+clause-soa = Déclaration d'applicabilité
+clause-applicable = Applicable
+clause-justification = Justification
+clause-implementation = Mise en œuvre
+clause-target = échéance { $date }
+clause-documents = Documents
+clause-evidence = Preuves
+clause-notes = Notes
+clause-view-in-soa = Voir dans la déclaration d'applicabilité
+clause-missing-from-soa = Cette mesure manque dans la déclaration d'applicabilité.
+clause-addressed-by = Traité par
+clause-no-documents = Aucun document ne traite encore ce point.
+clause-evidenced-by = Prouvé par
+clause-no-records = Aucun enregistrement à jour ne le prouve.
+clause-stale = Non comptés (plus anciens que la période de preuve, ou non approuvés) :
+clause-citations = Entrées de registre qui le citent
+
+## Page introuvable, éditions, instantané
+notfound-title = Page introuvable
+notfound-lead = La page demandée ne fait pas partie de ce site. Elle a peut-être été renommée, ou le document a changé d'identifiant.
+notfound-home = Aller à l'accueil
+notfound-register = Chercher dans le registre des documents
+versions-eyebrow = Chapitre 7.5.3 · Maîtrise des versions
+versions-title = Éditions
+versions-lead = Instantanés figés de ce SMIA remis aux auditeurs. Chacun est autonome et vérifiable avec <code>aimsbook verify</code>.
+versions-changed-since = Ce qui a changé depuis { $label }
+versions-none = Aucun instantané n'est encore listé. Créez-en un avec <code>aimsbook snapshot --label LABEL</code> et listez-le dans book.toml sous <code>[[snapshots]]</code>.
+about-eyebrow = Instantané
+about-title = À propos de cet instantané
+about-lead = Une copie figée et autonome de { $title } ({ $organization }), préparée pour l'audit.
+about-organisation = Organisme
+about-label = Libellé
+about-date = Date
+about-source-commit = Commit source
+about-dirty = des modifications non validées sont incluses
+about-clean = (arbre de travail propre)
+about-not-git = pas un dépôt git
+about-generated-by = Produit par
+about-integrity = Intégrité
+about-integrity-text = <code>manifest.json</code> donne le SHA-256 de chaque fichier. Lancez <code>aimsbook verify { $label }.zip</code> (ou le dossier) pour prouver que rien n'a été modifié.
+about-documents = Documents de cet instantané
+
+## Aperçu en direct de `serve`
+live-errors = { $n ->
+    [one] { $n } erreur
+   *[other] { $n } erreurs
+}
