@@ -196,6 +196,8 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
     let m = messages.clone();
     env.add_filter("status_label", move |s: String| m.label("status", &s));
     let m = messages.clone();
+    env.add_filter("classification_label", move |s: String| m.label("classification", &s));
+    let m = messages.clone();
     env.add_filter("cov_label", move |s: String| m.label("cov", &s));
     let m = messages.clone();
     env.add_filter("kind_label", move |s: String| m.label("kind", &s));
@@ -1064,6 +1066,7 @@ fn register(r: &Renderer) -> Result<Page, Diagnostic> {
     let mut owners: Vec<String> = docs.iter().map(|d| d.owner.clone()).collect();
     owners.sort();
     owners.dedup();
+    site.messages.sort_by_text(&mut owners, |o| o);
     r.page(
         "register.html",
         "register.html",
@@ -1129,6 +1132,9 @@ fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
             e.2 += 1;
         }
     }
+    // Names in the language's collation order (Änne beside Anton, not after Zoë).
+    let mut owners: Vec<_> = owners.into_iter().collect();
+    site.messages.sort_by_text(&mut owners, |(o, _)| o);
     let rows: Vec<Value> = owners
         .iter()
         .map(|(o, (n, over, soon))| context! { name => *o, url => model::owner_url(o), count => n, overdue => over, due_soon => soon })

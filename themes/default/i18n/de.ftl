@@ -37,20 +37,23 @@ footer-generated = { $organization } · { $title } · Erstellt mit { $generator 
 footer-uncontrolled = Ausdrucke unterliegen nicht der Lenkung. Gültig ist die veröffentlichte Website.
 
 ## Dokumentarten und Status
-doc-type-policy = Leitlinie
-doc-type-procedure = Verfahren
 doc-type-scope = Geltungsbereich
-doc-type-record = Nachweis
-doc-type-report = Bericht
-doc-type-minutes = Protokoll
+doc-type-policy = Leitlinie
+doc-type-roles = Rollen
+doc-type-methodology = Methodik
+doc-type-procedure = Verfahren
 doc-type-plan = Plan
 doc-type-register = Verzeichnis
+doc-type-record = Nachweis
 doc-type-soa = Erklärung zur Anwendbarkeit
-doc-type-objective = Ziel
-doc-type-guideline = Richtlinie
-doc-type-standard = Standard
 doc-type-assessment = Bewertung
-doc-type-manual = Handbuch
+doc-type-objectives = Ziele
+doc-type-report = Bericht
+doc-type-minutes = Protokoll
+classification-public = öffentlich
+classification-internal = intern
+classification-confidential = vertraulich
+classification-restricted = streng vertraulich
 status-draft = Entwurf
 status-approved = freigegeben
 status-superseded = ersetzt
@@ -215,6 +218,7 @@ search-results = { $n ->
    *[other] { $count } Treffer für „{ $query }“
 }
 search-more = { $shown } weitere von { $left } zeigen
+search-row-of = Zeile von { $id }
 
 ## Überprüfungen
 reviews-eyebrow = Abschnitt 7.5.2 · Überprüfung und Freigabe

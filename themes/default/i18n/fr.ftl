@@ -37,20 +37,23 @@ footer-generated = { $organization } · { $title } · Site produit par { $genera
 footer-uncontrolled = Copie non maîtrisée une fois imprimée. La version de référence est le site publié.
 
 ## Types de documents et statuts
-doc-type-policy = politique
-doc-type-procedure = procédure
 doc-type-scope = domaine d'application
-doc-type-record = enregistrement
-doc-type-report = rapport
-doc-type-minutes = compte rendu
+doc-type-policy = politique
+doc-type-roles = rôles
+doc-type-methodology = méthode
+doc-type-procedure = procédure
 doc-type-plan = plan
 doc-type-register = registre
+doc-type-record = enregistrement
 doc-type-soa = déclaration d'applicabilité
-doc-type-objective = objectif
-doc-type-guideline = ligne directrice
-doc-type-standard = norme interne
 doc-type-assessment = évaluation
-doc-type-manual = manuel
+doc-type-objectives = objectifs
+doc-type-report = rapport
+doc-type-minutes = compte rendu
+classification-public = public
+classification-internal = interne
+classification-confidential = confidentiel
+classification-restricted = restreint
 status-draft = brouillon
 status-approved = approuvé
 status-superseded = remplacé
@@ -215,6 +218,7 @@ search-results = { $n ->
    *[other] { $count } résultats pour « { $query } »
 }
 search-more = Afficher { $shown } de plus sur { $left }
+search-row-of = ligne de { $id }
 
 ## Revues
 reviews-eyebrow = Chapitre 7.5.2 · Revue et approbation
