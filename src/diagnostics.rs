@@ -280,9 +280,9 @@ codes! {
     "Records, reports and minutes need a `retention` so that their disposal can be decided (clause 7.5.3 d). Add e.g. `retention: \"7 years\"`: the period runs from `record_date` (else `meeting_date`, else `approved`).";
     "RET003", Warning, "overdue for disposal",
     "The document's retention period has ended: its disposal date (shown on the Retention page) is in the past. Dispose of it under the document-control procedure (remove it from the repository; git keeps the history), or extend its retention if it must be kept longer.";
-    "I18N001", Warning, "message missing in the site's language",
+    "MSG001", Warning, "message missing in the site's language",
     "The interface speaks `[book] language` (its primary subtag: \"de-DE\" → de). A message of the English catalog has no translation in that language, so English is shown in its place; the build goes on. Add the key to `i18n/<lang>.ftl` beside book.toml (Fluent syntax, `key = text`); that folder also overrides any built-in message. A language with no messages at all is reported once, on book.toml. Built in: en, de, fr.";
-    "I18N002", Warning, "message file cannot be read",
+    "MSG002", Warning, "message file cannot be read",
     "An entry of a message file (`i18n/<lang>.ftl`) is not valid Fluent syntax (projectfluent.org): `key = text`, continuation lines indented, `{ $arg }` placeholders, `{ $n -> [one] … *[other] … }` for plural forms. The broken entry is skipped (English is shown for it); the rest of the file is used.";
     "TPL001", Error, "template error",
     "A theme template failed to compile or render. The message names the template file and line. If you override templates in themes/<name>/, compare with the built-in ones (`aimsbook theme` is not needed: the defaults are in the aimsbook repository under themes/default).";

@@ -3,7 +3,7 @@
 //! `[book] language` (a BCP 47 tag such as "de-DE") chooses the catalog by its primary subtag.
 //! English, German and French are built in (themes/default/i18n/*.ftl); a repository adds a
 //! language or overrides single messages with `i18n/<lang>.ftl` beside book.toml. A message
-//! missing in the chosen language falls back to English and is reported once per key (I18N001),
+//! missing in the chosen language falls back to English and is reported once per key (MSG001),
 //! so a partial translation never breaks a build. Diagnostics themselves stay English.
 //!
 //! Fluent was chosen over simple key/value files because translators need plural forms
@@ -72,7 +72,7 @@ fn bundle(lang: &str) -> FluentBundle<FluentResource> {
 }
 
 /// Parses `text` into `bundle` (later files override earlier ones) and returns the ids of its
-/// messages; parse errors become I18N002 diagnostics with the line of the broken entry.
+/// messages; parse errors become MSG002 diagnostics with the line of the broken entry.
 fn add(bundle: &mut FluentBundle<FluentResource>, file: &str, text: String, diags: &mut Vec<Diagnostic>) -> BTreeSet<String> {
     let (res, errors) = match FluentResource::try_new(text.clone()) {
         Ok(r) => (r, Vec::new()),
@@ -81,7 +81,7 @@ fn add(bundle: &mut FluentBundle<FluentResource>, file: &str, text: String, diag
     for e in errors {
         let line = text[..e.pos.start.min(text.len())].matches('\n').count() + 1;
         diags.push(
-            Diagnostic::new("I18N002", file, line, format!("message file cannot be read here: {}", e.kind))
+            Diagnostic::new("MSG002", file, line, format!("message file cannot be read here: {}", e.kind))
                 .help("write `key = text` entries in Fluent syntax (projectfluent.org); the rest of the file is still used"),
         );
     }
@@ -132,13 +132,13 @@ impl Messages {
         let where_ = files.last().cloned().unwrap_or_else(|| format!("i18n/{lang}.ftl"));
         if files.is_empty() {
             diags.push(
-                Diagnostic::new("I18N001", "book.toml", 1, format!("no messages for language \"{lang}\" ([book] language = \"{tag}\"): the interface is shown in English"))
+                Diagnostic::new("MSG001", "book.toml", 1, format!("no messages for language \"{lang}\" ([book] language = \"{tag}\"): the interface is shown in English"))
                     .help(format!("add i18n/{lang}.ftl beside book.toml (copy themes/default/i18n/en.ftl from aimsbook and translate it); built in: {}", shipped().collect::<Vec<_>>().join(", "))),
             );
         } else {
             for key in english_ids.difference(&chosen_ids) {
                 diags.push(
-                    Diagnostic::new("I18N001", where_.clone(), 1, format!("message \"{key}\" has no \"{lang}\" translation: English is shown"))
+                    Diagnostic::new("MSG001", where_.clone(), 1, format!("message \"{key}\" has no \"{lang}\" translation: English is shown"))
                         .help(format!("add `{key} = …` to i18n/{lang}.ftl beside book.toml")),
                 );
             }
@@ -210,4 +210,55 @@ impl Messages {
 /// data crates to the build. A new collator per sort: it only holds scratch buffers.
 fn collator() -> feruca::Collator {
     feruca::Collator::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_forms_follow_the_language() {
+        let (de, diags) = Messages::load(Path::new(""), "de-DE");
+        assert!(diags.is_empty(), "the built-in German catalog is complete: {diags:?}");
+        assert_eq!(de.tn("home-controlled-documents", 1), "gelenktes Dokument");
+        assert_eq!(de.tn("home-controlled-documents", 2), "gelenkte Dokumente");
+        assert!(de.tn("register-lead", 1).ends_with(" 1 Dokument."), "{}", de.tn("register-lead", 1));
+        assert!(de.tn("register-lead", 2).ends_with(" 2 Dokumente."));
+        assert_eq!(de.tn("review-due-in-days", 1), "fällig in 1 Tag");
+        assert_eq!(de.tn("review-due-in-days", 5), "fällig in 5 Tagen");
+        let (fr, diags) = Messages::load(Path::new(""), "fr");
+        assert!(diags.is_empty(), "the built-in French catalog is complete: {diags:?}");
+        // French counts 0 and 1 as singular; English does not.
+        assert!(fr.tn("register-lead", 0).ends_with(" 0 document."));
+        assert!(fr.tn("register-lead", 3).ends_with(" 3 documents."));
+        let (en, _) = Messages::load(Path::new(""), "en-GB");
+        assert!(en.tn("register-lead", 0).ends_with(" 0 documents."));
+        assert!(en.tn("register-lead", 1).ends_with(" 1 document."));
+    }
+
+    #[test]
+    fn long_dates_per_language() {
+        let date = |tag: &str| Messages::load(Path::new(""), tag).0.long_date("2026-06-15");
+        assert_eq!(date("de-DE").as_deref(), Some("15. Juni 2026"));
+        assert_eq!(date("fr-FR").as_deref(), Some("15 juin 2026"));
+        assert_eq!(date("en-GB").as_deref(), Some("15 June 2026"));
+        assert_eq!(Messages::default().long_date("soon"), None);
+    }
+
+    #[test]
+    fn a_language_without_messages_is_reported_once_and_shown_in_english() {
+        let (nl, diags) = Messages::load(Path::new(""), "nl-NL");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "MSG001");
+        assert_eq!(nl.t("nav-home"), "Home");
+        assert_eq!(nl.lang, "nl");
+    }
+
+    #[test]
+    fn collation_puts_umlauts_with_their_base_letter() {
+        let m = Messages::default();
+        let mut names = vec!["Zoë", "Änne", "Anton", "Bernd", "Élodie", "Emil"];
+        m.sort_by_text(&mut names, |s| s);
+        assert_eq!(names, ["Änne", "Anton", "Bernd", "Élodie", "Emil", "Zoë"]);
+    }
 }

@@ -326,3 +326,26 @@ fn shard(entries: &[Arc<Indexed>], lang: &Language) -> Vec<Page> {
     pages.push(Page { path: "static/search-index.js".into(), bytes: entry.into_bytes().into() });
     pages
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Language;
+
+    #[test]
+    fn german_folds_umlauts_digraphs_and_sharp_s_and_stems_inflections() {
+        let de = Language::new("de");
+        for w in ["Überwachung", "uberwachung", "UEBERWACHUNG", "ueberwachung"] {
+            assert_eq!(de.fold(w), "uberwachung", "{w}");
+        }
+        assert_eq!(de.fold("Straße"), de.fold("strasse"));
+        assert_eq!(de.fold("Quelle"), "quelle", "ue after q is not an umlaut");
+        assert_eq!(de.stem(&de.fold("Überwachungen")), de.stem(&de.fold("Überwachung")));
+    }
+
+    #[test]
+    fn french_folds_accents() {
+        let fr = Language::new("fr");
+        assert_eq!(fr.fold("Sécurité"), "securite");
+        assert_eq!(fr.stem(&fr.fold("évaluations")), fr.stem(&fr.fold("évaluation")));
+    }
+}

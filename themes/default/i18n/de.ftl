@@ -1,5 +1,5 @@
 # aimsbook-Oberfläche: Deutsch. Fehlt hier ein Schlüssel, erscheint der englische Text
-# (und `check` meldet I18N001). Eigene Texte: i18n/de.ftl neben book.toml.
+# (und `check` meldet MSG001). Eigene Texte: i18n/de.ftl neben book.toml.
 
 ## Datum
 date-long = { $day }. { $month } { $year }

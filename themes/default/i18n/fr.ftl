@@ -1,5 +1,5 @@
 # Interface d'aimsbook : français. Une clé absente ici s'affiche en anglais (et `check`
-# signale I18N001). Textes propres : i18n/fr.ftl à côté de book.toml.
+# signale MSG001). Textes propres : i18n/fr.ftl à côté de book.toml.
 
 ## Dates
 date-long = { $day } { $month } { $year }
