@@ -171,6 +171,11 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
         let text = format(&m, key, fluent_args(&kwargs, false)?);
         Ok(Value::from_safe_string(html_escape::encode_double_quoted_attribute(&text).into_owned()))
     });
+    // Plain text for CSS strings (the running headers of printed pages go through `css_string`).
+    let m = messages.clone();
+    env.add_function("t_text", move |key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+        Ok(format(&m, key, fluent_args(&kwargs, false)?))
+    });
     // A message that holds markup (`<strong>`, `<code>`, links): the catalogs are part of the
     // theme, as trusted as its templates.
     let m = messages.clone();
@@ -191,6 +196,9 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
             None => Value::from(iso),
         }
     });
+    // The long form as plain text, for CSS strings (printed headers and footers).
+    let m = messages.clone();
+    env.add_filter("long_date", move |iso: String| m.long_date(&iso).unwrap_or(iso));
     let m = messages.clone();
     env.add_filter("type_label", move |s: String| m.label("doc-type", &s));
     let m = messages.clone();
@@ -930,7 +938,7 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
                 classifications.push(c.clone());
             }
         }
-        let ctx = context! { title => "The AIMS manual (print)", docs => items, classifications => classifications, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
+        let ctx = context! { title => r.t("manual-title"), docs => items, classifications => classifications, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
         r.page_uncached("manual.html", "manual.html", ctx)
     })?;
     let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|&i| site.documents[i].id.as_str()).collect();

@@ -139,7 +139,7 @@ pub(crate) fn soa_page(r: &Renderer) -> Result<Page, Diagnostic> {
         "soa.html",
         "soa.html",
         context! {
-            title => "Statement of Applicability",
+            title => r.t("clause-soa"),
             doc => v(doc),
             rows => v(rows),
             applicable => applicable,
@@ -175,7 +175,7 @@ pub(crate) fn matrix_page(r: &Renderer) -> Result<Page, Diagnostic> {
         })
         .collect();
     let cols: Vec<DocRef> = columns.iter().map(|i| doc_ref(&site.documents[*i])).collect();
-    r.page("matrix.html", "matrix.html", context! { title => "Traceability matrix", columns => v(cols), rows => rows })
+    r.page("matrix.html", "matrix.html", context! { title => r.t("matrix-title"), columns => v(cols), rows => rows })
 }
 
 pub(crate) fn gaps_page(r: &Renderer) -> Result<Page, Diagnostic> {
@@ -196,7 +196,7 @@ pub(crate) fn gaps_page(r: &Renderer) -> Result<Page, Diagnostic> {
         "gaps.html",
         "gaps.html",
         context! {
-            title => "Gap report",
+            title => r.t("gaps-title"),
             items => v(items),
             mandatory => v(mandatory_gaps),
             counts => status_counts(site),
@@ -221,7 +221,7 @@ pub(crate) fn mandatory_page(r: &Renderer) -> Result<Page, Diagnostic> {
             }
         })
         .collect();
-    r.page("mandatory.html", "mandatory.html", context! { title => "Mandatory documented information", rows => rows })
+    r.page("mandatory.html", "mandatory.html", context! { title => r.t("mandatory-title"), rows => rows })
 }
 
 pub(crate) fn clause_page(r: &Renderer, item: &CatalogItem) -> Result<Page, Diagnostic> {

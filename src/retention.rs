@@ -382,26 +382,22 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 pub(crate) fn page(r: &crate::render::Renderer) -> Result<crate::render::Page, Diagnostic> {
     let entries = entries(r.site);
     let sections: Vec<minijinja::Value> = [
-        (
-            State::Overdue,
-            "Overdue for disposal",
-            "The disposal date has passed: dispose of these under the document-control procedure, or extend their retention.",
-        ),
-        (State::Due, "Due for disposal", "The disposal date is today or falls within the review warning period."),
-        (State::Keep, "Keep", ""),
-        (State::Undecided, "Retention not decided", "No retention, or one aimsbook does not understand (see RET001 and RET002)."),
+        (State::Overdue, r.t("retention-section-overdue"), r.t("retention-note-overdue")),
+        (State::Due, r.t("retention-section-due"), r.t("retention-note-due")),
+        (State::Keep, r.t("retention-section-keep"), String::new()),
+        (State::Undecided, r.t("retention-section-undecided"), r.t("retention-note-undecided")),
     ]
     .iter()
     .map(|(state, label, note)| {
         let rows: Vec<&Entry> = entries.iter().filter(|e| e.state == *state).collect();
-        minijinja::context! { key => state.as_str(), label => *label, note => *note, entries => crate::render::v(rows) }
+        minijinja::context! { key => state.as_str(), label => label.clone(), note => note.clone(), entries => crate::render::v(rows) }
     })
     .collect();
     r.page(
         "retention.html",
         "retention.html",
         minijinja::context! {
-            title => "Retention and disposal",
+            title => r.t("doc-retention-link"),
             sections => sections,
             total => entries.len(),
             warn_days => r.site.config.review.warn_days,

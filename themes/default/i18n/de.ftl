@@ -313,3 +313,79 @@ live-errors = { $n ->
     [one] { $n } Fehler
    *[other] { $n } Fehler
 }
+
+## Gedruckte Seiten
+print-page = Seite
+print-of = von
+print-version = Fassung { $version }
+print-classification = Einstufung: { $classification } · Ausdruck unterliegt nicht der Lenkung
+manual-running-head = Handbuch mit { $n ->
+    [one] { $n } freigegebenen Dokument
+   *[other] { $n } freigegebenen Dokumenten
+} · { $date }
+manual-running-foot = Einstufung: { $classifications } (auf jedem Dokument vermerkt) · Ausdruck unterliegt nicht der Lenkung
+manual-lead = Die freigegebenen Dokumente des KI-Managementsystems, Stand { $date }.
+manual-count = { $n ->
+    [one] { $n } freigegebenes Dokument. Ausdrucke unterliegen nicht der Lenkung: gültig ist die veröffentlichte Website.
+   *[other] { $n } freigegebene Dokumente. Ausdrucke unterliegen nicht der Lenkung: gültig ist die veröffentlichte Website.
+}
+manual-print = Drucken oder als PDF speichern
+manual-contents = Inhalt
+manual-control = Dokumentenlenkung: { $id }
+manual-title = Das KIMS-Handbuch (Druck)
+
+## Rückverfolgbarkeit
+trace-eyebrow = Rückverfolgbarkeit
+gaps-title = Lückenbericht
+gaps-lead = Alles, was ein Auditor vermissen würde, mit Begründung. Nachweise gelten als aktuell, wenn sie am oder nach dem { $date } entstanden sind ({ $months } Monate).
+gaps-only-draft = nur als Entwurf ({ $documents })
+gaps-no-document = kein Dokument der Art { $types } nennt Abschnitt { $clause }
+gaps-mandatory-complete = Alle 15 verpflichtenden Dokumente liegen freigegeben vor. Siehe
+gaps-see-list = die Liste
+gaps-items = Anforderungen und Maßnahmen
+gaps-reason = Grund
+gaps-none = Keine Lücken: Jede Anforderung und jede anwendbare Maßnahme ist durch ein freigegebenes Dokument behandelt und durch einen aktuellen Nachweis belegt.
+matrix-title = Rückverfolgbarkeitsmatrix
+matrix-lead = Anforderungen und Maßnahmen (Zeilen) gegenüber den geltenden Dokumenten, die sie behandeln (Spalten). Die letzte Spalte zählt aktuelle Nachweise.
+matrix-requirement = Anforderung
+matrix-addresses = behandelt
+mandatory-title = Verpflichtende dokumentierte Information
+mandatory-lead = Die dokumentierte Information, die ein Audit nach ISO/IEC 42001 sehen will, und das Dokument, das sie jeweils liefert.
+mandatory-clause = Abschnitt
+mandatory-information = Dokumentierte Information
+mandatory-satisfied-by = Erfüllt durch
+mandatory-expected = erwartete Art: { $types }
+mandatory-satisfied = erfüllt
+mandatory-draft-only = nur Entwurf
+soa-eyebrow = Abschnitt 6.1.3 · Behandlung von KI-Risiken
+soa-lead = { $n } Maßnahmen aus Anhang A, davon { $applicable } anwendbar.
+soa-controlled-as = Gelenkt als
+
+## Aufbewahrung
+retention-eyebrow = Abschnitt 7.5.3 · Aufbewahrung und Vernichtung
+retention-lead = Alle Nachweise sowie alle ersetzten oder zurückgezogenen Dokumente, mit Aufbewahrungsdauer und Vernichtungstermin (Stand { $date }). Bei Nachweisen läuft die Frist ab dem Datum des Nachweises, bei Dokumenten ab dem Tag, an dem sie ersetzt oder zurückgezogen wurden. „Fällig“ heißt: der Vernichtungstermin ist heute oder innerhalb von { $days } Tagen.
+retention-states = Stand der Vernichtung
+retention-document = Dokument
+retention-runs-from = Frist ab
+retention-disposal-date = Vernichtungstermin
+retention-state = Stand
+retention-state-overdue = Vernichtung überfällig
+retention-state-due = zur Vernichtung fällig
+retention-state-keep = aufbewahren
+retention-state-undecided = Aufbewahrung nicht festgelegt
+retention-section-overdue = Vernichtung überfällig
+retention-note-overdue = Der Vernichtungstermin ist verstrichen: nach dem Verfahren zur Dokumentenlenkung vernichten oder die Aufbewahrung verlängern.
+retention-section-due = Zur Vernichtung fällig
+retention-note-due = Der Vernichtungstermin ist heute oder liegt innerhalb der Vorwarnzeit für Überprüfungen.
+retention-section-keep = Aufbewahren
+retention-section-undecided = Aufbewahrung nicht festgelegt
+retention-note-undecided = Keine Aufbewahrungsdauer, oder eine, die aimsbook nicht versteht (siehe RET001 und RET002).
+
+## Änderungsansicht
+redline-eyebrow = Abschnitt 7.5.3 · Lenkung von Änderungen
+redline-title = { $title }: Änderungen von Fassung { $old } zu { $new }
+redline-counts = { $inserted } Wörter eingefügt, { $deleted } Wörter gelöscht, in { $blocks } Absätzen oder Überschriften.
+redline-compared-with = verglichen mit { $label }
+redline-legend = <ins>Eingefügter Text ist unterstrichen</ins> · <del>gelöschter Text ist durchgestrichen</del> · unveränderter Text ist normal gesetzt.
+redline-text = Der Text mit Änderungen
+redline-back = Zurück zu { $id } { $title }

@@ -310,3 +310,76 @@ live-errors = { $n ->
     [one] { $n } error
    *[other] { $n } errors
 }
+
+## Printed pages (print.html, manual.html, manual-article.html)
+print-page = Page
+print-of = of
+print-version = Version { $version }
+print-classification = Classification: { $classification } · Uncontrolled when printed
+manual-running-head = Manual of { $n } approved documents · { $date }
+manual-running-foot = Classification: { $classifications } (marked on each document) · Uncontrolled when printed
+manual-lead = The approved documents of the AI management system, as published on { $date }.
+manual-count = { $n ->
+    [one] { $n } approved document. Uncontrolled when printed: the controlled version is the published site.
+   *[other] { $n } approved documents. Uncontrolled when printed: the controlled version is the published site.
+}
+manual-print = Print or save as PDF
+manual-contents = Contents
+manual-control = Document control: { $id }
+manual-title = The AIMS manual (print)
+
+## Traceability pages (gaps, matrix, mandatory, SoA)
+trace-eyebrow = Traceability
+gaps-title = Gap report
+gaps-lead = Everything an auditor would find missing, with the reason. Records count as current evidence when made on or after { $date } ({ $months } months).
+gaps-only-draft = only in draft ({ $documents })
+gaps-no-document = no document of type { $types } names clause { $clause }
+gaps-mandatory-complete = All 15 mandatory documents are in place and approved. See
+gaps-see-list = the list
+gaps-items = Requirements and controls
+gaps-reason = Reason
+gaps-none = No gaps: every requirement and applicable control is addressed by an approved document and evidenced by a current record.
+matrix-title = Traceability matrix
+matrix-lead = Requirements and controls (rows) against the documents in force that address them (columns). The last column counts current evidencing records.
+matrix-requirement = Requirement
+matrix-addresses = addresses
+mandatory-title = Mandatory documented information
+mandatory-lead = The documented information an ISO/IEC 42001 audit expects to see, and the document that satisfies each item.
+mandatory-clause = Clause
+mandatory-information = Documented information
+mandatory-satisfied-by = Satisfied by
+mandatory-expected = expected type: { $types }
+mandatory-satisfied = satisfied
+mandatory-draft-only = draft only
+soa-eyebrow = Clause 6.1.3 · AI risk treatment
+soa-lead = { $n } Annex A controls, { $applicable } applicable.
+soa-controlled-as = Controlled as
+
+## Retention page
+retention-eyebrow = Clause 7.5.3 · Retention and disposition
+retention-lead = Every record, and every superseded or retired document, with how long it is kept and when it is due for disposal (as of { $date }). A record's period runs from its record date; a document's from the day it was superseded or retired. “Due” means the disposal date is today or within { $days } days.
+retention-states = Disposal states
+retention-document = Document
+retention-runs-from = Runs from
+retention-disposal-date = Disposal date
+retention-state = State
+retention-state-overdue = overdue for disposal
+retention-state-due = due for disposal
+retention-state-keep = keep
+retention-state-undecided = retention not decided
+retention-section-overdue = Overdue for disposal
+retention-note-overdue = The disposal date has passed: dispose of these under the document-control procedure, or extend their retention.
+retention-section-due = Due for disposal
+retention-note-due = The disposal date is today or falls within the review warning period.
+retention-section-keep = Keep
+retention-section-undecided = Retention not decided
+retention-note-undecided = No retention, or one aimsbook does not understand (see RET001 and RET002).
+
+## Redline page
+redline-eyebrow = Clause 7.5.3 · Control of changes
+redline-title = { $title }: changes from version { $old } to { $new }
+redline-counts = { $inserted } word(s) inserted, { $deleted } word(s) deleted, in { $blocks } paragraph(s) or heading(s).
+redline-compared-with = compared with { $label }
+redline-legend = <ins>Inserted text is underlined</ins> · <del>deleted text is struck through</del> · unchanged text is plain.
+redline-text = The text, marked up
+redline-back = Back to { $id } { $title }

@@ -313,3 +313,79 @@ live-errors = { $n ->
     [one] { $n } erreur
    *[other] { $n } erreurs
 }
+
+## Pages imprimées
+print-page = Page
+print-of = sur
+print-version = Version { $version }
+print-classification = Classification : { $classification } · Copie non maîtrisée une fois imprimée
+manual-running-head = Manuel de { $n ->
+    [one] { $n } document approuvé
+   *[other] { $n } documents approuvés
+} · { $date }
+manual-running-foot = Classification : { $classifications } (indiquée sur chaque document) · Copie non maîtrisée une fois imprimée
+manual-lead = Les documents approuvés du système de management de l'IA, tels que publiés le { $date }.
+manual-count = { $n ->
+    [one] { $n } document approuvé. Copie non maîtrisée une fois imprimée : la version de référence est le site publié.
+   *[other] { $n } documents approuvés. Copie non maîtrisée une fois imprimée : la version de référence est le site publié.
+}
+manual-print = Imprimer ou enregistrer en PDF
+manual-contents = Sommaire
+manual-control = Maîtrise du document : { $id }
+manual-title = Le manuel du SMIA (impression)
+
+## Traçabilité
+trace-eyebrow = Traçabilité
+gaps-title = Rapport d'écarts
+gaps-lead = Tout ce qu'un auditeur trouverait manquant, avec la raison. Un enregistrement compte comme preuve à jour s'il date du { $date } ou après ({ $months } mois).
+gaps-only-draft = seulement en brouillon ({ $documents })
+gaps-no-document = aucun document de type { $types } ne cite le chapitre { $clause }
+gaps-mandatory-complete = Les 15 documents obligatoires sont en place et approuvés. Voir
+gaps-see-list = la liste
+gaps-items = Exigences et mesures
+gaps-reason = Raison
+gaps-none = Aucun écart : chaque exigence et chaque mesure applicable est traitée par un document approuvé et prouvée par un enregistrement à jour.
+matrix-title = Matrice de traçabilité
+matrix-lead = Les exigences et mesures (lignes) face aux documents en vigueur qui les traitent (colonnes). La dernière colonne compte les enregistrements de preuve à jour.
+matrix-requirement = Exigence
+matrix-addresses = traite
+mandatory-title = Informations documentées obligatoires
+mandatory-lead = Les informations documentées qu'un audit ISO/IEC 42001 s'attend à voir, et le document qui répond à chacune.
+mandatory-clause = Chapitre
+mandatory-information = Information documentée
+mandatory-satisfied-by = Satisfaite par
+mandatory-expected = type attendu : { $types }
+mandatory-satisfied = satisfaite
+mandatory-draft-only = brouillon seulement
+soa-eyebrow = Chapitre 6.1.3 · Traitement des risques liés à l'IA
+soa-lead = { $n } mesures de l'annexe A, dont { $applicable } applicables.
+soa-controlled-as = Maîtrisée comme
+
+## Conservation
+retention-eyebrow = Chapitre 7.5.3 · Conservation et élimination
+retention-lead = Chaque enregistrement, et chaque document remplacé ou retiré, avec sa durée de conservation et sa date de destruction (au { $date }). Pour un enregistrement, la durée court depuis sa date ; pour un document, depuis le jour où il a été remplacé ou retiré. « Dû » signifie que la date de destruction est aujourd'hui ou dans les { $days } jours.
+retention-states = États de destruction
+retention-document = Document
+retention-runs-from = Court depuis
+retention-disposal-date = Date de destruction
+retention-state = État
+retention-state-overdue = destruction en retard
+retention-state-due = à détruire
+retention-state-keep = à conserver
+retention-state-undecided = conservation non définie
+retention-section-overdue = Destruction en retard
+retention-note-overdue = La date de destruction est passée : détruisez-les selon la procédure de maîtrise des documents, ou prolongez leur conservation.
+retention-section-due = À détruire
+retention-note-due = La date de destruction est aujourd'hui ou tombe dans la période d'alerte des revues.
+retention-section-keep = À conserver
+retention-section-undecided = Conservation non définie
+retention-note-undecided = Pas de durée de conservation, ou une durée qu'aimsbook ne comprend pas (voir RET001 et RET002).
+
+## Page des modifications
+redline-eyebrow = Chapitre 7.5.3 · Maîtrise des modifications
+redline-title = { $title } : modifications de la version { $old } à { $new }
+redline-counts = { $inserted } mot(s) insérés, { $deleted } mot(s) supprimés, dans { $blocks } paragraphe(s) ou titre(s).
+redline-compared-with = comparée à { $label }
+redline-legend = <ins>Le texte inséré est souligné</ins> · <del>le texte supprimé est barré</del> · le texte inchangé est normal.
+redline-text = Le texte annoté
+redline-back = Retour à { $id } { $title }
