@@ -889,7 +889,7 @@ fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
         }
         Err(e) => (None, Some(e)),
     };
-    r.page("changes.html", "changes.html", context! { title => format!("Changes since {}", published.label), label => published.label.clone(), diff => v(diff), error => error })
+    r.page("changes.html", "changes.html", context! { title => r.site.messages.get("changes-title", &[("label", published.label.clone().into())]).unwrap_or_default(), label => published.label.clone(), diff => v(diff), error => error })
 }
 
 /// Order of document types in the printable manual: the system's frame first, records last.

@@ -118,7 +118,7 @@ pub(crate) fn coverage_page(r: &Renderer, namespace: &str, title: &str) -> Resul
         &page_path(namespace),
         "crosswalk.html",
         context! {
-            title => format!("Crosswalk: {title}"),
+            title => r.site.messages.get("crosswalk-title", &[("framework", title.to_string().into())]).unwrap_or_default(),
             framework => title,
             namespace => namespace,
             rows => v(rows),
