@@ -165,7 +165,7 @@ pub fn table(site: &Site, namespace: &str) -> Table {
     let title = site.catalog.extra.iter().find(|(ns, _)| ns == namespace).map(|(_, t)| t.clone()).unwrap_or_else(|| namespace.to_string());
     Table {
         name: format!("Crosswalk {title}"),
-        columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        columns: crate::export::columns_in(site, &COLUMNS),
         rows: out,
         kinds: Vec::new(),
         organization: site.config.book.organization.clone(),

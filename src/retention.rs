@@ -321,7 +321,7 @@ pub fn table(site: &Site) -> Table {
         .collect();
     Table {
         name: "Retention".into(),
-        columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        columns: crate::export::columns_in(site, &COLUMNS),
         rows,
         kinds,
         organization: site.config.book.organization.clone(),

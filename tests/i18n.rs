@@ -182,6 +182,22 @@ fn the_printed_manual_has_german_running_headers() {
 }
 
 #[test]
+fn download_headers_are_german() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let site = built(&fixture("de-aims"), dir.path());
+    let csv = std::fs::read_to_string(site.join("downloads/documents.csv")).unwrap();
+    assert!(
+        csv.starts_with("Kennung,Titel,Art,Fassung,Status,Verantwortlich,Freigabe durch,Freigegeben am,Überprüfung fällig,Einstufung,Pfad"),
+        "{csv}"
+    );
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(site.join("downloads/matrix.xlsx")).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, ["Kennung", "Titel", "Art", "Status", "Dokumente", "Nachweise"]);
+}
+
+#[test]
 fn german_dates_are_long_with_the_iso_date_in_a_time_element() {
     let dir = tempfile::tempdir().unwrap();
     let site = built(&fixture("de-aims"), dir.path());
