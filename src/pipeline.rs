@@ -203,6 +203,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         }
     };
     let mut catalog = Catalog::iso42001();
+    catalog.localize(&crate::i18n::primary_subtag(&config.book.language));
     for extra in &config.traceability.catalogs {
         catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
     }
