@@ -132,14 +132,27 @@ impl Messages {
         let where_ = files.last().cloned().unwrap_or_else(|| format!("i18n/{lang}.ftl"));
         if files.is_empty() {
             diags.push(
-                Diagnostic::new("MSG001", "book.toml", 1, format!("no messages for language \"{lang}\" ([book] language = \"{tag}\"): the interface is shown in English"))
-                    .help(format!("add i18n/{lang}.ftl beside book.toml (copy themes/default/i18n/en.ftl from aimsbook and translate it); built in: {}", shipped().collect::<Vec<_>>().join(", "))),
+                Diagnostic::new(
+                    "MSG001",
+                    "book.toml",
+                    1,
+                    format!("no messages for language \"{lang}\" ([book] language = \"{tag}\"): the interface is shown in English"),
+                )
+                .help(format!(
+                    "add i18n/{lang}.ftl beside book.toml (copy themes/default/i18n/en.ftl from aimsbook and translate it); built in: {}",
+                    shipped().collect::<Vec<_>>().join(", ")
+                )),
             );
         } else {
             for key in english_ids.difference(&chosen_ids) {
                 diags.push(
-                    Diagnostic::new("MSG001", where_.clone(), 1, format!("message \"{key}\" has no \"{lang}\" translation: English is shown"))
-                        .help(format!("add `{key} = …` to i18n/{lang}.ftl beside book.toml")),
+                    Diagnostic::new(
+                        "MSG001",
+                        where_.clone(),
+                        1,
+                        format!("message \"{key}\" has no \"{lang}\" translation: English is shown"),
+                    )
+                    .help(format!("add `{key} = …` to i18n/{lang}.ftl beside book.toml")),
                 );
             }
         }
@@ -188,7 +201,11 @@ impl Messages {
         let month = self.t(&format!("month-{}", d.month()));
         self.get(
             "date-long",
-            &[("day", FluentValue::from(d.day() as i64)), ("month", FluentValue::from(month)), ("year", FluentValue::from(d.year().to_string()))],
+            &[
+                ("day", FluentValue::from(d.day() as i64)),
+                ("month", FluentValue::from(month)),
+                ("year", FluentValue::from(d.year().to_string())),
+            ],
         )
     }
 

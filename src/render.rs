@@ -4,13 +4,13 @@
 //! from file://.
 
 use crate::diagnostics::Diagnostic;
+use crate::i18n::Messages;
 use crate::markdown::{self, Resolved};
 use crate::model::{self, Document, LinkTarget, Status};
 use crate::site::{Destination, Site};
 use crate::theme::Theme;
 use bytes::Bytes;
 use minijinja::value::Serde;
-use crate::i18n::Messages;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -184,7 +184,9 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
     });
     let m = messages.clone();
     env.add_filter("date", move |value: Value| -> Value {
-        let Some(iso) = value.as_str().map(str::to_string).or_else(|| (!value.is_none() && !value.is_undefined()).then(|| value.to_string())) else {
+        let Some(iso) =
+            value.as_str().map(str::to_string).or_else(|| (!value.is_none() && !value.is_undefined()).then(|| value.to_string()))
+        else {
             return Value::from("");
         };
         match m.long_date(&iso) {
@@ -872,7 +874,11 @@ fn about_page(r: &Renderer) -> Result<Page, Diagnostic> {
 fn versions_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let site = r.site;
     let latest = site.config.snapshots.iter().rev().find(|s| s.path.is_some()).map(|s| s.label.clone());
-    r.page("versions.html", "versions.html", context! { title => r.t("versions-title"), snapshots => v(&site.config.snapshots), latest => latest })
+    r.page(
+        "versions.html",
+        "versions.html",
+        context! { title => r.t("versions-title"), snapshots => v(&site.config.snapshots), latest => latest },
+    )
 }
 
 /// "Changes since LABEL": the current repository against the latest published snapshot.

@@ -156,11 +156,13 @@ impl Language {
                 "ity", "ies:i", "ied:i", "y:i", "e",
             ],
             "fr" => &[
-                "s", "x", "e", "es", "er", "ez", "ent", "ant", "ement", "ements", "ation", "ations", "ite", "ites", "euse", "euses",
-                "eur", "eurs", "ique", "iques", "isme", "ismes", "able", "ables", "iste", "istes", "ance", "ances", "ence", "ences",
-                "if", "ive", "ifs", "ives", "aux:al", "ee", "ees", "i", "ie", "ies", "is", "it", "ir",
+                "s", "x", "e", "es", "er", "ez", "ent", "ant", "ement", "ements", "ation", "ations", "ite", "ites", "euse", "euses", "eur",
+                "eurs", "ique", "iques", "isme", "ismes", "able", "ables", "iste", "istes", "ance", "ances", "ence", "ences", "if", "ive",
+                "ifs", "ives", "aux:al", "ee", "ees", "i", "ie", "ies", "is", "it", "ir",
             ],
-            "es" | "it" | "pt" => &["s", "es", "a", "o", "as", "os", "e", "i", "mente", "cion", "ciones", "zione", "zioni", "ar", "er", "ir"],
+            "es" | "it" | "pt" => {
+                &["s", "es", "a", "o", "as", "os", "e", "i", "mente", "cion", "ciones", "zione", "zioni", "ar", "er", "ir"]
+            }
             "nl" => &["e", "en", "s", "heid", "ing", "lijk", "baar"],
             _ => &[],
         }
@@ -230,7 +232,14 @@ pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> 
             entries.push(e.clone());
             continue;
         }
-        let e = Arc::new(indexed(&lang, &d.id, &d.title, &site.messages.label("doc-type", &d.doc_type), &d.url(), &format!("{} {}", d.plain, d.owner)));
+        let e = Arc::new(indexed(
+            &lang,
+            &d.id,
+            &d.title,
+            &site.messages.label("doc-type", &d.doc_type),
+            &d.url(),
+            &format!("{} {}", d.plain, d.owner),
+        ));
         if let Some(m) = cached.as_mut() {
             m.insert(d.id.clone(), (d.source_hash, e.clone()));
         }
@@ -258,7 +267,14 @@ pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> 
                 ["title", "name", "course", "description"].iter().find_map(|k| row.str(k)).unwrap_or("").chars().take(160).collect();
             let x = df.columns.iter().map(|c| row.text(c)).collect::<Vec<_>>().join(" ");
             let url = format!("{}#row-{}", doc.url(), model::slug(id));
-            entries.push(Arc::new(indexed(&lang, id, &title, &site.messages.get("search-row-of", &[("id", doc.id.as_str().into())]).unwrap_or_default(), &url, &x)));
+            entries.push(Arc::new(indexed(
+                &lang,
+                id,
+                &title,
+                &site.messages.get("search-row-of", &[("id", doc.id.as_str().into())]).unwrap_or_default(),
+                &url,
+                &x,
+            )));
         }
     }
     shard(&entries, &lang)

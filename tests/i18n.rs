@@ -116,10 +116,23 @@ fn a_german_repository_gets_a_german_interface_on_every_page() {
     let site = built(&fixture("de-aims"), dir.path());
     // One page of each page template, with German words the reader must find on it.
     let pages: &[(&str, &[&str])] = &[
-        ("index.html", &["Startseite", "Dokumentenverzeichnis", "4 gelenkte Dokumente", "Geltungsbereich des KIMS", "Verfahrensanweisung (2)"]),
+        (
+            "index.html",
+            &["Startseite", "Dokumentenverzeichnis", "4 gelenkte Dokumente", "Geltungsbereich des KIMS", "Verfahrensanweisung (2)"],
+        ),
         (
             "register.html",
-            &["Alle gelenkten Dokumente", "4 Dokumente.", "Kennung", "Freigegeben am", "Überprüfung fällig", "Einstufung", "vertraulich", "Verfahrensanweisung", "freigegeben"],
+            &[
+                "Alle gelenkten Dokumente",
+                "4 Dokumente.",
+                "Kennung",
+                "Freigegeben am",
+                "Überprüfung fällig",
+                "Einstufung",
+                "vertraulich",
+                "Verfahrensanweisung",
+                "freigegeben",
+            ],
         ),
         (
             "doc/BSL-VA-03.html",
