@@ -61,8 +61,40 @@ pub fn item_view(site: &Site, item: &CatalogItem) -> ItemView {
         documents: cov.map(|c| refs(site, &c.documents)).unwrap_or_default(),
         records: cov.map(|c| refs(site, &c.records)).unwrap_or_default(),
         stale_records: cov.map(|c| refs(site, &c.stale_records)).unwrap_or_default(),
-        reasons: cov.map(|c| c.reasons.clone()).unwrap_or_default(),
+        reasons: cov.map(|c| c.reasons.iter().map(|r| reason_text(site, r)).collect()).unwrap_or_default(),
     }
+}
+
+/// A coverage reason (src/trace.rs words them in English, as the API publishes them) in the
+/// site's language; a reason without a message stays as it is.
+fn reason_text(site: &Site, reason: &str) -> String {
+    use fluent_bundle::FluentValue;
+    let m = &site.messages;
+    let fixed = [
+        ("no document addresses it", "reason-no-document"),
+        ("the documents that address it are not approved yet", "reason-not-approved"),
+        ("no record evidences it", "reason-no-record"),
+        ("missing from the Statement of Applicability", "reason-missing-from-soa"),
+    ];
+    if let Some((_, key)) = fixed.iter().find(|(en, _)| *en == reason) {
+        return m.t(key);
+    }
+    let stale = reason.strip_prefix("its records are older than ").and_then(|r| r.strip_suffix(" months or not approved"));
+    if let Some(months) = stale.and_then(|n| n.parse::<i64>().ok()) {
+        return m.tn("reason-stale", months);
+    }
+    if let Some(rest) = reason.strip_prefix("the SoA records its implementation as ") {
+        let (how, target) = match rest.split_once(" (target ") {
+            Some((how, t)) => (how, t.trim_end_matches(')')),
+            None => (rest, ""),
+        };
+        let how = m.label("soa-implementation", how);
+        let date = m.long_date(target).unwrap_or_else(|| target.to_string());
+        let args = [("implementation", FluentValue::from(how)), ("target", FluentValue::from(date))];
+        let key = if target.is_empty() { "reason-soa-implementation" } else { "reason-soa-implementation-target" };
+        return m.get(key, &args).unwrap_or_else(|| reason.to_string());
+    }
+    reason.to_string()
 }
 
 fn status_counts(site: &Site) -> Value {

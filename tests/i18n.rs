@@ -151,7 +151,7 @@ fn a_german_repository_gets_a_german_interface_on_every_page() {
         ("reviews.html", &["Überprüfungskalender", "Später fällig", "Stand 26. November 2026"]),
         ("owners/index.html", &["Dokumentverantwortliche", "Bald fällige Überprüfungen"]),
         ("clauses/index.html", &["Abschnitte und Maßnahmen", "Jeder Status", "Lücke", "umgesetzt"]),
-        ("clauses/9.1.html", &["Behandelt durch", "Nachgewiesen durch", "Anforderung", "9.1 Überwachung, Messung, Analyse und Bewertung"]),
+        ("clauses/9.1.html", &["Behandelt durch", "Nachgewiesen durch", "Anforderung", "9.1 Überwachung, Messung, Analyse und Bewertung", "kein Nachweis belegt sie"]),
         ("404.html", &["Seite nicht gefunden", "Zur Startseite"]),
         ("gaps.html", &["Lückenbericht", "kein Dokument der Art Rollen nennt Abschnitt 5.3", "Anforderungen und Maßnahmen"]),
         ("matrix.html", &["Rückverfolgbarkeitsmatrix", "XLSX herunterladen", "Anforderung"]),

@@ -459,3 +459,14 @@ export-42001-status = Stand in 42001
 export-relationship = Beziehung
 export-rationale = Begründung
 export-source = Quelle
+
+## Warum noch nicht vollständig nachgewiesen
+reason-no-document = kein Dokument behandelt sie
+reason-not-approved = die behandelnden Dokumente sind noch nicht freigegeben
+reason-no-record = kein Nachweis belegt sie
+reason-stale = ihre Nachweise sind älter als { $n } Monate oder nicht freigegeben
+reason-missing-from-soa = fehlt in der Erklärung zur Anwendbarkeit
+reason-soa-implementation = laut Erklärung zur Anwendbarkeit ist sie { $implementation } umgesetzt
+reason-soa-implementation-target = laut Erklärung zur Anwendbarkeit ist sie { $implementation } umgesetzt (Ziel { $target })
+soa-implementation-partial = teilweise
+soa-implementation-planned = geplant, noch nicht

@@ -453,3 +453,14 @@ export-42001-status = 42001 status
 export-relationship = Relationship
 export-rationale = Rationale
 export-source = Source
+
+## Why a requirement or control is not fully evidenced (clause pages, gap report)
+reason-no-document = no document addresses it
+reason-not-approved = the documents that address it are not approved yet
+reason-no-record = no record evidences it
+reason-stale = its records are older than { $n } months or not approved
+reason-missing-from-soa = missing from the Statement of Applicability
+reason-soa-implementation = the SoA records its implementation as { $implementation }
+reason-soa-implementation-target = the SoA records its implementation as { $implementation } (target { $target })
+soa-implementation-partial = partial
+soa-implementation-planned = planned

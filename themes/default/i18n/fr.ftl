@@ -459,3 +459,14 @@ export-42001-status = État 42001
 export-relationship = Relation
 export-rationale = Justification
 export-source = Source
+
+## Pourquoi ce n'est pas entièrement prouvé
+reason-no-document = aucun document ne la traite
+reason-not-approved = les documents qui la traitent ne sont pas encore approuvés
+reason-no-record = aucun enregistrement ne la prouve
+reason-stale = ses enregistrements datent de plus de { $n } mois ou ne sont pas approuvés
+reason-missing-from-soa = absente de la déclaration d'applicabilité
+reason-soa-implementation = la déclaration d'applicabilité indique une mise en œuvre { $implementation }
+reason-soa-implementation-target = la déclaration d'applicabilité indique une mise en œuvre { $implementation } (échéance { $target })
+soa-implementation-partial = partielle
+soa-implementation-planned = prévue
