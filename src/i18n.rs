@@ -48,7 +48,7 @@ impl std::fmt::Debug for Messages {
 
 impl Default for Messages {
     fn default() -> Self {
-        Messages::load(Path::new(""), "en").0
+        Messages::load(None, "en").0
     }
 }
 
@@ -97,9 +97,10 @@ fn add(bundle: &mut FluentBundle<FluentResource>, file: &str, text: String, diag
 }
 
 impl Messages {
-    /// Loads the catalogs for `tag` from the built-in files and `root/i18n/`. Returns the
-    /// messages and the diagnostics (unreadable files, messages missing in the chosen language).
-    pub fn load(root: &Path, tag: &str) -> (Messages, Vec<Diagnostic>) {
+    /// Loads the catalogs for `tag` from the built-in files and, given a repository root, its
+    /// `i18n/` folder. Returns the messages and the diagnostics (unreadable entries, messages
+    /// missing in the chosen language).
+    pub fn load(root: Option<&Path>, tag: &str) -> (Messages, Vec<Diagnostic>) {
         let lang = primary_subtag(tag);
         let mut diags = Vec::new();
         let mut english = bundle("en");
@@ -108,11 +109,11 @@ impl Messages {
         lang.hash(&mut hasher);
         let repo_file = |l: &str| {
             let rel = format!("i18n/{l}.ftl");
-            let text = std::fs::read_to_string(root.join(&rel)).ok();
+            let text = std::fs::read_to_string(root?.join(&rel)).ok();
             text.map(|t| (rel, t))
         };
         let built_in = |l: &str| BUILT_IN.iter().find(|(b, _, _)| *b == l).map(|(_, p, t)| (p.to_string(), t.to_string()));
-        for (file, text) in built_in("en").into_iter().chain(repo_file("en").filter(|_| !root.as_os_str().is_empty())) {
+        for (file, text) in built_in("en").into_iter().chain(repo_file("en")) {
             text.hash(&mut hasher);
             english_ids.extend(add(&mut english, &file, text, &mut diags));
         }
@@ -122,20 +123,24 @@ impl Messages {
         let mut chosen = bundle(&lang);
         let mut chosen_ids = BTreeSet::new();
         let mut files = Vec::new();
-        for (file, text) in built_in(&lang).into_iter().chain(repo_file(&lang).filter(|_| !root.as_os_str().is_empty())) {
+        for (file, text) in built_in(&lang).into_iter().chain(repo_file(&lang)) {
             text.hash(&mut hasher);
             chosen_ids.extend(add(&mut chosen, &file, text, &mut diags));
             files.push(file);
         }
-        // Reported where a translator would add the message: the repository's file, else the
-        // built-in one, else the file to create.
-        let where_ = files.last().cloned().unwrap_or_else(|| format!("i18n/{lang}.ftl"));
+        // Reported where a translator adds the message: the repository's file for the language
+        // (to be created when the repository has none yet).
+        let where_ = format!("i18n/{lang}.ftl");
         if files.is_empty() {
+            let language_line = root
+                .and_then(|r| std::fs::read_to_string(r.join("book.toml")).ok())
+                .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("language")))
+                .map_or(1, |i| i + 1);
             diags.push(
                 Diagnostic::new(
                     "MSG001",
                     "book.toml",
-                    1,
+                    language_line,
                     format!("no messages for language \"{lang}\" ([book] language = \"{tag}\"): the interface is shown in English"),
                 )
                 .help(format!(
@@ -235,7 +240,7 @@ mod tests {
 
     #[test]
     fn plural_forms_follow_the_language() {
-        let (de, diags) = Messages::load(Path::new(""), "de-DE");
+        let (de, diags) = Messages::load(None, "de-DE");
         assert!(diags.is_empty(), "the built-in German catalog is complete: {diags:?}");
         assert_eq!(de.tn("home-controlled-documents", 1), "gelenktes Dokument");
         assert_eq!(de.tn("home-controlled-documents", 2), "gelenkte Dokumente");
@@ -243,19 +248,19 @@ mod tests {
         assert!(de.tn("register-lead", 2).ends_with(" 2 Dokumente."));
         assert_eq!(de.tn("review-due-in-days", 1), "fällig in 1 Tag");
         assert_eq!(de.tn("review-due-in-days", 5), "fällig in 5 Tagen");
-        let (fr, diags) = Messages::load(Path::new(""), "fr");
+        let (fr, diags) = Messages::load(None, "fr");
         assert!(diags.is_empty(), "the built-in French catalog is complete: {diags:?}");
         // French counts 0 and 1 as singular; English does not.
         assert!(fr.tn("register-lead", 0).ends_with(" 0 document."));
         assert!(fr.tn("register-lead", 3).ends_with(" 3 documents."));
-        let (en, _) = Messages::load(Path::new(""), "en-GB");
+        let (en, _) = Messages::load(None, "en-GB");
         assert!(en.tn("register-lead", 0).ends_with(" 0 documents."));
         assert!(en.tn("register-lead", 1).ends_with(" 1 document."));
     }
 
     #[test]
     fn long_dates_per_language() {
-        let date = |tag: &str| Messages::load(Path::new(""), tag).0.long_date("2026-06-15");
+        let date = |tag: &str| Messages::load(None, tag).0.long_date("2026-06-15");
         assert_eq!(date("de-DE").as_deref(), Some("15. Juni 2026"));
         assert_eq!(date("fr-FR").as_deref(), Some("15 juin 2026"));
         assert_eq!(date("en-GB").as_deref(), Some("15 June 2026"));
@@ -264,7 +269,7 @@ mod tests {
 
     #[test]
     fn a_language_without_messages_is_reported_once_and_shown_in_english() {
-        let (nl, diags) = Messages::load(Path::new(""), "nl-NL");
+        let (nl, diags) = Messages::load(None, "nl-NL");
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, "MSG001");
         assert_eq!(nl.t("nav-home"), "Home");

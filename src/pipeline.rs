@@ -272,7 +272,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     timer.lap("model and traceability");
     site.unparsed = unparsed;
     site.unparsed_ids = unparsed_ids;
-    let (messages, message_diags) = crate::i18n::Messages::load(&site.config.root, &site.config.book.language);
+    let (messages, message_diags) = crate::i18n::Messages::load(Some(&site.config.root), &site.config.book.language);
     site.messages = std::sync::Arc::new(messages);
     diags.extend(message_diags);
     site.git = match cache.and_then(|c| c.git.lock().ok()) {

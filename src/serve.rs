@@ -77,7 +77,7 @@ struct Shared {
 /// The live-reload script, preceded by its messages (`[book] language`, read at start).
 fn live_js(root: &Path) -> Vec<u8> {
     let language = config::load(root).map(|c| c.book.language).unwrap_or_default();
-    let (m, _) = crate::i18n::Messages::load(root, &language);
+    let (m, _) = crate::i18n::Messages::load(Some(root), &language);
     let words = serde_json::json!({
         "broken": m.t("live-broken"),
         "degraded": m.t("live-degraded"),

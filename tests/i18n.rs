@@ -348,3 +348,19 @@ fn search_finds_ueberwachung_typed_without_umlaut_and_in_another_inflection() {
     let status = driver.wait_for("var s = document.getElementById('search-status').textContent; return s ? s : null;", wait);
     assert_eq!(status, "0 Treffer für „uberweisung“");
 }
+
+#[test]
+fn a_language_without_messages_is_reported_once_on_its_book_toml_line_and_shown_in_english() {
+    let (dir, repo) = temp_copy("de-aims");
+    let toml = std::fs::read_to_string(repo.join("book.toml")).unwrap().replace("de-DE", "nl-NL");
+    std::fs::write(repo.join("book.toml"), toml).unwrap();
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 0, "{}", show(&diags));
+    let got: Vec<_> = diags.iter().map(|d| (d.code.as_str(), d.file.as_str(), d.line)).collect();
+    assert_eq!(got, [("MSG001", "book.toml", 4)], "one warning, on the language line");
+    let site = dir.path().join("site");
+    assert_eq!(code(&build(&repo, &site, &[])), 0);
+    let register = page(&site, "register.html");
+    assert!(register.contains("<html lang=\"nl\">"), "the page still says which language its content is in");
+    assert!(visible(&register).contains("Master document register"));
+}
