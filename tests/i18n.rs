@@ -151,7 +151,16 @@ fn a_german_repository_gets_a_german_interface_on_every_page() {
         ("reviews.html", &["Überprüfungskalender", "Später fällig", "Stand 26. November 2026"]),
         ("owners/index.html", &["Dokumentverantwortliche", "Bald fällige Überprüfungen"]),
         ("clauses/index.html", &["Abschnitte und Maßnahmen", "Jeder Status", "Lücke", "umgesetzt"]),
-        ("clauses/9.1.html", &["Behandelt durch", "Nachgewiesen durch", "Anforderung", "9.1 Überwachung, Messung, Analyse und Bewertung", "kein Nachweis belegt sie"]),
+        (
+            "clauses/9.1.html",
+            &[
+                "Behandelt durch",
+                "Nachgewiesen durch",
+                "Anforderung",
+                "9.1 Überwachung, Messung, Analyse und Bewertung",
+                "kein Nachweis belegt sie",
+            ],
+        ),
         ("404.html", &["Seite nicht gefunden", "Zur Startseite"]),
         ("gaps.html", &["Lückenbericht", "kein Dokument der Art Rollen nennt Abschnitt 5.3", "Anforderungen und Maßnahmen"]),
         ("matrix.html", &["Rückverfolgbarkeitsmatrix", "XLSX herunterladen", "Anforderung"]),
@@ -343,6 +352,15 @@ fn search_finds_ueberwachung_typed_without_umlaut_and_in_another_inflection() {
         let status = driver.execute("return document.getElementById('search-status').textContent;", json!([]));
         assert_eq!(status, format!("5 Treffer für „{query}“"), "the status line is German");
     }
+    // The register's filter counts in German too.
+    driver.goto(&format!("file://{}/register.html", site.display()));
+    driver.execute(
+        "var i = document.querySelector('form[data-filter-for=register-table] input[name=q]'); i.value = 'verfahrensanweisung'; \
+         i.dispatchEvent(new Event('input', { bubbles: true })); return null;",
+        json!([]),
+    );
+    let count = driver.execute("return document.querySelector('form[data-filter-for=register-table] output').textContent;", json!([]));
+    assert_eq!(count, "2 von 4 angezeigt", "the two procedures, by their German type name");
     // A word no document has finds nothing (folding does not make everything match).
     driver.goto(&format!("file://{}/search.html?q=uberweisung", site.display()));
     let status = driver.wait_for("var s = document.getElementById('search-status').textContent; return s ? s : null;", wait);

@@ -129,7 +129,9 @@ fn retention_page_gives_each_disposal_date_and_state() {
     // A document in force ("until superseded + 3 years") has no disposal date and is not listed.
     assert!(!html.contains("HL-GOV-2"));
     // Where each period runs from is stated, the ISO date in the <time> element.
-    assert!(html.contains("<time datetime=\"2026-03-15\">15 March 2026</time> <span class=\"muted\">(superseded (successor approved))</span>"));
+    assert!(
+        html.contains("<time datetime=\"2026-03-15\">15 March 2026</time> <span class=\"muted\">(superseded (successor approved))</span>")
+    );
     assert!(html.contains("<time datetime=\"2023-05-01\">1 May 2023</time> <span class=\"muted\">(retired (last history entry))</span>"));
     // Linked from every page's navigation.
     assert!(page(&site, "index.html").contains("href=\"retention.html\""));

@@ -104,6 +104,7 @@ filter-owner = Verantwortlich
 filter-all-types = Alle Arten
 filter-all-statuses = Jeder Status
 filter-all-owners = Alle Verantwortlichen
+filter-count = { $shown } von { $total } angezeigt
 review-overdue-title = Überprüfung überfällig
 review-due-soon-title = Überprüfung bald fällig
 review-overdue-days = { $n ->

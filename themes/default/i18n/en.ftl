@@ -106,6 +106,7 @@ filter-owner = Owner
 filter-all-types = All types
 filter-all-statuses = All statuses
 filter-all-owners = All owners
+filter-count = { $shown } of { $total } shown
 review-overdue-title = Review overdue
 review-due-soon-title = Review due soon
 review-overdue-days = overdue { $n } d

@@ -104,6 +104,7 @@ filter-owner = Responsable
 filter-all-types = Tous les types
 filter-all-statuses = Tous les statuts
 filter-all-owners = Tous les responsables
+filter-count = { $shown } sur { $total } affichés
 review-overdue-title = Revue en retard
 review-due-soon-title = Revue bientôt due
 review-overdue-days = { $n ->
