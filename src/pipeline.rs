@@ -326,7 +326,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     }
     // The downloads show the documents' control data, the traceability and the registers.
     pages.extend(match cache {
-        Some((c, keys)) => c.reuse(&c.downloads_all, hash_of(&(keys.overview, keys.data)), || {
+        Some((c, keys)) => c.reuse(&c.downloads_all, hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
             crate::export::download_pages_cached(site, Some(&c.downloads))
         }),
         None => crate::export::download_pages(site),
@@ -335,7 +335,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     pages.extend(crate::api::pages(site));
     // The search index holds document texts, register rows and the catalog.
     pages.extend(match cache {
-        Some((c, keys)) => c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items)), || {
+        Some((c, keys)) => c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
             crate::search::index_pages_cached(site, Some(&c.search_entries))
         }),
         None => crate::search::index_pages(site),

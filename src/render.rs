@@ -708,6 +708,8 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
 /// Document bodies are deliberately absent: no site-wide page shows them.
 pub fn overview_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
+    // Every page speaks the site's language: an edited message renders them again.
+    site.messages.fingerprint.hash(&mut h);
     // The fields `summary` shows, read in place (no allocation per document); the review
     // state follows from review_due, status, today and warn_days, all hashed.
     for d in &site.documents {

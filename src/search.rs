@@ -228,7 +228,9 @@ pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> 
         if site.by_id.get(&d.id) != Some(&i) {
             continue;
         }
-        if let Some((_, e)) = cached.as_ref().and_then(|m| m.get(&d.id)).filter(|(k, _)| *k == d.source_hash) {
+        // The language shapes an entry too (folding, stems, the kind's display name).
+        let key = d.source_hash ^ site.messages.fingerprint;
+        if let Some((_, e)) = cached.as_ref().and_then(|m| m.get(&d.id)).filter(|(k, _)| *k == key) {
             entries.push(e.clone());
             continue;
         }
@@ -241,7 +243,7 @@ pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> 
             &format!("{} {}", d.plain, d.owner),
         ));
         if let Some(m) = cached.as_mut() {
-            m.insert(d.id.clone(), (d.source_hash, e.clone()));
+            m.insert(d.id.clone(), (key, e.clone()));
         }
         entries.push(e);
     }
