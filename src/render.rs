@@ -211,6 +211,8 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
     env.add_filter("cov_label", move |s: String| m.label("cov", &s));
     let m = messages.clone();
     env.add_filter("kind_label", move |s: String| m.label("kind", &s));
+    let m = messages.clone();
+    env.add_filter("retention_text", move |s: String| crate::retention::localized(&m, &s));
     env.add_global("lang", messages.lang.clone());
 }
 

@@ -382,3 +382,26 @@ fn a_language_without_messages_is_reported_once_on_its_book_toml_line_and_shown_
     assert!(register.contains("<html lang=\"nl\">"), "the page still says which language its content is in");
     assert!(visible(&register).contains("Master document register"));
 }
+
+#[test]
+fn the_retention_page_of_another_repository_speaks_german() {
+    // The retention fixture (records, superseded and retired documents) with language = "de-DE".
+    let (dir, repo) = temp_copy("retention");
+    let toml = std::fs::read_to_string(repo.join("book.toml")).unwrap();
+    let toml = if toml.contains("language") {
+        toml.lines().map(|l| if l.trim_start().starts_with("language") { "language = \"de-DE\"" } else { l }).collect::<Vec<_>>().join("\n")
+    } else {
+        toml.replacen("[book]", "[book]\nlanguage = \"de-DE\"", 1)
+    };
+    std::fs::write(repo.join("book.toml"), toml).unwrap();
+    let site = dir.path().join("site");
+    let out = build(&repo, &site, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = visible(&page(&site, "retention.html"));
+    for w in ["Vernichtung überfällig", "Datum des Nachweises", "ersetzt (Nachfolger freigegeben)", "dauerhaft aufbewahrt", "Frist ab"] {
+        assert!(text.contains(w), "\"{w}\" missing: {text}");
+    }
+    for w in ["record date", "successor approved", "kept permanently", "overdue for disposal"] {
+        assert!(!text.contains(w), "English \"{w}\" left: {text}");
+    }
+}

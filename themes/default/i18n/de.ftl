@@ -381,6 +381,17 @@ retention-note-due = Der Vernichtungstermin ist heute oder liegt innerhalb der V
 retention-section-keep = Aufbewahren
 retention-section-undecided = Aufbewahrung nicht festgelegt
 retention-note-undecided = Keine Aufbewahrungsdauer, oder eine, die aimsbook nicht versteht (siehe RET001 und RET002).
+retention-basis-record-date = Datum des Nachweises
+retention-basis-end-of-validity = Ende der Geltung
+retention-basis-obsolete = { $status } ({ $how })
+retention-how-successor-approved = Nachfolger freigegeben
+retention-how-last-history-entry = letzter Eintrag der Historie
+retention-how-approval-date = Freigabedatum
+retention-note-no-retention = keine Aufbewahrung festgelegt
+retention-note-permanent = dauerhaft aufbewahrt
+retention-note-in-force = in Kraft: die Frist beginnt, wenn es ersetzt oder zurückgezogen wird
+retention-note-no-date = kein Datum, ab dem die Frist läuft (record_date oder approved)
+retention-note-beyond-calendar = der Vernichtungstermin liegt jenseits des Kalenders
 
 ## Änderungsansicht
 redline-eyebrow = Abschnitt 7.5.3 · Lenkung von Änderungen

@@ -375,6 +375,18 @@ retention-note-due = The disposal date is today or falls within the review warni
 retention-section-keep = Keep
 retention-section-undecided = Retention not decided
 retention-note-undecided = No retention, or one aimsbook does not understand (see RET001 and RET002).
+retention-basis-record-date = record date
+retention-basis-end-of-validity = end of validity
+# $status: superseded or retired (display name); $how: how the end of validity was found.
+retention-basis-obsolete = { $status } ({ $how })
+retention-how-successor-approved = successor approved
+retention-how-last-history-entry = last history entry
+retention-how-approval-date = approval date
+retention-note-no-retention = no retention set
+retention-note-permanent = kept permanently
+retention-note-in-force = in force: the period starts when it is superseded or retired
+retention-note-no-date = no date to count the period from (record_date or approved)
+retention-note-beyond-calendar = the disposal date is beyond the calendar
 
 ## Redline page
 redline-eyebrow = Clause 7.5.3 · Control of changes

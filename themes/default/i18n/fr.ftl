@@ -381,6 +381,17 @@ retention-note-due = La date de destruction est aujourd'hui ou tombe dans la pé
 retention-section-keep = À conserver
 retention-section-undecided = Conservation non définie
 retention-note-undecided = Pas de durée de conservation, ou une durée qu'aimsbook ne comprend pas (voir RET001 et RET002).
+retention-basis-record-date = date de l'enregistrement
+retention-basis-end-of-validity = fin de validité
+retention-basis-obsolete = { $status } ({ $how })
+retention-how-successor-approved = successeur approuvé
+retention-how-last-history-entry = dernière entrée de l'historique
+retention-how-approval-date = date d'approbation
+retention-note-no-retention = aucune durée de conservation
+retention-note-permanent = conservé sans limite
+retention-note-in-force = en vigueur : la durée commence quand il est remplacé ou retiré
+retention-note-no-date = aucune date de départ pour la durée (record_date ou approved)
+retention-note-beyond-calendar = la date de destruction dépasse le calendrier
 
 ## Page des modifications
 redline-eyebrow = Chapitre 7.5.3 · Maîtrise des modifications
