@@ -100,6 +100,12 @@ impl Catalog {
         #[derive(Deserialize)]
         struct Overlay {
             items: BTreeMap<String, OverlayItem>,
+            mandatory: BTreeMap<String, OverlayMandatory>,
+        }
+        #[derive(Deserialize)]
+        struct OverlayMandatory {
+            title: String,
+            evidence: String,
         }
         #[derive(Deserialize)]
         struct OverlayItem {
@@ -122,6 +128,12 @@ impl Catalog {
                 if let Some(d) = &o.description {
                     item.description = d.clone();
                 }
+            }
+        }
+        for m in &mut self.mandatory_documents {
+            if let Some(o) = overlay.mandatory.get(&m.key) {
+                m.title = o.title.clone();
+                m.evidence = o.evidence.clone();
             }
         }
     }
@@ -232,6 +244,10 @@ mod tests {
         }
         let mut de = Catalog::iso42001();
         de.localize("de");
+        let english = Catalog::iso42001();
+        for (m, e) in de.mandatory_documents.iter().zip(&english.mandatory_documents) {
+            assert!(m.title != e.title && m.evidence != e.evidence, "no German for the mandatory {}", m.key);
+        }
         assert_eq!(de.get("9.1").unwrap().title, "Überwachung, Messung, Analyse und Bewertung");
     }
 }
