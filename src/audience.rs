@@ -12,7 +12,7 @@
 //! registers and files they own), built again from scratch so that everything derived —
 //! traceability, backlinks, search, registers, downloads, api — is derived from those alone.
 //! A link to a withheld document resolves to [`Destination::Withheld`](crate::site::Destination)
-//! and renders as its id and [`NOT_PUBLISHED`], never its title.
+//! and renders as [`not_published`]: its id and a note, never its title.
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -22,12 +22,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// What a link to a withheld document shows after its id (one place, for translation).
-pub const NOT_PUBLISHED: &str = "(not published in this edition)";
-
-/// What a commit's message becomes on the pages of an edition that does not publish every
-/// document the commit changed (the message may describe those).
-pub const COMMIT_WITHHELD: &str = "(message not published in this edition: the commit also changed documents it does not publish)";
+/// What a link to a withheld document shows: its id and the note `not-published` in the
+/// site's language, never its title.
+pub fn not_published(site: &Site, id: &str) -> String {
+    format!("{id} {}", site.messages.t("not-published"))
+}
 
 /// One edition: the profile it was built with. Shown on every page and in the snapshot.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
@@ -202,7 +201,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
         }
     }
     let git = restrict_git(&site, &published, &assets);
-    let Site { config, catalog, today, documents, data_files, snapshot, .. } = site;
+    let Site { config, catalog, today, documents, data_files, snapshot, messages, .. } = site;
     let documents: Vec<Arc<Document>> = documents.into_iter().zip(&published).filter(|(_, &p)| p).map(|(d, _)| d).collect();
     let data_files: Vec<_> = data_files.into_iter().filter(|df| assets.contains(&df.rel)).collect();
     let known_ids = documents.iter().map(|d| d.id.clone()).collect();
@@ -213,6 +212,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
     out.git = git;
     out.snapshot = snapshot;
     out.edition = Some(edition.clone());
+    out.messages = messages;
     // The texts (search index, snapshot.json, redlines, api) carry a link to a withheld
     // document as its id and the note, not its link text, as the pages do.
     let redacted: Vec<Option<Document>> = out
@@ -232,7 +232,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
 }
 
 /// The Markdown `body` of `from` with every link to a document this edition withholds replaced
-/// by that document's id and [`NOT_PUBLISHED`] (the link's text might quote the title). Other
+/// by [`not_published`] (the link's text might quote the title). Other
 /// text is kept byte for byte. Outside an edition, the body as it is.
 pub fn redact(site: &Site, from: &Document, body: &str) -> String {
     if site.withheld_ids.is_empty() {
@@ -250,7 +250,7 @@ pub fn redact(site: &Site, from: &Document, body: &str) -> String {
         let target = crate::markdown::classify(&dest_url, matches!(link_type, LinkType::WikiLink { .. }), &is_clause);
         if let Ok(Destination::Withheld(id)) = site.resolve(from, &target) {
             out.push_str(&body[copied..range.start]);
-            out.push_str(&format!("{id} {NOT_PUBLISHED}"));
+            out.push_str(&not_published(site, &id));
             copied = range.end;
         }
     }
@@ -259,7 +259,8 @@ pub fn redact(site: &Site, from: &Document, body: &str) -> String {
 }
 
 /// The git history an edition shows: only the published files' commits, and the message of a
-/// commit that also changed a withheld document or data file replaced by [`COMMIT_WITHHELD`].
+/// commit that also changed a withheld document or data file replaced by the note `commit-withheld`
+/// in the site's language (the message may describe those documents).
 fn restrict_git(site: &Site, published: &[bool], assets: &BTreeSet<String>) -> crate::git::GitInfo {
     let mut withheld_files: BTreeSet<String> = BTreeSet::new();
     for (d, &p) in site.documents.iter().zip(published) {
@@ -295,7 +296,7 @@ fn restrict_git(site: &Site, published: &[bool], assets: &BTreeSet<String>) -> c
                 .map(|c| {
                     let mut c = c.clone();
                     if tainted.contains(c.id.as_str()) {
-                        c.message = COMMIT_WITHHELD.to_string();
+                        c.message = site.messages.t("commit-withheld");
                     }
                     c
                 })

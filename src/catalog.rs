@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 const EMBEDDED_42001: &str = include_str!("../catalogs/iso-iec-42001-2023.yaml");
+const EMBEDDED_42001_DE: &str = include_str!("../catalogs/iso-iec-42001-2023.de.yaml");
+const EMBEDDED_42001_FR: &str = include_str!("../catalogs/iso-iec-42001-2023.fr.yaml");
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
@@ -89,6 +91,51 @@ impl Catalog {
         }
         c.reindex();
         c
+    }
+
+    /// The 42001 titles (and, where written, descriptions) in a language with an overlay
+    /// beside the catalog (`catalogs/iso-iec-42001-2023.<lang>.yaml`, built in; aimsbook's own
+    /// words, never the standard's text). Items the overlay does not name stay English.
+    pub fn localize(&mut self, lang: &str) {
+        #[derive(Deserialize)]
+        struct Overlay {
+            items: BTreeMap<String, OverlayItem>,
+            mandatory: BTreeMap<String, OverlayMandatory>,
+        }
+        #[derive(Deserialize)]
+        struct OverlayMandatory {
+            title: String,
+            evidence: String,
+        }
+        #[derive(Deserialize)]
+        struct OverlayItem {
+            title: String,
+            description: Option<String>,
+        }
+        let text = match lang {
+            "de" => EMBEDDED_42001_DE,
+            "fr" => EMBEDDED_42001_FR,
+            _ => return,
+        };
+        // Built in and covered by a unit test, like the catalog itself.
+        let Ok(overlay) = serde_saphyr::from_str::<Overlay>(text) else { return };
+        for item in &mut self.items {
+            if item.namespace != self.namespace {
+                continue;
+            }
+            if let Some(o) = overlay.items.get(&item.id) {
+                item.title = o.title.clone();
+                if let Some(d) = &o.description {
+                    item.description = d.clone();
+                }
+            }
+        }
+        for m in &mut self.mandatory_documents {
+            if let Some(o) = overlay.mandatory.get(&m.key) {
+                m.title = o.title.clone();
+                m.evidence = o.evidence.clone();
+            }
+        }
     }
 
     /// Loads a repository catalog (same format) and merges it under its own namespace: its ids
@@ -185,5 +232,22 @@ mod tests {
                 assert!(c.get(p).is_some(), "parent {p} of {}", item.id);
             }
         }
+    }
+
+    #[test]
+    fn the_overlays_title_every_item_in_german_and_french() {
+        for (lang, text) in [("de", EMBEDDED_42001_DE), ("fr", EMBEDDED_42001_FR)] {
+            let c = Catalog::iso42001();
+            let named: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("  \"")?.strip_suffix("\":")).collect();
+            let ids: Vec<&str> = c.items.iter().map(|i| i.id.as_str()).collect();
+            assert_eq!(named, ids, "{lang}: one entry per item, in catalog order");
+        }
+        let mut de = Catalog::iso42001();
+        de.localize("de");
+        let english = Catalog::iso42001();
+        for (m, e) in de.mandatory_documents.iter().zip(&english.mandatory_documents) {
+            assert!(m.title != e.title && m.evidence != e.evidence, "no German for the mandatory {}", m.key);
+        }
+        assert_eq!(de.get("9.1").unwrap().title, "Überwachung, Messung, Analyse und Bewertung");
     }
 }

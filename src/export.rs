@@ -115,8 +115,10 @@ pub const XLSX_MAX_WIDTH: usize = 60;
 /// Excel's limit on the length of a cell, in UTF-16 code units.
 const XLSX_MAX_CELL: usize = 32_767;
 
-fn columns(names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| s.to_string()).collect()
+/// Column headers in the site's language (`export-<header>` messages; the English header
+/// where no message names it). The headers are the keys of the JSON rows too.
+pub fn columns_in(site: &Site, names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| site.messages.label("export", s)).collect()
 }
 
 fn join(ids: &[String]) -> String {
@@ -164,7 +166,7 @@ pub fn soa_table(site: &Site) -> Table {
         .collect();
     Table {
         name: "Statement of Applicability".into(),
-        columns: columns(&SOA_COLUMNS),
+        columns: columns_in(site, &SOA_COLUMNS),
         rows,
         kinds,
         organization: site.config.book.organization.clone(),
@@ -193,7 +195,7 @@ pub fn matrix_table(site: &Site) -> Table {
         .collect();
     Table {
         name: "Traceability matrix".into(),
-        columns: columns(&MATRIX_COLUMNS),
+        columns: columns_in(site, &MATRIX_COLUMNS),
         rows,
         kinds: Vec::new(),
         organization: site.config.book.organization.clone(),
@@ -240,7 +242,7 @@ pub fn documents_table(site: &Site) -> Table {
         .collect();
     Table {
         name: "Document register".into(),
-        columns: columns(&DOCUMENTS_COLUMNS),
+        columns: columns_in(site, &DOCUMENTS_COLUMNS),
         rows,
         kinds,
         organization: site.config.book.organization.clone(),

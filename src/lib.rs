@@ -18,6 +18,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod export;
 pub mod git;
+pub mod i18n;
 pub mod init;
 pub mod markdown;
 pub mod model;

@@ -229,8 +229,8 @@ pub enum Resolved {
     Href { href: String, title: Option<String> },
     /// Unresolvable (already reported by the checks): rendered as plain text.
     Broken,
-    /// A document this edition does not publish: the link and its text are replaced by the id
-    /// and [`crate::audience::NOT_PUBLISHED`] (the text might quote the document's title).
+    /// A document this edition does not publish: the link and its text are replaced by this
+    /// text, [`crate::audience::not_published`] (the link's text might quote the title).
     Withheld(String),
 }
 
@@ -344,14 +344,14 @@ pub fn render_with_mentions(
                         broken_depth += 1;
                         out_events.push(Event::Html("<span class=\"broken-link\">".into()));
                     }
-                    Resolved::Withheld(id) => {
+                    Resolved::Withheld(text) => {
                         // Links do not nest, so the link's own end closes what is skipped.
                         for e in iter.by_ref() {
                             if matches!(e, Event::End(TagEnd::Link)) {
                                 break;
                             }
                         }
-                        out_events.push(Event::Html(withheld_html(&id).into()));
+                        out_events.push(Event::Html(withheld_html(&text).into()));
                     }
                 }
             }
@@ -425,8 +425,8 @@ pub fn render_with_mentions(
 }
 
 /// How a link to a withheld document reads: its id and the note, no link, no title.
-pub fn withheld_html(id: &str) -> String {
-    format!("<span class=\"withheld\">{} {}</span>", html_escape::encode_text(id), crate::audience::NOT_PUBLISHED)
+pub fn withheld_html(text: &str) -> String {
+    format!("<span class=\"withheld\">{}</span>", html_escape::encode_text(text))
 }
 
 /// Splits text events around mentions that `mention` resolves, turning each into a link.

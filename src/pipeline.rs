@@ -203,6 +203,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
         }
     };
     let mut catalog = Catalog::iso42001();
+    catalog.localize(&crate::i18n::primary_subtag(&config.book.language));
     for extra in &config.traceability.catalogs {
         catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
     }
@@ -275,6 +276,9 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     timer.lap("model and traceability");
     site.unparsed = unparsed;
     site.unparsed_ids = unparsed_ids;
+    let (messages, message_diags) = crate::i18n::Messages::load(Some(&site.config.root), &site.config.book.language);
+    site.messages = std::sync::Arc::new(messages);
+    diags.extend(message_diags);
     site.git = match cache.and_then(|c| c.git.lock().ok()) {
         Some(mut slot) => slot.get_or_insert_with(|| crate::git::read(&site.config.root, &site.config.build.content)).clone(),
         None => crate::git::read(&site.config.root, &site.config.build.content),
@@ -289,7 +293,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
 /// a template syntax error is TPL001 in `check` as well as in `build`.
 pub fn check_theme(site: &Site) -> Vec<Diagnostic> {
     match Theme::load(&site.config.root, &site.config.build.theme) {
-        Ok(theme) => render::environment(&theme).err().into_iter().collect(),
+        Ok(theme) => render::environment(&theme, &site.messages).err().into_iter().collect(),
         Err(e) => vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))],
     }
 }
@@ -326,7 +330,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     }
     // The downloads show the documents' control data, the traceability and the registers.
     pages.extend(match cache {
-        Some((c, keys)) => c.reuse(&c.downloads_all, hash_of(&(keys.overview, keys.data)), || {
+        Some((c, keys)) => c.reuse(&c.downloads_all, hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
             crate::export::download_pages_cached(site, Some(&c.downloads))
         }),
         None => crate::export::download_pages(site),
@@ -335,7 +339,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     pages.extend(crate::api::pages(site));
     // The search index holds document texts, register rows and the catalog.
     pages.extend(match cache {
-        Some((c, keys)) => c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items)), || {
+        Some((c, keys)) => c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
             crate::search::index_pages_cached(site, Some(&c.search_entries))
         }),
         None => crate::search::index_pages(site),

@@ -469,7 +469,11 @@ fn page(
         url,
         "redline.html",
         minijinja::context! {
-            title => format!("{} {}: changes from version {} to {new_label}", d.id, d.title, old.version),
+            title => format!(
+                "{} {}",
+                d.id,
+                r.site.messages.get("redline-title", &[("title", d.title.as_str().into()), ("old", old.version.as_str().into()), ("new", new_label.to_string().into())]).unwrap_or_default()
+            ),
             doc_id => d.id.clone(),
             doc_title => d.title.clone(),
             doc_url => d.url(),

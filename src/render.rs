@@ -4,6 +4,7 @@
 //! from file://.
 
 use crate::diagnostics::Diagnostic;
+use crate::i18n::Messages;
 use crate::markdown::{self, Resolved};
 use crate::model::{self, Document, LinkTarget, Status};
 use crate::site::{Destination, Site};
@@ -117,8 +118,9 @@ pub(crate) fn v<T: Serialize>(t: T) -> Value {
 }
 
 /// Builds the template environment from the theme. Compiles every template once.
-pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostic> {
+pub fn environment(theme: &Theme, messages: &Arc<Messages>) -> Result<Environment<'static>, Diagnostic> {
     let mut env = Environment::new();
+    add_messages(&mut env, messages);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     let templates = theme.templates.clone();
@@ -132,6 +134,86 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostic> {
         }
     }
     Ok(env)
+}
+
+/// The interface language for templates: `t("key", n=3)` (a message, with named arguments for
+/// plural forms and placeholders), the filters `date` (`<time datetime="ISO">` with the long
+/// local form), `type_label` and `status_label` (display names, overridable per repository),
+/// and the global `lang` (`<html lang>`).
+fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
+    use fluent_bundle::FluentValue;
+    use minijinja::value::Kwargs;
+    // Named arguments as Fluent values: numbers stay numbers (plural forms choose by them).
+    // For `t_html`, text arguments are escaped unless already safe HTML (a `date`).
+    fn fluent_args(kwargs: &Kwargs, html: bool) -> Result<Vec<(String, FluentValue<'static>)>, minijinja::Error> {
+        let mut args = Vec::new();
+        for k in kwargs.args() {
+            let value: Value = kwargs.get(k)?;
+            let fv = match i64::try_from(value.clone()) {
+                Ok(n) if value.is_number() => FluentValue::from(n),
+                _ => {
+                    let text = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+                    FluentValue::from(if html && !value.is_safe() { html_escape::encode_text(&text).into_owned() } else { text })
+                }
+            };
+            args.push((k.to_string(), fv));
+        }
+        Ok(args)
+    }
+    fn format(m: &Messages, key: String, args: Vec<(String, FluentValue<'static>)>) -> String {
+        let refs: Vec<(&str, FluentValue)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        m.get(&key, &refs).unwrap_or(key)
+    }
+    let m = messages.clone();
+    // Escaped here rather than by the auto-escaper, which also escapes `/` and `'` and would
+    // change the bytes of every page for nothing; `"` is escaped, so it is safe in attributes.
+    env.add_function("t", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+        let text = format(&m, key, fluent_args(&kwargs, false)?);
+        Ok(Value::from_safe_string(html_escape::encode_double_quoted_attribute(&text).into_owned()))
+    });
+    // Plain text for CSS strings (the running headers of printed pages go through `css_string`).
+    let m = messages.clone();
+    env.add_function("t_text", move |key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+        Ok(format(&m, key, fluent_args(&kwargs, false)?))
+    });
+    // A message that holds markup (`<strong>`, `<code>`, links): the catalogs are part of the
+    // theme, as trusted as its templates.
+    let m = messages.clone();
+    env.add_function("t_html", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+        Ok(Value::from_safe_string(format(&m, key, fluent_args(&kwargs, true)?)))
+    });
+    let m = messages.clone();
+    env.add_filter("date", move |value: Value| -> Value {
+        let Some(iso) =
+            value.as_str().map(str::to_string).or_else(|| (!value.is_none() && !value.is_undefined()).then(|| value.to_string()))
+        else {
+            return Value::from("");
+        };
+        match m.long_date(&iso) {
+            Some(long) => Value::from_safe_string(format!(
+                "<time datetime=\"{}\">{}</time>",
+                html_escape::encode_double_quoted_attribute(iso.trim()),
+                html_escape::encode_text(&long)
+            )),
+            None => Value::from(iso),
+        }
+    });
+    // The long form as plain text, for CSS strings (printed headers and footers).
+    let m = messages.clone();
+    env.add_filter("long_date", move |iso: String| m.long_date(&iso).unwrap_or(iso));
+    let m = messages.clone();
+    env.add_filter("type_label", move |s: String| m.label("doc-type", &s));
+    let m = messages.clone();
+    env.add_filter("status_label", move |s: String| m.label("status", &s));
+    let m = messages.clone();
+    env.add_filter("classification_label", move |s: String| m.label("classification", &s));
+    let m = messages.clone();
+    env.add_filter("cov_label", move |s: String| m.label("cov", &s));
+    let m = messages.clone();
+    env.add_filter("kind_label", move |s: String| m.label("kind", &s));
+    let m = messages.clone();
+    env.add_filter("retention_text", move |s: String| crate::retention::localized(&m, &s));
+    env.add_global("lang", messages.lang.clone());
 }
 
 /// Text as a quoted CSS string, safe inside a `<style>` element (for the running headers of
@@ -178,19 +260,19 @@ pub fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
         .help("fix the template; the theme's files override the built-in ones by name")
 }
 
-fn nav(root: &str) -> Value {
+fn nav(root: &str, messages: &Messages) -> Value {
     let items = [
-        ("Home", "index.html"),
-        ("Document register", "register.html"),
-        ("Reviews", "reviews.html"),
-        ("Retention", "retention.html"),
-        ("Clauses & controls", "clauses/index.html"),
-        ("Gaps", "gaps.html"),
-        ("Manual", "manual.html"),
-        ("Versions", "versions.html"),
-        ("Owners", "owners/index.html"),
+        ("nav-home", "index.html"),
+        ("nav-register", "register.html"),
+        ("nav-reviews", "reviews.html"),
+        ("nav-retention", "retention.html"),
+        ("nav-clauses", "clauses/index.html"),
+        ("nav-gaps", "gaps.html"),
+        ("nav-manual", "manual.html"),
+        ("nav-versions", "versions.html"),
+        ("nav-owners", "owners/index.html"),
     ];
-    v(items.iter().map(|(label, url)| BTreeMap::from([("label", label.to_string()), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
+    v(items.iter().map(|(key, url)| BTreeMap::from([("label", messages.t(key)), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
 }
 
 pub(crate) struct Renderer<'a> {
@@ -204,6 +286,11 @@ pub(crate) struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// An interface message in the site's language.
+    pub(crate) fn t(&self, key: &str) -> String {
+        self.site.messages.t(key)
+    }
+
     /// A site-wide page (lists, matrices, clause pages): its inputs are summarised by
     /// [`overview_key`], so in `serve` it is not even re-assembled while that key is unchanged
     /// (the common edit — a document's body — leaves it unchanged).
@@ -255,7 +342,9 @@ impl Renderer<'_> {
         let full = context! {
             book => self.book.clone(),
             root => root.clone(),
-            nav => nav(&root),
+            nav => nav(&root, &self.site.messages),
+            // The messages shape every page: a changed translation renders the pages again.
+            messages_key => self.site.messages.fingerprint,
             today => self.site.today.to_string(),
             page_path => path,
             generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
@@ -415,7 +504,7 @@ impl InputKeys {
 /// pages whose inputs are unchanged are reused.
 pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, InputKeys)>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let timer = crate::pipeline::Timer::new();
-    let env = environment(theme).map_err(|d| vec![d])?;
+    let env = environment(theme, &site.messages).map_err(|d| vec![d])?;
     timer.lap("  templates");
     let book = v(&site.config.book);
     let keys = cache.map(|(_, k)| k);
@@ -439,7 +528,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
         Box::new(|| r.overview("matrix.html", || crate::render_trace::matrix_page(&r))),
         Box::new(|| r.overview("gaps.html", || crate::render_trace::gaps_page(&r))),
         Box::new(|| r.overview("mandatory.html", || crate::render_trace::mandatory_page(&r))),
-        Box::new(|| r.overview("search.html", || r.page("search.html", "search.html", context! { title => "Search" }))),
+        Box::new(|| r.overview("search.html", || r.page("search.html", "search.html", context! { title => r.t("search-title") }))),
         Box::new(|| r.overview_with("manual.html", bodies_key, || manual_page(&r))),
         Box::new(|| r.overview("versions.html", || versions_page(&r))),
     ];
@@ -452,7 +541,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
             r.overview(&crate::render_crosswalk::page_path(&ns), || crate::render_crosswalk::coverage_page(r, &ns, &title))
         }));
     }
-    jobs.push(Box::new(|| r.overview("404.html", || r.page("404.html", "404.html", context! { title => "Page not found" }))));
+    jobs.push(Box::new(|| r.overview("404.html", || r.page("404.html", "404.html", context! { title => r.t("notfound-title") }))));
     if site.snapshot.is_some() {
         jobs.push(Box::new(|| r.overview("about.html", || about_page(&r))));
     }
@@ -519,7 +608,7 @@ fn href_for(site: &Site, from: &Document, target: &LinkTarget, root: &str) -> Re
         Ok(Destination::Asset(rel)) => Resolved::Href { href: format!("{root}files/{}", rel), title: None },
         Ok(Destination::External(u)) => Resolved::Href { href: u, title: None },
         Ok(Destination::SelfAnchor(a)) => Resolved::Href { href: format!("#{a}"), title: None },
-        Ok(Destination::Withheld(id)) => Resolved::Withheld(id),
+        Ok(Destination::Withheld(id)) => Resolved::Withheld(crate::audience::not_published(site, &id)),
         Err(_) => Resolved::Broken,
     }
 }
@@ -545,7 +634,7 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
                 match resolve(&link.target) {
                     Resolved::Href { href, title } => (href, title).hash(&mut h),
                     Resolved::Broken => 0u8.hash(&mut h),
-                    Resolved::Withheld(id) => id.hash(&mut h),
+                    Resolved::Withheld(text) => text.hash(&mut h),
                 }
             }
             for m in &d.mentions {
@@ -624,6 +713,8 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
 /// Document bodies are deliberately absent: no site-wide page shows them.
 pub fn overview_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
+    // Every page speaks the site's language: an edited message renders them again.
+    site.messages.fingerprint.hash(&mut h);
     // The fields `summary` shows, read in place (no allocation per document); the review
     // state follows from review_due, status, today and warn_days, all hashed.
     for d in &site.documents {
@@ -783,14 +874,18 @@ fn register_view(site: &Site, df: &crate::data::DataFile, root: &str) -> Value {
 fn about_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let site = r.site;
     let docs: Vec<DocSummary> = site.documents.iter().map(|d| summary(site, d)).collect();
-    r.page("about.html", "about.html", context! { title => "About this snapshot", docs => v(docs) })
+    r.page("about.html", "about.html", context! { title => r.t("about-title"), docs => v(docs) })
 }
 
 /// The Versions page: published snapshots listed in book.toml.
 fn versions_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let site = r.site;
     let latest = site.config.snapshots.iter().rev().find(|s| s.path.is_some()).map(|s| s.label.clone());
-    r.page("versions.html", "versions.html", context! { title => "Versions", snapshots => v(&site.config.snapshots), latest => latest })
+    r.page(
+        "versions.html",
+        "versions.html",
+        context! { title => r.t("versions-title"), snapshots => v(&site.config.snapshots), latest => latest },
+    )
 }
 
 /// The latest published snapshot with a path (book.toml `[[snapshots]]`), and what changed
@@ -819,7 +914,7 @@ fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
     r.page(
         "changes.html",
         "changes.html",
-        context! { title => format!("Changes since {label}"), label => label, diff => v(diff), error => error },
+        context! { title => r.site.messages.get("changes-title", &[("label", label.clone().into())]).unwrap_or_default(), label => label, diff => v(diff), error => error },
     )
 }
 
@@ -900,7 +995,7 @@ fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
                 classifications.push(c.clone());
             }
         }
-        let ctx = context! { title => "The AIMS manual (print)", docs => items, classifications => classifications, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
+        let ctx = context! { title => r.t("manual-title"), docs => items, classifications => classifications, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
         r.page_uncached("manual.html", "manual.html", ctx)
     })?;
     let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|&i| site.documents[i].id.as_str()).collect();
@@ -1038,11 +1133,12 @@ fn register(r: &Renderer) -> Result<Page, Diagnostic> {
     let mut owners: Vec<String> = docs.iter().map(|d| d.owner.clone()).collect();
     owners.sort();
     owners.dedup();
+    site.messages.sort_by_text(&mut owners, |o| o);
     r.page(
         "register.html",
         "register.html",
         context! {
-            title => "Master document register",
+            title => r.t("register-title"),
             docs => v(docs),
             types => v(model::DOC_TYPES.to_vec()),
             statuses => v(model::STATUSES.to_vec()),
@@ -1070,20 +1166,20 @@ fn reviews(r: &Renderer) -> Result<Page, Diagnostic> {
         v.sort_by(|a, b| (a.days_to_review, &a.id).cmp(&(b.days_to_review, &b.id)));
     }
     let sections = [
-        ("overdue", "Overdue", "Past their review date: review these first."),
-        ("d30", "Due within 30 days", ""),
-        ("d60", "Due in 31–60 days", ""),
-        ("d90", "Due in 61–90 days", ""),
-        ("later", "Due later", ""),
-        ("unknown", "No valid review date", ""),
+        ("overdue", r.t("reviews-overdue"), r.t("reviews-overdue-note")),
+        ("d30", r.t("reviews-d30"), String::new()),
+        ("d60", r.t("reviews-d60"), String::new()),
+        ("d90", r.t("reviews-d90"), String::new()),
+        ("later", r.t("reviews-later"), String::new()),
+        ("unknown", r.t("reviews-unknown"), String::new()),
     ];
     let sections: Vec<Value> = sections
         .iter()
         .map(|(key, label, note)| {
-            context! { key => *key, label => *label, note => *note, docs => v(buckets.get(key).cloned().unwrap_or_default()) }
+            context! { key => *key, label => label.clone(), note => note.clone(), docs => v(buckets.get(key).cloned().unwrap_or_default()) }
         })
         .collect();
-    r.page("reviews.html", "reviews.html", context! { title => "Review calendar", sections => sections })
+    r.page("reviews.html", "reviews.html", context! { title => r.t("reviews-title"), sections => sections })
 }
 
 fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
@@ -1103,11 +1199,14 @@ fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
             e.2 += 1;
         }
     }
+    // Names in the language's collation order (Änne beside Anton, not after Zoë).
+    let mut owners: Vec<_> = owners.into_iter().collect();
+    site.messages.sort_by_text(&mut owners, |(o, _)| o);
     let rows: Vec<Value> = owners
         .iter()
         .map(|(o, (n, over, soon))| context! { name => *o, url => model::owner_url(o), count => n, overdue => over, due_soon => soon })
         .collect();
-    r.page("owners/index.html", "owners.html", context! { title => "Owners", owners => rows })
+    r.page("owners/index.html", "owners.html", context! { title => r.t("owners-title"), owners => rows })
 }
 
 fn owner_page(r: &Renderer, owner: &str) -> Result<Page, Diagnostic> {

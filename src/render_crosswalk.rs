@@ -118,7 +118,7 @@ pub(crate) fn coverage_page(r: &Renderer, namespace: &str, title: &str) -> Resul
         &page_path(namespace),
         "crosswalk.html",
         context! {
-            title => format!("Crosswalk: {title}"),
+            title => r.site.messages.get("crosswalk-title", &[("framework", title.to_string().into())]).unwrap_or_default(),
             framework => title,
             namespace => namespace,
             rows => v(rows),
@@ -165,7 +165,7 @@ pub fn table(site: &Site, namespace: &str) -> Table {
     let title = site.catalog.extra.iter().find(|(ns, _)| ns == namespace).map(|(_, t)| t.clone()).unwrap_or_else(|| namespace.to_string());
     Table {
         name: format!("Crosswalk {title}"),
-        columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        columns: crate::export::columns_in(site, &COLUMNS),
         rows: out,
         kinds: Vec::new(),
         organization: site.config.book.organization.clone(),

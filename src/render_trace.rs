@@ -61,8 +61,40 @@ pub fn item_view(site: &Site, item: &CatalogItem) -> ItemView {
         documents: cov.map(|c| refs(site, &c.documents)).unwrap_or_default(),
         records: cov.map(|c| refs(site, &c.records)).unwrap_or_default(),
         stale_records: cov.map(|c| refs(site, &c.stale_records)).unwrap_or_default(),
-        reasons: cov.map(|c| c.reasons.clone()).unwrap_or_default(),
+        reasons: cov.map(|c| c.reasons.iter().map(|r| reason_text(site, r)).collect()).unwrap_or_default(),
     }
+}
+
+/// A coverage reason (src/trace.rs words them in English, as the API publishes them) in the
+/// site's language; a reason without a message stays as it is.
+fn reason_text(site: &Site, reason: &str) -> String {
+    use fluent_bundle::FluentValue;
+    let m = &site.messages;
+    let fixed = [
+        ("no document addresses it", "reason-no-document"),
+        ("the documents that address it are not approved yet", "reason-not-approved"),
+        ("no record evidences it", "reason-no-record"),
+        ("missing from the Statement of Applicability", "reason-missing-from-soa"),
+    ];
+    if let Some((_, key)) = fixed.iter().find(|(en, _)| *en == reason) {
+        return m.t(key);
+    }
+    let stale = reason.strip_prefix("its records are older than ").and_then(|r| r.strip_suffix(" months or not approved"));
+    if let Some(months) = stale.and_then(|n| n.parse::<i64>().ok()) {
+        return m.tn("reason-stale", months);
+    }
+    if let Some(rest) = reason.strip_prefix("the SoA records its implementation as ") {
+        let (how, target) = match rest.split_once(" (target ") {
+            Some((how, t)) => (how, t.trim_end_matches(')')),
+            None => (rest, ""),
+        };
+        let how = m.label("soa-implementation", how);
+        let date = m.long_date(target).unwrap_or_else(|| target.to_string());
+        let args = [("implementation", FluentValue::from(how)), ("target", FluentValue::from(date))];
+        let key = if target.is_empty() { "reason-soa-implementation" } else { "reason-soa-implementation-target" };
+        return m.get(key, &args).unwrap_or_else(|| reason.to_string());
+    }
+    reason.to_string()
 }
 
 fn status_counts(site: &Site) -> Value {
@@ -82,7 +114,7 @@ pub(crate) fn clauses_index(r: &Renderer) -> Result<Page, Diagnostic> {
         "clauses/index.html",
         "clauses.html",
         context! {
-            title => "Clauses and controls",
+            title => r.t("clauses-title"),
             catalog_title => site.catalog.title.clone(),
             catalogs => catalogs(site),
             rows => v(rows),
@@ -139,7 +171,7 @@ pub(crate) fn soa_page(r: &Renderer) -> Result<Page, Diagnostic> {
         "soa.html",
         "soa.html",
         context! {
-            title => "Statement of Applicability",
+            title => r.t("clause-soa"),
             doc => v(doc),
             rows => v(rows),
             applicable => applicable,
@@ -175,7 +207,7 @@ pub(crate) fn matrix_page(r: &Renderer) -> Result<Page, Diagnostic> {
         })
         .collect();
     let cols: Vec<DocRef> = columns.iter().map(|i| doc_ref(&site.documents[*i])).collect();
-    r.page("matrix.html", "matrix.html", context! { title => "Traceability matrix", columns => v(cols), rows => rows })
+    r.page("matrix.html", "matrix.html", context! { title => r.t("matrix-title"), columns => v(cols), rows => rows })
 }
 
 pub(crate) fn gaps_page(r: &Renderer) -> Result<Page, Diagnostic> {
@@ -196,7 +228,7 @@ pub(crate) fn gaps_page(r: &Renderer) -> Result<Page, Diagnostic> {
         "gaps.html",
         "gaps.html",
         context! {
-            title => "Gap report",
+            title => r.t("gaps-title"),
             items => v(items),
             mandatory => v(mandatory_gaps),
             counts => status_counts(site),
@@ -221,7 +253,7 @@ pub(crate) fn mandatory_page(r: &Renderer) -> Result<Page, Diagnostic> {
             }
         })
         .collect();
-    r.page("mandatory.html", "mandatory.html", context! { title => "Mandatory documented information", rows => rows })
+    r.page("mandatory.html", "mandatory.html", context! { title => r.t("mandatory-title"), rows => rows })
 }
 
 pub(crate) fn clause_page(r: &Renderer, item: &CatalogItem) -> Result<Page, Diagnostic> {

@@ -321,7 +321,7 @@ pub fn table(site: &Site) -> Table {
         .collect();
     Table {
         name: "Retention".into(),
-        columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        columns: crate::export::columns_in(site, &COLUMNS),
         rows,
         kinds,
         organization: site.config.book.organization.clone(),
@@ -378,30 +378,53 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
+/// A basis or note of an [`Entry`] (worded in English, as the exports write them) in the
+/// site's language, for the pages; text without a message (an explanation of an unreadable
+/// retention) stays as it is.
+pub fn localized(messages: &crate::i18n::Messages, text: &str) -> String {
+    let fixed = [
+        ("record date", "retention-basis-record-date"),
+        ("end of validity", "retention-basis-end-of-validity"),
+        ("no retention set", "retention-note-no-retention"),
+        ("kept permanently", "retention-note-permanent"),
+        ("in force: the period starts when it is superseded or retired", "retention-note-in-force"),
+        ("no date to count the period from (record_date or approved)", "retention-note-no-date"),
+        ("the disposal date is beyond the calendar", "retention-note-beyond-calendar"),
+    ];
+    if let Some((_, key)) = fixed.iter().find(|(en, _)| *en == text) {
+        return messages.t(key);
+    }
+    // "superseded (successor approved)": the status and how its end was found.
+    if let Some((status, how)) = text.strip_suffix(')').and_then(|t| t.split_once(" (")) {
+        let how_key = format!("retention-how-{}", crate::model::slug(how));
+        if let Some(how) = messages.get(&how_key, &[]) {
+            let args = [("status", messages.label("status", status).into()), ("how", how.into())];
+            return messages.get("retention-basis-obsolete", &args).unwrap_or_else(|| text.to_string());
+        }
+    }
+    text.to_string()
+}
+
 /// The Retention page: every record and obsolete document with its disposal date and state.
 pub(crate) fn page(r: &crate::render::Renderer) -> Result<crate::render::Page, Diagnostic> {
     let entries = entries(r.site);
     let sections: Vec<minijinja::Value> = [
-        (
-            State::Overdue,
-            "Overdue for disposal",
-            "The disposal date has passed: dispose of these under the document-control procedure, or extend their retention.",
-        ),
-        (State::Due, "Due for disposal", "The disposal date is today or falls within the review warning period."),
-        (State::Keep, "Keep", ""),
-        (State::Undecided, "Retention not decided", "No retention, or one aimsbook does not understand (see RET001 and RET002)."),
+        (State::Overdue, r.t("retention-section-overdue"), r.t("retention-note-overdue")),
+        (State::Due, r.t("retention-section-due"), r.t("retention-note-due")),
+        (State::Keep, r.t("retention-section-keep"), String::new()),
+        (State::Undecided, r.t("retention-section-undecided"), r.t("retention-note-undecided")),
     ]
     .iter()
     .map(|(state, label, note)| {
         let rows: Vec<&Entry> = entries.iter().filter(|e| e.state == *state).collect();
-        minijinja::context! { key => state.as_str(), label => *label, note => *note, entries => crate::render::v(rows) }
+        minijinja::context! { key => state.as_str(), label => label.clone(), note => note.clone(), entries => crate::render::v(rows) }
     })
     .collect();
     r.page(
         "retention.html",
         "retention.html",
         minijinja::context! {
-            title => "Retention and disposal",
+            title => r.t("doc-retention-link"),
             sections => sections,
             total => entries.len(),
             warn_days => r.site.config.review.warn_days,

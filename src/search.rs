@@ -82,23 +82,124 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && w.len() <= MAX_TERM).map(str::to_lowercase)
 }
 
-fn indexed(id: &str, title: &str, kind: &str, url: &str, text: &str) -> Indexed {
+/// How the site's language is searched: folding (case and diacritics, so "Über" = "uber" and
+/// "é" = "e"; in German also "ß" = "ss" and "ue" = "u" as typed without umlauts) and a Snowball
+/// stemmer, so "Überwachungen" finds "Überwachung". The page's script folds a query the same way
+/// (search.js `fold`) and, having no stemmer, strips the language's inflection endings listed
+/// in [`Language::endings`] to reach the stems the index holds (an approximation: see README).
+pub struct Language {
+    german: bool,
+    stemmer: Option<rust_stemmers::Stemmer>,
+    code: String,
+}
+
+impl Language {
+    pub fn new(lang: &str) -> Language {
+        use rust_stemmers::Algorithm as A;
+        let algorithm = match lang {
+            "en" => Some(A::English),
+            "de" => Some(A::German),
+            "fr" => Some(A::French),
+            "es" => Some(A::Spanish),
+            "it" => Some(A::Italian),
+            "nl" => Some(A::Dutch),
+            "pt" => Some(A::Portuguese),
+            "da" => Some(A::Danish),
+            "sv" => Some(A::Swedish),
+            "no" | "nb" | "nn" => Some(A::Norwegian),
+            "fi" => Some(A::Finnish),
+            _ => None,
+        };
+        Language { german: lang == "de", stemmer: algorithm.map(rust_stemmers::Stemmer::create), code: lang.to_string() }
+    }
+
+    /// A word as both index and query compare it (search.js `fold` does the same).
+    pub fn fold(&self, word: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let lower = word.to_lowercase().replace('ß', "ss");
+        let mut out: String = lower.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
+        if self.german {
+            // German typed without umlauts: ae, oe, ue (not in "que") stand for ä, ö, ü.
+            let mut s = String::with_capacity(out.len());
+            let chars: Vec<char> = out.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                s.push(chars[i]);
+                let next = chars.get(i + 1).copied();
+                let vowel_pair = matches!((chars[i], next), ('a', Some('e')) | ('o', Some('e')) | ('u', Some('e')));
+                if vowel_pair && !(chars[i] == 'u' && i > 0 && chars[i - 1] == 'q') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            out = s;
+        }
+        out
+    }
+
+    /// The stem of a folded word (the word itself when the language has no stemmer).
+    pub fn stem(&self, folded: &str) -> String {
+        match &self.stemmer {
+            Some(s) => s.stem(folded).into_owned(),
+            None => folded.to_string(),
+        }
+    }
+
+    /// Endings the page's script strips from a folded query word, in up to three rounds, to
+    /// find the stems the Snowball stemmer made (its suffixes, folded); "ending:replacement"
+    /// where the stemmer replaces rather than removes.
+    pub fn endings(&self) -> &'static [&'static str] {
+        match self.code.as_str() {
+            "de" => &["e", "em", "en", "ern", "er", "es", "s", "est", "st", "end", "ung", "ig", "ik", "isch", "lich", "heit", "keit"],
+            "en" => &[
+                "s", "es", "ed", "ing", "ly", "er", "est", "ment", "ness", "ation", "ations", "al", "ive", "ize", "ise", "ful", "ous",
+                "ity", "ies:i", "ied:i", "y:i", "e",
+            ],
+            "fr" => &[
+                "s", "x", "e", "es", "er", "ez", "ent", "ant", "ement", "ements", "ation", "ations", "ite", "ites", "euse", "euses", "eur",
+                "eurs", "ique", "iques", "isme", "ismes", "able", "ables", "iste", "istes", "ance", "ances", "ence", "ences", "if", "ive",
+                "ifs", "ives", "aux:al", "ee", "ees", "i", "ie", "ies", "is", "it", "ir",
+            ],
+            "es" | "it" | "pt" => {
+                &["s", "es", "a", "o", "as", "os", "e", "i", "mente", "cion", "ciones", "zione", "zioni", "ar", "er", "ir"]
+            }
+            "nl" => &["e", "en", "s", "heid", "ing", "lijk", "baar"],
+            _ => &[],
+        }
+    }
+}
+
+fn indexed(lang: &Language, id: &str, title: &str, kind: &str, url: &str, text: &str) -> Indexed {
     let text = truncate(text, MAX_TEXT);
     let mut codes: HashMap<String, u32> = HashMap::new();
-    for w in words(text) {
+    // Each word as folded, and its stem as a term of its own (same code), so a query finds
+    // the word exactly, by prefix while typing, or by its stem in another inflection.
+    let terms = |t: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for w in words(t) {
+            let folded = lang.fold(&w);
+            let stem = lang.stem(&folded);
+            if stem != folded && !stem.is_empty() {
+                out.push(stem);
+            }
+            out.push(folded);
+        }
+        out
+    };
+    for w in terms(text) {
         let c = codes.entry(w).or_insert(0);
         if *c & 0xff < 0xff {
             *c += 1;
         }
     }
-    for w in words(title) {
+    for w in terms(title) {
         *codes.entry(w).or_insert(0) |= IN_TITLE;
     }
-    for w in words(id) {
+    for w in terms(id) {
         *codes.entry(w).or_insert(0) |= IN_ID;
     }
     // The whole id as one term too, so "POL-001" finds the document with that exact id first.
-    let whole = id.trim().to_lowercase();
+    let whole = lang.fold(id.trim());
     if !whole.is_empty() && whole.len() <= MAX_TERM {
         *codes.entry(whole).or_insert(0) |= IN_ID | IS_ID;
     }
@@ -120,19 +221,29 @@ pub fn index_pages(site: &Site) -> Vec<Page> {
 
 /// The entry file and all shards, reusing the indexed documents unchanged since the last call.
 pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> {
+    let lang = Language::new(&site.messages.lang);
     let mut entries: Vec<Arc<Indexed>> = Vec::with_capacity(site.documents.len());
     let mut cached = cache.and_then(|c| c.lock().ok());
     for (i, d) in site.documents.iter().enumerate() {
         if site.by_id.get(&d.id) != Some(&i) {
             continue;
         }
-        if let Some((_, e)) = cached.as_ref().and_then(|m| m.get(&d.id)).filter(|(k, _)| *k == d.source_hash) {
+        // The language shapes an entry too (folding, stems, the kind's display name).
+        let key = d.source_hash ^ site.messages.fingerprint;
+        if let Some((_, e)) = cached.as_ref().and_then(|m| m.get(&d.id)).filter(|(k, _)| *k == key) {
             entries.push(e.clone());
             continue;
         }
-        let e = Arc::new(indexed(&d.id, &d.title, &d.doc_type, &d.url(), &format!("{} {}", d.plain, d.owner)));
+        let e = Arc::new(indexed(
+            &lang,
+            &d.id,
+            &d.title,
+            &site.messages.label("doc-type", &d.doc_type),
+            &d.url(),
+            &format!("{} {}", d.plain, d.owner),
+        ));
         if let Some(m) = cached.as_mut() {
-            m.insert(d.id.clone(), (d.source_hash, e.clone()));
+            m.insert(d.id.clone(), (key, e.clone()));
         }
         entries.push(e);
     }
@@ -143,8 +254,9 @@ pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> 
             crate::catalog::ItemKind::Group | crate::catalog::ItemKind::Objective => "group",
             _ => "clause",
         };
+        let k = site.messages.label("kind", k);
         let x = [item.description.as_str(), item.objective.as_deref().unwrap_or(""), item.guidance.as_deref().unwrap_or("")].join(" ");
-        entries.push(Arc::new(indexed(&item.id, &item.title, k, &model::clause_url(&item.id), x.trim())));
+        entries.push(Arc::new(indexed(&lang, &item.id, &item.title, &k, &model::clause_url(&item.id), x.trim())));
     }
     for df in &site.data_files {
         let Some(doc) = site.doc_for_data(&df.rel) else { continue };
@@ -157,14 +269,21 @@ pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> 
                 ["title", "name", "course", "description"].iter().find_map(|k| row.str(k)).unwrap_or("").chars().take(160).collect();
             let x = df.columns.iter().map(|c| row.text(c)).collect::<Vec<_>>().join(" ");
             let url = format!("{}#row-{}", doc.url(), model::slug(id));
-            entries.push(Arc::new(indexed(id, &title, &format!("row of {}", doc.id), &url, &x)));
+            entries.push(Arc::new(indexed(
+                &lang,
+                id,
+                &title,
+                &site.messages.get("search-row-of", &[("id", doc.id.as_str().into())]).unwrap_or_default(),
+                &url,
+                &x,
+            )));
         }
     }
-    shard(&entries)
+    shard(&entries, &lang)
 }
 
 /// Cuts the indexed entries into the entry file, term shards and document buckets.
-fn shard(entries: &[Arc<Indexed>]) -> Vec<Page> {
+fn shard(entries: &[Arc<Indexed>], lang: &Language) -> Vec<Page> {
     let mut pages = Vec::new();
     for (b, chunk) in entries.chunks(DOC_BUCKET).enumerate() {
         let rows: Vec<&str> = chunk.iter().map(|e| e.row_json.as_str()).collect();
@@ -213,7 +332,38 @@ fn shard(entries: &[Arc<Indexed>]) -> Vec<Page> {
     if !current.is_empty() {
         flush(&mut current, &mut pages, firsts.len() - 1);
     }
-    let entry = format!("window.AIMSBOOK_SEARCH_INDEX={{\"n\":{},\"b\":{},\"t\":{}}};\n", entries.len(), DOC_BUCKET, json(&firsts));
+    // "l": the language (search.js folds German digraphs), "x": the endings it may strip.
+    let entry = format!(
+        "window.AIMSBOOK_SEARCH_INDEX={{\"n\":{},\"b\":{},\"t\":{},\"l\":{},\"x\":{}}};\n",
+        entries.len(),
+        DOC_BUCKET,
+        json(&firsts),
+        json(&lang.code),
+        json(&lang.endings())
+    );
     pages.push(Page { path: "static/search-index.js".into(), bytes: entry.into_bytes().into() });
     pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Language;
+
+    #[test]
+    fn german_folds_umlauts_digraphs_and_sharp_s_and_stems_inflections() {
+        let de = Language::new("de");
+        for w in ["Überwachung", "uberwachung", "UEBERWACHUNG", "ueberwachung"] {
+            assert_eq!(de.fold(w), "uberwachung", "{w}");
+        }
+        assert_eq!(de.fold("Straße"), de.fold("strasse"));
+        assert_eq!(de.fold("Quelle"), "quelle", "ue after q is not an umlaut");
+        assert_eq!(de.stem(&de.fold("Überwachungen")), de.stem(&de.fold("Überwachung")));
+    }
+
+    #[test]
+    fn french_folds_accents() {
+        let fr = Language::new("fr");
+        assert_eq!(fr.fold("Sécurité"), "securite");
+        assert_eq!(fr.stem(&fr.fold("évaluations")), fr.stem(&fr.fold("évaluation")));
+    }
 }

@@ -70,6 +70,23 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// themes/live.js with the overlay's words in the repository's language in front.
+    live_js: Vec<u8>,
+}
+
+/// The live-reload script, preceded by its messages (`[book] language`, read at start).
+fn live_js(root: &Path) -> Vec<u8> {
+    let language = config::load(root).map(|c| c.book.language).unwrap_or_default();
+    let (m, _) = crate::i18n::Messages::load(Some(root), &language);
+    let words = serde_json::json!({
+        "broken": m.t("live-broken"),
+        "degraded": m.t("live-degraded"),
+        "one": m.tn("live-errors", 1),
+        "other": m.tn("live-errors", 2),
+    });
+    // `<` escaped, as in every script aimsbook writes.
+    let words = words.to_string().replace('<', "\\u003c");
+    format!("window.AIMSBOOK_LIVE_MESSAGES={words};\n{LIVE_JS}").into_bytes()
 }
 
 impl Shared {
@@ -327,7 +344,7 @@ fn handle(req: tiny_http::Request, shared: &Shared) {
     }
     let url = req.url().to_string();
     if url == "/__aimsbook/live.js" {
-        return respond(req, 200, "text/javascript; charset=utf-8", LIVE_JS.as_bytes().to_vec());
+        return respond(req, 200, "text/javascript; charset=utf-8", shared.live_js.clone());
     }
     if let Some(query) = url.strip_prefix("/__aimsbook/wait") {
         let since: u64 =
@@ -526,6 +543,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
             good: false,
         }),
         changed: Condvar::new(),
+        live_js: live_js(&root),
     });
     publish(&shared, &mut first);
 
@@ -666,6 +684,18 @@ fn snapshot_mtimes(root: &Path) -> HashMap<PathBuf, (std::time::SystemTime, u64)
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_overlay_speaks_the_repository_language() {
+        let de = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/de-aims");
+        let js = String::from_utf8(live_js(&de)).unwrap();
+        assert!(js.starts_with("window.AIMSBOOK_LIVE_MESSAGES={"), "{js}");
+        assert!(js.contains("die letzte Änderung hat den Build gebrochen ({errors})"), "{js}");
+        assert!(js.contains("\"one\":\"1 Fehler\""), "{js}");
+        let en = Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert!(String::from_utf8(live_js(en)).unwrap().contains("the last edit broke the build ({errors})"));
+    }
+
     use super::*;
 
     #[test]

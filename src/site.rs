@@ -66,6 +66,8 @@ pub struct Site {
     pub withheld_paths: BTreeMap<String, String>,
     /// The edition these pages are (`None`: the complete site).
     pub edition: Option<crate::audience::Edition>,
+    /// The interface messages in `[book] language` (src/i18n.rs).
+    pub messages: Arc<crate::i18n::Messages>,
 }
 
 /// The family of an id: the id without its final number, when that leaves a prefix ending in
@@ -184,6 +186,7 @@ impl Site {
             withheld_ids: BTreeSet::new(),
             withheld_paths: BTreeMap::new(),
             edition: None,
+            messages: Arc::default(),
         };
         site.id_families =
             site.known_ids.iter().chain(site.documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();

@@ -407,6 +407,10 @@ fn each_built_in_edition_publishes_only_its_classifications_and_nothing_of_the_r
         for (rel, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
             let html = String::from_utf8_lossy(bytes);
             assert!(html.contains(&format!("Edition: <strong>{name}</strong>")), "{name}: {rel} does not state the edition");
+            // The edition keeps the interface's words (its messages are not lost when the
+            // site is narrowed): the footer reads as text, not as a message key.
+            assert!(html.contains("Uncontrolled when printed"), "{name}: {rel} lost the interface messages");
+            assert!(!html.contains("footer-uncontrolled"), "{name}: {rel} shows a message key");
         }
         // The snapshot's manifest and data name it.
         let folder = snaps.join(format!("E-{name}"));

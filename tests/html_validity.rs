@@ -74,6 +74,15 @@ fn nu_html_checker_finds_no_error_in_a_fixture_site() {
     assert!(errors.is_empty(), "{} HTML error(s) in {files} files:\n{}", errors.len(), errors.join("\n"));
 }
 
+#[test]
+fn nu_html_checker_finds_no_error_in_the_german_fixture_site() {
+    let Some(jar) = vnu() else { return };
+    let built = sites::fixture_site("de-aims");
+    let (files, errors) = validate(&jar, built.dir.path(), &built.roots);
+    assert!(files > 20, "expected the German fixture's site, found {files} HTML files");
+    assert!(errors.is_empty(), "{} HTML error(s) in {files} files:\n{}", errors.len(), errors.join("\n"));
+}
+
 /// The checker is really run: a page with a known error is reported with its file and line.
 #[test]
 fn nu_html_checker_reports_an_invalid_page_with_file_and_line() {

@@ -106,17 +106,17 @@ fn retention_page_gives_each_disposal_date_and_state() {
     let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
 
     let overdue = section_rows(&html, "overdue");
-    assert_eq!(ids(&overdue), pairs(&[("HL-AUD-1", "2025-02-28"), ("HL-AUD-2", "2025-02-28")]));
+    assert_eq!(ids(&overdue), pairs(&[("HL-AUD-1", "28 February 2025"), ("HL-AUD-2", "28 February 2025")]));
     assert!(overdue.iter().all(|r| r.2.starts_with("overdue for disposal")), "{overdue:?}");
 
     let due = section_rows(&html, "due");
-    assert_eq!(ids(&due), pairs(&[("HL-REP-1", "2026-11-26"), ("HL-MIN-1", "2026-11-30")]));
+    assert_eq!(ids(&due), pairs(&[("HL-REP-1", "26 November 2026"), ("HL-MIN-1", "30 November 2026")]));
     assert!(due.iter().all(|r| r.2.starts_with("due for disposal")), "{due:?}");
 
     let keep = section_rows(&html, "keep");
     assert_eq!(
         ids(&keep),
-        pairs(&[("HL-GOV-3", "2028-05-01"), ("HL-GOV-1", "2029-03-15"), ("HL-REC-5", "—"), ("HL-REC-6", "—")]),
+        pairs(&[("HL-GOV-3", "1 May 2028"), ("HL-GOV-1", "15 March 2029"), ("HL-REC-5", "—"), ("HL-REC-6", "—")]),
         "dated entries first, by disposal date"
     );
     assert!(keep[2].2.contains("in force"), "{keep:?}");
@@ -128,9 +128,11 @@ fn retention_page_gives_each_disposal_date_and_state() {
 
     // A document in force ("until superseded + 3 years") has no disposal date and is not listed.
     assert!(!html.contains("HL-GOV-2"));
-    // Where each period runs from is stated, with its ISO date.
-    assert!(html.contains("<time datetime=\"2026-03-15\">2026-03-15</time> <span class=\"muted\">(superseded (successor approved))</span>"));
-    assert!(html.contains("<time datetime=\"2023-05-01\">2023-05-01</time> <span class=\"muted\">(retired (last history entry))</span>"));
+    // Where each period runs from is stated, the ISO date in the <time> element.
+    assert!(
+        html.contains("<time datetime=\"2026-03-15\">15 March 2026</time> <span class=\"muted\">(superseded (successor approved))</span>")
+    );
+    assert!(html.contains("<time datetime=\"2023-05-01\">1 May 2023</time> <span class=\"muted\">(retired (last history entry))</span>"));
     // Linked from every page's navigation.
     assert!(page(&site, "index.html").contains("href=\"retention.html\""));
     assert!(page(&site, "doc/HL-GOV-1.html").contains("href=\"../retention.html\""));
@@ -141,17 +143,17 @@ fn obsolete_documents_stay_browsable_and_marked_until_disposal() {
     let (_dir, site) = build_fixture();
     let superseded = page(&site, "doc/HL-GOV-1.html");
     assert!(superseded.contains("Superseded."), "still published, marked superseded");
-    assert!(superseded.contains("Kept until <time datetime=\"2029-03-15\">2029-03-15</time>."));
+    assert!(superseded.contains("Kept until <time datetime=\"2029-03-15\">15 March 2029</time>."));
     let retired = page(&site, "doc/HL-GOV-3.html");
-    assert!(retired.contains("Kept until <time datetime=\"2028-05-01\">2028-05-01</time>."));
+    assert!(retired.contains("Kept until <time datetime=\"2028-05-01\">1 May 2028</time>."));
     let overdue = page(&site, "doc/HL-AUD-1.html");
     assert!(overdue.contains("Overdue for disposal."), "an overdue record says so");
-    assert!(overdue.contains("ended on <time datetime=\"2025-02-28\">2025-02-28</time>"));
+    assert!(overdue.contains("ended on <time datetime=\"2025-02-28\">28 February 2025</time>"));
     let in_force = page(&site, "doc/HL-GOV-2.html");
     assert!(in_force.contains("until superseded + 3 years"), "the retention is shown");
     assert!(!in_force.contains("dispose of on") && !in_force.contains("Kept until"), "no disposal date while in force");
     let kept_record = page(&site, "doc/HL-REP-1.html");
-    assert!(kept_record.contains("dispose of on <time datetime=\"2026-11-26\">2026-11-26</time> (due for disposal)"));
+    assert!(kept_record.contains("dispose of on <time datetime=\"2026-11-26\">26 November 2026</time> (due for disposal)"));
 }
 
 fn export(args: &[&str]) -> std::process::Output {

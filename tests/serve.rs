@@ -1124,3 +1124,20 @@ fn browser_shows_the_overlay_on_the_home_page_of_a_repository_with_errors() {
     let title = browser.exec("return document.title;").unwrap();
     assert!(!title.as_str().unwrap_or("").to_lowercase().contains("not found"), "{title}");
 }
+
+/// A message edited while serving (the repository's own i18n/en.ftl) shows on every page at
+/// once, unchanged documents included: the pages' cache keys cover the messages.
+#[test]
+fn an_edited_message_rebuilds_every_page() {
+    let s = Server::start();
+    let before = s.status();
+    assert!(s.get("/register.html").body.contains(">Home</a>"));
+    std::fs::create_dir_all(s.root().join("i18n")).unwrap();
+    s.write("i18n/en.ftl", "nav-home = Start page\n");
+    let after = s.wait_for(gen_of(&before), "a new build after adding a message", |v| build_of(v) > build_of(&before));
+    assert!(errors_of(&after).is_empty(), "{after}");
+    for page in ["/register.html", "/doc/POL-001.html", "/clauses/5.2.html"] {
+        let body = s.get(page).body;
+        assert!(body.contains(">Start page</a>") && !body.contains(">Home</a>"), "{page} shows the edited message");
+    }
+}

@@ -669,7 +669,10 @@ fn gap_report_gives_reasons() {
     // A justified exclusion is not a gap.
     assert!(!gaps.contains_key("A.7.2"), "A.7.2 is excluded, not a gap");
     let html = page(&site, "gaps.html");
-    assert!(html.contains("on or after 2025-11-26 (12 months)"), "the evidence window is stated");
+    assert!(
+        html.contains("on or after <time datetime=\"2025-11-26\">26 November 2025</time> (12 months)"),
+        "the evidence window is stated"
+    );
 }
 
 /// A second catalog is namespaced: "rmf:A.5.2" and ISO/IEC 42001's "A.5.2" are different

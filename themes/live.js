@@ -35,9 +35,15 @@
       document.body.appendChild(el);
     }
     var count = errors.filter(function (e) { return e.severity === "error"; }).length;
-    var html = "<strong style='font-size:15px'>aimsbook: " + (degraded
-      ? "the repository does not build yet (" + count + " error" + (count === 1 ? "" : "s") + "). Showing every page that could be rendered."
-      : "the last edit broke the build (" + count + " error" + (count === 1 ? "" : "s") + "). Showing the last good version.") +
+    // The words come in the site's language from `serve` (AIMSBOOK_LIVE_MESSAGES, from the
+    // message catalogs); "{errors}" is the count with its noun ("1 error", "2 errors").
+    var m = window.AIMSBOOK_LIVE_MESSAGES || {
+      broken: "the last edit broke the build ({errors}). Showing the last good version.",
+      degraded: "the repository does not build yet ({errors}). Showing every page that could be rendered.",
+      one: "1 error", other: "2 errors"
+    };
+    var errorsText = (count === 1 ? m.one : m.other).replace(/\d+/, String(count));
+    var html = "<strong style='font-size:15px'>aimsbook: " + esc((degraded ? m.degraded : m.broken).replace("{errors}", errorsText)) +
       "</strong><ul style='margin:8px 0 0;padding-left:18px'>";
     errors.forEach(function (e) {
       html += "<li class='aimsbook-diagnostic'><span style='color:#ff8a80'>" + esc(e.severity || "error") + "[" + esc(e.code) + "]</span> " + esc(e.message) +

@@ -19,7 +19,8 @@
       }
       return 0;
     }
-    return a.localeCompare(b, undefined, { numeric: true, sensitivity: "base" });
+    // The page's language orders text (ä with a in German), as the site's lists are sorted.
+    return a.localeCompare(b, document.documentElement.lang || undefined, { numeric: true, sensitivity: "base" });
   }
 
   function parseVersion(s) {
@@ -67,7 +68,9 @@
         r.hidden = !ok;
         if (ok) shown++;
       }
-      if (out) out.textContent = shown + " of " + rows.length + " shown";
+      // The words come from the page (data-count, in the site's language).
+      var words = (out && out.getAttribute("data-count")) || "{shown} of {total} shown";
+      if (out) out.textContent = words.replace("{shown}", String(shown)).replace("{total}", String(rows.length));
     }
     form.addEventListener("input", apply);
     form.addEventListener("submit", function (e) { e.preventDefault(); });

@@ -15,6 +15,13 @@
   if (!input || !list || !entryScript) return;
   // Relative to the page, as the entry script is, so a snapshot folder works anywhere.
   var base = entryScript.getAttribute("src").replace(/search-index\.js$/, "search/");
+  // Interface words come from the page (the site's language): data-results-* and data-more on
+  // the form, with {query}, {shown} and {left} filled in here.
+  var form = document.getElementById("search-form");
+  function message(name, values, fallback) {
+    var text = (form && form.getAttribute("data-" + name)) || fallback;
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? String(values[k]) : m; });
+  }
   var PAGE = 10, IN_TITLE = 256, IN_ID = 512, IS_ID = 1024, MAX_TERM = 48;
 
   var shards = {}, waiting = {};
@@ -46,6 +53,31 @@
   function words(text) {
     return text.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(function (w) { return w && w.length <= MAX_TERM; });
   }
+  // Folding as src/search.rs `Language::fold`: case, diacritics (é = e, ü = u), ß = ss, and in
+  // German ae/oe/ue (not after q) = ä/ö/ü, so "uberwachung" and "ueberwachung" find "Überwachung".
+  function fold(word) {
+    var w = word.toLowerCase().replace(/ß/g, "ss").normalize("NFD").replace(/\p{M}/gu, "");
+    if (meta.l === "de") w = w.replace(/(^|[^q])ue/g, "$1u").replace(/([ao])e/g, "$1").replace(/(^|[^q])ue/g, "$1u");
+    return w;
+  }
+  // The index holds Snowball stems beside the words; the page has no stemmer, so it reaches
+  // them by stripping the language's endings (meta.x, "ending" or "ending:replacement") in up
+  // to three rounds: "uberwachungen" → "uberwachung" → "uberwach".
+  function stems(word) {
+    var found = [word], ends = meta.x || [];
+    for (var round = 0; round < 3; round++) {
+      found.slice().forEach(function (w) {
+        ends.forEach(function (e) {
+          var parts = e.split(":"), end = parts[0], put = parts[1] || "";
+          if (w.length - end.length >= 3 && w.slice(-end.length) === end) {
+            var s = w.slice(0, w.length - end.length) + put;
+            if (found.indexOf(s) === -1) found.push(s);
+          }
+        });
+      });
+    }
+    return found.slice(1);
+  }
   // The shard holding `term`: the last whose first term is not after it (-1: before all).
   function shardOf(term) {
     var lo = 0, hi = meta.t.length - 1, at = -1;
@@ -59,8 +91,8 @@
   // What a query needs: for each word, the terms to look up (the last word, being typed,
   // also matches as a prefix when its range spans at most three shards).
   function plan(query) {
-    var q = query.trim().toLowerCase();
-    var ws = words(q).filter(function (w, i, all) { return all.indexOf(w) === i; });
+    var q = fold(query.trim());
+    var ws = words(q).map(fold).filter(function (w, i, all) { return all.indexOf(w) === i; });
     var keys = {}, lookups = [];
     ws.forEach(function (w, i) {
       var first = shardOf(w), prefix = false;
@@ -72,7 +104,9 @@
         }
       }
       if (first >= 0) keys["t" + first] = true;
-      lookups.push({ word: w, prefix: prefix });
+      var alt = stems(w);
+      alt.forEach(function (s) { if (shardOf(s) >= 0) keys["t" + shardOf(s)] = true; });
+      lookups.push({ word: w, prefix: prefix, stems: alt });
     });
     var whole = q.length <= MAX_TERM && ws.indexOf(q) === -1 ? q : "";
     if (whole && shardOf(whole) >= 0) keys["t" + shardOf(whole)] = true;
@@ -98,14 +132,17 @@
     var total = null;
     for (var j = 0; j < p.lookups.length; j++) {
       var best = {};
-      postings(p.lookups[j].word, p.lookups[j].prefix, function (n, code, exact, df) {
+      var add = function (n, code, exact, df) {
         var tf = code & 255, s = 0;
         if (code & IN_ID) s += 60;
         if (code & IN_TITLE) s += 30;
         if (tf) s += Math.log(1 + (meta.n - df + 0.5) / (df + 0.5)) * tf * 2.2 / (tf + 1.2);
         if (!exact) s *= 0.7;
         if (!(n in best) || best[n] < s) best[n] = s;
-      });
+      };
+      postings(p.lookups[j].word, p.lookups[j].prefix, add);
+      // Another inflection of the word (its stem in the index) counts as a near match.
+      p.lookups[j].stems.forEach(function (s) { postings(s, false, function (n, code, exact, df) { add(n, code, false, df); }); });
       if (total === null) total = best;
       else {
         var both = {};
@@ -191,7 +228,7 @@
       state.shown += page.length;
       var left = state.hits.length - state.shown;
       more.hidden = left <= 0;
-      more.textContent = "Show " + Math.min(left, PAGE) + " more of " + left;
+      more.textContent = message("more", { shown: Math.min(left, PAGE), left: left }, "Show {shown} more of {left}");
       list.removeAttribute("aria-busy");
     });
   }
@@ -205,8 +242,11 @@
     loadAll(p.keys, function () {
       if (gen !== generation) return;
       var hits = rank(p);
-      current = { hits: hits, shown: 0, terms: p.lookups.map(function (l) { return l.word; }) };
-      if (status) status.textContent = hits.length + " result" + (hits.length === 1 ? "" : "s") + " for “" + query.trim() + "”";
+      // Highlight the words as typed (the excerpt is not folded) and as folded.
+      var terms = words(query).concat(p.lookups.map(function (l) { return l.word; }));
+      current = { hits: hits, shown: 0, terms: terms };
+      var form_ = hits.length === 1 ? "results-one" : hits.length === 0 ? "results-zero" : "results-other";
+      if (status) status.textContent = message(form_, { query: query.trim(), count: hits.length }, "{count}: {query}");
       showPage(gen, current);
     });
   }
