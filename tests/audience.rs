@@ -367,7 +367,7 @@ fn each_built_in_edition_publishes_only_its_classifications_and_nothing_of_the_r
             assert!(everything.iter().any(|l| l.ends_with(&format!("{s:?} of {id}"))), "the complete site must contain {s:?} of {id}");
         }
     }
-    assert!(!String::from_utf8_lossy(&files["index.html"]).contains("Edition:"), "the complete site states no edition");
+    assert!(!String::from_utf8_lossy(&files["index.html"]).contains("Ausgabe:"), "the complete site states no edition");
     // The XLSX downloads are searched inside (their text is compressed in the file itself).
     assert!(
         everything.iter().any(|l| l.starts_with("zip:downloads/documents.xlsx/") && l.contains("of VER-3")),
@@ -406,10 +406,10 @@ fn each_built_in_edition_publishes_only_its_classifications_and_nothing_of_the_r
         // Every page states the edition.
         for (rel, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
             let html = String::from_utf8_lossy(bytes);
-            assert!(html.contains(&format!("Edition: <strong>{name}</strong>")), "{name}: {rel} does not state the edition");
-            // The edition keeps the interface's words (its messages are not lost when the
+            assert!(html.contains(&format!("Ausgabe: <strong>{name}</strong>")), "{name}: {rel} does not state the edition");
+            // The edition keeps the interface's words (the fixture's language is German) (its messages are not lost when the
             // site is narrowed): the footer reads as text, not as a message key.
-            assert!(html.contains("Uncontrolled when printed"), "{name}: {rel} lost the interface messages");
+            assert!(html.contains("Ausdrucke unterliegen nicht der Lenkung"), "{name}: {rel} lost the interface messages");
             assert!(!html.contains("footer-uncontrolled"), "{name}: {rel} shows a message key");
         }
         // The snapshot's manifest and data name it.
@@ -439,7 +439,7 @@ fn each_built_in_edition_publishes_only_its_classifications_and_nothing_of_the_r
     // snapshot.json, redlines, the manual's appendix), while the complete site has it.
     let page = std::fs::read_to_string(d.join("site-public/doc/OFF-1.html")).unwrap();
     for id in ["INT-2", "VER-3"] {
-        assert!(page.contains(&format!("{id} (not published in this edition)")), "OFF-1 → {id}:\n{page}");
+        assert!(page.contains(&format!("{id} (in dieser Ausgabe nicht veröffentlicht)")), "OFF-1 → {id}:\n{page}");
         assert!(!page.contains(&format!("{id}.html")), "no link to {id}");
     }
     for (folder, expected) in
@@ -458,7 +458,7 @@ fn each_built_in_edition_publishes_only_its_classifications_and_nothing_of_the_r
     // In the intranet edition INT-2 is published and links back to OFF-1 with its title.
     let page = std::fs::read_to_string(d.join("site-intranet/doc/INT-2.html")).unwrap();
     assert!(page.contains("Lighthouse Handbook"), "a published target keeps its title");
-    assert!(page.contains("VER-3 (not published in this edition)"));
+    assert!(page.contains("VER-3 (in dieser Ausgabe nicht veröffentlicht)"));
 }
 
 /// Configured profiles replace the built-in ones; the most sensitive level is published when a
@@ -474,7 +474,7 @@ fn configured_profiles_name_the_most_sensitive_level_explicitly_and_unknown_name
     assert_ok(&out, "build --audience board");
     assert!(site.join("doc/STR-4.html").is_file() && site.join("doc/UNK-7.html").is_file());
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
-    assert!(index.contains("Edition: <strong>Vorstand</strong>"), "the label names the edition");
+    assert!(index.contains("Ausgabe: <strong>Vorstand</strong>"), "the label names the edition");
 
     let (_, out) = build_edition(d, &repo, Some("public"));
     assert_eq!(code(&out), 2, "an unknown audience is a usage error: {}", stderr(&out));
@@ -528,7 +528,7 @@ fn the_printed_manual_has_a_changes_since_appendix_with_the_redline() {
     let (site, out) = build_edition(dir.path(), &repo, Some("public"));
     assert_ok(&out, "build --audience public");
     let manual = std::fs::read_to_string(site.join("manual.html")).unwrap();
-    let at = manual.find("<h1 id=\"changes-since-title\">Changes since S1</h1>").expect("the manual has the appendix");
+    let at = manual.find("<h1 id=\"changes-since-title\">Änderungen seit S1</h1>").expect("the manual has the appendix");
     let appendix = &manual[at..];
     assert!(appendix.contains("OFF-1 Lighthouse Handbook"), "{appendix}");
     assert!(appendix.contains("Version: 1.0 → 1.1"), "the re-versioning: {appendix}");
@@ -542,9 +542,9 @@ fn the_printed_manual_has_a_changes_since_appendix_with_the_redline() {
     let (site, out) = build_edition(dir.path(), &repo, None);
     assert_ok(&out, "complete build");
     let manual = std::fs::read_to_string(site.join("manual.html")).unwrap();
-    let appendix = &manual[manual.find("Changes since S1</h1>").expect("appendix")..];
+    let appendix = &manual[manual.find("Änderungen seit S1</h1>").expect("appendix")..];
     let plan = &appendix[appendix.find("VER-3 Kraken Containment Plan").expect("VER-3 listed")..];
-    assert!(plan.contains("uncontrolled change"), "{plan}");
+    assert!(plan.contains("ungelenkte Änderung"), "{plan}");
     assert!(plan.contains("until the spring tide"), "{plan}");
 
     // Through Chromium (`aimsbook pdf --audience public`) when it is installed: the PDF's text
@@ -556,7 +556,7 @@ fn the_printed_manual_has_a_changes_since_appendix_with_the_redline() {
         assert_ok(&out, "aimsbook pdf --audience public");
         let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&text.stdout);
-        assert!(text.contains("Changes since S1"), "the PDF has the appendix:\n{text}");
+        assert!(text.contains("Änderungen seit S1"), "the PDF has the appendix:\n{text}");
         assert!(text.contains("rings the bell at dusk"), "{text}");
         assert!(text.contains("Lighthouse Handbook"), "{text}");
         let pages = BTreeMap::from([("manual.pdf (text)".to_string(), text.as_bytes().to_vec())]);
