@@ -35,17 +35,14 @@ impl Signer {
                 path.display()
             ));
         }
-        // ssh-key 0.6 cannot sign with RSA keys (it rebuilds the private key from the wrong
-        // primes); their signatures made by ssh-keygen still verify.
-        if matches!(key.algorithm(), ssh_key::Algorithm::Rsa { .. }) {
+        if !matches!(
+            key.algorithm(),
+            ssh_key::Algorithm::Ed25519
+                | ssh_key::Algorithm::Ecdsa { curve: ssh_key::EcdsaCurve::NistP256 }
+                | ssh_key::Algorithm::Rsa { .. }
+        ) {
             return Err(format!(
-                "{} is an RSA key, which aimsbook cannot sign with: use an Ed25519 key (`ssh-keygen -t ed25519`) or ECDSA P-256, or sign the file with `ssh-keygen -Y sign` (aimsbook verifies RSA signatures)",
-                path.display()
-            ));
-        }
-        if !matches!(key.algorithm(), ssh_key::Algorithm::Ed25519 | ssh_key::Algorithm::Ecdsa { curve: ssh_key::EcdsaCurve::NistP256 }) {
-            return Err(format!(
-                "{}: {} keys are not supported for signing; use an Ed25519 or ECDSA P-256 key",
+                "{}: {} keys are not supported for signing; use an Ed25519, ECDSA P-256 or RSA key",
                 path.display(),
                 key.algorithm()
             ));
@@ -55,7 +52,10 @@ impl Signer {
 
     /// The ASCII-armoured SSHSIG signature of `msg` in `namespace` (SHA-512, as ssh-keygen).
     pub fn sign(&self, namespace: &str, msg: &[u8]) -> Result<String, String> {
-        let sig = self.key.sign(namespace, HashAlg::Sha512, msg).map_err(|e| format!("cannot sign: {e}"))?;
+        let sig = match self.key.key_data().rsa() {
+            Some(rsa) => sign_rsa(rsa, namespace, msg)?,
+            None => self.key.sign(namespace, HashAlg::Sha512, msg).map_err(|e| format!("cannot sign: {e}"))?,
+        };
         sig.to_pem(LineEnding::LF).map_err(|e| format!("cannot encode the signature: {e}"))
     }
 
@@ -63,6 +63,32 @@ impl Signer {
     pub fn fingerprint(&self) -> String {
         self.key.public_key().fingerprint(HashAlg::Sha256).to_string()
     }
+}
+
+/// An `rsa-sha2-512` SSHSIG signature, as `ssh-keygen -Y sign` makes with an RSA key.
+///
+/// ssh-key 0.6 signs RSA through its conversion to `rsa::RsaPrivateKey`, which passes the prime
+/// `p` twice instead of `p` and `q`, so the key it builds is wrong and signing fails; here the
+/// key is built from `n`, `e`, `d`, `p` and `q`, the SSHSIG signed data (namespace, hash of the
+/// message) is signed with PKCS#1 v1.5 over SHA-512, and the result wrapped like ssh-key would.
+fn sign_rsa(key: &ssh_key::private::RsaKeypair, namespace: &str, msg: &[u8]) -> Result<SshSig, String> {
+    use rsa::sha2::{Digest, Sha512};
+    let uint = |m: &ssh_key::Mpint| {
+        m.as_positive_bytes().map(rsa::BigUint::from_bytes_be).ok_or_else(|| "the RSA key has a negative component".to_string())
+    };
+    let private = rsa::RsaPrivateKey::from_components(
+        uint(&key.public.n)?,
+        uint(&key.public.e)?,
+        uint(&key.private.d)?,
+        vec![uint(&key.private.p)?, uint(&key.private.q)?],
+    )
+    .map_err(|e| format!("invalid RSA key: {e}"))?;
+    let data = SshSig::signed_data(namespace, HashAlg::Sha512, msg).map_err(|e| format!("cannot sign: {e}"))?;
+    let signature = private.sign(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(&data)).map_err(|e| format!("cannot sign: {e}"))?;
+    let signature = ssh_key::Signature::new(ssh_key::Algorithm::Rsa { hash: Some(HashAlg::Sha512) }, signature)
+        .map_err(|e| format!("cannot encode the signature: {e}"))?;
+    SshSig::new(ssh_key::public::KeyData::Rsa(key.public.clone()), namespace, HashAlg::Sha512, signature)
+        .map_err(|e| format!("cannot encode the signature: {e}"))
 }
 
 /// One line of an allowed signers file (see ssh-keygen(1), "ALLOWED SIGNERS").

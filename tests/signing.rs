@@ -73,7 +73,9 @@ fn our_signatures_verify_with_ssh_keygen_for_each_key_type() {
     let keys = tmp.path().join("keys");
     std::fs::create_dir_all(&keys).unwrap();
     let snaps = tmp.path().join("snaps");
-    for (name, kind) in [("ed", &["-t", "ed25519"][..]), ("ec", &["-t", "ecdsa", "-b", "256"][..])] {
+    for (name, kind) in
+        [("ed", &["-t", "ed25519"][..]), ("ec", &["-t", "ecdsa", "-b", "256"][..]), ("rsa", &["-t", "rsa", "-b", "2048"][..])]
+    {
         let key = keygen(&keys, name, kind, "");
         let label = format!("signed-{name}");
         let out = snapshot(&repo, &snaps, &label, Some(&key));
@@ -129,7 +131,7 @@ fn ssh_keygen_signatures_verify_with_aimsbook_and_tampering_or_strangers_fail() 
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("signature: good, signed by alice@example.org (ssh-ed25519 key SHA256:"), "{}", stdout(&out));
     assert!(stderr(&out).contains("signed by alice@example.org"), "{}", stderr(&out));
-    // An RSA signature by ssh-keygen verifies too (aimsbook only refuses to make RSA signatures).
+    // An RSA signature by ssh-keygen verifies too.
     let rsa = keygen(&keys, "rsa", &["-t", "rsa", "-b", "2048"], "");
     let rsa_folder = tmp.path().join("rsa-copy");
     copy_dir(&folder, &rsa_folder);
@@ -144,9 +146,6 @@ fn ssh_keygen_signatures_verify_with_aimsbook_and_tampering_or_strangers_fail() 
     let out = verify(&rsa_folder, Some(&allowed_signers(&keys, &[("rita@example.org", &rsa)])));
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("signature: good, signed by rita@example.org (ssh-rsa key SHA256:"), "{}", stdout(&out));
-    let out = snapshot(&repo, &snaps, "rsa-signed", Some(&rsa));
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("is an RSA key"), "{}", stderr(&out));
 
     // Without the allowed signers file the signature is reported, not trusted.
     let out = verify(&folder, None);
@@ -312,4 +311,43 @@ fn signed_approvals_are_checked_against_the_allowed_signers_of_book_toml() {
     let (rc, diags) = check_json(&repo, &[]);
     assert_eq!(rc, 2);
     assert_eq!((diags[0].code.as_str(), diags[0].file.as_str(), diags[0].line), ("CFG002", "governance/allowed_signers", 2));
+}
+
+#[test]
+fn an_rsa_key_signs_approvals_that_ssh_keygen_accepts() {
+    if !clients::program("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let rita = keygen(tmp.path(), "rita", &["-t", "rsa", "-b", "2048"], "");
+    let repo = signed_approvals_repo(tmp.path(), &rita);
+    let out = approve(&repo, Some(&rita), "2026-11-20");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(codes(&repo), vec![], "an RSA-signed approval by a listed key checks clean");
+    let text = std::fs::read_to_string(repo.join("content/a.md")).unwrap();
+    let fingerprint = text.lines().find_map(|l| l.strip_prefix("fingerprint: ")).unwrap().trim_matches('"');
+    let statement =
+        format!("aimsbook approval\nid: A-001\nversion: 1.1\napprover: Helen Marsh\napproved: 2026-11-20\nfingerprint: {fingerprint}\n");
+    std::fs::write(tmp.path().join("statement"), &statement).unwrap();
+    let sig: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("approval_signature:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| format!("{}\n", l.trim()))
+        .collect();
+    std::fs::write(tmp.path().join("statement.sig"), sig).unwrap();
+    let ssh = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-n", "aimsbook-approval", "-I", "helen@example.org", "-f"])
+        .arg(repo.join("governance/allowed_signers"))
+        .arg("-s")
+        .arg(tmp.path().join("statement.sig"))
+        .stdin(std::fs::File::open(tmp.path().join("statement")).unwrap())
+        .output()
+        .unwrap();
+    assert!(ssh.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&ssh.stderr));
+    // rsa-sha2-512, as ssh-keygen signs with an RSA key (not the SHA-1 `ssh-rsa`).
+    let pem = std::fs::read_to_string(tmp.path().join("statement.sig")).unwrap();
+    let parsed = ssh_key::SshSig::from_pem(pem).unwrap();
+    assert_eq!(parsed.signature().algorithm(), ssh_key::Algorithm::Rsa { hash: Some(ssh_key::HashAlg::Sha512) });
 }
