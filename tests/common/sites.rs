@@ -84,7 +84,7 @@ pub fn example_with_snapshot() -> Sites {
     std::fs::write(&policy, text.replace(&review, "review_due: 2027-01-29")).unwrap();
     let mut cfg = std::fs::read_to_string(repo.join("book.toml")).unwrap();
     // The built-in crosswalks, so the crosswalk page template appears too.
-    cfg.push_str("\n[traceability]\nframeworks = [\"ai-rmf\", \"ai-act\"]\n");
+    cfg.push_str("\n[traceability]\nframeworks = [\"ai-rmf\", \"ai-act\", \"iso27001\"]\n");
     cfg.push_str("\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1.zip\"\ndate = \"2026-11-26\"\nnote = \"Stage 2 audit copy\"\n");
     std::fs::write(repo.join("book.toml"), cfg).unwrap();
 
