@@ -63,6 +63,16 @@ impl Signer {
     pub fn fingerprint(&self) -> String {
         self.key.public_key().fingerprint(HashAlg::Sha256).to_string()
     }
+
+    /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`.
+    pub fn algorithm(&self) -> String {
+        self.key.algorithm().as_str().to_string()
+    }
+
+    /// The principals an allowed signers file lists this key for, in `namespace` on `date`.
+    pub fn principals(&self, allowed: &[AllowedSigner], namespace: &str, date: Date) -> Vec<String> {
+        principals_for(allowed, self.key.public_key().key_data(), namespace, date)
+    }
 }
 
 /// An `rsa-sha2-512` SSHSIG signature, as `ssh-keygen -Y sign` makes with an RSA key.
@@ -269,17 +279,76 @@ pub fn verify(allowed: &[AllowedSigner], namespace: &str, msg: &[u8], armoured: 
         return Err(Rejected::WrongNamespace { found: sig.namespace().to_string(), expected: namespace.to_string() });
     }
     key.verify(namespace, msg, &sig).map_err(|_| Rejected::BadSignature { fingerprint: fingerprint.clone() })?;
-    let principals: Vec<String> = allowed
-        .iter()
-        .filter(|a| a.key.key_data() == sig.public_key())
-        .filter(|a| a.namespaces.as_ref().is_none_or(|ns| ns.iter().any(|n| n == namespace || n == "*")))
-        .filter(|a| a.valid_after.is_none_or(|d| date >= d) && a.valid_before.is_none_or(|d| date <= d))
-        .flat_map(|a| a.principals.iter().cloned())
-        .collect();
+    let principals = principals_for(allowed, sig.public_key(), namespace, date);
     if principals.is_empty() {
         return Err(Rejected::UnknownKey { fingerprint });
     }
     Ok(Signed { principals, fingerprint, algorithm: key.algorithm().as_str().to_string() })
+}
+
+/// Principals of every allowed-signers line that lists `key` for `namespace` on `date`.
+fn principals_for(allowed: &[AllowedSigner], key: &ssh_key::public::KeyData, namespace: &str, date: Date) -> Vec<String> {
+    allowed
+        .iter()
+        .filter(|a| a.key.key_data() == key)
+        .filter(|a| a.namespaces.as_ref().is_none_or(|ns| ns.iter().any(|n| n == namespace || n == "*")))
+        .filter(|a| a.valid_after.is_none_or(|d| date >= d) && a.valid_before.is_none_or(|d| date <= d))
+        .flat_map(|a| a.principals.iter().cloned())
+        .collect()
+}
+
+/// What a page says about a signature: who signed, as verified against an allowed signers
+/// file, or plainly that it is not verified and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignatureView {
+    pub verified: bool,
+    /// The principals the allowed signers file lists the key for (when verified).
+    pub principals: Vec<String>,
+    /// `SHA256:…` of the signing key ("" when the signature cannot be read).
+    pub fingerprint: String,
+    pub algorithm: String,
+    /// The allowed signers file it was checked against ("" when none).
+    pub allowed_signers: String,
+    /// Why it is not verified ("" when it is).
+    pub reason: String,
+}
+
+impl SignatureView {
+    /// Not verified, for `reason`, with the key of the signature as far as it can be read.
+    pub fn unverified(armoured: &str, allowed_signers: &str, reason: String) -> SignatureView {
+        let key = SshSig::from_pem(armoured.trim()).ok().map(|sig| PublicKey::new(sig.public_key().clone(), ""));
+        SignatureView {
+            verified: false,
+            principals: Vec::new(),
+            fingerprint: key.as_ref().map(|k| k.fingerprint(HashAlg::Sha256).to_string()).unwrap_or_default(),
+            algorithm: key.as_ref().map(|k| k.algorithm().as_str().to_string()).unwrap_or_default(),
+            allowed_signers: allowed_signers.to_string(),
+            reason,
+        }
+    }
+}
+
+/// Checks `armoured` (a signature of `msg` in `namespace`) against `allowed`, an allowed signers
+/// file and its name, for a page to show; without one the signature is shown as not verified.
+pub fn view(allowed: Option<(&[AllowedSigner], &str)>, namespace: &str, msg: &[u8], armoured: &str, date: Date) -> SignatureView {
+    let Some((signers, file)) = allowed else {
+        return SignatureView::unverified(
+            armoured,
+            "",
+            "no allowed signers file to check it against ([approval] allowed_signers in book.toml)".into(),
+        );
+    };
+    match verify(signers, namespace, msg, armoured, date) {
+        Ok(signed) => SignatureView {
+            verified: true,
+            principals: signed.principals,
+            fingerprint: signed.fingerprint,
+            algorithm: signed.algorithm,
+            allowed_signers: file.to_string(),
+            reason: String::new(),
+        },
+        Err(rejected) => SignatureView::unverified(armoured, file, rejected.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -351,3 +351,68 @@ fn an_rsa_key_signs_approvals_that_ssh_keygen_accepts() {
     let parsed = ssh_key::SshSig::from_pem(pem).unwrap();
     assert_eq!(parsed.signature().algorithm(), ssh_key::Algorithm::Rsa { hash: Some(ssh_key::HashAlg::Sha512) });
 }
+
+/// `ssh-keygen -l`'s SHA256 fingerprint of a key.
+fn fingerprint_of(key: &Path) -> String {
+    let out = Command::new("ssh-keygen").arg("-lf").arg(key.with_extension("pub")).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).unwrap().to_string()
+}
+
+#[test]
+fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_not_verified() {
+    if !clients::program("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let helen = keygen(tmp.path(), "helen", &["-t", "ed25519"], "");
+    let eve = keygen(tmp.path(), "eve", &["-t", "ecdsa", "-b", "256"], "");
+    let repo = signed_approvals_repo(tmp.path(), &helen);
+    let (helen_fp, eve_fp) = (fingerprint_of(&helen), fingerprint_of(&eve));
+    let doc_page = |name: &str| {
+        let site = tmp.path().join(name);
+        let out = build(&repo, &site, &[]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        std::fs::read_to_string(site.join("doc/A-001.html")).unwrap()
+    };
+
+    // A signed approval by a listed key: the principal and fingerprint, as verified.
+    assert_eq!(code(&approve(&repo, Some(&helen), "2026-11-20")), 0);
+    let page = doc_page("site-helen");
+    assert!(
+        page.contains(&format!("<dt>Approval signature</dt><dd><span class=\"badge sig-verified\">verified</span> signed by <strong>helen@example.org</strong> (ssh-ed25519 key <code>{helen_fp}</code>), as listed in <code>governance&#x2f;allowed_signers</code></dd>")),
+        "{page}"
+    );
+
+    // The snapshot's About page says who signed it, and the real signature agrees.
+    let snaps = tmp.path().join("snaps");
+    let out = snapshot(&repo, &snaps, "helen", Some(&helen));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let about = std::fs::read_to_string(snaps.join("helen/about.html")).unwrap();
+    assert!(about.contains(&format!("<dt>Signature</dt><dd><span class=\"badge sig-verified\">verified</span> signed by <strong>helen@example.org</strong> (ssh-ed25519 key <code>{helen_fp}</code>)")), "{about}");
+    let out = verify(&snaps.join("helen.zip"), Some(&repo.join("governance/allowed_signers")));
+    assert!(stdout(&out).contains("signature: good, signed by helen@example.org"), "{}", stdout(&out));
+    // Signed with a key the file does not list: said plainly, with the key.
+    let out = snapshot(&repo, &snaps, "eve", Some(&eve));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let about = std::fs::read_to_string(snaps.join("eve/about.html")).unwrap();
+    assert!(about.contains(&format!("<span class=\"badge sig-unverified\">signature not verified</span> governance&#x2f;allowed_signers does not list key {eve_fp} for namespace aimsbook-snapshot (key <code>{eve_fp}</code>)")), "{about}");
+    let out = snapshot(&repo, &snaps, "plain", None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::read_to_string(snaps.join("plain/about.html")).unwrap().contains("<dt>Signature</dt><dd>Not signed.</dd>"));
+
+    // Re-approved and signed by Eve, whose key is not listed (FPR004 lowered to a warning so the
+    // site builds): the page says the signature is not verified, and whose key made it.
+    assert_eq!(code(&approve(&repo, Some(&eve), "2026-11-21")), 0);
+    let mut toml = std::fs::read_to_string(repo.join("book.toml")).unwrap();
+    toml.push_str("\n[check]\nFPR004 = \"warning\"\n");
+    std::fs::write(repo.join("book.toml"), &toml).unwrap();
+    let page = doc_page("site-eve");
+    assert!(
+        page.contains(&format!("<span class=\"badge sig-unverified\">signature not verified</span> signed by key {eve_fp}, which the allowed signers file does not list (key <code>{eve_fp}</code>)")),
+        "{page}"
+    );
+    // Without an allowed signers file nothing can be verified, and the page says so.
+    std::fs::write(repo.join("book.toml"), toml.replace("[approval]\nallowed_signers = \"governance/allowed_signers\"\n", "")).unwrap();
+    let page = doc_page("site-unchecked");
+    assert!(page.contains(&format!("<span class=\"badge sig-unverified\">signature not verified</span> no allowed signers file to check it against ([approval] allowed_signers in book.toml) (key <code>{eve_fp}</code>)")), "{page}");
+}
