@@ -606,6 +606,7 @@ mod tests {
                 commit: None,
                 dirty: false,
                 tool: String::new(),
+                signature: None,
             },
             documents: docs
                 .iter()
