@@ -195,7 +195,11 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
         let Some(to_item) = catalog.get(&format!("{to_ns}:{local_to}")).filter(|it| it.is_assessable()) else {
             diags.push(
                 Diagnostic::new("XWK001", &shown, field_line("to"), format!("`{to}` is not a requirement of the {to_ns} catalog"))
-                    .help(format!("the ids of {to_ns} are listed on the clause matrix and in api/clauses.json")),
+                    .help(if to_ns == "iso27001" {
+                        "ISO/IEC 27001:2022 numbers its clauses 4.1 … 10.2 and Annex A controls A.5.1 … A.8.34; the 2013 edition's A.6 … A.18 ids were renumbered".to_string()
+                    } else {
+                        format!("the ids of {to_ns} are listed on the clause matrix and in api/clauses.json")
+                    }),
             );
             continue;
         };

@@ -261,3 +261,16 @@ fn ai_rmf_subcategories_sit_under_their_categories_and_roll_up() {
     assert!(at("ai-rmf:MAP-5") < at("ai-rmf:MAP-5.1") && at("ai-rmf:MAP-5.1") < at("ai-rmf:MEASURE-1"));
     assert!(!rows(&site, "ai-rmf").iter().any(|r| r["Requirement"] == "ai-rmf:MEASURE-2" && r["42001 item"] == "A.6.2.4"), "removed");
 }
+
+#[test]
+fn a_27001_id_of_the_2013_edition_is_xwk001_with_a_hint_about_the_renumbering() {
+    let repo = fixture("codes/xwk001-unknown-27001-id");
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 1);
+    assert_eq!((diags[0].code.as_str(), diags[0].file.as_str(), diags[0].line), ("XWK001", "mappings.yaml", 11));
+    assert!(diags[0].message.contains("`A.14.2.8` is not a requirement of the iso27001 catalog"), "{}", diags[0].message);
+    // The 2022 mapping beside it is accepted.
+    assert_eq!(diags.len(), 1);
+    let out = run(&["check", "--root", repo.to_str().unwrap(), "--today", TODAY]);
+    assert!(stderr(&out).contains("the 2013 edition's A.6 … A.18 ids were renumbered"), "{}", stderr(&out));
+}

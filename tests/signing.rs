@@ -367,7 +367,8 @@ fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_no
     let helen = keygen(tmp.path(), "helen", &["-t", "ed25519"], "");
     let eve = keygen(tmp.path(), "eve", &["-t", "ecdsa", "-b", "256"], "");
     let repo = signed_approvals_repo(tmp.path(), &helen);
-    let (helen_fp, eve_fp) = (fingerprint_of(&helen), fingerprint_of(&eve));
+    // As the pages write them: HTML-escaped ('/' is one of the base64 characters).
+    let (helen_fp, eve_fp) = (fingerprint_of(&helen).replace('/', "&#x2f;"), fingerprint_of(&eve).replace('/', "&#x2f;"));
     let doc_page = |name: &str| {
         let site = tmp.path().join(name);
         let out = build(&repo, &site, &[]);
@@ -379,7 +380,7 @@ fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_no
     assert_eq!(code(&approve(&repo, Some(&helen), "2026-11-20")), 0);
     let page = doc_page("site-helen");
     assert!(
-        page.contains(&format!("<dt>Approval signature</dt><dd><span class=\"badge sig-verified\">verified</span> signed by <strong>helen@example.org</strong> (ssh-ed25519 key <code>{helen_fp}</code>), as listed in <code>governance&#x2f;allowed_signers</code></dd>")),
+        page.contains(&format!("<dt>Approval signature</dt><dd><span class=\"sig\"><span class=\"badge sig-verified\">verified</span> signed by <strong>helen@example.org</strong> (ssh-ed25519 key <code>{helen_fp}</code>), as listed in <code>governance&#x2f;allowed_signers</code></span></dd>")),
         "{page}"
     );
 
@@ -388,9 +389,13 @@ fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_no
     let out = snapshot(&repo, &snaps, "helen", Some(&helen));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let about = std::fs::read_to_string(snaps.join("helen/about.html")).unwrap();
-    assert!(about.contains(&format!("<dt>Signature</dt><dd><span class=\"badge sig-verified\">verified</span> signed by <strong>helen@example.org</strong> (ssh-ed25519 key <code>{helen_fp}</code>)")), "{about}");
+    assert!(about.contains(&format!("<dt>Signature</dt><dd class=\"sig\"><span class=\"sig\"><span class=\"badge sig-verified\">verified</span> signed by <strong>helen@example.org</strong> (ssh-ed25519 key <code>{helen_fp}</code>)")), "{about}");
     let out = verify(&snaps.join("helen.zip"), Some(&repo.join("governance/allowed_signers")));
-    assert!(stdout(&out).contains("signature: good, signed by helen@example.org"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!("signature: good, signed by helen@example.org (ssh-ed25519 key {})", fingerprint_of(&helen))),
+        "{}",
+        stdout(&out)
+    );
     // Signed with a key the file does not list: said plainly, with the key.
     let out = snapshot(&repo, &snaps, "eve", Some(&eve));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -398,7 +403,9 @@ fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_no
     assert!(about.contains(&format!("<span class=\"badge sig-unverified\">signature not verified</span> governance&#x2f;allowed_signers does not list key {eve_fp} for namespace aimsbook-snapshot (key <code>{eve_fp}</code>)")), "{about}");
     let out = snapshot(&repo, &snaps, "plain", None);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(std::fs::read_to_string(snaps.join("plain/about.html")).unwrap().contains("<dt>Signature</dt><dd>Not signed.</dd>"));
+    assert!(std::fs::read_to_string(snaps.join("plain/about.html"))
+        .unwrap()
+        .contains("<dt>Signature</dt><dd class=\"sig\">Not signed.</dd>"));
 
     // Re-approved and signed by Eve, whose key is not listed (FPR004 lowered to a warning so the
     // site builds): the page says the signature is not verified, and whose key made it.
