@@ -51,7 +51,7 @@ pub struct TraceabilitySection {
     pub evidence_months: i64,
     /// Extra catalogs (YAML files, relative to the repository root), each with its own namespace.
     pub catalogs: Vec<String>,
-    /// Built-in framework catalogs with their crosswalk to 42001 ("ai-rmf", "ai-act").
+    /// Built-in framework catalogs with their crosswalk to 42001 ("ai-rmf", "ai-act", "iso27001").
     pub frameworks: Vec<String>,
     /// The repository's own mapping files (relative to the repository root).
     pub mappings: Vec<String>,

@@ -36,6 +36,12 @@ pub const BUILTIN: &[Builtin] = &[
         mapping_file: "mappings/iso42001-eu-ai-act.yaml",
         mapping: include_str!("../mappings/iso42001-eu-ai-act.yaml"),
     },
+    Builtin {
+        name: "iso27001",
+        catalog: include_str!("../catalogs/iso-iec-27001-2022.yaml"),
+        mapping_file: "mappings/iso42001-iso27001.yaml",
+        mapping: include_str!("../mappings/iso42001-iso27001.yaml"),
+    },
 ];
 
 /// OSCAL's mapping relationships: how the 42001 item relates to the other requirement.
@@ -190,7 +196,11 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
         let Some(to_item) = catalog.get(&format!("{to_ns}:{local_to}")).filter(|it| it.is_assessable()) else {
             diags.push(
                 Diagnostic::new("XWK001", &shown, field_line("to"), format!("`{to}` is not a requirement of the {to_ns} catalog"))
-                    .help(format!("the ids of {to_ns} are listed on the clause matrix and in api/clauses.json")),
+                    .help(if to_ns == "iso27001" {
+                        "ISO/IEC 27001:2022 numbers its clauses 4.1 … 10.2 and Annex A controls A.5.1 … A.8.34; the 2013 edition's A.6 … A.18 ids were renumbered".to_string()
+                    } else {
+                        format!("the ids of {to_ns} are listed on the clause matrix and in api/clauses.json")
+                    }),
             );
             continue;
         };
@@ -246,12 +256,32 @@ mod tests {
         let (mappings, diags) = load(&config, &catalog).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
         assert!(mappings.len() > 50);
-        assert_eq!(catalog.items.iter().filter(|i| i.namespace == "ai-rmf" && i.is_assessable()).count(), 19);
+        assert_eq!(catalog.items.iter().filter(|i| i.namespace == "ai-rmf" && i.is_assessable()).count(), 19 + 72);
+        let sub = catalog.get("ai-rmf:MANAGE-4.3").unwrap();
+        assert_eq!(sub.parent.as_deref(), Some("ai-rmf:MANAGE-4"));
+        assert!(sub.description.starts_with("Incidents and errors are communicated to relevant AI actors"));
         let m = mappings.iter().find(|m| m.from == "6.1.4" && m.to == "ai-rmf:MAP-5").unwrap();
         assert_eq!(m.relationship, Relationship::Equivalent);
         assert_eq!(m.source, "aimsbook's own reading");
-        // Every requirement of every built-in framework has at least one 42001 item mapped to it.
+        // Every top-level requirement of the AI frameworks has at least one 42001 item mapped to
+        // it; of ISO/IEC 27001, every clause requirement.
+        let controls_27001 =
+            catalog.items.iter().filter(|i| i.namespace == "iso27001" && i.kind == crate::catalog::ItemKind::Control).count();
+        assert_eq!(controls_27001, 93);
+        assert_eq!(catalog.items.iter().filter(|i| i.namespace == "iso27001" && i.is_assessable()).count(), 93 + 30);
+        for id in ["iso27001:A.5.1", "iso27001:A.5.37", "iso27001:A.6.8", "iso27001:A.7.14", "iso27001:A.8.34"] {
+            let theme = &id[..id.rfind('.').unwrap()];
+            assert!(catalog.get(id).is_some_and(|i| i.parent.as_deref() == Some(theme)), "{id} under {theme}");
+        }
+        let m = mappings.iter().find(|m| m.from == "A.6.2.8" && m.to == "iso27001:A.8.15").unwrap();
+        assert_eq!((m.relationship, m.source.as_str()), (Relationship::Subset, "aimsbook's own reading"));
         for item in catalog.items.iter().filter(|i| i.namespace != "42001" && i.is_assessable()) {
+            // 27001 controls without a 42001 counterpart, and AI RMF subcategories (their
+            // category is mapped), may stay unmapped.
+            let under_requirement = item.parent.as_deref().and_then(|p| catalog.get(p)).is_some_and(|p| p.is_assessable());
+            if (item.namespace == "iso27001" && item.kind == crate::catalog::ItemKind::Control) || under_requirement {
+                continue;
+            }
             assert!(mappings.iter().any(|m| m.to == item.id), "{} has no mapping", item.id);
         }
     }

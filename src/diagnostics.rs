@@ -269,7 +269,7 @@ codes! {
     "FPR004", Error, "approval signed by an unlisted key",
     "The approval signature is valid, but made with a key the allowed signers file does not list (for the namespace aimsbook-approval on the approval date). Add the approver's public key to the file if they may approve, or have a listed approver sign.";
     "XWK001", Error, "mapping names an unknown id",
-    "A crosswalk mapping file (`[traceability] mappings`, or a built-in one) relates an id that no loaded catalog has: the `from` side must be an ISO/IEC 42001 requirement or control, the `to` side a requirement of the catalog named by the file's `to` (turned on with `[traceability] frameworks` or `catalogs`).";
+    "A crosswalk mapping file (`[traceability] mappings`, or a built-in one) relates an id that no loaded catalog has: the `from` side must be an ISO/IEC 42001 requirement or control, the `to` side a requirement of the catalog named by the file's `to` (turned on with `[traceability] frameworks` or `catalogs`). The built-in ISO/IEC 27001 catalog uses the 2022 numbering (A.5.1 … A.8.34); ids of the 2013 edition (A.14.2.8) are not in it.";
     "XWK002", Error, "invalid mapping entry",
     "A mapping file has `source` (who says so: a published crosswalk, or \"aimsbook's own reading\"), `from: \"42001\"`, `to: NAMESPACE` and `mappings`, a list of entries with `from`, `to`, `relationship` (equivalent, subset, superset or intersects — OSCAL's mapping vocabulary — or none to remove a built-in mapping) and a one-line `rationale`.";
     "SUS001", Warning, "suspect link",

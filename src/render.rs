@@ -677,12 +677,24 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
     let toc: Vec<&model::Heading> = d.headings.iter().filter(|h| h.level == 2).collect();
     let versions = if site.git.head.is_some() { crate::redline::approved_versions(site, d) } else { Vec::new() };
     let uncontrolled = crate::redline::uncontrolled_change(&versions, d).map(|a| a.version.clone());
+    // Who signed the approval, verified against the allowed signers file (on the approval date).
+    let approval_signature = d.approval_signature.as_deref().map(|sig| {
+        let file = site.config.approval.allowed_signers.as_deref().unwrap_or("");
+        crate::signing::view(
+            site.config.allowed_signers.as_deref().map(|a| (a.as_slice(), file)),
+            crate::signing::APPROVAL_NAMESPACE,
+            crate::approval_signature::statement(d).as_bytes(),
+            sig,
+            d.approved.unwrap_or(site.today),
+        )
+    });
     r.page_with_body(
         &path,
         "document.html",
         context! {
             title => format!("{} {}", d.id, d.title),
             doc => v(summary(site, d)),
+            approval_signature => v(approval_signature),
             history => v(history),
             clauses => v(clauses),
             related => v(related),

@@ -74,18 +74,44 @@ struct Row {
     best: &'static str,
     /// Whether a mapping with that best status covers the requirement fully (equivalent or superset).
     full: bool,
+    /// The requirement this one sits under, when that is a requirement too (an AI RMF
+    /// subcategory under its category); such rows follow their parent's row.
+    parent: Option<String>,
+    /// The best status comes from the requirements under this one, not from its own mappings.
+    via_children: bool,
 }
 
 fn rows(site: &Site, namespace: &str) -> Vec<Row> {
-    site.catalog
-        .items
+    let best_of = |mapped: &[MappedRef]| mapped.iter().map(|m| m.status).max_by_key(|s| rank(s)).filter(|s| rank(s) > 0).unwrap_or("");
+    let items: Vec<_> = site.catalog.items.iter().filter(|i| i.namespace == namespace && i.is_assessable()).collect();
+    let own: Vec<Vec<MappedRef>> = items.iter().map(|item| mapped(site, &item.id)).collect();
+    items
         .iter()
-        .filter(|i| i.namespace == namespace && i.is_assessable())
-        .map(|item| {
-            let mapped = mapped(site, &item.id);
-            let best = mapped.iter().map(|m| m.status).max_by_key(|s| rank(s)).filter(|s| rank(s) > 0).unwrap_or("");
-            let full = mapped.iter().any(|m| m.status == best && matches!(m.relationship, "equivalent" | "superset"));
-            Row { id: item.id.clone(), title: item.title.clone(), url: model::clause_url(&item.id), mapped, best, full }
+        .zip(&own)
+        .map(|(item, mapped)| {
+            let parent = item.parent.clone().filter(|p| site.catalog.get(p).is_some_and(|p| p.is_assessable()));
+            // A requirement with requirements under it (an AI RMF category) is carried at least
+            // as far as the best of them, but only its own mappings can carry all of it.
+            let own_best = best_of(mapped);
+            let children_best = items
+                .iter()
+                .zip(&own)
+                .filter(|(c, _)| c.parent.as_deref() == Some(item.id.as_str()))
+                .map(|(_, m)| best_of(m))
+                .max_by_key(|s| rank(s))
+                .unwrap_or("");
+            let (best, via_children) = if rank(children_best) > rank(own_best) { (children_best, true) } else { (own_best, false) };
+            let full = !via_children && mapped.iter().any(|m| m.status == best && matches!(m.relationship, "equivalent" | "superset"));
+            Row {
+                id: item.id.clone(),
+                title: item.title.clone(),
+                url: model::clause_url(&item.id),
+                mapped: mapped.clone(),
+                best,
+                full,
+                parent,
+                via_children,
+            }
         })
         .collect()
 }
@@ -110,7 +136,9 @@ pub(crate) fn coverage_page(r: &Renderer, namespace: &str, title: &str) -> Resul
     for key in ["evidenced", "implemented", "addressed", "gap", "unmapped"] {
         counts.insert(key, 0usize);
     }
-    for row in &rows {
+    // The summary counts the framework's top-level requirements (AI RMF categories, not their
+    // subcategories), each once.
+    for row in rows.iter().filter(|r| r.parent.is_none()) {
         *counts.entry(if row.best.is_empty() { "unmapped" } else { row.best }).or_default() += 1;
     }
     let sources: Vec<_> = sources(site, namespace).into_iter().map(|(s, f)| context! { source => s, files => f }).collect();

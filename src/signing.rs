@@ -35,17 +35,14 @@ impl Signer {
                 path.display()
             ));
         }
-        // ssh-key 0.6 cannot sign with RSA keys (it rebuilds the private key from the wrong
-        // primes); their signatures made by ssh-keygen still verify.
-        if matches!(key.algorithm(), ssh_key::Algorithm::Rsa { .. }) {
+        if !matches!(
+            key.algorithm(),
+            ssh_key::Algorithm::Ed25519
+                | ssh_key::Algorithm::Ecdsa { curve: ssh_key::EcdsaCurve::NistP256 }
+                | ssh_key::Algorithm::Rsa { .. }
+        ) {
             return Err(format!(
-                "{} is an RSA key, which aimsbook cannot sign with: use an Ed25519 key (`ssh-keygen -t ed25519`) or ECDSA P-256, or sign the file with `ssh-keygen -Y sign` (aimsbook verifies RSA signatures)",
-                path.display()
-            ));
-        }
-        if !matches!(key.algorithm(), ssh_key::Algorithm::Ed25519 | ssh_key::Algorithm::Ecdsa { curve: ssh_key::EcdsaCurve::NistP256 }) {
-            return Err(format!(
-                "{}: {} keys are not supported for signing; use an Ed25519 or ECDSA P-256 key",
+                "{}: {} keys are not supported for signing; use an Ed25519, ECDSA P-256 or RSA key",
                 path.display(),
                 key.algorithm()
             ));
@@ -55,7 +52,10 @@ impl Signer {
 
     /// The ASCII-armoured SSHSIG signature of `msg` in `namespace` (SHA-512, as ssh-keygen).
     pub fn sign(&self, namespace: &str, msg: &[u8]) -> Result<String, String> {
-        let sig = self.key.sign(namespace, HashAlg::Sha512, msg).map_err(|e| format!("cannot sign: {e}"))?;
+        let sig = match self.key.key_data().rsa() {
+            Some(rsa) => sign_rsa(rsa, namespace, msg)?,
+            None => self.key.sign(namespace, HashAlg::Sha512, msg).map_err(|e| format!("cannot sign: {e}"))?,
+        };
         sig.to_pem(LineEnding::LF).map_err(|e| format!("cannot encode the signature: {e}"))
     }
 
@@ -63,6 +63,42 @@ impl Signer {
     pub fn fingerprint(&self) -> String {
         self.key.public_key().fingerprint(HashAlg::Sha256).to_string()
     }
+
+    /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`.
+    pub fn algorithm(&self) -> String {
+        self.key.algorithm().as_str().to_string()
+    }
+
+    /// The principals an allowed signers file lists this key for, in `namespace` on `date`.
+    pub fn principals(&self, allowed: &[AllowedSigner], namespace: &str, date: Date) -> Vec<String> {
+        principals_for(allowed, self.key.public_key().key_data(), namespace, date)
+    }
+}
+
+/// An `rsa-sha2-512` SSHSIG signature, as `ssh-keygen -Y sign` makes with an RSA key.
+///
+/// ssh-key 0.6 signs RSA through its conversion to `rsa::RsaPrivateKey`, which passes the prime
+/// `p` twice instead of `p` and `q`, so the key it builds is wrong and signing fails; here the
+/// key is built from `n`, `e`, `d`, `p` and `q`, the SSHSIG signed data (namespace, hash of the
+/// message) is signed with PKCS#1 v1.5 over SHA-512, and the result wrapped like ssh-key would.
+fn sign_rsa(key: &ssh_key::private::RsaKeypair, namespace: &str, msg: &[u8]) -> Result<SshSig, String> {
+    use rsa::sha2::{Digest, Sha512};
+    let uint = |m: &ssh_key::Mpint| {
+        m.as_positive_bytes().map(rsa::BigUint::from_bytes_be).ok_or_else(|| "the RSA key has a negative component".to_string())
+    };
+    let private = rsa::RsaPrivateKey::from_components(
+        uint(&key.public.n)?,
+        uint(&key.public.e)?,
+        uint(&key.private.d)?,
+        vec![uint(&key.private.p)?, uint(&key.private.q)?],
+    )
+    .map_err(|e| format!("invalid RSA key: {e}"))?;
+    let data = SshSig::signed_data(namespace, HashAlg::Sha512, msg).map_err(|e| format!("cannot sign: {e}"))?;
+    let signature = private.sign(rsa::Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(&data)).map_err(|e| format!("cannot sign: {e}"))?;
+    let signature = ssh_key::Signature::new(ssh_key::Algorithm::Rsa { hash: Some(HashAlg::Sha512) }, signature)
+        .map_err(|e| format!("cannot encode the signature: {e}"))?;
+    SshSig::new(ssh_key::public::KeyData::Rsa(key.public.clone()), namespace, HashAlg::Sha512, signature)
+        .map_err(|e| format!("cannot encode the signature: {e}"))
 }
 
 /// One line of an allowed signers file (see ssh-keygen(1), "ALLOWED SIGNERS").
@@ -243,17 +279,76 @@ pub fn verify(allowed: &[AllowedSigner], namespace: &str, msg: &[u8], armoured: 
         return Err(Rejected::WrongNamespace { found: sig.namespace().to_string(), expected: namespace.to_string() });
     }
     key.verify(namespace, msg, &sig).map_err(|_| Rejected::BadSignature { fingerprint: fingerprint.clone() })?;
-    let principals: Vec<String> = allowed
-        .iter()
-        .filter(|a| a.key.key_data() == sig.public_key())
-        .filter(|a| a.namespaces.as_ref().is_none_or(|ns| ns.iter().any(|n| n == namespace || n == "*")))
-        .filter(|a| a.valid_after.is_none_or(|d| date >= d) && a.valid_before.is_none_or(|d| date <= d))
-        .flat_map(|a| a.principals.iter().cloned())
-        .collect();
+    let principals = principals_for(allowed, sig.public_key(), namespace, date);
     if principals.is_empty() {
         return Err(Rejected::UnknownKey { fingerprint });
     }
     Ok(Signed { principals, fingerprint, algorithm: key.algorithm().as_str().to_string() })
+}
+
+/// Principals of every allowed-signers line that lists `key` for `namespace` on `date`.
+fn principals_for(allowed: &[AllowedSigner], key: &ssh_key::public::KeyData, namespace: &str, date: Date) -> Vec<String> {
+    allowed
+        .iter()
+        .filter(|a| a.key.key_data() == key)
+        .filter(|a| a.namespaces.as_ref().is_none_or(|ns| ns.iter().any(|n| n == namespace || n == "*")))
+        .filter(|a| a.valid_after.is_none_or(|d| date >= d) && a.valid_before.is_none_or(|d| date <= d))
+        .flat_map(|a| a.principals.iter().cloned())
+        .collect()
+}
+
+/// What a page says about a signature: who signed, as verified against an allowed signers
+/// file, or plainly that it is not verified and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignatureView {
+    pub verified: bool,
+    /// The principals the allowed signers file lists the key for (when verified).
+    pub principals: Vec<String>,
+    /// `SHA256:…` of the signing key ("" when the signature cannot be read).
+    pub fingerprint: String,
+    pub algorithm: String,
+    /// The allowed signers file it was checked against ("" when none).
+    pub allowed_signers: String,
+    /// Why it is not verified ("" when it is).
+    pub reason: String,
+}
+
+impl SignatureView {
+    /// Not verified, for `reason`, with the key of the signature as far as it can be read.
+    pub fn unverified(armoured: &str, allowed_signers: &str, reason: String) -> SignatureView {
+        let key = SshSig::from_pem(armoured.trim()).ok().map(|sig| PublicKey::new(sig.public_key().clone(), ""));
+        SignatureView {
+            verified: false,
+            principals: Vec::new(),
+            fingerprint: key.as_ref().map(|k| k.fingerprint(HashAlg::Sha256).to_string()).unwrap_or_default(),
+            algorithm: key.as_ref().map(|k| k.algorithm().as_str().to_string()).unwrap_or_default(),
+            allowed_signers: allowed_signers.to_string(),
+            reason,
+        }
+    }
+}
+
+/// Checks `armoured` (a signature of `msg` in `namespace`) against `allowed`, an allowed signers
+/// file and its name, for a page to show; without one the signature is shown as not verified.
+pub fn view(allowed: Option<(&[AllowedSigner], &str)>, namespace: &str, msg: &[u8], armoured: &str, date: Date) -> SignatureView {
+    let Some((signers, file)) = allowed else {
+        return SignatureView::unverified(
+            armoured,
+            "",
+            "no allowed signers file to check it against ([approval] allowed_signers in book.toml)".into(),
+        );
+    };
+    match verify(signers, namespace, msg, armoured, date) {
+        Ok(signed) => SignatureView {
+            verified: true,
+            principals: signed.principals,
+            fingerprint: signed.fingerprint,
+            algorithm: signed.algorithm,
+            allowed_signers: file.to_string(),
+            reason: String::new(),
+        },
+        Err(rejected) => SignatureView::unverified(armoured, file, rejected.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,9 @@ pub struct SnapshotInfo {
     /// The edition (`snapshot --audience`); absent for a complete snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edition: Option<crate::audience::Edition>,
+    /// The manifest's signature as the About page shows it (`snapshot --sign`).
+    #[serde(default)]
+    pub signature: Option<crate::signing::SignatureView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -108,6 +111,7 @@ pub fn info_for(site: &Site, label: &str) -> SnapshotInfo {
         dirty: site.git.head.as_ref().is_some_and(|(_, d)| *d),
         tool: concat!("aimsbook ", env!("CARGO_PKG_VERSION")).to_string(),
         edition: site.edition.clone(),
+        signature: None,
     }
 }
 
@@ -184,9 +188,37 @@ pub fn snapshot_edition(
         return Err(fail(format!("snapshot {} already exists; snapshots are frozen and never overwritten", folder.display())));
     }
     output::guard(&folder, &site.config.root, &site.config.content_dir()).map_err(|d| ConfigError(vec![d]))?;
-    let info = info_for(&site, label);
+    let mut info = info_for(&site, label);
+    // The About page is part of what the signature covers, so it is written before signing: it
+    // names who the allowed signers file (`[approval] allowed_signers`) lists the key for, and
+    // that claim is checked against the real signature below before anything is written.
+    let allowed_file = site.config.approval.allowed_signers.clone().unwrap_or_default();
+    info.signature = signer.map(|signer| {
+        let principals = site
+            .config
+            .allowed_signers
+            .as_deref()
+            .map(|allowed| signer.principals(allowed, crate::signing::SNAPSHOT_NAMESPACE, today))
+            .unwrap_or_default();
+        let reason = if site.config.allowed_signers.is_none() {
+            "no allowed signers file to check it against ([approval] allowed_signers in book.toml)".to_string()
+        } else if principals.is_empty() {
+            format!("{allowed_file} does not list key {} for namespace {}", signer.fingerprint(), crate::signing::SNAPSHOT_NAMESPACE)
+        } else {
+            String::new()
+        };
+        crate::signing::SignatureView {
+            verified: !principals.is_empty(),
+            principals,
+            fingerprint: signer.fingerprint(),
+            algorithm: signer.algorithm(),
+            allowed_signers: if site.config.allowed_signers.is_some() { allowed_file.clone() } else { String::new() },
+            reason,
+        }
+    });
     site.snapshot = Some(info.clone());
     let mut pages = pipeline::render_all(&site).map_err(ConfigError)?;
+    let claimed_signature = info.signature.clone();
     let data = data_of(&site, info);
     pages.push(Page { path: DATA.into(), bytes: serde_json::to_vec_pretty(&data).unwrap_or_default().into() });
     // Source files (images, PDFs) travel with the snapshot.
@@ -204,9 +236,28 @@ pub fn snapshot_edition(
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     let manifest_sha256 = sha256_hex(&manifest_bytes);
     if let Some(signer) = signer {
-        let signature = signer
-            .sign(crate::signing::SNAPSHOT_NAMESPACE, &manifest_bytes)
-            .map_err(|e| ConfigError(vec![Diagnostic::new("OUT001", "book.toml", 1, e).help("sign with an Ed25519 or ECDSA P-256 key")]))?;
+        let signature = signer.sign(crate::signing::SNAPSHOT_NAMESPACE, &manifest_bytes).map_err(|e| {
+            ConfigError(vec![Diagnostic::new("OUT001", "book.toml", 1, e).help("sign with an Ed25519, ECDSA P-256 or RSA key")])
+        })?;
+        if let (Some(claimed), Some(allowed)) = (claimed_signature.as_ref().filter(|v| v.verified), site.config.allowed_signers.as_deref())
+        {
+            let checked = crate::signing::view(
+                Some((allowed.as_slice(), allowed_file.as_str())),
+                crate::signing::SNAPSHOT_NAMESPACE,
+                &manifest_bytes,
+                &signature,
+                today,
+            );
+            if &checked != claimed {
+                return Err(ConfigError(vec![Diagnostic::new(
+                    "OUT001",
+                    "book.toml",
+                    1,
+                    format!("the snapshot's signature does not verify as its About page says ({}); nothing was written", checked.reason),
+                )
+                .help("check the key and the allowed signers file named by [approval] allowed_signers")]));
+            }
+        }
         pages.push(Page { path: SIGNATURE.into(), bytes: signature.into_bytes().into() });
     }
     pages.push(Page { path: MANIFEST.into(), bytes: manifest_bytes.into() });
@@ -586,6 +637,7 @@ mod tests {
                 dirty: false,
                 tool: String::new(),
                 edition: None,
+                signature: None,
             },
             documents: docs
                 .iter()

@@ -153,7 +153,7 @@ fn exports_match_the_page_and_honour_overrides() {
 #[test]
 fn an_unknown_framework_is_a_configuration_error_and_no_framework_means_no_crosswalk() {
     let (_tmp, repo) = temp_copy("crosswalk");
-    let toml = std::fs::read_to_string(repo.join("book.toml")).unwrap().replace("\"ai-act\"]", "\"iso-27001\"]");
+    let toml = std::fs::read_to_string(repo.join("book.toml")).unwrap().replace("\"iso27001\"]", "\"iso-27001\"]");
     std::fs::write(repo.join("book.toml"), toml).unwrap();
     let (rc, diags) = check_json(&repo, &[]);
     assert_eq!(rc, 2);
@@ -163,4 +163,114 @@ fn an_unknown_framework_is_a_configuration_error_and_no_framework_means_no_cross
     let out = build(&fixture("clean"), tmp.path(), &[]);
     assert_eq!(code(&out), 0);
     assert!(!tmp.path().join("crosswalk").exists());
+}
+
+#[test]
+fn iso_27001_works_like_the_other_frameworks() {
+    let (tmp, site) = built();
+    // The coverage page: clauses and all 93 Annex A controls, with both sources named.
+    let cov = page(&site, "crosswalk/iso27001.html");
+    assert!(
+        cov.contains(
+            "<strong>aimsbook&#x27;s own reading</strong> <span class=\"muted\">(mappings/iso42001-iso27001.yaml (built in))</span>"
+        ),
+        "{cov}"
+    );
+    assert!(cov.contains("<strong>Fixture Ltd ISMS manager</strong> <span class=\"muted\">(crosswalk/our-27001-reading.yaml)</span>"));
+    // The repository's override: one document control procedure, so 7.5.3 carries 7.5.3 fully.
+    let doc_control = page_row(&cov, "xw-iso27001-7-5-3");
+    assert!(doc_control.contains("equivalent: One document control procedure serves both management systems."), "{doc_control}");
+    // A technological control nothing in 42001 touches is listed, unmapped.
+    let clocks = page_row(&cov, "xw-iso27001-a-8-17");
+    assert!(clocks.contains("Synchronised clocks"), "{clocks}");
+    assert!(!clocks.contains("clause-id\">A."), "{clocks}");
+    // Requirement pages both ways.
+    let a628 = page(&site, "clauses/A.6.2.8.html");
+    assert!(
+        a628.contains("<a href=\"../clauses/iso27001_A.8.15.html\"><span class=\"clause-id\">iso27001:A.8.15</span> Event logging</a>"),
+        "{a628}"
+    );
+    let a512 = page(&site, "clauses/iso27001_A.5.12.html");
+    assert!(a512.contains("<a href=\"../clauses/A.4.3.html\"><span class=\"clause-id\">A.4.3</span> Data resources</a>"), "{a512}");
+    assert!(a512.contains("(source: Fixture Ltd ISMS manager)"), "{a512}");
+    let index = page(&site, "clauses/index.html");
+    assert!(index.contains("<a href=\"../crosswalk/iso27001.html\">crosswalk to ISO/IEC 27001:2022</a>"));
+    // The export: every clause requirement and control of 27001 once or more, in catalog order.
+    let rows = rows(&site, "iso27001");
+    let reqs: Vec<&str> = rows.iter().map(|r| r["Requirement"].as_str().unwrap()).collect();
+    let mut distinct = reqs.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 30 + 93);
+    assert_eq!((distinct[0], distinct[distinct.len() - 1]), ("iso27001:4.1", "iso27001:A.8.34"));
+    let pairs: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r["Requirement"].as_str().unwrap(), r["42001 item"].as_str().unwrap(), r["Relationship"].as_str().unwrap()))
+        .collect();
+    assert!(pairs.contains(&("iso27001:7.5.3", "7.5.3", "equivalent")));
+    assert!(!pairs.contains(&("iso27001:7.5.3", "7.5.3", "intersects")), "overridden, not kept beside");
+    assert!(pairs.contains(&("iso27001:A.8.17", "", "")));
+    let out = run(&[
+        "export",
+        "crosswalk",
+        "--id",
+        "iso27001",
+        "--format",
+        "json",
+        "--root",
+        fixture("crosswalk").to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(out.stdout, std::fs::read(site.join("downloads/crosswalk-iso27001.json")).unwrap());
+    drop(tmp);
+}
+
+#[test]
+fn ai_rmf_subcategories_sit_under_their_categories_and_roll_up() {
+    let (_tmp, site) = built();
+    let rmf = page(&site, "crosswalk/ai-rmf.html");
+    // Subcategory rows follow their category's row, marked so they are indented under it.
+    let (map5, map51, measure1) = (
+        rmf.find("id=\"xw-ai-rmf-map-5\"").unwrap(),
+        rmf.find("id=\"xw-ai-rmf-map-5-1\"").unwrap(),
+        rmf.find("id=\"xw-ai-rmf-measure-1\"").unwrap(),
+    );
+    assert!(map5 < map51 && map51 < measure1);
+    assert!(rmf.contains("<tr id=\"xw-ai-rmf-map-5-1\" class=\"xw-sub\">"));
+    assert!(page_row(&rmf, "xw-ai-rmf-map-5-1").contains("<span class=\"clause-id\">6.1.4</span>"));
+    // The repository moved A.6.2.4 from MEASURE 2 to the subcategory it meets (MEASURE 2.5,
+    // built in): the category has no mapping of its own and is carried via its subcategories.
+    let measure2 = page_row(&rmf, "xw-ai-rmf-measure-2");
+    assert!(measure2.contains("nothing mapped"), "{measure2}");
+    assert!(measure2.ends_with("</span> <span class=\"muted\">via the requirements under it</span></td>"), "{measure2}");
+    assert!(page_row(&rmf, "xw-ai-rmf-measure-2-5").contains("<span class=\"clause-id\">A.6.2.4</span>"));
+    // The summary counts the 19 categories once each, not their 72 subcategories.
+    let total: usize = rmf.split("<span class=\"stat-num\">").skip(1).map(|s| s.split('<').next().unwrap().parse::<usize>().unwrap()).sum();
+    assert_eq!(total, 19);
+    // A subcategory has its own page with NIST's statement and its mappings.
+    let m43 = page(&site, "clauses/ai-rmf_MANAGE-4.3.html");
+    assert!(m43.contains("Incidents and errors are communicated to relevant AI actors, including affected communities."), "{m43}");
+    assert!(
+        m43.contains("<a href=\"../clauses/A.8.4.html\"><span class=\"clause-id\">A.8.4</span> Communication of incidents</a>"),
+        "{m43}"
+    );
+    // The export lists subcategories as requirements of their own, in the page's order.
+    let reqs: Vec<String> = rows(&site, "ai-rmf").iter().map(|r| r["Requirement"].as_str().unwrap().to_string()).collect();
+    let at = |id: &str| reqs.iter().position(|r| r == id).unwrap();
+    assert!(at("ai-rmf:MAP-5") < at("ai-rmf:MAP-5.1") && at("ai-rmf:MAP-5.1") < at("ai-rmf:MEASURE-1"));
+    assert!(!rows(&site, "ai-rmf").iter().any(|r| r["Requirement"] == "ai-rmf:MEASURE-2" && r["42001 item"] == "A.6.2.4"), "removed");
+}
+
+#[test]
+fn a_27001_id_of_the_2013_edition_is_xwk001_with_a_hint_about_the_renumbering() {
+    let repo = fixture("codes/xwk001-unknown-27001-id");
+    let (rc, diags) = check_json(&repo, &[]);
+    assert_eq!(rc, 1);
+    assert_eq!((diags[0].code.as_str(), diags[0].file.as_str(), diags[0].line), ("XWK001", "mappings.yaml", 11));
+    assert!(diags[0].message.contains("`A.14.2.8` is not a requirement of the iso27001 catalog"), "{}", diags[0].message);
+    // The 2022 mapping beside it is accepted.
+    assert_eq!(diags.len(), 1);
+    let out = run(&["check", "--root", repo.to_str().unwrap(), "--today", TODAY]);
+    assert!(stderr(&out).contains("the 2013 edition's A.6 … A.18 ids were renumbered"), "{}", stderr(&out));
 }

@@ -78,6 +78,7 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
     ("fpr004-unlisted-key", 1, &[("FPR004", "content/a.md", 19, 1)]),
     // A repository mapping file (not a document): the line of the unknown `to` id.
     ("xwk001-unknown-id", 1, &[("XWK001", "mappings.yaml", 6, 1)]),
+    ("xwk001-unknown-27001-id", 1, &[("XWK001", "mappings.yaml", 11, 1)]),
     // `relationship: related` is not OSCAL's vocabulary: its line.
     ("xwk002-invalid-relationship", 1, &[("XWK002", "mappings.yaml", 7, 1)]),
     // `retention: "Duration of appointment plus 7 years"` on line 14.

@@ -11,6 +11,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+// A throwaway Ed25519 key (`ssh-keygen -t ed25519 -N ''`), the same as src/signing.rs's tests.
+const SIGNING_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+QyNTUxOQAAACAFjWjR/WJqlHZDUEofVDWkvViID+cAhHK97VmEPH2L2AAAAJCV3Cwyldws
+MgAAAAtzc2gtZWQyNTUxOQAAACAFjWjR/WJqlHZDUEofVDWkvViID+cAhHK97VmEPH2L2A
+AAAEBaP70Lx3wEuZ8/2atzhLMpZoycSKR1W76Sg4qOUnE8CQWNaNH9YmqUdkNQSh9UNaS9
+WIgP5wCEcr3tWYQ8fYvYAAAADXVuaXRAYWltc2Jvb2s=
+-----END OPENSSH PRIVATE KEY-----
+";
+const SIGNING_PUB: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAWNaNH9YmqUdkNQSh9UNaS9WIgP5wCEcr3tWYQ8fYvY unit@aimsbook";
+
 pub fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -45,7 +56,20 @@ pub fn example_with_snapshot() -> Sites {
     let (dir, repo) = crate::common::example_repo();
     let repo_s = repo.to_str().unwrap();
     let snaps = repo.join("snapshots");
-    let out = run(dir.path(), &["snapshot", "--root", repo_s, "--today", TODAY, "--label", "S1", "--out", snaps.to_str().unwrap()]);
+    // Signed: the snapshot and the AI policy's re-approval below, so the About page and a
+    // document page show who signed (checked against an allowed signers file; the other
+    // approvals stay unsigned, FPR002 off).
+    let key = dir.path().join("signing-key");
+    std::fs::write(&key, SIGNING_KEY).unwrap();
+    std::fs::write(repo.join("allowed_signers"), format!("ai-lead@example.org {SIGNING_PUB}\n")).unwrap();
+    let mut cfg = std::fs::read_to_string(repo.join("book.toml")).unwrap();
+    cfg.push_str("\n[approval]\nallowed_signers = \"allowed_signers\"\n\n[check]\nFPR002 = \"off\"\n");
+    std::fs::write(repo.join("book.toml"), cfg).unwrap();
+    let key_s = key.to_str().unwrap();
+    let out = run(
+        dir.path(),
+        &["snapshot", "--root", repo_s, "--today", TODAY, "--label", "S1", "--out", snaps.to_str().unwrap(), "--sign", key_s],
+    );
     assert_ok(&out, "snapshot S1 of the example");
 
     // A git history in which the AI policy is re-approved with a changed text, so the site has
@@ -74,6 +98,8 @@ pub fn example_with_snapshot() -> Sites {
             TODAY,
             "--summary",
             "Covers general-purpose AI tools.",
+            "--sign",
+            key_s,
         ],
     );
     assert_ok(&out, "re-approval of POL-001");
@@ -85,13 +111,21 @@ pub fn example_with_snapshot() -> Sites {
     std::fs::write(&policy, text.replace(&review, "review_due: 2027-01-29")).unwrap();
     let mut cfg = std::fs::read_to_string(repo.join("book.toml")).unwrap();
     // The built-in crosswalks, so the crosswalk page template appears too.
-    cfg.push_str("\n[traceability]\nframeworks = [\"ai-rmf\", \"ai-act\"]\n");
+    cfg.push_str("\n[traceability]\nframeworks = [\"ai-rmf\", \"ai-act\", \"iso27001\"]\n");
     cfg.push_str("\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1.zip\"\ndate = \"2026-11-26\"\nnote = \"Stage 2 audit copy\"\n");
     std::fs::write(repo.join("book.toml"), cfg).unwrap();
 
     let site = dir.path().join("site");
     let out = run(dir.path(), &["build", "--root", repo_s, "--out", site.to_str().unwrap(), "--today", TODAY]);
     assert_ok(&out, "build of the example with [[snapshots]]");
+    for page in [site.join("doc/POL-001.html"), snaps.join("S1/about.html")] {
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            html.contains("<span class=\"badge sig-verified\">verified</span> signed by <strong>ai-lead@example.org</strong>"),
+            "{}",
+            page.display()
+        );
+    }
     // The public edition (`--audience public`): its pages carry the edition note and render
     // links to withheld documents as their id (checked by the validator, which reads every root).
     let public = dir.path().join("site-public");
@@ -150,19 +184,21 @@ pub fn template_of(html: &str) -> Option<String> {
 }
 
 /// For each page template, the pages to test: the one with the most tables (the widest layout
-/// and the most markup), and the first one by path when that is another page. Panics, naming
+/// and the most markup), the first one by path when that is another page, and the first that
+/// shows a signature (a signed approval) when neither does. Panics, naming
 /// the template, when a page template has no page in `sites` (a new template must set
 /// `{% block body_class %}page-NAME{% endblock %}` and be reachable in the example).
 pub fn pages_per_template(sites: &Sites) -> BTreeMap<String, Vec<PathBuf>> {
     // Pages of the first site folder that has any for a template (the snapshot folder only
     // contributes the templates the site itself lacks, such as about.html).
-    let mut found: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
+    let mut found: BTreeMap<String, Vec<(PathBuf, usize, bool)>> = BTreeMap::new();
     for root in &sites.roots {
-        let mut here: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
+        let mut here: BTreeMap<String, Vec<(PathBuf, usize, bool)>> = BTreeMap::new();
         for p in html_files(root) {
             let html = std::fs::read_to_string(&p).unwrap();
             if let Some(t) = template_of(&html) {
-                here.entry(t).or_default().push((p, html.matches("<table").count()));
+                let signed = html.contains("class=\"badge sig-");
+                here.entry(t).or_default().push((p, html.matches("<table").count(), signed));
             }
         }
         for (t, pages) in here {
@@ -176,11 +212,16 @@ pub fn pages_per_template(sites: &Sites) -> BTreeMap<String, Vec<PathBuf>> {
             missing.push(t);
             continue;
         };
-        let most = pages.iter().max_by_key(|(p, n)| (*n, std::cmp::Reverse(p.clone()))).unwrap().0.clone();
+        let most = pages.iter().max_by_key(|(p, n, _)| (*n, std::cmp::Reverse(p.clone()))).unwrap().0.clone();
         let first = pages[0].0.clone();
         let mut chosen = vec![most];
         if chosen[0] != first {
             chosen.push(first);
+        }
+        if let Some((signed, _, _)) = pages.iter().find(|(_, _, s)| *s) {
+            if !chosen.contains(signed) {
+                chosen.push(signed.clone());
+            }
         }
         out.insert(t, chosen);
     }

@@ -497,3 +497,14 @@ manual-changes-removed = Entfernt (war Fassung { $version })
 manual-changes-redline = Änderungsmarkierung von { $id }
 manual-changes-none = Kein Dokument wurde geändert.
 manual-changes-other = Erklärung zur Anwendbarkeit und Abschnitte
+
+## Signaturen (`snapshot --sign`, `approve --sign`)
+sig-verified = geprüft
+sig-signed-by = signiert von <strong>{ $principals }</strong> ({ $algorithm }-Schlüssel <code>{ $fingerprint }</code>), eingetragen in <code>{ $file }</code>
+sig-not-verified = Signatur nicht geprüft
+sig-key = (Schlüssel <code>{ $fingerprint }</code>)
+about-signature = Signatur
+about-signature-text = Die Signatur (<code>manifest.json.sig</code>) deckt <code>manifest.json</code> ab; prüfen mit <code>aimsbook verify { $label }.zip --allowed-signers DATEI</code>.
+about-not-signed = Nicht signiert.
+doc-approval-signature = Signatur der Freigabe
+crosswalk-via-children = über die untergeordneten Anforderungen

@@ -492,3 +492,14 @@ manual-changes-removed = Removed (was version { $version })
 manual-changes-redline = Redline of { $id }
 manual-changes-none = No document changed.
 manual-changes-other = Statement of Applicability and clauses
+
+## Signatures (`snapshot --sign`, `approve --sign`)
+sig-verified = verified
+sig-signed-by = signed by <strong>{ $principals }</strong> ({ $algorithm } key <code>{ $fingerprint }</code>), as listed in <code>{ $file }</code>
+sig-not-verified = signature not verified
+sig-key = (key <code>{ $fingerprint }</code>)
+about-signature = Signature
+about-signature-text = The signature (<code>manifest.json.sig</code>) covers <code>manifest.json</code>; check it with <code>aimsbook verify { $label }.zip --allowed-signers FILE</code>.
+about-not-signed = Not signed.
+doc-approval-signature = Approval signature
+crosswalk-via-children = via the requirements under it

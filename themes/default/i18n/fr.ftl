@@ -497,3 +497,14 @@ manual-changes-removed = Supprimé (était la version { $version })
 manual-changes-redline = Modifications de { $id }
 manual-changes-none = Aucun document n'a été modifié.
 manual-changes-other = Déclaration d'applicabilité et articles
+
+## Signatures (`snapshot --sign`, `approve --sign`)
+sig-verified = vérifiée
+sig-signed-by = signé par <strong>{ $principals }</strong> (clé { $algorithm } <code>{ $fingerprint }</code>), inscrite dans <code>{ $file }</code>
+sig-not-verified = signature non vérifiée
+sig-key = (clé <code>{ $fingerprint }</code>)
+about-signature = Signature
+about-signature-text = La signature (<code>manifest.json.sig</code>) couvre <code>manifest.json</code> ; vérifiez-la avec <code>aimsbook verify { $label }.zip --allowed-signers FICHIER</code>.
+about-not-signed = Non signé.
+doc-approval-signature = Signature de l'approbation
+crosswalk-via-children = par les exigences qui en relèvent
