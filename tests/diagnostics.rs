@@ -101,8 +101,7 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
 ];
 
 const WARNING_CODES: &[&str] = &[
-    "DC008", "DC016", "DC017", "DC021", "DC024", "LNK006", "SRC008", "RET001", "RET002", "RET003", "AUD001", "AUD002", "MSG001",
-    "MSG002",
+    "DC008", "DC016", "DC017", "DC021", "DC024", "LNK006", "SRC008", "RET001", "RET002", "RET003", "AUD001", "AUD002", "MSG001", "MSG002",
 ];
 
 /// Codes covered by dedicated tests below rather than by TABLE.
