@@ -250,4 +250,27 @@ mod tests {
         }
         assert_eq!(de.get("9.1").unwrap().title, "Überwachung, Messung, Analyse und Bewertung");
     }
+
+    #[test]
+    fn the_overlays_describe_every_described_item_in_german_and_french() {
+        let english = Catalog::iso42001();
+        for lang in ["de", "fr"] {
+            let mut c = Catalog::iso42001();
+            c.localize(lang);
+            let mut described = 0;
+            for (item, en) in c.items.iter().zip(&english.items) {
+                assert_eq!(item.id, en.id);
+                if en.description.trim().is_empty() {
+                    continue;
+                }
+                described += 1;
+                assert!(!item.description.trim().is_empty(), "{lang}: no description for {}", item.id);
+                assert_ne!(item.description, en.description, "{lang}: the description of {} is still English", item.id);
+            }
+            assert_eq!(described, 90, "{lang}: every item but the objectives A.6.1 and A.6.2 has a description");
+        }
+        let mut fr = Catalog::iso42001();
+        fr.localize("fr");
+        assert!(fr.get("6.1.3").unwrap().description.contains("Déclaration d'applicabilité"));
+    }
 }
