@@ -93,9 +93,10 @@ impl Catalog {
         c
     }
 
-    /// The 42001 titles (and, where written, descriptions) in a language with an overlay
-    /// beside the catalog (`catalogs/iso-iec-42001-2023.<lang>.yaml`, built in; aimsbook's own
-    /// words, never the standard's text). Items the overlay does not name stay English.
+    /// The 42001 titles (and, where written, descriptions, objectives and guidance) in a
+    /// language with an overlay beside the catalog (`catalogs/iso-iec-42001-2023.<lang>.yaml`,
+    /// built in; aimsbook's own words, never the standard's text). A field the overlay leaves
+    /// out stays English, as do items it does not name.
     pub fn localize(&mut self, lang: &str) {
         #[derive(Deserialize)]
         struct Overlay {
@@ -111,6 +112,8 @@ impl Catalog {
         struct OverlayItem {
             title: String,
             description: Option<String>,
+            objective: Option<String>,
+            guidance: Option<String>,
         }
         let text = match lang {
             "de" => EMBEDDED_42001_DE,
@@ -127,6 +130,13 @@ impl Catalog {
                 item.title = o.title.clone();
                 if let Some(d) = &o.description {
                     item.description = d.clone();
+                }
+                // Like the description: replaced only where the overlay gives one.
+                if o.objective.is_some() {
+                    item.objective = o.objective.clone();
+                }
+                if o.guidance.is_some() {
+                    item.guidance = o.guidance.clone();
                 }
             }
         }
@@ -272,5 +282,36 @@ mod tests {
         let mut fr = Catalog::iso42001();
         fr.localize("fr");
         assert!(fr.get("6.1.3").unwrap().description.contains("Déclaration d'applicabilité"));
+    }
+
+    #[test]
+    fn the_overlays_translate_every_objective_and_guidance_in_german_and_french() {
+        let english = Catalog::iso42001();
+        for lang in ["de", "fr"] {
+            let mut c = Catalog::iso42001();
+            c.localize(lang);
+            let (mut objectives, mut guidance) = (0, 0);
+            for (item, en) in c.items.iter().zip(&english.items) {
+                assert_eq!(item.id, en.id);
+                for (name, ours, theirs, count) in [
+                    ("objective", &item.objective, &en.objective, &mut objectives),
+                    ("guidance", &item.guidance, &en.guidance, &mut guidance),
+                ] {
+                    let Some(theirs) = theirs else {
+                        assert!(ours.is_none(), "{lang}: {} has a {name} the English catalog lacks", item.id);
+                        continue;
+                    };
+                    *count += 1;
+                    let ours = ours.as_deref().unwrap_or_default();
+                    assert!(!ours.trim().is_empty(), "{lang}: no {name} for {}", item.id);
+                    assert_ne!(ours, theirs, "{lang}: the {name} of {} is still English", item.id);
+                }
+            }
+            assert_eq!((objectives, guidance), (11, 38), "{lang}: every objective and guidance");
+        }
+        let mut de = Catalog::iso42001();
+        de.localize("de");
+        assert!(de.get("A.6.2.8").unwrap().guidance.as_deref().unwrap().starts_with("Legen Sie fest, was protokolliert wird"));
+        assert!(de.get("A.5").unwrap().objective.as_deref().unwrap().contains("Gesellschaft"));
     }
 }
