@@ -137,7 +137,7 @@ def main():
     write(os.path.join(h, "layouts", "_default", "list.html"), "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n")
     # Zola
     z = os.path.join(out, "zola")
-    write(os.path.join(z, "config.toml"), 'base_url = "http://localhost"\ntitle = "Benchmark"\ncompile_sass = false\nbuild_search_index = false\n[markdown]\nhighlight_code = true\n')
+    write(os.path.join(z, "config.toml"), 'base_url = "http://localhost"\ntitle = "Benchmark"\ncompile_sass = false\nbuild_search_index = false\n[markdown.highlighting]\ntheme = \"github-light\"\n')
     write(os.path.join(z, "templates", "base.html"), "<!DOCTYPE html><html><head><title>{% block title %}{% endblock %}</title></head><body>{% block content %}{% endblock %}</body></html>\n")
     write(os.path.join(z, "templates", "page.html"), "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock %}\n")
     write(os.path.join(z, "templates", "section.html"), "{% extends \"base.html\" %}{% block content %}<ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock %}\n")

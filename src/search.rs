@@ -91,6 +91,10 @@ pub struct Language {
     german: bool,
     stemmer: Option<rust_stemmers::Stemmer>,
     code: String,
+    /// The index terms of each word met so far ([`Language::push_terms`]): a site's vocabulary
+    /// is small next to its word count, and folding and stemming every occurrence made the
+    /// index four times slower to build.
+    terms_memo: std::cell::RefCell<HashMap<String, Vec<String>>>,
 }
 
 impl Language {
@@ -110,7 +114,32 @@ impl Language {
             "fi" => Some(A::Finnish),
             _ => None,
         };
-        Language { german: lang == "de", stemmer: algorithm.map(rust_stemmers::Stemmer::create), code: lang.to_string() }
+        Language {
+            german: lang == "de",
+            stemmer: algorithm.map(rust_stemmers::Stemmer::create),
+            code: lang.to_string(),
+            terms_memo: Default::default(),
+        }
+    }
+
+    /// Appends the index terms of one lower-cased word to `out`: its stem when that differs
+    /// from the folded word (a query finds another inflection), then the folded word (found
+    /// exactly, or by prefix while typing).
+    fn push_terms(&self, word: &str, out: &mut Vec<String>) {
+        let mut memo = self.terms_memo.borrow_mut();
+        if let Some(terms) = memo.get(word) {
+            out.extend(terms.iter().cloned());
+            return;
+        }
+        let folded = self.fold(word);
+        let stem = self.stem(&folded);
+        let mut terms = Vec::with_capacity(2);
+        if stem != folded && !stem.is_empty() {
+            terms.push(stem);
+        }
+        terms.push(folded);
+        out.extend(terms.iter().cloned());
+        memo.insert(word.to_string(), terms);
     }
 
     /// A word as both index and query compare it (search.js `fold` does the same).
@@ -177,12 +206,7 @@ fn indexed(lang: &Language, id: &str, title: &str, kind: &str, url: &str, text: 
     let terms = |t: &str| -> Vec<String> {
         let mut out = Vec::new();
         for w in words(t) {
-            let folded = lang.fold(&w);
-            let stem = lang.stem(&folded);
-            if stem != folded && !stem.is_empty() {
-                out.push(stem);
-            }
-            out.push(folded);
+            lang.push_terms(&w, &mut out);
         }
         out
     };

@@ -256,28 +256,8 @@ fn signed_approvals_are_checked_against_the_allowed_signers_of_book_toml() {
     assert!(text.contains("\napproval_signature: |\n  -----BEGIN SSH SIGNATURE-----\n"), "{text}");
 
     // The recorded signature is plain SSHSIG: ssh-keygen verifies it over the documented statement.
-    let fingerprint = text.lines().find_map(|l| l.strip_prefix("fingerprint: ")).unwrap().trim_matches('"');
-    let statement =
-        format!("aimsbook approval\nid: A-001\nversion: 1.1\napprover: Helen Marsh\napproved: 2026-11-20\nfingerprint: {fingerprint}\n");
-    std::fs::write(tmp.path().join("statement"), &statement).unwrap();
-    let sig: String = text
-        .lines()
-        .skip_while(|l| !l.starts_with("approval_signature:"))
-        .skip(1)
-        .take_while(|l| l.starts_with("  "))
-        .map(|l| format!("{}\n", l.trim()))
-        .collect();
-    std::fs::write(tmp.path().join("statement.sig"), sig).unwrap();
     let allowed = repo.join("governance/allowed_signers");
-    let ssh = Command::new("ssh-keygen")
-        .args(["-Y", "verify", "-n", "aimsbook-approval", "-I", "helen@example.org", "-f"])
-        .arg(&allowed)
-        .arg("-s")
-        .arg(tmp.path().join("statement.sig"))
-        .stdin(std::fs::File::open(tmp.path().join("statement")).unwrap())
-        .output()
-        .unwrap();
-    assert!(ssh.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&ssh.stderr));
+    ssh_keygen_verifies_approval(tmp.path(), &text, &allowed);
 
     // Someone types in another approver: the signature no longer matches (FPR003 at the signature).
     let forged = text.replace("approver: \"Helen Marsh\"", "approver: \"Board of Directors\"");
@@ -325,10 +305,22 @@ fn an_rsa_key_signs_approvals_that_ssh_keygen_accepts() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(codes(&repo), vec![], "an RSA-signed approval by a listed key checks clean");
     let text = std::fs::read_to_string(repo.join("content/a.md")).unwrap();
+    ssh_keygen_verifies_approval(tmp.path(), &text, &repo.join("governance/allowed_signers"));
+    // rsa-sha2-512, as ssh-keygen signs with an RSA key (not the SHA-1 `ssh-rsa`).
+    let pem = std::fs::read_to_string(tmp.path().join("statement.sig")).unwrap();
+    let parsed = ssh_key::SshSig::from_pem(pem).unwrap();
+    assert_eq!(parsed.signature().algorithm(), ssh_key::Algorithm::Rsa { hash: Some(ssh_key::HashAlg::Sha512) });
+}
+
+/// `ssh-keygen -Y verify` accepts the approval signature recorded in `text` (a document's
+/// source) over the statement aimsbook documents, for helen@example.org. Leaves the statement
+/// and its signature in `dir` (`statement`, `statement.sig`).
+#[track_caller]
+fn ssh_keygen_verifies_approval(dir: &Path, text: &str, allowed_signers: &Path) {
     let fingerprint = text.lines().find_map(|l| l.strip_prefix("fingerprint: ")).unwrap().trim_matches('"');
     let statement =
         format!("aimsbook approval\nid: A-001\nversion: 1.1\napprover: Helen Marsh\napproved: 2026-11-20\nfingerprint: {fingerprint}\n");
-    std::fs::write(tmp.path().join("statement"), &statement).unwrap();
+    std::fs::write(dir.join("statement"), &statement).unwrap();
     let sig: String = text
         .lines()
         .skip_while(|l| !l.starts_with("approval_signature:"))
@@ -336,20 +328,16 @@ fn an_rsa_key_signs_approvals_that_ssh_keygen_accepts() {
         .take_while(|l| l.starts_with("  "))
         .map(|l| format!("{}\n", l.trim()))
         .collect();
-    std::fs::write(tmp.path().join("statement.sig"), sig).unwrap();
+    std::fs::write(dir.join("statement.sig"), sig).unwrap();
     let ssh = Command::new("ssh-keygen")
         .args(["-Y", "verify", "-n", "aimsbook-approval", "-I", "helen@example.org", "-f"])
-        .arg(repo.join("governance/allowed_signers"))
+        .arg(allowed_signers)
         .arg("-s")
-        .arg(tmp.path().join("statement.sig"))
-        .stdin(std::fs::File::open(tmp.path().join("statement")).unwrap())
+        .arg(dir.join("statement.sig"))
+        .stdin(std::fs::File::open(dir.join("statement")).unwrap())
         .output()
         .unwrap();
     assert!(ssh.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&ssh.stderr));
-    // rsa-sha2-512, as ssh-keygen signs with an RSA key (not the SHA-1 `ssh-rsa`).
-    let pem = std::fs::read_to_string(tmp.path().join("statement.sig")).unwrap();
-    let parsed = ssh_key::SshSig::from_pem(pem).unwrap();
-    assert_eq!(parsed.signature().algorithm(), ssh_key::Algorithm::Rsa { hash: Some(ssh_key::HashAlg::Sha512) });
 }
 
 /// `ssh-keygen -l`'s SHA256 fingerprint of a key.
