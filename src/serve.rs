@@ -558,6 +558,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let server = Arc::new(server);
     let local = server.server_addr().to_ip().map(|a| a.to_string()).unwrap_or(addr.clone());
     let is_loopback = server.server_addr().to_ip().is_some_and(|a| a.ip().is_loopback());
+    // Ctrl-C handled before the address is announced: a SIGINT sent as soon as the "serving"
+    // line appears must stop the preview cleanly (exit 0), not kill it.
+    {
+        let server = server.clone();
+        let _ = ctrlc::set_handler(move || {
+            eprintln!("\nstopping");
+            server.unblock();
+            std::process::exit(0);
+        });
+    }
+
     eprintln!("serving {} on http://{local}/ (Ctrl-C to stop)", root.display());
     if !is_loopback {
         eprintln!("warning: bound to {local}, which is reachable from other machines; the preview has no authentication. Use --bind 127.0.0.1 to keep it local.");
@@ -567,15 +578,6 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
         let _ =
             std::process::Command::new(opener).arg(&url).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
-    }
-
-    {
-        let server = server.clone();
-        let _ = ctrlc::set_handler(move || {
-            eprintln!("\nstopping");
-            server.unblock();
-            std::process::exit(0);
-        });
     }
 
     {
