@@ -98,7 +98,7 @@ pub struct ApprovalSection {
 }
 
 /// `[publication]`: the organisation's classification words, least to most sensitive (see
-/// [`crate::audience`]).
+/// [`crate::model::audience`]).
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct PublicationSection {
@@ -174,9 +174,9 @@ pub struct Config {
     pub pdf: PdfSection,
     pub approval: ApprovalSection,
     /// The entries of `[approval] allowed_signers`, read by the pipeline when it loads.
-    pub allowed_signers: Option<std::sync::Arc<Vec<crate::signing::AllowedSigner>>>,
+    pub allowed_signers: Option<std::sync::Arc<Vec<crate::support::signing::AllowedSigner>>>,
     pub publication: PublicationSection,
-    /// `[audiences.NAME]` as configured (the built-in profiles: [`crate::audience::profiles`]).
+    /// `[audiences.NAME]` as configured (the built-in profiles: [`crate::model::audience::profiles`]).
     pub audiences: BTreeMap<String, AudienceSection>,
     /// The classification words, least sensitive first: `[publication] levels`, else the
     /// document schema's enum (filled in by the pipeline when it loads the schemas).

@@ -195,7 +195,7 @@ impl Messages {
     /// A display name from a family of messages (`doc-type-procedure`, `status-approved`): the
     /// value itself when no message names it, so an organisation's own words pass through.
     pub fn label(&self, family: &str, value: &str) -> String {
-        let key = format!("{family}-{}", crate::model::slug(value));
+        let key = format!("{family}-{}", crate::parse::document::slug(value));
         self.get(&key, &[]).unwrap_or_else(|| value.to_string())
     }
 

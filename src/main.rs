@@ -251,7 +251,7 @@ fn print_diags(diags: &Diagnostics, root: &Path, format: Format) {
     match format {
         Format::Human => eprint!("{}", diagnostics::render_human(diags, root)),
         Format::Json => print_out(&format!("{}\n", diagnostics::render_json(diags))),
-        Format::Sarif => print_out(&format!("{}\n", aimsbook::sarif::render(diags, root))),
+        Format::Sarif => print_out(&format!("{}\n", aimsbook::diagnostics::sarif::render(diags, root))),
     }
 }
 
@@ -336,7 +336,7 @@ fn main() -> ExitCode {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
             };
-            match aimsbook::init::scaffold(&dir, today) {
+            match aimsbook::commands::init::scaffold(&dir, today) {
                 Ok(files) => {
                     for rel in &files.kept {
                         eprintln!("warning: {} already exists; left as it is", dir.join(rel).display());
@@ -369,7 +369,7 @@ fn main() -> ExitCode {
                 Err(e) => return usage(&e),
             };
             let dir = dir.unwrap_or(common.root);
-            match aimsbook::adopt::adopt(&dir, today) {
+            match aimsbook::commands::adopt::adopt(&dir, today) {
                 Ok(report) => {
                     print!("{}", report.text);
                     ExitCode::SUCCESS
@@ -413,12 +413,12 @@ fn main() -> ExitCode {
                 (Err(e), _) | (_, Err(e)) => return usage(&e),
             };
             let bump = bump.map(|b| match b {
-                BumpArg::Major => aimsbook::approval::Bump::Major,
-                BumpArg::Minor => aimsbook::approval::Bump::Minor,
-                BumpArg::Patch => aimsbook::approval::Bump::Patch,
+                BumpArg::Major => aimsbook::commands::approve::Bump::Major,
+                BumpArg::Minor => aimsbook::commands::approve::Bump::Minor,
+                BumpArg::Patch => aimsbook::commands::approve::Bump::Patch,
             });
-            let a = aimsbook::approval::Approval { by, date, summary, bump, review_due, sign };
-            match aimsbook::approval::approve(&common.root, today, &id, &a) {
+            let a = aimsbook::commands::approve::Approval { by, date, summary, bump, review_due, sign };
+            match aimsbook::commands::approve::approve(&common.root, today, &id, &a) {
                 Ok(msg) => {
                     eprintln!("{msg}");
                     ExitCode::SUCCESS
@@ -434,11 +434,18 @@ fn main() -> ExitCode {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
             };
-            let signer = match sign.as_deref().map(aimsbook::signing::Signer::load).transpose() {
+            let signer = match sign.as_deref().map(aimsbook::support::signing::Signer::load).transpose() {
                 Ok(s) => s,
                 Err(e) => return usage(&e),
             };
-            match aimsbook::snapshot::snapshot_edition(&common.root, today, &label, out.as_deref(), signer.as_ref(), audience.as_deref()) {
+            match aimsbook::commands::snapshot::snapshot_edition(
+                &common.root,
+                today,
+                &label,
+                out.as_deref(),
+                signer.as_ref(),
+                audience.as_deref(),
+            ) {
                 Err(e) => config_failure(e, &common.root),
                 Ok(r) => {
                     print_diags(&r.diagnostics, &common.root, Format::Human);
@@ -449,7 +456,7 @@ fn main() -> ExitCode {
                     eprintln!("snapshot {label}: {} files in {} and {}", r.files, r.folder.display(), r.zip.display());
                     print_out(&format!("manifest sha256: {}\n", r.manifest_sha256));
                     if let Some(s) = &signer {
-                        print_out(&format!("signed by key {} ({})\n", s.fingerprint(), aimsbook::snapshot::SIGNATURE));
+                        print_out(&format!("signed by key {} ({})\n", s.fingerprint(), aimsbook::commands::snapshot::SIGNATURE));
                     }
                     ExitCode::SUCCESS
                 }
@@ -469,7 +476,7 @@ fn main() -> ExitCode {
                     text.push_str(&format!("modified  {f}\n"));
                 }
                 text.push_str(&format!("manifest sha256: {}\n", v.manifest_sha256));
-                use aimsbook::snapshot::SignatureCheck;
+                use aimsbook::commands::snapshot::SignatureCheck;
                 match &v.signature {
                     SignatureCheck::Unsigned => {}
                     SignatureCheck::NotChecked => text.push_str("signature: present, not checked (pass --allowed-signers FILE)\n"),
@@ -500,12 +507,12 @@ fn main() -> ExitCode {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
             };
-            let load = |spec: &str| aimsbook::snapshot::load_data(spec, &common.root, today);
+            let load = |spec: &str| aimsbook::commands::snapshot::load_data(spec, &common.root, today);
             match (load(&old), load(&new)) {
                 (Ok(a), Ok(b)) => {
-                    let d = aimsbook::snapshot::diff(&a, &b);
+                    let d = aimsbook::commands::snapshot::diff(&a, &b);
                     match format {
-                        Format::Human => print_out(&aimsbook::snapshot::render_diff(&d)),
+                        Format::Human => print_out(&aimsbook::commands::snapshot::render_diff(&d)),
                         _ => print_out(&format!("{}\n", serde_json::to_string_pretty(&d).unwrap_or_default())),
                     }
                     ExitCode::SUCCESS
@@ -518,16 +525,16 @@ fn main() -> ExitCode {
                 Ok(t) => t,
                 Err(e) => return usage(&e),
             };
-            let opts = aimsbook::serve::ServeOptions { root: common.root.clone(), today, bind, port, open, poll };
-            match aimsbook::serve::serve(opts) {
+            let opts = aimsbook::commands::serve::ServeOptions { root: common.root.clone(), today, bind, port, open, poll };
+            match aimsbook::commands::serve::serve(opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(ds) => config_failure(ConfigError(ds), &common.root),
             }
         }
         Command::Schema { out, force, common } => {
-            use aimsbook::safe_write::Written;
+            use aimsbook::support::safe_write::Written;
             let dir = if out.is_absolute() { out } else { common.root.join(out) };
-            match aimsbook::schemas::write_all(&dir, force) {
+            match aimsbook::parse::schemas::write_all(&dir, force) {
                 Ok(files) => {
                     let mut text = String::new();
                     for (path, what) in files {
@@ -558,7 +565,7 @@ fn main() -> ExitCode {
 }
 
 fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out: Option<&Path>, force: bool, common: &Common) -> ExitCode {
-    use aimsbook::export;
+    use aimsbook::output::export;
     use std::io::Write;
     if matches!(what, ExportWhat::Oscal) {
         return export_oscal(format.is_some() || id.is_some(), out, force, common);
@@ -605,7 +612,7 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
         ExportWhat::Oscal => return usage("unreachable: oscal is exported by export_oscal"),
         ExportWhat::Crosswalk => {
             let ns = id.unwrap_or_default();
-            let known = aimsbook::render_crosswalk::mapped_frameworks(site);
+            let known = aimsbook::render::crosswalk::mapped_frameworks(site);
             if !known.iter().any(|(n, _)| n == ns) {
                 let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
                 return usage(&format!(
@@ -613,9 +620,9 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
                     if names.is_empty() { "none".to_string() } else { names.join(", ") }
                 ));
             }
-            aimsbook::render_crosswalk::table(site, ns)
+            aimsbook::render::crosswalk::table(site, ns)
         }
-        ExportWhat::Retention => aimsbook::retention::table(site),
+        ExportWhat::Retention => aimsbook::render::retention::table(site),
         ExportWhat::Register => match export::register_table(site, id.unwrap_or_default()) {
             Ok(t) => t,
             Err(e) => return usage(&e),
@@ -627,11 +634,11 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
     };
     match out {
         Some(path) => {
-            use aimsbook::safe_write::Written;
+            use aimsbook::support::safe_write::Written;
             let rows = table.rows.len();
             // An export may have been annotated by hand (an auditor's notes in the XLSX): it is
             // replaced only with --force, and then kept as a backup.
-            match aimsbook::safe_write::write_or_keep(path, &bytes, force) {
+            match aimsbook::support::safe_write::write_or_keep(path, &bytes, force) {
                 Err(e) => return usage(&format!("cannot write {}: {e}", path.display())),
                 Ok(Written::Created) => eprintln!("exported {rows} rows to {}", path.display()),
                 Ok(Written::UpToDate) => eprintln!("{} is up to date ({rows} rows); nothing written", path.display()),
@@ -659,7 +666,7 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
 }
 
 fn pdf(id: Option<&str>, out: Option<PathBuf>, audience: Option<&str>, common: &Common) -> ExitCode {
-    use aimsbook::pdf::{self, PdfError};
+    use aimsbook::commands::pdf::{self, PdfError};
     // Before loading: a missing browser is reported without waiting for the checks.
     if let Err(e) = pdf::find_browser() {
         return usage(&e.to_string());
@@ -671,10 +678,10 @@ fn pdf(id: Option<&str>, out: Option<PathBuf>, audience: Option<&str>, common: &
     let mut diags = loaded.diagnostics;
     diags.extend(pipeline::check_theme(&loaded.site));
     let site = match audience {
-        Some(name) => match aimsbook::audience::edition(&loaded.site.config, name) {
+        Some(name) => match aimsbook::model::audience::edition(&loaded.site.config, name) {
             Ok(edition) => {
-                diags.extend(aimsbook::audience::crossings(&loaded.site, std::slice::from_ref(&edition)));
-                aimsbook::audience::restrict(loaded.site, &edition)
+                diags.extend(aimsbook::model::audience::crossings(&loaded.site, std::slice::from_ref(&edition)));
+                aimsbook::model::audience::restrict(loaded.site, &edition)
             }
             Err(d) => return config_failure(ConfigError(vec![d]), &common.root),
         },
@@ -701,11 +708,15 @@ fn pdf(id: Option<&str>, out: Option<PathBuf>, audience: Option<&str>, common: &
 }
 
 /// `verify PATH [--allowed-signers FILE]`: the allowed signers are read before the snapshot.
-fn verify_snapshot(path: &Path, allowed_signers: Option<&Path>, common: &Common) -> Result<aimsbook::snapshot::Verification, String> {
-    let Some(file) = allowed_signers else { return aimsbook::snapshot::verify(path) };
-    let signers = aimsbook::signing::load_allowed_signers(file)?;
+fn verify_snapshot(
+    path: &Path,
+    allowed_signers: Option<&Path>,
+    common: &Common,
+) -> Result<aimsbook::commands::snapshot::Verification, String> {
+    let Some(file) = allowed_signers else { return aimsbook::commands::snapshot::verify(path) };
+    let signers = aimsbook::support::signing::load_allowed_signers(file)?;
     let today = resolve_today(common.today.as_deref())?;
-    aimsbook::snapshot::verify_signed(path, Some((&signers, today)))
+    aimsbook::commands::snapshot::verify_signed(path, Some((&signers, today)))
 }
 
 /// `export oscal --out DIR`: the three OSCAL files into DIR (created if missing), each written
@@ -727,7 +738,7 @@ fn export_oscal(extra_options: bool, out: Option<&Path>, force: bool, common: &C
     if !diags.items.is_empty() {
         eprintln!("warning: exporting anyway; the repository has {} (run `aimsbook check` for details)", diagnostics::summary_line(&diags));
     }
-    let files = match aimsbook::oscal::files(&loaded.site) {
+    let files = match aimsbook::output::oscal::files(&loaded.site) {
         Ok(f) => f,
         Err(e) => return usage(&e),
     };
@@ -736,9 +747,9 @@ fn export_oscal(extra_options: bool, out: Option<&Path>, force: bool, common: &C
     }
     let mut kept = Vec::new();
     for (name, bytes) in &files {
-        use aimsbook::safe_write::Written;
+        use aimsbook::support::safe_write::Written;
         let path = dir.join(name);
-        match aimsbook::safe_write::write_or_keep(&path, bytes, force) {
+        match aimsbook::support::safe_write::write_or_keep(&path, bytes, force) {
             Err(e) => return usage(&format!("cannot write {}: {e}", path.display())),
             Ok(Written::Kept) => kept.push(path.display().to_string()),
             Ok(Written::Replaced { backup }) => {

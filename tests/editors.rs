@@ -357,7 +357,7 @@ fn another_organisations_register_with_its_own_list_key_uses_the_same_schema() {
     assert!(found[0].1.contains("5"), "{found:?}");
 
     // aimsbook reads the same file with the same row definition: one source of truth.
-    let schemas = aimsbook::schemas::Schemas::load(&repo).unwrap();
+    let schemas = aimsbook::parse::schemas::Schemas::load(&repo).unwrap();
     let row = json!({"id": "HZ.18", "title": "Model drift", "likelihood": 6, "impact": 2, "treatment": "accept", "owner": "Data team", "status": "closed"});
     let errors: Vec<String> = schemas.registers["risks"].iter_errors(&row).map(|e| e.instance_path().as_str().to_string()).collect();
     assert_eq!(errors, vec!["/likelihood"]);

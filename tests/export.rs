@@ -181,7 +181,7 @@ fn usage_errors_exit_2() {
 fn download_pages_cover_every_table_in_every_format() {
     let today = jiff::civil::Date::new(2026, 11, 26).unwrap();
     let loaded = aimsbook::pipeline::load(Path::new(env!("CARGO_MANIFEST_DIR")), today).unwrap();
-    let pages = aimsbook::export::download_pages(&loaded.site);
+    let pages = aimsbook::output::export::download_pages(&loaded.site);
     let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut want = Vec::new();
     for stem in ["documents", "matrix", "register-REG-001", "register-REG-002", "register-REG-003", "register-REG-004", "retention", "soa"]
@@ -196,7 +196,7 @@ fn download_pages_cover_every_table_in_every_format() {
     let cli = export_to(dir.path(), &["soa"], "xlsx", "soa.xlsx");
     let page = pages.iter().find(|p| p.path == "downloads/soa.xlsx").unwrap();
     assert_eq!(&page.bytes[..], &std::fs::read(cli).unwrap()[..]);
-    let again = aimsbook::export::download_pages(&loaded.site);
+    let again = aimsbook::output::export::download_pages(&loaded.site);
     assert_eq!(pages, again, "deterministic");
 }
 

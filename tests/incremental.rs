@@ -11,9 +11,9 @@
 
 mod common;
 
+use aimsbook::commands::serve::{self, Watched};
 use aimsbook::pipeline::{self, ParseCache};
 use aimsbook::render::RenderCache;
-use aimsbook::serve::{self, Watched};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Markdown fidelity: the CommonMark 0.31.2 spec examples and the GFM spec's extension examples
 //! (tables, task lists, strikethrough), each rendered as a document body by
-//! `aimsbook::markdown::render` — the function every document page's body goes through — and
+//! `aimsbook::parse::markdown::render` — the function every document page's body goes through — and
 //! compared with the spec's HTML after normalising both the way the spec's own test runner
 //! does (test/normalize.py in the CommonMark repository).
 //!
@@ -29,8 +29,8 @@
 
 mod common;
 
-use aimsbook::markdown::{self, Resolved};
-use aimsbook::model::LinkTarget;
+use aimsbook::parse::document::LinkTarget;
+use aimsbook::parse::markdown::{self, Resolved};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use std::cell::RefCell;

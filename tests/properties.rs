@@ -16,12 +16,14 @@ mod common;
 #[path = "support/html_scan.rs"]
 mod html_scan;
 
+use aimsbook::commands::{serve, snapshot};
 use aimsbook::diagnostics::Diagnostic;
-use aimsbook::markdown::{self, Resolved};
-use aimsbook::model::LinkTarget;
-use aimsbook::schemas::Schemas;
+use aimsbook::output::export;
+use aimsbook::parse::document::LinkTarget;
+use aimsbook::parse::markdown::{self, Resolved};
+use aimsbook::parse::schemas::Schemas;
+use aimsbook::parse::{self, data, document};
 use aimsbook::source::{self, SourceFile, SourceKind};
-use aimsbook::{data, export, model, parse, serve, snapshot};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use std::path::{Path, PathBuf};
@@ -474,10 +476,10 @@ fn site_like_resolver(t: &LinkTarget) -> Resolved {
         LinkTarget::External(u) => Resolved::Href { href: u.clone(), title: None },
         LinkTarget::SelfAnchor(a) => Resolved::Href { href: format!("#{a}"), title: None },
         LinkTarget::Id { id, anchor } => Resolved::Href {
-            href: format!("../{}{}", model::doc_url(id), anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default()),
+            href: format!("../{}{}", document::doc_url(id), anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default()),
             title: Some(format!("Title of {id}")),
         },
-        LinkTarget::Clause(c) => Resolved::Href { href: format!("../{}", model::clause_url(c)), title: Some(c.clone()) },
+        LinkTarget::Clause(c) => Resolved::Href { href: format!("../{}", document::clause_url(c)), title: Some(c.clone()) },
         LinkTarget::Path { path, anchor } if path.ends_with(".md") => {
             Resolved::Href { href: format!("../doc/X.html{}", anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default()), title: None }
         }
@@ -707,7 +709,7 @@ proptest! {
     /// Slugs used in owner page paths are path-safe.
     #[test]
     fn slugs_are_path_safe(s in any::<String>()) {
-        let slug = model::slug(&s);
+        let slug = document::slug(&s);
         prop_assert!(!slug.is_empty());
         prop_assert!(!slug.contains(['/', '\\', '.', '\0']), "{s:?} -> {slug:?}");
     }

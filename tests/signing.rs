@@ -60,7 +60,7 @@ fn ssh_verify(allowed: &Path, identity: &str, manifest: &Path, sig: &Path) -> st
 
 /// The bytes of `rel` inside a snapshot zip (entries live under the label's folder).
 fn zip_entry(zip: &Path, rel: &str) -> Vec<u8> {
-    let files = aimsbook::snapshot::read_snapshot(zip).unwrap();
+    let files = aimsbook::commands::snapshot::read_snapshot(zip).unwrap();
     files.get(rel).cloned().unwrap_or_else(|| panic!("{rel} not in {}", zip.display()))
 }
 
@@ -166,7 +166,7 @@ fn ssh_keygen_signatures_verify_with_aimsbook_and_tampering_or_strangers_fail() 
     std::fs::write(&index, &html).unwrap();
     let text = std::fs::read_to_string(&manifest).unwrap();
     let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
-    m["files"]["index.html"] = serde_json::Value::String(aimsbook::snapshot::sha256_hex(html.as_bytes()));
+    m["files"]["index.html"] = serde_json::Value::String(aimsbook::commands::snapshot::sha256_hex(html.as_bytes()));
     std::fs::write(&manifest, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
     let out = verify(&folder, Some(&allowed));
     assert_eq!(code(&out), 1);

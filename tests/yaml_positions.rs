@@ -9,7 +9,7 @@
 
 mod common;
 
-use aimsbook::schemas::Schemas;
+use aimsbook::parse::schemas::Schemas;
 use aimsbook::source::{SourceFile, SourceKind};
 use common::*;
 use proptest::prelude::*;
@@ -262,7 +262,7 @@ proptest! {
             symlink: false,
             text: text.clone().into(),
         };
-        let (data, diags) = aimsbook::data::parse_data_file(&file, &SCHEMAS);
+        let (data, diags) = aimsbook::parse::data::parse_data_file(&file, &SCHEMAS);
         let data = data.unwrap_or_else(|| panic!("not parsed: {diags:?}\n{text}"));
         prop_assert_eq!(data.rows.len(), expected.len(), "{}", text);
         for (row, (row_line, keys)) in data.rows.iter().zip(&expected) {

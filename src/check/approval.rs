@@ -2,10 +2,10 @@
 //! recorded at approval, and suspect links — references pinned to a version
 //! (`POL-001@2.0`) whose target has since moved to a new major or minor version.
 
-use crate::approval::fingerprint_in_site;
+use crate::commands::approve::fingerprint_in_site;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Status, Version};
-use crate::site::Site;
+use crate::model::Site;
+use crate::parse::document::{Status, Version};
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -3,8 +3,8 @@
 //! ids). Field presence, enumerations and formats are checked earlier by the JSON Schema.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Document, Status, Version};
-use crate::site::Site;
+use crate::model::Site;
+use crate::parse::document::{Document, Status, Version};
 use std::collections::BTreeMap;
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
@@ -68,7 +68,7 @@ fn approval_covers_current(d: &Document, out: &mut Vec<Diagnostic>) {
 
 /// Records, reports and minutes evidence the clauses they name; with none they evidence nothing.
 fn evidence_without_clauses(d: &Document, out: &mut Vec<Diagnostic>) {
-    if crate::model::is_evidence_type(&d.doc_type)
+    if crate::parse::document::is_evidence_type(&d.doc_type)
         && d.clauses.is_empty()
         && d.key_lines.contains_key("clauses")
         && !d.invalid_fields.contains("clauses")
@@ -277,7 +277,7 @@ fn supersession(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
 }
 
 fn type_specific_fields(d: &Document, out: &mut Vec<Diagnostic>) {
-    let evidence = crate::model::is_evidence_type(&d.doc_type);
+    let evidence = crate::parse::document::is_evidence_type(&d.doc_type);
     // `retention` applies to every type (a document's runs from its supersession), so only
     // `record_date` is tied to records.
     if d.key_lines.contains_key("record_date") && !evidence {

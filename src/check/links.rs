@@ -3,8 +3,8 @@
 //! draft.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::Status;
-use crate::site::{Destination, LinkError, Site};
+use crate::model::{Destination, LinkError, Site};
+use crate::parse::document::Status;
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -30,7 +30,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 // A link to a document that failed to parse: that file's own error says enough.
                 Err(LinkError::UnknownId(id)) if site.known_ids.contains(id) => {}
                 Err(LinkError::MissingFile { path, outside: false })
-                    if crate::site::join_relative(&d.rel, path).is_some_and(|p| site.unparsed.contains(&p)) => {}
+                    if crate::model::join_relative(&d.rel, path).is_some_and(|p| site.unparsed.contains(&p)) => {}
                 Err(e) => out.push(link_error(site, file, link.line, link.column, e.clone())),
             }
         }
@@ -119,12 +119,12 @@ pub fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkEr
 /// A mention that looks like a document id of a family the repository uses (`GOV-POL-07` when
 /// documents are `GOV-POL-01`, `GOV-POL-02`) but names no document: a likely typo or a
 /// document that was never written. Ids of other families (risks, tickets) are left alone.
-fn mentions(site: &Site, d: &crate::model::Document, row_ids: &std::collections::BTreeSet<&str>, out: &mut Vec<Diagnostic>) {
+fn mentions(site: &Site, d: &crate::parse::document::Document, row_ids: &std::collections::BTreeSet<&str>, out: &mut Vec<Diagnostic>) {
     for m in &d.mentions {
         if site.doc(&m.id).is_some() || site.known_ids.contains(&m.id) || row_ids.contains(m.id.as_str()) {
             continue;
         }
-        let Some(family) = crate::site::id_family(&m.id) else { continue };
+        let Some(family) = crate::model::id_family(&m.id) else { continue };
         if site.id_families.contains(family) {
             let similar: Vec<&str> = site.documents.iter().map(|t| t.id.as_str()).filter(|id| id.starts_with(family)).take(5).collect();
             out.push(

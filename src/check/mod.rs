@@ -13,7 +13,7 @@ pub mod signatures;
 pub mod soa;
 
 use crate::diagnostics::Diagnostic;
-use crate::site::Site;
+use crate::model::Site;
 
 /// Runs every check family over the site.
 pub fn run_all(site: &Site) -> Vec<Diagnostic> {
@@ -24,7 +24,7 @@ pub fn run_all(site: &Site) -> Vec<Diagnostic> {
     out.extend(links::check(site));
     out.extend(registers::check(site));
     out.extend(soa::check(site));
-    out.extend(crate::retention::check(site));
-    out.extend(crate::audience::check(site));
+    out.extend(crate::render::retention::check(site));
+    out.extend(crate::model::audience::check(site));
     out
 }

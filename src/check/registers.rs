@@ -4,9 +4,9 @@
 //! assessment (the most common major audit finding).
 
 use crate::diagnostics::Diagnostic;
-use crate::model::Status;
-use crate::semantics::{Kind, Lifecycle};
-use crate::site::Site;
+use crate::model::Site;
+use crate::parse::document::Status;
+use crate::parse::semantics::{Kind, Lifecycle};
 use std::collections::BTreeMap;
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
@@ -153,7 +153,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// A check that cannot run on a register because its schema does not say what the words mean.
-fn cannot_run(df: &crate::data::DataFile, check: &str, example: &str) -> Diagnostic {
+fn cannot_run(df: &crate::parse::data::DataFile, check: &str, example: &str) -> Diagnostic {
     Diagnostic::new(
         "REG011",
         &df.repo_rel,

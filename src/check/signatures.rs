@@ -2,11 +2,11 @@
 //! approved document carries an `approval_signature` that verifies, over its id, version,
 //! approver, approval date and fingerprint, by a key the allowed signers file lists.
 
-use crate::approval_signature::{statement, APPROVAL_NAMESPACE};
 use crate::diagnostics::Diagnostic;
-use crate::model::Status;
-use crate::signing::Rejected;
-use crate::site::Site;
+use crate::model::approval::{statement, APPROVAL_NAMESPACE};
+use crate::model::Site;
+use crate::parse::document::Status;
+use crate::support::signing::Rejected;
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let Some(allowed) = site.config.allowed_signers.as_deref() else { return Vec::new() };
@@ -27,7 +27,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         };
         // Keys are judged on the day of the approval (valid-after / valid-before).
         let on = d.approved.unwrap_or(site.today);
-        match crate::signing::verify(allowed, APPROVAL_NAMESPACE, statement(d).as_bytes(), sig, on) {
+        match crate::support::signing::verify(allowed, APPROVAL_NAMESPACE, statement(d).as_bytes(), sig, on) {
             Ok(_) => {}
             Err(Rejected::UnknownKey { fingerprint }) => out.push(
                 Diagnostic::new(

@@ -2,11 +2,11 @@
 //! real justification for each exclusion, an implementing document for each applicable
 //! control, evidence for each implemented one, and listed ids that exist and agree.
 
-use crate::catalog::ItemKind;
 use crate::diagnostics::Diagnostic;
-use crate::model::{is_evidence_type, Status};
-use crate::site::Site;
-use crate::trace::soa_entries;
+use crate::model::catalog::ItemKind;
+use crate::model::trace::soa_entries;
+use crate::model::Site;
+use crate::parse::document::{is_evidence_type, Status};
 use std::collections::BTreeMap;
 
 /// Justifications that say nothing: the second most common major finding.

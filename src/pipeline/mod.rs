@@ -1,0 +1,423 @@
+//! The pipeline, top to bottom: config → source → parse → model → check → render → output.
+//! `check` and `build` are thin wrappers around [`load`] and [`build`]; `serve` calls
+//! [`load_cached`] and [`render_all_cached`] with caches kept between rebuilds.
+
+use crate::config::{self, Config};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::catalog::Catalog;
+use crate::model::Site;
+use crate::output::{self, OutFile};
+use crate::parse;
+use crate::parse::schemas::Schemas;
+use crate::render::theme::Theme;
+use crate::render::{self, Page};
+use crate::source::{self, SourceFile, SourceKind};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// A failure that is not about the documents: bad configuration or usage (exit code 2).
+#[derive(Debug)]
+pub struct ConfigError(pub Vec<Diagnostic>);
+
+/// The loaded repository: the model plus every diagnostic found while loading and checking.
+pub struct Loaded {
+    pub site: Site,
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads, parses and checks the repository at `root`.
+pub fn load(root: &Path, today: Date) -> Result<Loaded, ConfigError> {
+    let config = config::load(root).map_err(ConfigError)?;
+    load_with(config, today)
+}
+
+/// Stage timings, printed to stderr when AIMSBOOK_TIMINGS is set (for profiling, not output).
+pub struct Timer {
+    start: std::cell::Cell<std::time::Instant>,
+    on: bool,
+}
+
+impl Timer {
+    pub fn new() -> Timer {
+        Timer { start: std::cell::Cell::new(std::time::Instant::now()), on: std::env::var_os("AIMSBOOK_TIMINGS").is_some() }
+    }
+    pub fn lap(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!("  {:>7.1} ms  {what}", (now - self.start.get()).as_secs_f64() * 1000.0);
+            self.start.set(now);
+        }
+    }
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parse results kept between rebuilds (`serve`): a file whose text is unchanged is not
+/// parsed again. Only valid while schemas, catalogs and book.toml are unchanged — `serve`
+/// clears it when any of those change.
+#[derive(Default)]
+pub struct ParseCache {
+    documents: ByText<parse::Parsed>,
+    data: ByText<DataParsed>,
+    /// Git history, read once and again only when HEAD or a branch moves (`forget_git`).
+    git: Mutex<Option<crate::source::git::GitInfo>>,
+    /// File texts by modification time and size.
+    files: source::ReadCache,
+    /// Compiled schemas (dropped with the rest when anything outside the content changes).
+    schemas: Mutex<Option<std::sync::Arc<Schemas>>>,
+    /// The last walk of the content folder (the folder, its files and the walk's diagnostics).
+    walk: Mutex<Option<LastWalk>>,
+    /// Paths reported changed since the last load, when the watcher knows them.
+    changed: Mutex<Option<Vec<PathBuf>>>,
+}
+
+type LastWalk = (PathBuf, Vec<SourceFile>, Vec<Diagnostic>);
+
+/// Results by file path, with the text they were made from.
+type ByText<T> = Mutex<HashMap<String, (Arc<str>, T)>>;
+
+type DataParsed = (Option<crate::parse::data::DataFile>, Vec<Diagnostic>);
+
+impl ParseCache {
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.documents.lock() {
+            m.clear();
+        }
+        if let Ok(mut m) = self.data.lock() {
+            m.clear();
+        }
+        if let Ok(mut m) = self.git.lock() {
+            *m = None;
+        }
+        if let Ok(mut m) = self.schemas.lock() {
+            *m = None;
+        }
+        if let Ok(mut m) = self.walk.lock() {
+            *m = None;
+        }
+    }
+
+    /// Makes the next load read the git history again (HEAD or a branch moved).
+    pub fn forget_git(&self) {
+        if let Ok(mut m) = self.git.lock() {
+            *m = None;
+        }
+    }
+
+    /// Forgets the cached texts of these files, so the next load reads them even if their
+    /// modification time and size look unchanged (two saves within the file system's
+    /// timestamp granularity that keep the size).
+    pub fn forget_texts(&self, paths: &[PathBuf]) {
+        if let Ok(mut m) = self.files.lock() {
+            for p in paths {
+                m.remove(p);
+            }
+        }
+    }
+
+    /// Tells the next load which files changed since the last one (from file-system events),
+    /// so that it can re-read just those; `None` when that is not known (a full walk).
+    pub fn note_changes(&self, paths: Option<Vec<PathBuf>>) {
+        if let Ok(mut m) = self.changed.lock() {
+            // Changes not yet taken by a load (it stopped early) are kept: they add up.
+            match (m.as_mut(), paths) {
+                (Some(pending), Some(more)) => pending.extend(more),
+                (_, paths) => *m = paths,
+            }
+        }
+    }
+
+    /// The content folder's files: the last walk refreshed for the noted changes when that is
+    /// enough (see [`source::refresh`]), a full walk otherwise.
+    fn files(&self, config: &Config, content_dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+        let changed = self.changed.lock().ok().and_then(|mut m| m.take());
+        let refreshed = match (changed, self.walk.lock().ok().and_then(|mut m| m.take())) {
+            (Some(paths), Some((dir, files, diags))) if dir == content_dir => {
+                source::refresh(&files, content_dir, &paths, Some(&self.files)).map(|f| (f, diags))
+            }
+            _ => None,
+        };
+        let (files, diags) =
+            refreshed.unwrap_or_else(|| source::walk_cached(&config.root, content_dir, &config.build.content, Some(&self.files)));
+        if let Ok(mut m) = self.walk.lock() {
+            *m = Some((content_dir.to_path_buf(), files.clone(), diags.clone()));
+        }
+        (files, diags)
+    }
+}
+
+fn cached<T: Clone>(cache: Option<&ByText<T>>, file: &SourceFile, make: impl FnOnce() -> T) -> T {
+    if let Some(c) = cache {
+        // The read cache hands out the same `Arc` for an unchanged file, so the pointer test
+        // settles the common case without comparing texts.
+        let hit = c.lock().ok().and_then(|m| {
+            m.get(&file.rel).filter(|(text, _)| Arc::ptr_eq(text, &file.text) || **text == *file.text).map(|(_, v)| v.clone())
+        });
+        if let Some(value) = hit {
+            return value;
+        }
+        let value = make();
+        if let Ok(mut m) = c.lock() {
+            m.insert(file.rel.clone(), (file.text.clone(), value.clone()));
+        }
+        value
+    } else {
+        make()
+    }
+}
+
+pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
+    load_cached(config, today, None)
+}
+
+pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> Result<Loaded, ConfigError> {
+    let mut diags = Diagnostics::default();
+    let timer = Timer::new();
+    let content_dir = config.content_dir();
+    if !content_dir.is_dir() {
+        return Err(ConfigError(vec![Diagnostic::new(
+            "CFG002",
+            "book.toml",
+            1,
+            format!("content folder `{}` does not exist", config.build.content),
+        )
+        .help("create it, or set [build] content in book.toml")]));
+    }
+    let cached_schemas = cache.and_then(|c| c.schemas.lock().ok().and_then(|m| m.clone()));
+    let schemas = match cached_schemas {
+        Some(s) => s,
+        None => {
+            let s = std::sync::Arc::new(Schemas::load(&config.root).map_err(|d| ConfigError(vec![d]))?);
+            if let Some(mut m) = cache.and_then(|c| c.schemas.lock().ok()) {
+                *m = Some(s.clone());
+            }
+            s
+        }
+    };
+    let mut catalog = Catalog::iso42001();
+    catalog.localize(&crate::i18n::primary_subtag(&config.book.language));
+    for extra in &config.traceability.catalogs {
+        catalog.merge_file(&config.root, extra).map_err(|d| ConfigError(vec![d]))?;
+    }
+    crate::model::crosswalk::merge_frameworks(&mut catalog, &config).map_err(|d| ConfigError(vec![d]))?;
+    let (mappings, crosswalk_diags) = crate::model::crosswalk::load(&config, &catalog).map_err(|d| ConfigError(vec![d]))?;
+    catalog.mappings = mappings;
+    let mut config = config;
+    config.allowed_signers = crate::model::approval::load_allowed_signers(&config).map_err(|d| ConfigError(vec![d]))?;
+    if config.classification_levels.is_empty() {
+        config.classification_levels = schemas.classification_levels.clone();
+    }
+    crate::model::audience::validate(&config).map_err(ConfigError)?;
+    timer.lap("config, schemas, catalog");
+    let (files, walk_diags) = match cache {
+        Some(c) => c.files(&config, &content_dir),
+        None => source::walk(&config.root, &content_dir, &config.build.content),
+    };
+    timer.lap("walk and read");
+    diags.extend(walk_diags);
+    diags.extend(crosswalk_diags);
+
+    let is_clause = |id: &str| catalog.contains(id);
+    let parsed: Vec<parse::Parsed> = files
+        .par_iter()
+        .filter(|f| f.kind == SourceKind::Document)
+        .map(|f| cached(cache.map(|c| &c.documents), f, || parse::parse_document(f, &schemas, &is_clause)))
+        .collect();
+    timer.lap("parse documents");
+    let mut documents = Vec::new();
+    let mut known_ids = BTreeSet::new();
+    let mut unparsed = BTreeSet::new();
+    let mut unparsed_ids = std::collections::BTreeMap::new();
+    let doc_rels: Vec<&str> = files.iter().filter(|f| f.kind == SourceKind::Document).map(|f| f.rel.as_str()).collect();
+    for (p, rel) in parsed.into_iter().zip(doc_rels) {
+        if p.document.is_none() {
+            unparsed.insert(rel.to_string());
+            if let Some(id) = &p.claimed_id {
+                unparsed_ids.insert(rel.to_string(), id.clone());
+            }
+        }
+        diags.extend(p.diagnostics);
+        if let Some(id) = p.claimed_id {
+            known_ids.insert(id);
+        }
+        if let Some(d) = p.document {
+            documents.push(d);
+        }
+    }
+    // Data files are published as downloads too (a link to one goes to its register's page).
+    let assets: BTreeSet<String> =
+        files.iter().filter(|f| matches!(f.kind, SourceKind::Asset | SourceKind::Data)).map(|f| f.rel.clone()).collect();
+    let parsed_data: Vec<_> = files
+        .par_iter()
+        .filter(|f| f.kind == SourceKind::Data)
+        .map(|f| cached(cache.map(|c| &c.data), f, || crate::parse::data::parse_data_file(f, &schemas)))
+        .collect();
+    let mut data_files = Vec::new();
+    let data_rels: Vec<&str> = files.iter().filter(|f| f.kind == SourceKind::Data).map(|f| f.rel.as_str()).collect();
+    for ((df, ds), rel) in parsed_data.into_iter().zip(data_rels) {
+        diags.extend(ds);
+        match df {
+            Some(df) => data_files.push(df),
+            None => {
+                unparsed.insert(rel.to_string());
+            }
+        }
+    }
+    timer.lap("parse data files");
+    let mut site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
+    timer.lap("model and traceability");
+    site.unparsed = unparsed;
+    site.unparsed_ids = unparsed_ids;
+    let (messages, message_diags) = crate::i18n::Messages::load(Some(&site.config.root), &site.config.book.language);
+    site.messages = std::sync::Arc::new(messages);
+    diags.extend(message_diags);
+    site.git = match cache.and_then(|c| c.git.lock().ok()) {
+        Some(mut slot) => slot.get_or_insert_with(|| crate::source::git::read(&site.config.root, &site.config.build.content)).clone(),
+        None => crate::source::git::read(&site.config.root, &site.config.build.content),
+    };
+    timer.lap("git");
+    diags.extend(crate::check::run_all(&site));
+    timer.lap("checks");
+    Ok(Loaded { site, diagnostics: diags })
+}
+
+/// Compiles the theme's templates (what `check` can know about the theme without rendering):
+/// a template syntax error is TPL001 in `check` as well as in `build`.
+pub fn check_theme(site: &Site) -> Vec<Diagnostic> {
+    match Theme::load(&site.config.root, &site.config.build.theme) {
+        Ok(theme) => render::environment(&theme, &site.messages).err().into_iter().collect(),
+        Err(e) => vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))],
+    }
+}
+
+/// What a build produced.
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    /// Number of files written, or `None` when errors prevented writing.
+    pub written: Option<usize>,
+    pub out_dir: PathBuf,
+    pub pages: usize,
+    /// Size of the search index in bytes (the entry file and all its shards).
+    pub search_index_bytes: usize,
+}
+
+/// Renders the whole site in memory (pages and theme assets), without writing.
+pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    render_all_cached(site, None)
+}
+
+/// As [`render_all`], reusing the pages whose inputs did not change since the last call.
+pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let timer = Timer::new();
+    let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
+        vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))]
+    })?;
+    timer.lap("theme");
+    let cache = cache.map(|c| (c, render::InputKeys::of(site)));
+    timer.lap("input keys");
+    let mut pages = render::render_site(site, &theme, cache)?;
+    timer.lap("render pages");
+    for (path, bytes) in &theme.statics {
+        pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
+    }
+    // The downloads show the documents' control data, the traceability and the registers.
+    pages.extend(match cache {
+        Some((c, keys)) => c.reuse(&c.downloads_all, hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
+            crate::output::export::download_pages_cached(site, Some(&c.downloads))
+        }),
+        None => crate::output::export::download_pages(site),
+    });
+    timer.lap("downloads");
+    pages.extend(crate::render::api::pages(site));
+    // The search index holds document texts, register rows and the catalog.
+    pages.extend(match cache {
+        Some((c, keys)) => c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
+            crate::render::search::index_pages_cached(site, Some(&c.search_entries))
+        }),
+        None => crate::render::search::index_pages(site),
+    });
+    timer.lap("search index");
+    let (light, dark) = &*crate::parse::markdown::HIGHLIGHT_CSS;
+    pages.push(Page { path: "static/highlight-light.css".into(), bytes: light.clone().into_bytes().into() });
+    pages.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.clone().into_bytes().into() });
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages.dedup_by(|a, b| a.path == b.path);
+    Ok(pages)
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Loads, checks, renders and — when there is no error — writes the site atomically.
+pub fn build(root: &Path, out: Option<&Path>, today: Date, strict: bool) -> Result<BuildReport, ConfigError> {
+    build_edition(root, out, today, strict, None)
+}
+
+/// As [`build`], of the edition for `audience` when one is named (see [`crate::model::audience`]):
+/// every check runs on the whole repository, the site holds only what the edition publishes.
+pub fn build_edition(
+    root: &Path,
+    out: Option<&Path>,
+    today: Date,
+    strict: bool,
+    audience: Option<&str>,
+) -> Result<BuildReport, ConfigError> {
+    let loaded = load(root, today)?;
+    let mut diags = loaded.diagnostics;
+    let site = match audience {
+        Some(name) => {
+            let edition = crate::model::audience::edition(&loaded.site.config, name).map_err(|d| ConfigError(vec![d]))?;
+            diags.extend(crate::model::audience::crossings(&loaded.site, std::slice::from_ref(&edition)));
+            crate::model::audience::restrict(loaded.site, &edition)
+        }
+        None => loaded.site,
+    };
+    let out_dir = match out {
+        Some(o) => o.to_path_buf(),
+        None => site.config.root.join(&site.config.build.output),
+    };
+    diags.finish(&site.config.levels, strict);
+    let mut report =
+        BuildReport { diagnostics: Diagnostics::default(), written: None, out_dir: out_dir.clone(), pages: 0, search_index_bytes: 0 };
+    if diags.has_errors() {
+        report.diagnostics = diags;
+        return Ok(report);
+    }
+    if let Err(d) = output::guard(&out_dir, &site.config.root, &site.config.content_dir()) {
+        return Err(ConfigError(vec![d]));
+    }
+    match render_all(&site) {
+        Ok(pages) => {
+            report.pages = pages.len();
+            report.search_index_bytes = pages
+                .iter()
+                .filter(|p| p.path == "static/search-index.js" || p.path.starts_with("static/search/"))
+                .map(|p| p.bytes.len())
+                .sum();
+            let mut files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
+            for rel in &site.assets {
+                files.push(OutFile::Copy { rel: format!("files/{rel}"), from: site.config.content_dir().join(rel) });
+            }
+            match output::write_atomic(&out_dir, &files) {
+                Ok(n) => report.written = Some(n),
+                Err(d) => diags.push(d),
+            }
+        }
+        Err(ds) => diags.extend(ds),
+    }
+    diags.finish(&site.config.levels, strict);
+    report.diagnostics = diags;
+    Ok(report)
+}

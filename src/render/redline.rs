@@ -1,0 +1,609 @@
+//! Redlines: a document's approved versions, each with its text as it was when approved (read
+//! from git), and word-level comparisons of consecutive versions for non-technical reviewers.
+//!
+//! The approval of version V is the oldest commit touching the document's file in which its
+//! front matter says `version: V` with a status other than draft; the text of V is the file at
+//! that commit. The list of versions follows the front matter `history` (the approved versions,
+//! oldest first); versions found in git but missing from the history are added in commit order.
+//!
+//! Git is read with one `git cat-file --batch` process per build for the file versions not read
+//! before; file texts are cached for the life of the process by commit and path (content
+//! addressed, so never stale), and so are the rendered comparisons: `serve` reads git once.
+//!
+//! A comparison works on the rendered text, block by block (headings, paragraphs, list items,
+//! table rows): blocks are matched with the patience algorithm of `similar`, and changed blocks
+//! are compared word by word. Headings stay headings, so the reader keeps their place.
+
+use crate::model::Site;
+use crate::parse::document::Document;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::Serialize;
+use similar::{Algorithm, DiffOp};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, LazyLock, Mutex};
+
+type BlobKey = (String, String);
+/// File texts at (commit, repository-relative path); `None` when the file is absent there.
+static BLOBS: LazyLock<Mutex<HashMap<BlobKey, Option<Arc<str>>>>> = LazyLock::new(Default::default);
+/// Rendered comparisons by (old commit, new commit or "", path, new text hash).
+type RedlineKey = (String, String, String, u64);
+static REDLINES: LazyLock<Mutex<HashMap<RedlineKey, Arc<Redline>>>> = LazyLock::new(Default::default);
+
+/// Reads the files at the given commits that are not cached yet, with one `git cat-file --batch`.
+fn load_blobs(root: &Path, wanted: &[BlobKey]) {
+    let missing: Vec<BlobKey> = {
+        let Ok(cache) = BLOBS.lock() else { return };
+        wanted.iter().filter(|k| !cache.contains_key(*k)).cloned().collect()
+    };
+    if missing.is_empty() {
+        return;
+    }
+    let Ok(mut child) = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return;
+    };
+    let Some(mut stdin) = child.stdin.take() else { return };
+    let requests: String = missing.iter().map(|(c, p)| format!("{c}:{p}\n")).collect();
+    // Written from another thread: git answers while reading, and a full pipe must not block us.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(requests.as_bytes());
+    });
+    let mut found: Vec<(BlobKey, Option<Arc<str>>)> = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        let mut reader = BufReader::new(stdout);
+        for key in &missing {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                break;
+            }
+            let size = header.split_whitespace().nth(2).and_then(|s| s.parse::<usize>().ok());
+            let text = match size {
+                Some(size) if !header.trim_end().ends_with("missing") => {
+                    let mut buf = vec![0; size + 1];
+                    if reader.read_exact(&mut buf).is_err() {
+                        break;
+                    }
+                    buf.truncate(size);
+                    String::from_utf8(buf).ok().map(Arc::from)
+                }
+                _ => None,
+            };
+            found.push((key.clone(), text));
+        }
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    if let Ok(mut cache) = BLOBS.lock() {
+        cache.extend(found);
+    }
+}
+
+fn blob(commit: &str, path: &str) -> Option<Arc<str>> {
+    BLOBS.lock().ok()?.get(&(commit.to_string(), path.to_string())).cloned().flatten()
+}
+
+/// A top-level front-matter value as written (quotes removed), read line by line so that a
+/// historical version that no longer parses still yields its version and status.
+fn front_matter_value<'a>(front_matter: &'a str, key: &str) -> Option<&'a str> {
+    front_matter.lines().find_map(|l| {
+        let rest = l.strip_prefix(key)?.strip_prefix(':')?;
+        let v = rest.split(" #").next().unwrap_or("").trim();
+        Some(v.trim_matches(|c| c == '"' || c == '\''))
+    })
+}
+
+/// One approved version of a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovedVersion {
+    pub version: String,
+    pub date: String,
+    pub author: String,
+    pub summary: String,
+    /// The commit that approved it (short id), when found in git.
+    pub commit: Option<String>,
+    #[serde(skip)]
+    pub commit_id: Option<String>,
+    /// The body at that commit.
+    #[serde(skip)]
+    pub body: Option<Arc<str>>,
+    /// The redline page against the version before, relative to the site root.
+    pub redline_url: Option<String>,
+}
+
+/// The document's approved versions, oldest first, with their texts where git has them.
+pub fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersion> {
+    let mut out: Vec<ApprovedVersion> = d
+        .history
+        .iter()
+        .map(|h| ApprovedVersion {
+            version: h.version.clone(),
+            date: h.date.map(|x| x.to_string()).unwrap_or_default(),
+            author: h.author.clone(),
+            summary: h.summary.clone(),
+            commit: None,
+            commit_id: None,
+            body: None,
+            redline_url: None,
+        })
+        .collect();
+    let commits = site.git.history.get(&d.repo_rel).map(Vec::as_slice).unwrap_or_default();
+    if !commits.is_empty() {
+        let keys: Vec<BlobKey> = commits.iter().map(|c| (c.id.clone(), d.repo_rel.clone())).collect();
+        load_blobs(&site.config.root, &keys);
+        for c in commits.iter().rev() {
+            let Some(text) = blob(&c.id, &d.repo_rel) else { continue };
+            let Ok(Some(split)) = crate::source::split_front_matter(&text) else { continue };
+            let (Some(version), Some(status)) =
+                (front_matter_value(split.front_matter, "version"), front_matter_value(split.front_matter, "status"))
+            else {
+                continue;
+            };
+            if status == "draft" || version.is_empty() {
+                continue;
+            }
+            let entry = match out.iter_mut().position(|v| v.version == version) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(ApprovedVersion {
+                        version: version.to_string(),
+                        date: front_matter_value(split.front_matter, "approved").unwrap_or("").to_string(),
+                        author: c.author.clone(),
+                        summary: c.message.clone(),
+                        commit: None,
+                        commit_id: None,
+                        body: None,
+                        redline_url: None,
+                    });
+                    let last = out.len() - 1;
+                    &mut out[last]
+                }
+            };
+            if entry.commit_id.is_none() {
+                entry.commit = Some(c.short.clone());
+                entry.commit_id = Some(c.id.clone());
+                // In an edition, as the edition shows the current text (see `audience::redact`).
+                entry.body = Some(Arc::from(crate::model::audience::redact(site, d, split.body)));
+            }
+        }
+    }
+    for i in 1..out.len() {
+        if out[i].body.is_some() && out[i - 1].body.is_some() {
+            out[i].redline_url = Some(redline_url(&d.id, &out[i].version));
+        }
+    }
+    out
+}
+
+pub fn redline_url(id: &str, version: &str) -> String {
+    format!("doc/{id}/redline-{}.html", crate::parse::document::slug(version).replace('-', "."))
+}
+
+/// Where the current text stands against the approved text of the current version.
+pub fn uncontrolled_change<'a>(versions: &'a [ApprovedVersion], d: &Document) -> Option<&'a ApprovedVersion> {
+    if d.status.is_obsolete() || d.approved.is_none() {
+        return None;
+    }
+    let current = versions.iter().rev().find(|v| v.version == d.version_text)?;
+    let approved = current.body.as_deref()?;
+    (words(approved) != words(&d.body)).then_some(current)
+}
+
+fn words(body: &str) -> Vec<String> {
+    blocks(body).into_iter().flat_map(|b| b.text.split_whitespace().map(String::from).collect::<Vec<_>>()).collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Block {
+    /// 0 for text, 1-6 for headings.
+    heading: u8,
+    text: String,
+}
+
+/// The rendered text of a Markdown body as blocks: headings, paragraphs, list items, table
+/// rows and code blocks, whitespace collapsed.
+fn blocks(body: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut heading = 0u8;
+    let flush = |buf: &mut String, heading: u8, out: &mut Vec<Block>| {
+        let text = buf.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() && text != "•" {
+            out.push(Block { heading, text });
+        }
+        buf.clear();
+    };
+    for e in Parser::new_ext(body, crate::parse::markdown::options()) {
+        match e {
+            Event::Start(Tag::Heading { level, .. }) => {
+                flush(&mut buf, 0, &mut out);
+                heading = match level {
+                    HeadingLevel::H1 => 1,
+                    HeadingLevel::H2 => 2,
+                    HeadingLevel::H3 => 3,
+                    HeadingLevel::H4 => 4,
+                    HeadingLevel::H5 => 5,
+                    HeadingLevel::H6 => 6,
+                };
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                flush(&mut buf, heading, &mut out);
+                heading = 0;
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut buf, 0, &mut out);
+                buf.push_str("• ");
+            }
+            // A bullet alone (an item whose text was its paragraph) is dropped by `flush`.
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => flush(&mut buf, 0, &mut out),
+            Event::End(TagEnd::TableCell) => buf.push_str(" | "),
+            Event::Text(t) | Event::Code(t) => buf.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => buf.push(' '),
+            _ => {}
+        }
+    }
+    flush(&mut buf, 0, &mut out);
+    for b in &mut out {
+        if let Some(t) = b.text.strip_suffix(" |") {
+            b.text = t.to_string();
+        }
+    }
+    out
+}
+
+/// A comparison of two texts: counts and the HTML of the marked-up new text.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Redline {
+    pub words_inserted: usize,
+    pub words_deleted: usize,
+    pub blocks_changed: usize,
+    /// Sanitised HTML: headings and paragraphs with `<ins>` and `<del>`.
+    pub html: String,
+}
+
+fn esc(s: &str) -> String {
+    html_escape::encode_text(s).into_owned()
+}
+
+fn open(b: &Block) -> String {
+    match b.heading {
+        0 => "<p>".into(),
+        n => format!("<h{}>", (n + 1).min(6)),
+    }
+}
+
+fn close(b: &Block) -> String {
+    match b.heading {
+        0 => "</p>".into(),
+        n => format!("</h{}>", (n + 1).min(6)),
+    }
+}
+
+/// Words, runs of spaces and single other characters: "routing," is "routing" and ",", so a
+/// comma added after a word does not mark the word itself as changed.
+fn tokens(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let class = |c: char| {
+        if c.is_alphanumeric() {
+            0
+        } else if c.is_whitespace() {
+            1
+        } else {
+            2
+        }
+    };
+    let mut prev: Option<u8> = None;
+    for (i, c) in s.char_indices() {
+        let k = class(c);
+        if let Some(p) = prev {
+            if p != k || k == 2 {
+                out.push(&s[start..i]);
+                start = i;
+            }
+        }
+        prev = Some(k);
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// Marks up `new` against `old` word by word into `html`; returns (words inserted, deleted).
+fn word_diff(old: &str, new: &str, html: &mut String) -> (usize, usize) {
+    let (a, b) = (tokens(old), tokens(new));
+    let words = |t: &[&str]| t.iter().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let (mut inserted, mut deleted) = (0, 0);
+    for op in similar::capture_diff_slices(Algorithm::Patience, &a, &b) {
+        let (o, n) = (&a[op.old_range()], &b[op.new_range()]);
+        match op.tag() {
+            similar::DiffTag::Equal => html.push_str(&esc(&n.concat())),
+            similar::DiffTag::Delete => {
+                deleted += words(o);
+                html.push_str(&format!("<del>{}</del>", esc(&o.concat())));
+            }
+            similar::DiffTag::Insert => {
+                inserted += words(n);
+                html.push_str(&format!("<ins>{}</ins>", esc(&n.concat())));
+            }
+            similar::DiffTag::Replace => {
+                deleted += words(o);
+                inserted += words(n);
+                html.push_str(&format!("<del>{}</del><ins>{}</ins>", esc(&o.concat()), esc(&n.concat())));
+            }
+        }
+    }
+    (inserted, deleted)
+}
+
+/// Word-level comparison of two texts (Markdown bodies).
+pub fn compare(old: &str, new: &str) -> Redline {
+    let a = blocks(old);
+    let b = blocks(new);
+    let mut r = Redline::default();
+    let mut html = String::new();
+    // The list bullet added to items is not a word of the text.
+    let count = |s: &str| s.split_whitespace().filter(|w| *w != "•").count();
+    for op in similar::capture_diff_slices(Algorithm::Patience, &a, &b) {
+        match op {
+            DiffOp::Equal { new_index, len, .. } => {
+                for blk in &b[new_index..new_index + len] {
+                    html.push_str(&format!("{}{}{}\n", open(blk), esc(&blk.text), close(blk)));
+                }
+            }
+            DiffOp::Delete { old_index, old_len, .. } => {
+                for blk in &a[old_index..old_index + old_len] {
+                    r.blocks_changed += 1;
+                    r.words_deleted += count(&blk.text);
+                    html.push_str(&format!("{}<del>{}</del>{}\n", open(blk), esc(&blk.text), close(blk)));
+                }
+            }
+            DiffOp::Insert { new_index, new_len, .. } => {
+                for blk in &b[new_index..new_index + new_len] {
+                    r.blocks_changed += 1;
+                    r.words_inserted += count(&blk.text);
+                    html.push_str(&format!("{}<ins>{}</ins>{}\n", open(blk), esc(&blk.text), close(blk)));
+                }
+            }
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                let paired = old_len.min(new_len);
+                for k in 0..paired {
+                    let (ob, nb) = (&a[old_index + k], &b[new_index + k]);
+                    r.blocks_changed += 1;
+                    html.push_str(&open(nb));
+                    let (ins, del) = word_diff(&ob.text, &nb.text, &mut html);
+                    r.words_inserted += ins;
+                    r.words_deleted += del;
+                    html.push_str(&close(nb));
+                    html.push('\n');
+                }
+                for blk in &a[old_index + paired..old_index + old_len] {
+                    r.blocks_changed += 1;
+                    r.words_deleted += count(&blk.text);
+                    html.push_str(&format!("{}<del>{}</del>{}\n", open(blk), esc(&blk.text), close(blk)));
+                }
+                for blk in &b[new_index + paired..new_index + new_len] {
+                    r.blocks_changed += 1;
+                    r.words_inserted += count(&blk.text);
+                    html.push_str(&format!("{}<ins>{}</ins>{}\n", open(blk), esc(&blk.text), close(blk)));
+                }
+            }
+        }
+    }
+    // Adjacent markers of the same kind read better merged ("<del>a</del><del> b</del>").
+    r.html = html.replace("</del><del>", "").replace("</ins><ins>", "");
+    r
+}
+
+fn cached_compare(path: &str, old_commit: &str, new_commit: &str, old: &str, new: &str) -> Arc<Redline> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    new.hash(&mut h);
+    let key = (old_commit.to_string(), new_commit.to_string(), path.to_string(), h.finish());
+    if let Some(hit) = REDLINES.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let r = Arc::new(compare(old, new));
+    if let Ok(mut m) = REDLINES.lock() {
+        m.insert(key, r.clone());
+    }
+    r
+}
+
+/// The redline pages of every document: one per approved version against the one before, and
+/// `redline-current.html` when the text changed since its approval without a version bump.
+pub(crate) fn pages(r: &crate::render::Renderer) -> Result<Vec<crate::render::Page>, crate::diagnostics::Diagnostic> {
+    let site = r.site;
+    let mut out = Vec::new();
+    if site.git.head.is_none() {
+        return Ok(out);
+    }
+    for (i, d) in site.documents.iter().enumerate() {
+        if site.by_id.get(&d.id) != Some(&i) {
+            continue;
+        }
+        let versions = approved_versions(site, d);
+        for k in 1..versions.len() {
+            let (old, new) = (&versions[k - 1], &versions[k]);
+            let (Some(url), Some(ob), Some(nb)) = (&new.redline_url, &old.body, &new.body) else { continue };
+            let red = cached_compare(&d.repo_rel, old.commit_id.as_deref().unwrap_or(""), new.commit_id.as_deref().unwrap_or(""), ob, nb);
+            out.push(page(r, d, url, old, &format!("version {}", new.version), new.commit.as_deref(), &red)?);
+        }
+        if let Some(approved) = uncontrolled_change(&versions, d) {
+            let red = cached_compare(
+                &d.repo_rel,
+                approved.commit_id.as_deref().unwrap_or(""),
+                "",
+                approved.body.as_deref().unwrap_or(""),
+                &d.body,
+            );
+            let url = format!("doc/{}/redline-current.html", d.id);
+            out.push(page(r, d, &url, approved, "the current text (not approved)", None, &red)?);
+        }
+    }
+    Ok(out)
+}
+
+fn page(
+    r: &crate::render::Renderer,
+    d: &Document,
+    url: &str,
+    old: &ApprovedVersion,
+    new_label: &str,
+    new_commit: Option<&str>,
+    red: &Redline,
+) -> Result<crate::render::Page, crate::diagnostics::Diagnostic> {
+    r.page(
+        url,
+        "redline.html",
+        minijinja::context! {
+            title => format!(
+                "{} {}",
+                d.id,
+                r.site.messages.get("redline-title", &[("title", d.title.as_str().into()), ("old", old.version.as_str().into()), ("new", new_label.to_string().into())]).unwrap_or_default()
+            ),
+            doc_id => d.id.clone(),
+            doc_title => d.title.clone(),
+            doc_url => d.url(),
+            old_version => old.version.clone(),
+            old_commit => old.commit.clone(),
+            new_label => new_label,
+            new_commit => new_commit,
+            words_inserted => red.words_inserted,
+            words_deleted => red.words_deleted,
+            blocks_changed => red.blocks_changed,
+            redline => minijinja::Value::from_safe_string(red.html.clone()),
+        },
+    )
+}
+
+/// A document whose text differs between two snapshots.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct TextChange {
+    pub id: String,
+    pub title: String,
+    pub before_version: String,
+    pub after_version: String,
+    /// The text changed but the version did not: a change outside document control.
+    pub uncontrolled: bool,
+    pub words_inserted: usize,
+    pub words_deleted: usize,
+    pub blocks_changed: usize,
+    /// The redline as HTML (`<ins>`, `<del>`, headings and paragraphs; text escaped).
+    pub redline: String,
+}
+
+/// Per document present in both lists with a recorded body: what changed in its rendered text.
+/// Whitespace-only and front-matter-only edits are not text changes.
+pub fn text_changes(old: &[crate::commands::snapshot::DocRecord], new: &[crate::commands::snapshot::DocRecord]) -> Vec<TextChange> {
+    let before: HashMap<&str, &crate::commands::snapshot::DocRecord> = old.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut out = Vec::new();
+    for n in new {
+        let Some(o) = before.get(n.id.as_str()) else { continue };
+        let (Some(ob), Some(nb)) = (&o.body, &n.body) else { continue };
+        if ob == nb || words(ob) == words(nb) {
+            continue;
+        }
+        let red = compare(ob, nb);
+        out.push(TextChange {
+            id: n.id.clone(),
+            title: n.title.clone(),
+            before_version: o.version.clone(),
+            after_version: n.version.clone(),
+            uncontrolled: o.version == n.version,
+            words_inserted: red.words_inserted,
+            words_deleted: red.words_deleted,
+            blocks_changed: red.blocks_changed,
+            redline: red.html,
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// The redline for a terminal: `[-deleted-]` and `{+inserted+}`, one block a line, unchanged
+/// blocks left out.
+pub fn redline_as_text(html: &str) -> String {
+    let mut out = String::new();
+    for line in html.lines().filter(|l| l.contains("<ins>") || l.contains("<del>")) {
+        let marked = line.replace("<ins>", "{+").replace("</ins>", "+}").replace("<del>", "[-").replace("</del>", "-]");
+        let mut plain = String::new();
+        let mut in_tag = false;
+        for c in marked.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => plain.push(c),
+                _ => {}
+            }
+        }
+        out.push_str("      ");
+        out.push_str(&html_escape::decode_html_entities(&plain));
+        out.push('\n');
+    }
+    out
+}
+
+/// Appends the "Text changed" section of `aimsbook diff`.
+pub fn render_text_changes(out: &mut String, changes: &[TextChange]) {
+    if changes.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\nText changed ({})\n", changes.len()));
+    for c in changes {
+        let version = if c.uncontrolled {
+            format!("UNCONTROLLED: version {} unchanged", c.after_version)
+        } else {
+            format!("version {} → {}", c.before_version, c.after_version)
+        };
+        out.push_str(&format!(
+            "  ~ {} {}: {} word(s) inserted, {} deleted, {} block(s) changed ({version})\n",
+            c.id, c.title, c.words_inserted, c.words_deleted, c.blocks_changed
+        ));
+        out.push_str(&redline_as_text(&c.redline));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_level_changes_keep_headings() {
+        let old = "# Scope\n\nThe board approves spending over ten thousand.\n\n## Duties\n\n- Keep records\n- Report yearly\n";
+        let new = "# Scope\n\nThe committee approves spending over five thousand.\n\n## Duties\n\n- Keep records\n- Report quarterly\n- Train staff\n";
+        let r = compare(old, new);
+        assert!(r.html.contains("<h2>Scope</h2>"), "{}", r.html);
+        assert!(r.html.contains("<del>board</del><ins>committee</ins>"), "{}", r.html);
+        assert!(r.html.contains("<del>ten</del><ins>five</ins>"), "{}", r.html);
+        assert!(r.html.contains("<p><ins>• Train staff</ins></p>"), "{}", r.html);
+        assert_eq!((r.words_deleted, r.words_inserted), (3, 5), "{}", r.html);
+        assert_eq!(r.blocks_changed, 3);
+    }
+
+    #[test]
+    fn punctuation_is_not_part_of_a_changed_word() {
+        let r = compare("Spend on routing.", "Spend on routing, pricing.");
+        assert!(r.html.contains("<p>Spend on routing<ins>, pricing</ins>.</p>"), "{}", r.html);
+        assert_eq!((r.words_inserted, r.words_deleted), (1, 0));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let r = compare("a `x < y` c", "a `<script>` c");
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(r.html.contains("&lt;") && r.html.contains("&gt;"), "{}", r.html);
+    }
+}

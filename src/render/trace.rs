@@ -1,0 +1,294 @@
+//! Render stage, traceability pages: the clause matrix (/clauses/), one page per clause and
+//! control, the Statement of Applicability, the traceability matrix (clauses × documents), the
+//! gap report and the mandatory documented information page. Views of `site.trace`; no I/O.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::catalog::CatalogItem;
+use crate::model::trace::{Coverage, CoverageStatus, SoaEntry};
+use crate::model::Site;
+use crate::parse::document::{self, is_evidence_type, Document};
+use crate::render::{v, Page, Renderer};
+use minijinja::{context, Value};
+use serde::Serialize;
+
+/// A compact reference to a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocRef {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub status: &'static str,
+    pub doc_type: String,
+}
+
+pub fn doc_ref(d: &Document) -> DocRef {
+    DocRef { id: d.id.clone(), title: d.title.clone(), url: d.url(), status: d.status.as_str(), doc_type: d.doc_type.clone() }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub url: String,
+    pub assessable: bool,
+    pub depth: usize,
+    pub namespace: String,
+    /// gap | addressed | implemented | evidenced | excluded, or "" for headings and groups.
+    pub status: &'static str,
+    pub documents: Vec<DocRef>,
+    pub records: Vec<DocRef>,
+    pub stale_records: Vec<DocRef>,
+    pub reasons: Vec<String>,
+}
+
+fn refs(site: &Site, idx: &[usize]) -> Vec<DocRef> {
+    idx.iter().map(|i| doc_ref(&site.documents[*i])).collect()
+}
+
+pub fn item_view(site: &Site, item: &CatalogItem) -> ItemView {
+    let cov: Option<&Coverage> = site.trace.coverage.get(&item.id);
+    let local = site.catalog.local_id(&item.id);
+    ItemView {
+        id: item.id.clone(),
+        title: item.title.clone(),
+        kind: format!("{:?}", item.kind).to_lowercase(),
+        url: document::clause_url(&item.id),
+        assessable: item.is_assessable(),
+        depth: local.trim_start_matches("A.").matches('.').count(),
+        namespace: item.namespace.clone(),
+        status: cov.map(|c| c.status.as_str()).unwrap_or(""),
+        documents: cov.map(|c| refs(site, &c.documents)).unwrap_or_default(),
+        records: cov.map(|c| refs(site, &c.records)).unwrap_or_default(),
+        stale_records: cov.map(|c| refs(site, &c.stale_records)).unwrap_or_default(),
+        reasons: cov.map(|c| c.reasons.iter().map(|r| reason_text(site, r)).collect()).unwrap_or_default(),
+    }
+}
+
+/// A coverage reason (src/trace.rs words them in English, as the API publishes them) in the
+/// site's language; a reason without a message stays as it is.
+fn reason_text(site: &Site, reason: &str) -> String {
+    use fluent_bundle::FluentValue;
+    let m = &site.messages;
+    let fixed = [
+        ("no document addresses it", "reason-no-document"),
+        ("the documents that address it are not approved yet", "reason-not-approved"),
+        ("no record evidences it", "reason-no-record"),
+        ("missing from the Statement of Applicability", "reason-missing-from-soa"),
+    ];
+    if let Some((_, key)) = fixed.iter().find(|(en, _)| *en == reason) {
+        return m.t(key);
+    }
+    let stale = reason.strip_prefix("its records are older than ").and_then(|r| r.strip_suffix(" months or not approved"));
+    if let Some(months) = stale.and_then(|n| n.parse::<i64>().ok()) {
+        return m.tn("reason-stale", months);
+    }
+    if let Some(rest) = reason.strip_prefix("the SoA records its implementation as ") {
+        let (how, target) = match rest.split_once(" (target ") {
+            Some((how, t)) => (how, t.trim_end_matches(')')),
+            None => (rest, ""),
+        };
+        let how = m.label("soa-implementation", how);
+        let date = m.long_date(target).unwrap_or_else(|| target.to_string());
+        let args = [("implementation", FluentValue::from(how)), ("target", FluentValue::from(date))];
+        let key = if target.is_empty() { "reason-soa-implementation" } else { "reason-soa-implementation-target" };
+        return m.get(key, &args).unwrap_or_else(|| reason.to_string());
+    }
+    reason.to_string()
+}
+
+fn status_counts(site: &Site) -> Value {
+    v(site.trace.counts())
+}
+
+fn catalogs(site: &Site) -> Value {
+    let mut list = vec![(site.catalog.namespace.clone(), site.catalog.title.clone())];
+    list.extend(site.catalog.extra.iter().cloned());
+    v(list.into_iter().map(|(ns, title)| context! { namespace => ns, title => title }).collect::<Vec<_>>())
+}
+
+pub(crate) fn clauses_index(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let rows: Vec<ItemView> = site.catalog.items.iter().map(|i| item_view(site, i)).collect();
+    r.page(
+        "clauses/index.html",
+        "clauses.html",
+        context! {
+            title => r.t("clauses-title"),
+            catalog_title => site.catalog.title.clone(),
+            catalogs => catalogs(site),
+            rows => v(rows),
+            counts => status_counts(site),
+            statuses => v(CoverageStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            has_soa => site.trace.soa_doc.is_some(),
+            crosswalks => v(crate::render::crosswalk::mapped_frameworks(site).into_iter().map(|(ns, title)| (crate::render::crosswalk::page_path(&ns), title)).collect::<Vec<_>>()),
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct SoaRow {
+    #[serde(flatten)]
+    entry: SoaEntry,
+    title: String,
+    url: String,
+    status: &'static str,
+    documents_refs: Vec<DocRef>,
+    evidence_refs: Vec<DocRef>,
+}
+
+fn soa_rows(site: &Site) -> Vec<SoaRow> {
+    site.trace
+        .soa
+        .iter()
+        .map(|e| {
+            let item = site.catalog.get(&e.control);
+            let id = item.map(|i| i.id.clone()).unwrap_or_else(|| e.control.clone());
+            let lookup = |ids: &[String]| ids.iter().filter_map(|i| site.doc(i)).map(doc_ref).collect::<Vec<_>>();
+            SoaRow {
+                entry: e.clone(),
+                title: item.map(|i| i.title.clone()).unwrap_or_else(|| "unknown control".into()),
+                url: document::clause_url(&id),
+                status: site.trace.status_of(&id).map(|s| s.as_str()).unwrap_or(""),
+                documents_refs: lookup(&e.documents),
+                evidence_refs: lookup(&e.evidence),
+            }
+        })
+        .collect()
+}
+
+/// The SoA table as a template value (also embedded on the SoA document's own page).
+pub fn soa_value(site: &Site) -> Value {
+    v(soa_rows(site))
+}
+
+pub(crate) fn soa_page(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let doc = site.trace.soa_doc.map(|i| crate::render::summary(site, &site.documents[i]));
+    let rows = soa_rows(site);
+    let applicable = rows.iter().filter(|r| r.entry.applicable != Some(false)).count();
+    r.page(
+        "soa.html",
+        "soa.html",
+        context! {
+            title => r.t("clause-soa"),
+            doc => v(doc),
+            rows => v(rows),
+            applicable => applicable,
+            counts => status_counts(site),
+        },
+    )
+}
+
+pub(crate) fn matrix_page(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    // Columns: current, non-record documents that address at least one item.
+    let columns: Vec<usize> = site
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.status.is_obsolete() && !is_evidence_type(&d.doc_type) && d.clauses.iter().any(|c| site.catalog.contains(c)))
+        .map(|(i, _)| i)
+        .collect();
+    let rows: Vec<Value> = site
+        .catalog
+        .assessable()
+        .map(|item| {
+            let cov = site.trace.coverage.get(&item.id);
+            let marks: Vec<bool> = columns.iter().map(|i| cov.is_some_and(|c| c.documents.contains(i))).collect();
+            context! {
+                id => item.id.clone(),
+                title => item.title.clone(),
+                url => document::clause_url(&item.id),
+                status => cov.map(|c| c.status.as_str()).unwrap_or(""),
+                marks => marks,
+                records => cov.map(|c| c.records.len()).unwrap_or(0),
+            }
+        })
+        .collect();
+    let cols: Vec<DocRef> = columns.iter().map(|i| doc_ref(&site.documents[*i])).collect();
+    r.page("matrix.html", "matrix.html", context! { title => r.t("matrix-title"), columns => v(cols), rows => rows })
+}
+
+pub(crate) fn gaps_page(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let items: Vec<ItemView> = site
+        .catalog
+        .assessable()
+        .filter(|i| {
+            site.trace
+                .coverage
+                .get(&i.id)
+                .is_some_and(|c| c.status != CoverageStatus::Evidenced && c.status != CoverageStatus::Excluded || !c.reasons.is_empty())
+        })
+        .map(|i| item_view(site, i))
+        .collect();
+    let mandatory_gaps: Vec<_> = site.trace.mandatory.iter().filter(|m| m.status != "satisfied").cloned().collect();
+    r.page(
+        "gaps.html",
+        "gaps.html",
+        context! {
+            title => r.t("gaps-title"),
+            items => v(items),
+            mandatory => v(mandatory_gaps),
+            counts => status_counts(site),
+            evidence_cutoff => site.trace.evidence_cutoff.map(|d| d.to_string()),
+            evidence_months => site.config.traceability.evidence_months,
+        },
+    )
+}
+
+pub(crate) fn mandatory_page(r: &Renderer) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let rows: Vec<Value> = site
+        .trace
+        .mandatory
+        .iter()
+        .map(|m| {
+            let docs: Vec<DocRef> = m.satisfied_by.iter().filter_map(|id| site.doc(id)).map(doc_ref).collect();
+            context! {
+                m => v(m),
+                docs => v(docs),
+                clause_url => site.catalog.get(&m.clause).map(|i| document::clause_url(&i.id)).unwrap_or_default(),
+            }
+        })
+        .collect();
+    r.page("mandatory.html", "mandatory.html", context! { title => r.t("mandatory-title"), rows => rows })
+}
+
+pub(crate) fn clause_page(r: &Renderer, item: &CatalogItem) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let view = item_view(site, item);
+    let cov = site.trace.coverage.get(&item.id);
+    let parent = item.parent.as_deref().and_then(|p| site.catalog.get(p)).map(|p| item_view(site, p));
+    let children: Vec<ItemView> = site.catalog.children(&item.id).map(|c| item_view(site, c)).collect();
+    let soa = cov.and_then(|c| c.soa.clone());
+    let soa_docs: Vec<DocRef> =
+        soa.as_ref().map(|e| e.documents.iter().chain(&e.evidence).filter_map(|i| site.doc(i)).map(doc_ref).collect()).unwrap_or_default();
+    let citations = cov.map(|c| c.citations.clone()).unwrap_or_default();
+    let citations: Vec<Value> = citations
+        .into_iter()
+        .map(|c| {
+            let url = site.doc(&c.register_id).map(|d| format!("{}#row-{}", d.url(), document::slug(&c.row_id))).unwrap_or_default();
+            context! { c => v(c), url => url }
+        })
+        .collect();
+    r.page(
+        &document::clause_url(&item.id),
+        "clause.html",
+        context! {
+            title => format!("{} {}", item.id, item.title),
+            item => v(item),
+            view => v(view),
+            kind => format!("{:?}", item.kind).to_lowercase(),
+            parent => v(parent),
+            children => v(children),
+            soa => v(soa),
+            soa_docs => v(soa_docs),
+            citations => citations,
+            catalog_title => site.catalog.title.clone(),
+            has_soa => site.trace.soa_doc.is_some(),
+            mapped => v(crate::render::crosswalk::mapped(site, &item.id)),
+        },
+    )
+}

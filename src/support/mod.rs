@@ -1,0 +1,5 @@
+//! Support: small, stage-independent helpers used by every stage (atomic file writes, SSH
+//! signatures). Nothing here knows about documents or sites.
+
+pub mod safe_write;
+pub mod signing;
