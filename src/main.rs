@@ -456,7 +456,7 @@ fn main() -> ExitCode {
                     eprintln!("snapshot {label}: {} files in {} and {}", r.files, r.folder.display(), r.zip.display());
                     print_out(&format!("manifest sha256: {}\n", r.manifest_sha256));
                     if let Some(s) = &signer {
-                        print_out(&format!("signed by key {} ({})\n", s.fingerprint(), aimsbook::commands::snapshot::SIGNATURE));
+                        print_out(&format!("signed by key {} ({})\n", s.fingerprint(), aimsbook::source::snapshot::SIGNATURE));
                     }
                     ExitCode::SUCCESS
                 }
@@ -510,9 +510,9 @@ fn main() -> ExitCode {
             let load = |spec: &str| aimsbook::commands::snapshot::load_data(spec, &common.root, today);
             match (load(&old), load(&new)) {
                 (Ok(a), Ok(b)) => {
-                    let d = aimsbook::commands::snapshot::diff(&a, &b);
+                    let d = aimsbook::render::changes::diff(&a, &b);
                     match format {
-                        Format::Human => print_out(&aimsbook::commands::snapshot::render_diff(&d)),
+                        Format::Human => print_out(&aimsbook::render::changes::render_diff(&d)),
                         _ => print_out(&format!("{}\n", serde_json::to_string_pretty(&d).unwrap_or_default())),
                     }
                     ExitCode::SUCCESS
@@ -622,7 +622,7 @@ fn export(what: ExportWhat, id: Option<&str>, format: Option<ExportFormat>, out:
             }
             aimsbook::render::crosswalk::table(site, ns)
         }
-        ExportWhat::Retention => aimsbook::render::retention::table(site),
+        ExportWhat::Retention => aimsbook::model::retention::table(site),
         ExportWhat::Register => match export::register_table(site, id.unwrap_or_default()) {
             Ok(t) => t,
             Err(e) => return usage(&e),

@@ -605,7 +605,7 @@ fn read_and_verify(bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.zip");
     std::fs::write(&path, bytes).unwrap();
-    let _ = snapshot::read_snapshot(&path);
+    let _ = aimsbook::source::snapshot::read_snapshot(&path);
     let _ = snapshot::verify(&path);
     let _ = snapshot::load_data(path.to_str().unwrap(), dir.path(), parse::parse_date("2026-11-26").unwrap());
 }
@@ -722,7 +722,7 @@ proptest! {
         "\\PC{0,12}",
         any::<String>().prop_map(|s| s.chars().take(12).collect::<String>()),
     ], 1..8)) {
-        let table = export::Table { name: "t".into(), columns: vec!["c".into(); cells.len()], rows: vec![cells.clone()], ..Default::default() };
+        let table = aimsbook::model::table::Table { name: "t".into(), columns: vec!["c".into(); cells.len()], rows: vec![cells.clone()], ..Default::default() };
         let bytes = export::to_csv(&table);
         let mut r = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes.as_slice());
         let row = r.records().next().expect("one row").expect("valid CSV");

@@ -60,7 +60,7 @@ fn ssh_verify(allowed: &Path, identity: &str, manifest: &Path, sig: &Path) -> st
 
 /// The bytes of `rel` inside a snapshot zip (entries live under the label's folder).
 fn zip_entry(zip: &Path, rel: &str) -> Vec<u8> {
-    let files = aimsbook::commands::snapshot::read_snapshot(zip).unwrap();
+    let files = aimsbook::source::snapshot::read_snapshot(zip).unwrap();
     files.get(rel).cloned().unwrap_or_else(|| panic!("{rel} not in {}", zip.display()))
 }
 

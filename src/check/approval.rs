@@ -2,8 +2,8 @@
 //! recorded at approval, and suspect links — references pinned to a version
 //! (`POL-001@2.0`) whose target has since moved to a new major or minor version.
 
-use crate::commands::approve::fingerprint_in_site;
 use crate::diagnostics::Diagnostic;
+use crate::model::approval::fingerprint_in_site;
 use crate::model::Site;
 use crate::parse::document::{Status, Version};
 

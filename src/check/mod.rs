@@ -9,6 +9,7 @@ pub mod approval;
 pub mod doc_control;
 pub mod links;
 pub mod registers;
+pub mod retention;
 pub mod signatures;
 pub mod soa;
 
@@ -24,7 +25,7 @@ pub fn run_all(site: &Site) -> Vec<Diagnostic> {
     out.extend(links::check(site));
     out.extend(registers::check(site));
     out.extend(soa::check(site));
-    out.extend(crate::render::retention::check(site));
+    out.extend(crate::check::retention::check(site));
     out.extend(crate::model::audience::check(site));
     out
 }

@@ -1,54 +1,10 @@
-//! Approval bound to content: the fingerprint of a document (its normalised body, its
-//! controlled fields and the data file it governs) and `aimsbook approve`, which records an
-//! approval by editing only the front-matter lines it must change — every other byte of the
+//! `aimsbook approve`, which records an approval bound to content (the fingerprint:
+//! [`crate::model::approval::fingerprint`]) by editing only the front-matter lines it must change — every other byte of the
 //! file is kept as it was.
 
-use crate::model::Site;
+use crate::model::approval::fingerprint_in_site;
 use crate::parse::document::{Document, Version};
 use jiff::civil::Date;
-use sha2::{Digest, Sha256};
-
-/// The fingerprint of a document as it stands: `sha256:` and 64 hex digits.
-///
-/// Covered: id, title, type, owner, classification, clauses, related, derived_from,
-/// supersedes, superseded_by, data, ai_system, the body (trailing spaces and surrounding blank
-/// lines ignored) and the governed data file. Not covered: the fields an approval itself
-/// changes (status, version, approver, approved, review_due, history, fingerprint).
-pub fn fingerprint(d: &Document, data_text: Option<&str>) -> String {
-    let mut h = Sha256::new();
-    let mut field = |name: &str, value: &str| {
-        h.update(name.as_bytes());
-        h.update(b"\x1f");
-        h.update(value.as_bytes());
-        h.update(b"\x1e");
-    };
-    field("id", &d.id);
-    field("title", &d.title);
-    field("type", &d.doc_type);
-    field("owner", &d.owner);
-    field("classification", &d.classification);
-    field("clauses", &d.clauses.join("\x1d"));
-    field("related", &d.related.join("\x1d"));
-    field("derived_from", &d.derived_from.join("\x1d"));
-    field("supersedes", d.supersedes.as_deref().unwrap_or(""));
-    field("superseded_by", d.superseded_by.as_deref().unwrap_or(""));
-    field("data", d.data.as_deref().unwrap_or(""));
-    field("ai_system", d.ai_system.as_deref().unwrap_or(""));
-    field("body", &normalise(&d.body));
-    field("data_file", &normalise(data_text.unwrap_or("")));
-    format!("sha256:{}", hex::encode(h.finalize()))
-}
-
-/// Text as compared for approval: line endings, trailing spaces and surrounding blank lines
-/// do not count as changes.
-fn normalise(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    lines.join("\n").trim_matches('\n').to_string()
-}
-
-pub fn fingerprint_in_site(site: &Site, d: &Document) -> String {
-    fingerprint(d, site.data_for_doc(d).map(|df| &*df.text))
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bump {

@@ -421,7 +421,7 @@ pub fn crossings(site: &Site, editions: &[Edition]) -> Vec<Diagnostic> {
 /// this edition, or no longer present and of a classification it publishes (older snapshots do
 /// not record classifications: such a document counts as unclassified). The SoA follows its
 /// document.
-pub fn restrict_snapshot_data(site: &Site, mut data: crate::commands::snapshot::SnapshotData) -> crate::commands::snapshot::SnapshotData {
+pub fn restrict_snapshot_data(site: &Site, mut data: crate::model::snapshot::SnapshotData) -> crate::model::snapshot::SnapshotData {
     let Some(edition) = &site.edition else { return data };
     data.documents.retain(|r| {
         site.by_id.contains_key(&r.id)

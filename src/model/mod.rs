@@ -6,6 +6,9 @@ pub mod approval;
 pub mod audience;
 pub mod catalog;
 pub mod crosswalk;
+pub mod retention;
+pub mod snapshot;
+pub mod table;
 pub mod trace;
 
 use crate::config::Config;
@@ -61,7 +64,7 @@ pub struct Site {
     /// Commits touching each file, when the repository is a git repository.
     pub git: crate::source::git::GitInfo,
     /// Set while rendering a snapshot: pages say which frozen copy they belong to.
-    pub snapshot: Option<crate::commands::snapshot::SnapshotInfo>,
+    pub snapshot: Option<crate::model::snapshot::SnapshotInfo>,
     /// Id families of the repository's documents: each id without its final number
     /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
     pub id_families: BTreeSet<String>,
@@ -152,7 +155,7 @@ impl Site {
         assets: BTreeSet<String>,
         mut data_files: Vec<DataFile>,
     ) -> Site {
-        let timer = crate::pipeline::Timer::new();
+        let timer = crate::support::timer::Timer::new();
         data_files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let data_by_rel = data_files.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
         documents.sort_by(|a, b| (&a.id, &a.rel).cmp(&(&b.id, &b.rel)));
@@ -201,7 +204,7 @@ impl Site {
 
     /// Resolves every link and computes the traceability.
     pub fn index(&mut self) {
-        let timer = crate::pipeline::Timer::new();
+        let timer = crate::support::timer::Timer::new();
         self.index_links();
         timer.lap("  links");
         self.trace = crate::model::trace::compute(self);

@@ -24,42 +24,11 @@
 //!   literal strings (never formulas), so they need no neutralising; cells longer than Excel's
 //!   limit of 32,767 UTF-16 units are cut and end with "…".
 
+use crate::model::table::{columns_in, CellKind, Table};
 use crate::model::Site;
 use jiff::civil::Date;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
-
-/// A table as exported: a name (the sheet name and title), column headers and rows of text
-/// cells, each row as long as `columns`. `kinds` says which cells are dates or numbers in
-/// the data (same shape as `rows`; a missing entry is text): CSV and JSON write every cell as
-/// its text, the XLSX writes dates and numbers as typed cells. `organization` is the
-/// spreadsheet's author and company; `paper` its print paper (`[pdf] paper` of book.toml).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Table {
-    pub name: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    pub kinds: Vec<Vec<CellKind>>,
-    pub organization: String,
-    pub paper: crate::config::Paper,
-}
-
-/// What a cell holds, as known from the data model: a date (a front-matter or YAML date, or
-/// a string that is a strict YYYY-MM-DD date), a number (a YAML number) or text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum CellKind {
-    #[default]
-    Text,
-    Date,
-    Number,
-}
-
-impl Table {
-    /// The kind of cell (`row`, `col`); text where `kinds` says nothing.
-    pub fn kind(&self, row: usize, col: usize) -> CellKind {
-        self.kinds.get(row).and_then(|r| r.get(col)).copied().unwrap_or_default()
-    }
-}
 
 /// A text cell's kind: a date when it is a strict YYYY-MM-DD date, else text.
 fn text_kind(text: &str) -> CellKind {
@@ -114,12 +83,6 @@ pub const DOCUMENTS_COLUMNS: [&str; 11] =
 pub const XLSX_MAX_WIDTH: usize = 60;
 /// Excel's limit on the length of a cell, in UTF-16 code units.
 const XLSX_MAX_CELL: usize = 32_767;
-
-/// Column headers in the site's language (`export-<header>` messages; the English header
-/// where no message names it). The headers are the keys of the JSON rows too.
-pub fn columns_in(site: &Site, names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| site.messages.label("export", s)).collect()
-}
 
 fn join(ids: &[String]) -> String {
     ids.join(", ")
@@ -524,19 +487,15 @@ pub fn download_pages(site: &Site) -> Vec<crate::render::Page> {
     download_pages_cached(site, None)
 }
 
-/// Downloads kept between rebuilds by `serve`: a table's files are written again only when
-/// its cells (or the date stamped into the XLSX) changed.
-pub type DownloadCache = std::sync::Mutex<std::collections::HashMap<String, (u64, Vec<crate::render::Page>)>>;
-
 /// As [`download_pages`], reusing unchanged tables' files from `cache`.
-pub fn download_pages_cached(site: &Site, cache: Option<&DownloadCache>) -> Vec<crate::render::Page> {
+pub fn download_pages_cached(site: &Site, cache: Option<&crate::render::DownloadCache>) -> Vec<crate::render::Page> {
     let mut tables: Vec<(String, Table)> = Vec::new();
     if site.trace.soa_doc.is_some() {
         tables.push(("soa".into(), soa_table(site)));
     }
     tables.push(("matrix".into(), matrix_table(site)));
     tables.push(("documents".into(), documents_table(site)));
-    tables.push(("retention".into(), crate::render::retention::table(site)));
+    tables.push(("retention".into(), crate::model::retention::table(site)));
     for id in register_ids(site) {
         if let Ok(t) = register_table(site, &id) {
             tables.push((format!("register-{id}"), t));

@@ -100,7 +100,7 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
         std::fs::remove_dir_all(&tmp).map_err(|e| err("cannot clear", &tmp, e))?;
     }
     remove_abandoned(&parent, &name);
-    let timer = crate::pipeline::Timer::new();
+    let timer = crate::support::timer::Timer::new();
     let result = (|| -> Result<usize, Diagnostic> {
         std::fs::create_dir_all(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
         let rel_of = |f: &OutFile| match f {

@@ -5,13 +5,16 @@
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::catalog::Catalog;
+use crate::model::snapshot::SnapshotData;
 use crate::model::Site;
 use crate::output::{self, OutFile};
 use crate::parse;
 use crate::parse::schemas::Schemas;
+use crate::render::changes::Published;
 use crate::render::theme::Theme;
 use crate::render::{self, Page};
 use crate::source::{self, SourceFile, SourceKind};
+use crate::support::timer::Timer;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -33,31 +36,6 @@ pub struct Loaded {
 pub fn load(root: &Path, today: Date) -> Result<Loaded, ConfigError> {
     let config = config::load(root).map_err(ConfigError)?;
     load_with(config, today)
-}
-
-/// Stage timings, printed to stderr when AIMSBOOK_TIMINGS is set (for profiling, not output).
-pub struct Timer {
-    start: std::cell::Cell<std::time::Instant>,
-    on: bool,
-}
-
-impl Timer {
-    pub fn new() -> Timer {
-        Timer { start: std::cell::Cell::new(std::time::Instant::now()), on: std::env::var_os("AIMSBOOK_TIMINGS").is_some() }
-    }
-    pub fn lap(&self, what: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!("  {:>7.1} ms  {what}", (now - self.start.get()).as_secs_f64() * 1000.0);
-            self.start.set(now);
-        }
-    }
-}
-
-impl Default for Timer {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 /// Parse results kept between rebuilds (`serve`): a file whose text is unchanged is not
@@ -323,7 +301,9 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
     timer.lap("theme");
     let cache = cache.map(|c| (c, render::InputKeys::of(site)));
     timer.lap("input keys");
-    let mut pages = render::render_site(site, &theme, cache)?;
+    let published = published_snapshot(site);
+    timer.lap("published snapshot");
+    let mut pages = render::render_site(site, &theme, published.as_ref(), cache)?;
     timer.lap("render pages");
     for (path, bytes) in &theme.statics {
         pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
@@ -420,4 +400,24 @@ pub fn build_edition(
     diags.finish(&site.config.levels, strict);
     report.diagnostics = diags;
     Ok(report)
+}
+
+/// The comparable data of a snapshot folder or zip (its `snapshot.json`). A relative path names
+/// a place in the repository (book.toml's `[[snapshots]]` path) unless only the working
+/// folder has it (a path typed on the command line).
+pub fn snapshot_data(spec: &str, root: &Path) -> Result<SnapshotData, String> {
+    use crate::source::snapshot::{read_snapshot_data, DATA};
+    let path = PathBuf::from(spec);
+    let path = if path.is_absolute() || root.join(spec).exists() { root.join(spec) } else { path };
+    let bytes = read_snapshot_data(&path)?.ok_or_else(|| format!("{} has no {DATA}: it is not an aimsbook snapshot", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{DATA} in {} is not valid: {e}", path.display()))
+}
+
+/// The latest published snapshot with a path (book.toml `[[snapshots]]`), read for the
+/// Changes page and the manual's appendix — or why it could not be read. Read here, once per
+/// build, so that rendering never touches the disk.
+pub fn published_snapshot(site: &Site) -> Option<Published> {
+    let published = site.config.snapshots.iter().rev().find(|s| s.path.is_some())?;
+    let path = published.path.clone().unwrap_or_default();
+    Some(Published { label: published.label.clone(), data: snapshot_data(&path, &site.config.root) })
 }

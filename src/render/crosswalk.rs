@@ -4,8 +4,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::model::crosswalk::Mapping;
+use crate::model::table::Table;
 use crate::model::Site;
-use crate::output::export::Table;
 use crate::parse::document;
 use crate::render::{v, Page, Renderer};
 use minijinja::context;
@@ -195,7 +195,7 @@ pub fn table(site: &Site, namespace: &str) -> Table {
     let title = site.catalog.extra.iter().find(|(ns, _)| ns == namespace).map(|(_, t)| t.clone()).unwrap_or_else(|| namespace.to_string());
     Table {
         name: format!("Crosswalk {title}"),
-        columns: crate::output::export::columns_in(site, &COLUMNS),
+        columns: crate::model::table::columns_in(site, &COLUMNS),
         rows: out,
         kinds: Vec::new(),
         organization: site.config.book.organization.clone(),

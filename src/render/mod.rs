@@ -4,6 +4,7 @@
 //! from file://.
 
 pub mod api;
+pub mod changes;
 pub mod crosswalk;
 pub mod redline;
 pub mod retention;
@@ -289,6 +290,8 @@ pub(crate) struct Renderer<'a> {
     theme: &'a Theme,
     book: Value,
     cache: Option<&'a RenderCache>,
+    /// The latest published snapshot, read by the driver (see [`changes::Published`]).
+    published: Option<&'a changes::Published>,
     /// Fingerprint of the inputs of the site-wide pages (only computed for `serve`).
     overview_key: Option<u64>,
 }
@@ -392,6 +395,10 @@ impl Renderer<'_> {
 /// A content file's modification time, size and bytes.
 pub type CachedAsset = (std::time::SystemTime, u64, Bytes);
 
+/// Downloads kept between rebuilds by `serve`: a table's files are written again only when
+/// its cells (or the date stamped into the XLSX) changed.
+pub type DownloadCache = Mutex<HashMap<String, (u64, Vec<Page>)>>;
+
 /// A rendered page and the key of the inputs it was rendered from.
 type CachedPage = (u64, Bytes);
 
@@ -415,7 +422,7 @@ pub struct RenderCache {
     /// Published content files (images, PDFs) by path, with the modification time and size
     /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.
     pub assets: Mutex<HashMap<String, CachedAsset>>,
-    pub downloads: crate::output::export::DownloadCache,
+    pub downloads: DownloadCache,
     pub rendered: AtomicUsize,
     pub reused: AtomicUsize,
 }
@@ -510,8 +517,13 @@ impl InputKeys {
 
 /// Renders every page of the site. Errors are template errors (TPL001). With a cache (`serve`),
 /// pages whose inputs are unchanged are reused.
-pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, InputKeys)>) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    let timer = crate::pipeline::Timer::new();
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    published: Option<&changes::Published>,
+    cache: Option<(&RenderCache, InputKeys)>,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let timer = crate::support::timer::Timer::new();
     let env = environment(theme, &site.messages).map_err(|d| vec![d])?;
     timer.lap("  templates");
     let book = v(&site.config.book);
@@ -523,7 +535,7 @@ pub fn render_site(site: &Site, theme: &Theme, cache: Option<(&RenderCache, Inpu
     let overview_key = keys.map(|k| k.overview);
     let data_key = keys.map_or(0, |k| k.data);
     let bodies_key = keys.map_or(0, |k| k.bodies);
-    let r = Renderer { site, env: &env, theme, book, cache, overview_key };
+    let r = Renderer { site, env: &env, theme, book, cache, published, overview_key };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
     let mut jobs: Vec<Job> = vec![
@@ -714,7 +726,7 @@ fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
             record_date => d.record_date.map(|x| x.to_string()),
             meeting_date => d.meeting_date.map(|x| x.to_string()),
             retention => d.retention.clone(),
-            disposition => crate::render::retention::is_listed(d).then(|| v(crate::render::retention::entry(site, d))),
+            disposition => crate::model::retention::is_listed(d).then(|| v(crate::model::retention::entry(site, d))),
             versions => v(&versions),
             uncontrolled => uncontrolled,
             register => register,
@@ -766,7 +778,7 @@ pub fn overview_key(site: &Site) -> u64 {
     site.trace.soa_doc.hash(&mut h);
     // The Retention page and the disposal notes of document pages (retention, history dates and
     // successors' approvals all feed them).
-    serde_json::to_string(&crate::render::retention::entries(site)).unwrap_or_default().hash(&mut h);
+    serde_json::to_string(&crate::model::retention::entries(site)).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.book).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
     (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
@@ -912,20 +924,20 @@ fn versions_page(r: &Renderer) -> Result<Page, Diagnostic> {
 /// The latest published snapshot with a path (book.toml `[[snapshots]]`), and what changed
 /// since it — or why it could not be read. In an edition, the snapshot's documents are those
 /// the edition may show ([`crate::model::audience::restrict_snapshot_data`]).
-pub(crate) fn changes_since(site: &Site) -> Option<(String, Result<crate::commands::snapshot::Diff, String>)> {
-    let published = site.config.snapshots.iter().rev().find(|s| s.path.is_some())?;
-    let path = published.path.clone().unwrap_or_default();
-    let diff = crate::commands::snapshot::load_data(&path, &site.config.root, site.today).map(|old| {
+pub(crate) fn changes_since(r: &Renderer) -> Option<(String, Result<crate::render::changes::Diff, String>)> {
+    let site = r.site;
+    let published = r.published?;
+    let diff = published.data.clone().map(|old| {
         let old = crate::model::audience::restrict_snapshot_data(site, old);
-        let current = crate::commands::snapshot::data_of(site, crate::commands::snapshot::info_for(site, "current"));
-        crate::commands::snapshot::diff(&old, &current)
+        let current = crate::model::snapshot::data_of(site, crate::model::snapshot::info_for(site, "current"));
+        crate::render::changes::diff(&old, &current)
     });
     Some((published.label.clone(), diff))
 }
 
 /// "Changes since LABEL": the current repository against the latest published snapshot.
 fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
-    let Some((label, result)) = changes_since(r.site) else {
+    let Some((label, result)) = changes_since(r) else {
         return Err(Diagnostic::new("TPL001", "book.toml", 1, "no published snapshot with a path"));
     };
     let (diff, error) = match result {
@@ -943,11 +955,11 @@ fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
 /// changed document what changed in its control data and its text (counts and redline), then
 /// the SoA and clause changes. Empty without a published snapshot.
 fn manual_changes(r: &Renderer) -> Result<String, Diagnostic> {
-    let Some((label, result)) = changes_since(r.site) else { return Ok(String::new()) };
+    let Some((label, result)) = changes_since(r) else { return Ok(String::new()) };
     let (docs, other, error) = match &result {
         Err(e) => (Vec::new(), Vec::new(), Some(e.clone())),
         Ok(diff) => {
-            let mut by_doc: BTreeMap<&str, (&str, Vec<&crate::commands::snapshot::Change>, Option<&crate::render::redline::TextChange>)> =
+            let mut by_doc: BTreeMap<&str, (&str, Vec<&crate::render::changes::Change>, Option<&crate::render::redline::TextChange>)> =
                 BTreeMap::new();
             for c in
                 diff.added.iter().chain(&diff.removed).chain(&diff.reversioned).chain(&diff.status).chain(&diff.owner).chain(&diff.review)
@@ -961,7 +973,7 @@ fn manual_changes(r: &Renderer) -> Result<String, Diagnostic> {
                 .into_iter()
                 .map(|(id, (title, changes, text))| context! { id => id, title => title, changes => v(changes), text => v(text) })
                 .collect();
-            let other: Vec<&crate::commands::snapshot::Change> = diff.soa.iter().chain(&diff.clauses).collect();
+            let other: Vec<&crate::render::changes::Change> = diff.soa.iter().chain(&diff.clauses).collect();
             (docs, other.into_iter().cloned().map(v).collect::<Vec<_>>(), None)
         }
     };

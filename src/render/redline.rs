@@ -507,8 +507,8 @@ pub struct TextChange {
 
 /// Per document present in both lists with a recorded body: what changed in its rendered text.
 /// Whitespace-only and front-matter-only edits are not text changes.
-pub fn text_changes(old: &[crate::commands::snapshot::DocRecord], new: &[crate::commands::snapshot::DocRecord]) -> Vec<TextChange> {
-    let before: HashMap<&str, &crate::commands::snapshot::DocRecord> = old.iter().map(|d| (d.id.as_str(), d)).collect();
+pub fn text_changes(old: &[crate::model::snapshot::DocRecord], new: &[crate::model::snapshot::DocRecord]) -> Vec<TextChange> {
+    let before: HashMap<&str, &crate::model::snapshot::DocRecord> = old.iter().map(|d| (d.id.as_str(), d)).collect();
     let mut out = Vec::new();
     for n in new {
         let Some(o) = before.get(n.id.as_str()) else { continue };

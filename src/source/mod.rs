@@ -6,6 +6,7 @@
 //! hostile repository cannot make a build read (or publish) files it does not hold.
 
 pub mod git;
+pub mod snapshot;
 
 use crate::diagnostics::Diagnostic;
 use std::path::{Path, PathBuf};

@@ -3,3 +3,4 @@
 
 pub mod safe_write;
 pub mod signing;
+pub mod timer;
