@@ -10,6 +10,7 @@
 
 use crate::config;
 use crate::diagnostics::{self, Diagnostic, Diagnostics, Severity};
+use crate::output::sink::{Memory, Sink};
 use crate::pipeline::{self, ParseCache};
 use crate::render::RenderCache;
 use bytes::Bytes;
@@ -149,7 +150,7 @@ pub fn build_in_memory_with(root: &Path, today: Date, parse_cache: &ParseCache, 
             return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview: None };
         }
     };
-    let loaded = match pipeline::load_cached(config, today, Some(parse_cache)) {
+    let loaded = match pipeline::load_cached(config, today, Some(parse_cache)).and_then(|l| pipeline::prepare(l, None, false)) {
         Ok(l) => l,
         Err(e) => {
             diags.extend(e.0);
@@ -159,22 +160,16 @@ pub fn build_in_memory_with(root: &Path, today: Date, parse_cache: &ParseCache, 
     };
     let site = loaded.site;
     diags = loaded.diagnostics;
-    diags.finish(&site.config.levels, false);
     if diags.has_errors() {
         let preview = preview.then(|| preview_pages(&site, &diags, render_cache));
         return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview };
     }
-    match pipeline::render_all_cached(&site, Some(render_cache)) {
-        Ok(pages) => {
-            let mut map: HashMap<String, Bytes> = pages.into_iter().map(|p| (p.path, p.bytes)).collect();
-            for rel in &site.assets {
-                if let Some(bytes) = read_asset(&site.config.content_dir().join(rel), rel, render_cache) {
-                    map.insert(format!("files/{rel}"), bytes);
-                }
-            }
+    let mut sink = Memory { asset_cache: Some(&render_cache.assets), ..Default::default() };
+    match pipeline::run(&site, None, Some(render_cache), &mut sink) {
+        Ok(_) => {
             let rendered = render_cache.rendered.load(std::sync::atomic::Ordering::Relaxed);
             let reused = render_cache.reused.load(std::sync::atomic::Ordering::Relaxed);
-            Attempt { diagnostics: diags, pages: Some(map), rendered, reused, preview: None }
+            Attempt { diagnostics: diags, pages: Some(sink.files), rendered, reused, preview: None }
         }
         Err(ds) => {
             diags.extend(ds);
@@ -188,15 +183,13 @@ pub fn build_in_memory_with(root: &Path, today: Date, parse_cache: &ParseCache, 
 /// nothing of a broken build is kept for later ones), the content files, and for each document
 /// that could not be parsed a page listing its diagnostics where its page would be.
 fn preview_pages(site: &crate::model::Site, diags: &Diagnostics, render_cache: &RenderCache) -> HashMap<String, Bytes> {
-    let mut map: HashMap<String, Bytes> = match pipeline::render_all(site) {
-        Ok(pages) => pages.into_iter().map(|p| (p.path, p.bytes)).collect(),
-        Err(_) => HashMap::new(),
-    };
-    for rel in &site.assets {
-        if let Some(bytes) = read_asset(&site.config.content_dir().join(rel), rel, render_cache) {
-            map.insert(format!("files/{rel}"), bytes);
-        }
+    let mut sink = Memory { asset_cache: Some(&render_cache.assets), ..Default::default() };
+    if pipeline::run(site, None, None, &mut sink).is_err() {
+        // Nothing rendered: the content files are still served.
+        let assets: Vec<String> = site.assets.iter().cloned().collect();
+        let _ = sink.put(Vec::new(), &site.config.content_dir(), &assets);
     }
+    let mut map = sink.files;
     for rel in site.unparsed.iter().filter(|r| r.ends_with(".md")) {
         let repo_rel = site.config.content_rel_to_repo(rel);
         let id = site.unparsed_ids.get(rel).cloned().or_else(|| id_line(&site.config.content_dir().join(rel)));
@@ -245,20 +238,6 @@ fn diagnostics_page(what: &str, diags: &[&Diagnostic]) -> Vec<u8> {
         w = esc(what)
     )
     .into_bytes()
-}
-
-/// A content file's bytes, re-read only when its modification time or size changed.
-fn read_asset(path: &Path, rel: &str, cache: &RenderCache) -> Option<Bytes> {
-    let meta = std::fs::metadata(path).ok()?;
-    let stamp = (meta.modified().ok()?, meta.len());
-    if let Some((_, _, bytes)) = cache.assets.lock().ok()?.get(rel).filter(|(t, l, _)| (*t, *l) == stamp) {
-        return Some(bytes.clone());
-    }
-    let bytes: Bytes = std::fs::read(path).ok()?.into();
-    if let Ok(mut m) = cache.assets.lock() {
-        m.insert(rel.to_string(), (stamp.0, stamp.1, bytes.clone()));
-    }
-    Some(bytes)
 }
 
 /// Normalises a request path to a key of the in-memory site, or `None` when it is not a

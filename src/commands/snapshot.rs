@@ -69,15 +69,7 @@ pub fn snapshot_edition(
     if !valid_label(label) {
         return Err(fail(format!("snapshot label `{label}` must use letters, digits, '-', '_' and '.' only")));
     }
-    let loaded = pipeline::load(root, today)?;
-    let mut site = loaded.site;
-    let mut diags = loaded.diagnostics;
-    if let Some(name) = audience {
-        let edition = crate::model::audience::edition(&site.config, name).map_err(|d| ConfigError(vec![d]))?;
-        diags.extend(crate::model::audience::crossings(&site, std::slice::from_ref(&edition)));
-        site = crate::model::audience::restrict(site, &edition);
-    }
-    diags.finish(&site.config.levels, false);
+    let pipeline::Loaded { site, diagnostics: diags } = pipeline::prepare(pipeline::load(root, today)?, audience, false)?;
     let out_dir = out_dir.map(Path::to_path_buf).unwrap_or_else(|| site.config.root.join("snapshots"));
     let folder = out_dir.join(label);
     let zip_path = out_dir.join(format!("{label}.zip"));
@@ -120,16 +112,13 @@ pub fn snapshot_edition(
             reason,
         }
     });
-    site.snapshot = Some(info.clone());
-    let mut pages = pipeline::render_all(&site).map_err(ConfigError)?;
+    // Rendered into memory: the snapshot is hashed, signed and archived before anything is written.
+    let mut sink = output::sink::Memory { require_assets: true, ..Default::default() };
+    pipeline::run(&site, Some(info.clone()), None, &mut sink).map_err(ConfigError)?;
+    let mut pages: Vec<Page> = sink.files.into_iter().map(|(path, bytes)| Page { path, bytes }).collect();
     let claimed_signature = info.signature.clone();
     let data = data_of(&site, info);
     pages.push(Page { path: DATA.into(), bytes: serde_json::to_vec_pretty(&data).unwrap_or_default().into() });
-    // Source files (images, PDFs) travel with the snapshot.
-    for rel in &site.assets {
-        let bytes = std::fs::read(site.config.content_dir().join(rel)).map_err(|e| fail(format!("cannot read {rel}: {e}")))?;
-        pages.push(Page { path: format!("files/{rel}"), bytes: bytes.into() });
-    }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
         label: label.to_string(),

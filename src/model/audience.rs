@@ -201,7 +201,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
         }
     }
     let git = restrict_git(&site, &published, &assets);
-    let Site { config, catalog, today, documents, data_files, snapshot, messages, .. } = site;
+    let Site { config, catalog, today, documents, data_files, messages, .. } = site;
     let documents: Vec<Arc<Document>> = documents.into_iter().zip(&published).filter(|(_, &p)| p).map(|(d, _)| d).collect();
     let data_files: Vec<_> = data_files.into_iter().filter(|df| assets.contains(&df.rel)).collect();
     let known_ids = documents.iter().map(|d| d.id.clone()).collect();
@@ -210,7 +210,6 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
     out.withheld_paths = withheld_paths;
     out.index();
     out.git = git;
-    out.snapshot = snapshot;
     out.edition = Some(edition.clone());
     out.messages = messages;
     // The texts (search index, snapshot.json, redlines, api) carry a link to a withheld

@@ -63,8 +63,6 @@ pub struct Site {
     pub trace: Trace,
     /// Commits touching each file, when the repository is a git repository.
     pub git: crate::source::git::GitInfo,
-    /// Set while rendering a snapshot: pages say which frozen copy they belong to.
-    pub snapshot: Option<crate::model::snapshot::SnapshotInfo>,
     /// Id families of the repository's documents: each id without its final number
     /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
     pub id_families: BTreeSet<String>,
@@ -190,7 +188,6 @@ impl Site {
             data_owner,
             trace: Trace::default(),
             git: crate::source::git::GitInfo::default(),
-            snapshot: None,
             id_families: BTreeSet::new(),
             withheld_ids: BTreeSet::new(),
             withheld_paths: BTreeMap::new(),

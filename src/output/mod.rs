@@ -5,6 +5,7 @@
 
 pub mod export;
 pub mod oscal;
+pub mod sink;
 
 use crate::diagnostics::Diagnostic;
 use crate::render::Page;

@@ -5,9 +5,9 @@
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::catalog::Catalog;
-use crate::model::snapshot::SnapshotData;
+use crate::model::snapshot::{SnapshotData, SnapshotInfo};
 use crate::model::Site;
-use crate::output::{self, OutFile};
+use crate::output;
 use crate::parse;
 use crate::parse::schemas::Schemas;
 use crate::render::changes::Published;
@@ -289,21 +289,27 @@ pub struct BuildReport {
 
 /// Renders the whole site in memory (pages and theme assets), without writing.
 pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    render_all_cached(site, None)
+    render_pages(site, None, None)
 }
 
 /// As [`render_all`], reusing the pages whose inputs did not change since the last call.
 pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    render_pages(site, None, cache)
+}
+
+/// Every page of the site: the driver reads what render needs from disk (the theme, the
+/// latest published snapshot), then renders; `snapshot` names the frozen copy being written.
+fn render_pages(site: &Site, snapshot: Option<SnapshotInfo>, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let timer = Timer::new();
     let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
         vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))]
     })?;
     timer.lap("theme");
+    let inputs = render::Inputs { published: published_snapshot(site), snapshot };
+    timer.lap("published snapshot");
     let cache = cache.map(|c| (c, render::InputKeys::of(site)));
     timer.lap("input keys");
-    let published = published_snapshot(site);
-    timer.lap("published snapshot");
-    let mut pages = render::render_site(site, &theme, published.as_ref(), cache)?;
+    let mut pages = render::render_site(site, &theme, &inputs, cache)?;
     timer.lap("render pages");
     for (path, bytes) in &theme.statics {
         pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
@@ -316,7 +322,7 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
         None => crate::output::export::download_pages(site),
     });
     timer.lap("downloads");
-    pages.extend(crate::render::api::pages(site));
+    pages.extend(crate::render::api::pages(site, &inputs));
     // The search index holds document texts, register rows and the catalog.
     pages.extend(match cache {
         Some((c, keys)) => c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
@@ -354,21 +360,11 @@ pub fn build_edition(
     strict: bool,
     audience: Option<&str>,
 ) -> Result<BuildReport, ConfigError> {
-    let loaded = load(root, today)?;
-    let mut diags = loaded.diagnostics;
-    let site = match audience {
-        Some(name) => {
-            let edition = crate::model::audience::edition(&loaded.site.config, name).map_err(|d| ConfigError(vec![d]))?;
-            diags.extend(crate::model::audience::crossings(&loaded.site, std::slice::from_ref(&edition)));
-            crate::model::audience::restrict(loaded.site, &edition)
-        }
-        None => loaded.site,
-    };
+    let Loaded { site, diagnostics: mut diags } = prepare(load(root, today)?, audience, strict)?;
     let out_dir = match out {
         Some(o) => o.to_path_buf(),
         None => site.config.root.join(&site.config.build.output),
     };
-    diags.finish(&site.config.levels, strict);
     let mut report =
         BuildReport { diagnostics: Diagnostics::default(), written: None, out_dir: out_dir.clone(), pages: 0, search_index_bytes: 0 };
     if diags.has_errors() {
@@ -378,28 +374,61 @@ pub fn build_edition(
     if let Err(d) = output::guard(&out_dir, &site.config.root, &site.config.content_dir()) {
         return Err(ConfigError(vec![d]));
     }
-    match render_all(&site) {
-        Ok(pages) => {
-            report.pages = pages.len();
-            report.search_index_bytes = pages
-                .iter()
-                .filter(|p| p.path == "static/search-index.js" || p.path.starts_with("static/search/"))
-                .map(|p| p.bytes.len())
-                .sum();
-            let mut files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
-            for rel in &site.assets {
-                files.push(OutFile::Copy { rel: format!("files/{rel}"), from: site.config.content_dir().join(rel) });
-            }
-            match output::write_atomic(&out_dir, &files) {
-                Ok(n) => report.written = Some(n),
-                Err(d) => diags.push(d),
-            }
+    match run(&site, None, None, &mut output::sink::Folder { dir: out_dir }) {
+        Ok(ran) => {
+            report.pages = ran.pages;
+            report.search_index_bytes = ran.search_index_bytes;
+            report.written = Some(ran.written);
         }
         Err(ds) => diags.extend(ds),
     }
     diags.finish(&site.config.levels, strict);
     report.diagnostics = diags;
     Ok(report)
+}
+
+/// The site an edition publishes (see [`crate::model::audience`]), with the diagnostics of the
+/// whole repository plus the edition's crossings, levels applied (`[check]`, `--strict`).
+pub fn prepare(loaded: Loaded, audience: Option<&str>, strict: bool) -> Result<Loaded, ConfigError> {
+    let mut diags = loaded.diagnostics;
+    let site = match audience {
+        Some(name) => {
+            let edition = crate::model::audience::edition(&loaded.site.config, name).map_err(|d| ConfigError(vec![d]))?;
+            diags.extend(crate::model::audience::crossings(&loaded.site, std::slice::from_ref(&edition)));
+            crate::model::audience::restrict(loaded.site, &edition)
+        }
+        None => loaded.site,
+    };
+    diags.finish(&site.config.levels, strict);
+    Ok(Loaded { site, diagnostics: diags })
+}
+
+/// What one run of the driver produced.
+pub struct Ran {
+    /// Rendered pages (the content files not counted).
+    pub pages: usize,
+    /// Size of the search index in bytes (the entry file and all its shards).
+    pub search_index_bytes: usize,
+    /// Files the sink holds (pages and content files).
+    pub written: usize,
+}
+
+/// The one build driver, shared by `build`, `serve` and `snapshot`: renders the checked site
+/// (reusing `cache` between `serve` rebuilds) and hands the pages and the content files to
+/// publish to `sink`. `snapshot` names the frozen copy being written, if any.
+pub fn run(
+    site: &Site,
+    snapshot: Option<SnapshotInfo>,
+    cache: Option<&render::RenderCache>,
+    sink: &mut dyn output::sink::Sink,
+) -> Result<Ran, Vec<Diagnostic>> {
+    let pages = render_pages(site, snapshot, cache)?;
+    let search_index_bytes =
+        pages.iter().filter(|p| p.path == "static/search-index.js" || p.path.starts_with("static/search/")).map(|p| p.bytes.len()).sum();
+    let count = pages.len();
+    let assets: Vec<String> = site.assets.iter().cloned().collect();
+    let written = sink.put(pages, &site.config.content_dir(), &assets).map_err(|d| vec![d])?;
+    Ok(Ran { pages: count, search_index_bytes, written })
 }
 
 /// The comparable data of a snapshot folder or zip (its `snapshot.json`). A relative path names

@@ -231,7 +231,7 @@ fn one_line(s: &str) -> String {
 /// links with notes — every document, every assessable requirement and control with its status,
 /// the machine-readable files — and an "Optional" section of secondary pages. Links are relative
 /// to the site root, so the file works wherever the site is published.
-fn llms_txt(site: &Site) -> String {
+fn llms_txt(site: &Site, inputs: &crate::render::Inputs) -> String {
     let book = &site.config.book;
     let mut out = String::new();
     let title = if book.title.trim().is_empty() { "AI Management System" } else { book.title.trim() };
@@ -244,7 +244,7 @@ fn llms_txt(site: &Site) -> String {
         site.trace.coverage.len(),
         site.today
     );
-    if site.snapshot.is_some() {
+    if inputs.snapshot.is_some() {
         summary.push_str(" This is a frozen snapshot for auditors.");
     }
     out.push_str(&format!("> {summary}\n\n"));
@@ -298,7 +298,7 @@ fn llms_txt(site: &Site) -> String {
 }
 
 /// The files of the machine-readable site, paths relative to the site root.
-pub fn pages(site: &Site) -> Vec<Page> {
+pub fn pages(site: &Site, inputs: &crate::render::Inputs) -> Vec<Page> {
     let documents: Vec<DocumentEntry> = published(site).map(|d| document_entry(site, d)).collect();
     let mut counts: std::collections::BTreeMap<&'static str, usize> =
         document::STATUSES.iter().map(|s| (*s, 0)).collect::<std::collections::BTreeMap<&'static str, usize>>();
@@ -312,6 +312,6 @@ pub fn pages(site: &Site) -> Vec<Page> {
     vec![
         json_page(DOCUMENTS_JSON, &DocumentsFile { header: header(site), counts, documents }),
         json_page(CLAUSES_JSON, &ClausesFile { header: header(site), catalogs, counts: site.trace.counts(), items: clause_entries(site) }),
-        Page { path: LLMS_TXT.into(), bytes: llms_txt(site).into_bytes().into() },
+        Page { path: LLMS_TXT.into(), bytes: llms_txt(site, inputs).into_bytes().into() },
     ]
 }

@@ -284,14 +284,23 @@ fn nav(root: &str, messages: &Messages) -> Value {
     v(items.iter().map(|(key, url)| BTreeMap::from([("label", messages.t(key)), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
 }
 
+/// What render is given besides the site: what the driver read from disk (the latest
+/// published snapshot) and what the command decided (the identity of the snapshot being
+/// written). Render itself never reads a file.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub published: Option<changes::Published>,
+    /// Set while rendering a snapshot: pages say which frozen copy they belong to.
+    pub snapshot: Option<crate::model::snapshot::SnapshotInfo>,
+}
+
 pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
     env: &'a Environment<'static>,
     theme: &'a Theme,
     book: Value,
     cache: Option<&'a RenderCache>,
-    /// The latest published snapshot, read by the driver (see [`changes::Published`]).
-    published: Option<&'a changes::Published>,
+    inputs: &'a Inputs,
     /// Fingerprint of the inputs of the site-wide pages (only computed for `serve`).
     overview_key: Option<u64>,
 }
@@ -360,7 +369,7 @@ impl Renderer<'_> {
             page_path => path,
             generator => concat!("aimsbook ", env!("CARGO_PKG_VERSION")),
             page_size => self.site.config.pdf.paper.css(),
-            snapshot => v(&self.site.snapshot),
+            snapshot => v(&self.inputs.snapshot),
             edition => v(&self.site.edition),
             ..ctx
         };
@@ -520,7 +529,7 @@ impl InputKeys {
 pub fn render_site(
     site: &Site,
     theme: &Theme,
-    published: Option<&changes::Published>,
+    inputs: &Inputs,
     cache: Option<(&RenderCache, InputKeys)>,
 ) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let timer = crate::support::timer::Timer::new();
@@ -535,7 +544,7 @@ pub fn render_site(
     let overview_key = keys.map(|k| k.overview);
     let data_key = keys.map_or(0, |k| k.data);
     let bodies_key = keys.map_or(0, |k| k.bodies);
-    let r = Renderer { site, env: &env, theme, book, cache, published, overview_key };
+    let r = Renderer { site, env: &env, theme, book, cache, inputs, overview_key };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
     let mut jobs: Vec<Job> = vec![
@@ -562,7 +571,7 @@ pub fn render_site(
         }));
     }
     jobs.push(Box::new(|| r.overview("404.html", || r.page("404.html", "404.html", context! { title => r.t("notfound-title") }))));
-    if site.snapshot.is_some() {
+    if inputs.snapshot.is_some() {
         jobs.push(Box::new(|| r.overview("about.html", || about_page(&r))));
     }
     if site.config.snapshots.iter().any(|s| s.path.is_some()) {
@@ -782,7 +791,6 @@ pub fn overview_key(site: &Site) -> u64 {
     serde_json::to_string(&site.config.book).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
     (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
-    serde_json::to_string(&site.snapshot).unwrap_or_default().hash(&mut h);
     (site.catalog.items.len(), &site.catalog.extra, &site.catalog.mappings).hash(&mut h);
     site.catalog.items.hash(&mut h);
     for d in site.documents.iter().filter(|d| d.doc_type == "scope") {
@@ -926,7 +934,7 @@ fn versions_page(r: &Renderer) -> Result<Page, Diagnostic> {
 /// the edition may show ([`crate::model::audience::restrict_snapshot_data`]).
 pub(crate) fn changes_since(r: &Renderer) -> Option<(String, Result<crate::render::changes::Diff, String>)> {
     let site = r.site;
-    let published = r.published?;
+    let published = r.inputs.published.as_ref()?;
     let diff = published.data.clone().map(|old| {
         let old = crate::model::audience::restrict_snapshot_data(site, old);
         let current = crate::model::snapshot::data_of(site, crate::model::snapshot::info_for(site, "current"));

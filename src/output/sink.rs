@@ -1,0 +1,79 @@
+//! Where a rendered site goes. The pipeline's driver ([`crate::pipeline::run`]) renders once
+//! and hands the pages and the content files to publish to a sink: a folder on disk for
+//! `build`, memory for `serve` (and for `snapshot`, which then hashes, signs and archives it).
+
+use crate::diagnostics::Diagnostic;
+use crate::output::{write_atomic, OutFile};
+use crate::render::{CachedAsset, Page};
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Receives one rendered site: its pages, and the content files (repository-relative to the
+/// content folder) published under `files/`.
+pub trait Sink {
+    /// Takes the site; returns how many files it holds, or why it could not take them.
+    fn put(&mut self, pages: Vec<Page>, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic>;
+}
+
+/// A build output folder, replaced atomically (see [`write_atomic`]).
+pub struct Folder {
+    pub dir: PathBuf,
+}
+
+impl Sink for Folder {
+    fn put(&mut self, pages: Vec<Page>, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic> {
+        let mut files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
+        for rel in assets {
+            files.push(OutFile::Copy { rel: format!("files/{rel}"), from: content_dir.join(rel) });
+        }
+        write_atomic(&self.dir, &files)
+    }
+}
+
+/// The site held in memory, by path: the preview server's, or a snapshot's before it is
+/// hashed and archived.
+#[derive(Default)]
+pub struct Memory<'a> {
+    pub files: HashMap<String, Bytes>,
+    /// Content files read before and unchanged since (modification time and size): `serve`
+    /// keeps them between rebuilds. A file that cannot be read is left out of the preview.
+    pub asset_cache: Option<&'a Mutex<HashMap<String, CachedAsset>>>,
+    /// A content file that cannot be read fails the whole site (a snapshot must be complete).
+    pub require_assets: bool,
+}
+
+impl Sink for Memory<'_> {
+    fn put(&mut self, pages: Vec<Page>, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic> {
+        self.files.extend(pages.into_iter().map(|p| (p.path, p.bytes)));
+        for rel in assets {
+            match read_asset(&content_dir.join(rel), rel, self.asset_cache) {
+                Ok(bytes) => {
+                    self.files.insert(format!("files/{rel}"), bytes);
+                }
+                Err(e) if self.require_assets => {
+                    return Err(Diagnostic::new("OUT001", "book.toml", 1, format!("cannot read {rel}: {e}"))
+                        .help("choose another --label or --out"));
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(self.files.len())
+    }
+}
+
+/// A content file's bytes, re-read only when its modification time or size changed.
+fn read_asset(path: &Path, rel: &str, cache: Option<&Mutex<HashMap<String, CachedAsset>>>) -> std::io::Result<Bytes> {
+    let Some(cache) = cache else { return std::fs::read(path).map(Bytes::from) };
+    let meta = std::fs::metadata(path)?;
+    let stamp = (meta.modified()?, meta.len());
+    if let Some((_, _, bytes)) = cache.lock().ok().and_then(|m| m.get(rel).filter(|(t, l, _)| (*t, *l) == stamp).cloned()) {
+        return Ok(bytes);
+    }
+    let bytes: Bytes = std::fs::read(path)?.into();
+    if let Ok(mut m) = cache.lock() {
+        m.insert(rel.to_string(), (stamp.0, stamp.1, bytes.clone()));
+    }
+    Ok(bytes)
+}
