@@ -4,7 +4,7 @@
 
 use crate::catalog::Catalog;
 use crate::config::{self, Config};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code::*, Diagnostic, Diagnostics};
 use crate::output::{self, OutFile};
 use crate::parse;
 use crate::render::{self, Page};
@@ -184,7 +184,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     let content_dir = config.content_dir();
     if !content_dir.is_dir() {
         return Err(ConfigError(vec![Diagnostic::new(
-            "CFG002",
+            CFG002,
             "book.toml",
             1,
             format!("content folder `{}` does not exist", config.build.content),
@@ -294,7 +294,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
 pub fn check_theme(site: &Site) -> Vec<Diagnostic> {
     match Theme::load(&site.config.root, &site.config.build.theme) {
         Ok(theme) => render::environment(&theme, &site.messages).err().into_iter().collect(),
-        Err(e) => vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))],
+        Err(e) => vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))],
     }
 }
 
@@ -317,9 +317,8 @@ pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
 /// As [`render_all`], reusing the pages whose inputs did not change since the last call.
 pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let timer = Timer::new();
-    let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
-        vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))]
-    })?;
+    let theme = Theme::load(&site.config.root, &site.config.build.theme)
+        .map_err(|e| vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))])?;
     timer.lap("theme");
     let cache = cache.map(|c| (c, render::InputKeys::of(site)));
     timer.lap("input keys");

@@ -3,7 +3,7 @@
 //! per build. Every link is relative to the page, so the site works under any base path and
 //! from file://.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::i18n::Messages;
 use crate::markdown::{self, Resolved};
 use crate::model::{self, Document, LinkTarget, Status};
@@ -256,7 +256,7 @@ pub fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
     let file = theme.origins.get(&name).cloned().unwrap_or_else(|| format!("themes/{name}"));
     let file = file.trim_end_matches(" (built in)").to_string();
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    Diagnostic::new("TPL001", file, e.line().unwrap_or(1), format!("template {name}: {}{detail}", e.kind()))
+    Diagnostic::new(TPL001, file, e.line().unwrap_or(1), format!("template {name}: {}{detail}", e.kind()))
         .help("fix the template; the theme's files override the built-in ones by name")
 }
 
@@ -917,7 +917,7 @@ pub(crate) fn changes_since(site: &Site) -> Option<(String, Result<crate::snapsh
 /// "Changes since LABEL": the current repository against the latest published snapshot.
 fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let Some((label, result)) = changes_since(r.site) else {
-        return Err(Diagnostic::new("TPL001", "book.toml", 1, "no published snapshot with a path"));
+        return Err(Diagnostic::new(TPL001, "book.toml", 1, "no published snapshot with a path"));
     };
     let (diff, error) = match result {
         Ok(d) => (Some(d), None),

@@ -24,7 +24,7 @@
 //! passed: the document is still published and should be disposed of), and `undecided` (no
 //! retention, or one that is not understood; RET001/RET002 report those).
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::export::{CellKind, Table};
 use crate::model::{is_evidence_type, Document, Status};
 use crate::site::Site;
@@ -340,19 +340,14 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         match d.retention.as_deref().map(parse) {
             Some(Err(why)) => {
                 out.push(
-                    Diagnostic::new("RET001", &d.repo_rel, d.line_of("retention"), format!("retention not understood: {why}"))
+                    Diagnostic::new(RET001, &d.repo_rel, d.line_of("retention"), format!("retention not understood: {why}"))
                         .help("write a period (\"7 years\", \"6 months\", \"P7Y\"), \"until superseded\", \"until superseded + 3 years\" or \"permanent\""),
                 );
                 continue;
             }
             None if is_evidence_type(&d.doc_type) => out.push(
-                Diagnostic::new(
-                    "RET002",
-                    &d.repo_rel,
-                    d.line_of("type"),
-                    format!("{} is a {} without a retention period", d.id, d.doc_type),
-                )
-                .help("add `retention:` to the front matter, e.g. `retention: \"7 years\"` (counted from record_date)"),
+                Diagnostic::new(RET002, &d.repo_rel, d.line_of("type"), format!("{} is a {} without a retention period", d.id, d.doc_type))
+                    .help("add `retention:` to the front matter, e.g. `retention: \"7 years\"` (counted from record_date)"),
             ),
             _ => {}
         }
@@ -364,7 +359,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             let since = e.disposal.clone().unwrap_or_default();
             out.push(
                 Diagnostic::new(
-                    "RET003",
+                    RET003,
                     &d.repo_rel,
                     d.line_of("retention"),
                     format!("{} is overdue for disposal: its retention ({}) ended on {since}", d.id, e.retention),

@@ -16,7 +16,7 @@ mod common;
 #[path = "support/html_scan.rs"]
 mod html_scan;
 
-use aimsbook::diagnostics::Diagnostic;
+use aimsbook::diagnostics::{Code, Diagnostic};
 use aimsbook::markdown::{self, Resolved};
 use aimsbook::model::LinkTarget;
 use aimsbook::schemas::Schemas;
@@ -391,7 +391,7 @@ proptest! {
     #[test]
     fn parse_yaml_reports_lines_inside_the_text(text in prop_oneof![3 => yaml_text(), 1 => any::<String>()], first in 1usize..50) {
         if let Err(d) = parse::parse_yaml(&text, "content/a.md", first) {
-            prop_assert_eq!(d.code, "SRC004");
+            prop_assert_eq!(d.code, Code::SRC004);
             let max = max_line(&text) + first - 1;
             prop_assert!(d.line >= first && d.line <= max, "SRC004 at line {} outside {first}..={max}: {}\n{text:?}", d.line, d.message);
         }
@@ -415,7 +415,7 @@ proptest! {
                 prop_assert!(!text.contains('\r'));
             }
             Err(d) => {
-                prop_assert_eq!(d.code, "SRC001");
+                prop_assert_eq!(d.code, Code::SRC001);
                 let max = bytes.iter().filter(|b| **b == b'\n').count() + bytes.iter().filter(|b| **b == b'\r').count() + 1;
                 prop_assert!(d.line >= 1 && d.line <= max, "SRC001 at line {} of {max}", d.line);
             }
