@@ -3,6 +3,12 @@
 //!
 //! A diagnostic is plain data. Checks create them; nothing here decides whether a build fails,
 //! except [`Diagnostics::has_errors`], which applies the configured per-code levels first.
+//!
+//! Adding a code: one row in the `codes!` table below (name, default severity, title,
+//! explanation) makes the [`Code`] variant and its registry entry; then give it a fixture (a row
+//! of `TABLE` in tests/diagnostics.rs, or of `CASES` in tests/traceability.rs for REG and SOA)
+//! and its README row (`AIMSBOOK_UPDATE_README=1 cargo test --test diagnostics readme` writes
+//! the table). tests/diagnostics.rs fails until both exist.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
