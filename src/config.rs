@@ -1,7 +1,7 @@
 //! Configuration: reads book.toml into [`Config`]. Unknown keys are errors (a typo must never
 //! silently disable a setting); missing keys take documented defaults.
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code::*, Diagnostic, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -213,7 +213,7 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            return Err(vec![Diagnostic::new("CFG001", "book.toml", 1, format!("cannot read {}: {e}", path.display()))
+            return Err(vec![Diagnostic::new(CFG001, "book.toml", 1, format!("cannot read {}: {e}", path.display()))
                 .help("run `aimsbook init DIR` to create a new AIMS repository, or pass --root DIR")]);
         }
     };
@@ -233,7 +233,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             } else {
                 "see the README's book.toml reference"
             };
-            return Err(vec![Diagnostic::new("CFG002", "book.toml", line, format!("book.toml: {msg}")).help(help)]);
+            return Err(vec![Diagnostic::new(CFG002, "book.toml", line, format!("book.toml: {msg}")).help(help)]);
         }
     };
     let mut errors = Vec::new();
@@ -245,7 +245,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
             "off" => Severity::Off,
             other => {
                 errors.push(
-                    Diagnostic::new("CFG002", "book.toml", line_of(text, code), format!("[check] {code} = \"{other}\" is not a level"))
+                    Diagnostic::new(CFG002, "book.toml", line_of(text, code), format!("[check] {code} = \"{other}\" is not a level"))
                         .help("use \"error\", \"warning\" or \"off\""),
                 );
                 continue;
@@ -256,22 +256,22 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
                 levels.insert(info.code.to_string(), sev);
             }
             None => errors.push(
-                Diagnostic::new("CFG002", "book.toml", line_of(text, code), format!("[check] names unknown diagnostic code {code}"))
+                Diagnostic::new(CFG002, "book.toml", line_of(text, code), format!("[check] names unknown diagnostic code {code}"))
                     .help("`aimsbook explain --list` prints every code"),
             ),
         }
     }
     if raw.review.warn_days < 0 {
-        errors.push(Diagnostic::new("CFG002", "book.toml", line_of(text, "warn_days"), "[review] warn_days must not be negative"));
+        errors.push(Diagnostic::new(CFG002, "book.toml", line_of(text, "warn_days"), "[review] warn_days must not be negative"));
     }
     for (key, value) in [("content", &raw.build.content), ("output", &raw.build.output), ("theme", &raw.build.theme)] {
         if value.trim().is_empty() {
-            errors.push(Diagnostic::new("CFG002", "book.toml", line_of(text, key), format!("[build] {key} must not be empty")));
+            errors.push(Diagnostic::new(CFG002, "book.toml", line_of(text, key), format!("[build] {key} must not be empty")));
         }
     }
     if raw.build.theme.contains(['/', '\\']) || raw.build.theme.contains("..") {
         errors.push(
-            Diagnostic::new("CFG002", "book.toml", line_of(text, "theme"), "[build] theme must be a plain folder name under themes/")
+            Diagnostic::new(CFG002, "book.toml", line_of(text, "theme"), "[build] theme must be a plain folder name under themes/")
                 .help("for example theme = \"default\""),
         );
     }
@@ -280,7 +280,7 @@ pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
     if raw.traceability.evidence_months < 1 {
         return Err(vec![Diagnostic::new(
-            "CFG002",
+            CFG002,
             "book.toml",
             line_of(text, "evidence_months"),
             "[traceability] evidence_months must be at least 1",
@@ -323,7 +323,7 @@ mod tests {
     #[test]
     fn unknown_key_names_key_and_line() {
         let errs = parse("[book]\ntitle = \"T\"\n\n[build]\ncontnet = \"x\"\n", Path::new(".")).unwrap_err();
-        assert_eq!(errs[0].code, "CFG002");
+        assert_eq!(errs[0].code, CFG002);
         assert!(errs[0].message.contains("contnet"), "{}", errs[0].message);
         assert_eq!(errs[0].line, 5);
     }
@@ -335,7 +335,7 @@ mod tests {
         let c = parse("[book]\ntitle = \"T\"\n[pdf]\npaper = \"letter\"\n", Path::new(".")).unwrap();
         assert_eq!(c.pdf.paper.css(), "letter");
         let errs = parse("[book]\ntitle = \"T\"\n[pdf]\npaper = \"a5\"\n", Path::new(".")).unwrap_err();
-        assert_eq!((errs[0].code, errs[0].line), ("CFG002", 4));
+        assert_eq!((errs[0].code, errs[0].line), (CFG002, 4));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! Fluent was chosen over simple key/value files because translators need plural forms
 //! ("1 Dokument", "2 Dokumente") and the CLDR plural rules come with it (`intl_pluralrules`).
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::cmp::Ordering;
@@ -81,7 +81,7 @@ fn add(bundle: &mut FluentBundle<FluentResource>, file: &str, text: String, diag
     for e in errors {
         let line = text[..e.pos.start.min(text.len())].matches('\n').count() + 1;
         diags.push(
-            Diagnostic::new("MSG002", file, line, format!("message file cannot be read here: {}", e.kind))
+            Diagnostic::new(MSG002, file, line, format!("message file cannot be read here: {}", e.kind))
                 .help("write `key = text` entries in Fluent syntax (projectfluent.org); the rest of the file is still used"),
         );
     }
@@ -138,7 +138,7 @@ impl Messages {
                 .map_or(1, |i| i + 1);
             diags.push(
                 Diagnostic::new(
-                    "MSG001",
+                    MSG001,
                     "book.toml",
                     language_line,
                     format!("no messages for language \"{lang}\" ([book] language = \"{tag}\"): the interface is shown in English"),
@@ -152,7 +152,7 @@ impl Messages {
             for key in english_ids.difference(&chosen_ids) {
                 diags.push(
                     Diagnostic::new(
-                        "MSG001",
+                        MSG001,
                         where_.clone(),
                         1,
                         format!("message \"{key}\" has no \"{lang}\" translation: English is shown"),
@@ -271,7 +271,7 @@ mod tests {
     fn a_language_without_messages_is_reported_once_and_shown_in_english() {
         let (nl, diags) = Messages::load(None, "nl-NL");
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert_eq!(diags[0].code, "MSG001");
+        assert_eq!(diags[0].code, MSG001);
         assert_eq!(nl.t("nav-home"), "Home");
         assert_eq!(nl.lang, "nl");
     }

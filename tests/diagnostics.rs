@@ -76,6 +76,12 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
     ("fpr003-signature-does-not-verify", 1, &[("FPR003", "content/a.md", 19, 1)]),
     // A valid signature by a key the allowed signers file does not list.
     ("fpr004-unlisted-key", 1, &[("FPR004", "content/a.md", 19, 1)]),
+    // Both documents carry the fingerprint `aimsbook approve` wrote; A-001's body was edited
+    // afterwards: reported on its `fingerprint` line. B-001 is unchanged.
+    ("fpr001-changed-since-approval", 1, &[("FPR001", "content/a.md", 18, 1)]),
+    // B-001 is at 2.1.1. A-001's `related: ["B-001@2.0"]` is a minor version behind; D-001's
+    // `derived_from: ["B-001@two"]` is no version. C-001's pin at 2.1 is only a patch behind.
+    ("sus001-suspect-link", 0, &[("SUS001", "content/a.md", 13, 1), ("SUS001", "content/d.md", 14, 1)]),
     // A repository mapping file (not a document): the line of the unknown `to` id.
     ("xwk001-unknown-id", 1, &[("XWK001", "mappings.yaml", 6, 1)]),
     ("xwk001-unknown-27001-id", 1, &[("XWK001", "mappings.yaml", 11, 1)]),
@@ -102,10 +108,17 @@ const TABLE: &[(&str, i32, &[Expect])] = &[
 
 const WARNING_CODES: &[&str] = &[
     "DC008", "DC016", "DC017", "DC021", "DC024", "LNK006", "SRC008", "RET001", "RET002", "RET003", "AUD001", "AUD002", "MSG001", "MSG002",
+    "SUS001",
 ];
 
-/// Codes covered by dedicated tests below rather than by TABLE.
-const COVERED_ELSEWHERE: &[&str] = &["CFG001", "CFG002", "SRC001", "SRC006", "SRC007", "TPL001", "OUT001", "FPR001"];
+/// Codes covered by a dedicated test of this file rather than by TABLE (their repository is
+/// built at run time, or they need more than `check`). The test is named after the code
+/// (`src006_…`) and asserts it: `every_registered_code_has_a_fixture` looks for both.
+const COVERED_ELSEWHERE: &[&str] = &["CFG001", "CFG002", "SRC001", "SRC006", "SRC007", "TPL001", "OUT001"];
+
+/// Code families that tests/traceability.rs covers with its own fixture table and coverage test
+/// (`the_table_covers_every_register_and_soa_code`). Every other family is this suite's.
+const COVERED_BY_TRACEABILITY: &[&str] = &["REG", "SOA"];
 
 fn key(d: &Diag) -> (String, String, u64, u64) {
     (d.code.clone(), d.file.clone(), d.line, d.column)
@@ -137,29 +150,90 @@ fn every_code_fixture_reports_exactly_its_diagnostics() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn every_registered_code_has_a_fixture() {
+/// The registry as `aimsbook explain --list` prints it: (code, default severity, title).
+fn registry() -> Vec<(String, String, String)> {
     let out = run(&["explain", "--list"]);
     assert_eq!(code(&out), 0);
-    let registered: BTreeSet<String> = stdout(&out).lines().filter_map(|l| l.split_whitespace().next()).map(String::from).collect();
-    let mut covered: BTreeSet<&str> = COVERED_ELSEWHERE.iter().copied().collect();
+    stdout(&out)
+        .lines()
+        .map(|l| {
+            let (code, rest) = l.split_once(' ').unwrap_or_else(|| panic!("unexpected `explain --list` line {l:?}"));
+            let (severity, title) = rest.trim_start().split_once(' ').unwrap_or_else(|| panic!("unexpected `explain --list` line {l:?}"));
+            (code.to_string(), severity.to_string(), title.trim_start().to_string())
+        })
+        .collect()
+}
+
+/// The body of `fn NAME…` in this file (up to its closing brace at the start of a line).
+fn test_fn_source<'a>(source: &'a str, name_prefix: &str) -> Option<&'a str> {
+    let start = source.find(&format!("\nfn {name_prefix}"))? + 1;
+    let len = source[start..].find("\n}\n").map(|i| i + 3).unwrap_or(source.len() - start);
+    let attributes = &source[..start];
+    // Only a test counts, not a helper of the same name.
+    attributes.trim_end().rsplit('\n').take_while(|l| l.starts_with("#[")).any(|l| l == "#[test]").then(|| &source[start..start + len])
+}
+
+#[test]
+fn every_registered_code_has_a_fixture() {
+    let registered: BTreeSet<String> = registry().into_iter().map(|(code, _, _)| code).collect();
+    let mut covered: BTreeSet<&str> = BTreeSet::new();
     for (_, _, expected) in TABLE {
         covered.extend(expected.iter().map(|e| e.0));
+    }
+    // A claim in COVERED_ELSEWHERE counts only if the test it names exists and asserts the code.
+    let this_suite = include_str!("diagnostics.rs");
+    for code in COVERED_ELSEWHERE {
+        let name = format!("{}_", code.to_lowercase());
+        let body = test_fn_source(this_suite, &name)
+            .unwrap_or_else(|| panic!("{code} is listed in COVERED_ELSEWHERE but no #[test] fn {name}… exists"));
+        assert!(body.contains(code), "the test fn {name}… does not assert {code}");
+        covered.insert(code);
     }
     for c in &covered {
         assert!(registered.contains(*c), "{c} is tested but no longer registered");
     }
-    // The families this suite is responsible for; codes of new families (registers, …) need
-    // their own fixtures.
-    let families = ["CFG", "SRC", "DC", "CLS", "LNK", "RET", "TPL", "OUT", "FPR", "XWK", "AUD", "MSG"];
-    let missing: Vec<&String> = registered
-        .iter()
-        .filter(|c| {
-            let prefix: String = c.chars().take_while(|ch| ch.is_ascii_alphabetic()).collect();
-            families.contains(&prefix.as_str()) && !covered.contains(c.as_str())
-        })
-        .collect();
-    assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
+    let family = |c: &str| c.chars().take_while(|ch| ch.is_ascii_alphabetic()).collect::<String>();
+    let missing: Vec<&String> =
+        registered.iter().filter(|c| !COVERED_BY_TRACEABILITY.contains(&family(c).as_str()) && !covered.contains(c.as_str())).collect();
+    assert!(missing.is_empty(), "codes without a fixture (add one to TABLE, or a dedicated test named after the code): {missing:?}");
+}
+
+/// The heading row of the README's code table, which the rows below it follow.
+const README_TABLE_HEAD: &str = "| code | default | meaning |\n|---|---|---|\n";
+
+/// The README's code table, row for row, as the registry says it: every code, in the
+/// registry's order, with its default severity and title. `AIMSBOOK_UPDATE_README=1 cargo test
+/// --test diagnostics readme` writes it.
+#[test]
+fn readme_code_table_is_the_registry() {
+    let mut want = String::from(README_TABLE_HEAD);
+    for (code, severity, title) in registry() {
+        want.push_str(&format!("| `{code}` | {severity} | {} |\n", title.replace('|', "\\|")));
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme.find(README_TABLE_HEAD).expect("README.md has no diagnostic code table (`| code | default | meaning |`)");
+    let len =
+        readme[start + README_TABLE_HEAD.len()..].split_inclusive('\n').take_while(|l| l.starts_with('|')).map(str::len).sum::<usize>()
+            + README_TABLE_HEAD.len();
+    let got = &readme[start..start + len];
+    if got == want {
+        return;
+    }
+    if std::env::var_os("AIMSBOOK_UPDATE_README").is_some() {
+        std::fs::write(&path, format!("{}{want}{}", &readme[..start], &readme[start + len..])).unwrap();
+        return;
+    }
+    let got_rows: BTreeSet<&str> = got.lines().collect();
+    let want_rows: BTreeSet<&str> = want.lines().collect();
+    let stale: Vec<&&str> = got_rows.difference(&want_rows).collect();
+    let absent: Vec<&&str> = want_rows.difference(&got_rows).collect();
+    panic!(
+        "README.md's code table differs from the registry (src/diagnostics.rs); run \
+         `AIMSBOOK_UPDATE_README=1 cargo test --test diagnostics readme` to rewrite it.\n\
+         rows not in the registry: {stale:#?}\nrows missing: {absent:#?}{}",
+        if stale.is_empty() && absent.is_empty() { "\n(same rows, different order)" } else { "" }
+    );
 }
 
 #[test]

@@ -74,13 +74,13 @@ fn anchor_targets(content: &Path) -> Vec<PathBuf> {
 
 /// A fresh build: every page by path, or the error codes.
 fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, Vec<&'static str>> {
-    let loaded = pipeline::load(root, today()).map_err(|e| e.0.iter().map(|d| d.code).collect::<Vec<_>>())?;
+    let loaded = pipeline::load(root, today()).map_err(|e| e.0.iter().map(|d| d.code.as_str()).collect::<Vec<_>>())?;
     let mut diags = loaded.diagnostics;
     diags.finish(&loaded.site.config.levels, false);
     if diags.has_errors() {
         return Err(error_codes(&diags));
     }
-    let pages = pipeline::render_all(&loaded.site).map_err(|ds| ds.iter().map(|d| d.code).collect::<Vec<_>>())?;
+    let pages = pipeline::render_all(&loaded.site).map_err(|ds| ds.iter().map(|d| d.code.as_str()).collect::<Vec<_>>())?;
     let mut out: BTreeMap<String, Vec<u8>> = pages.into_iter().map(|p| (p.path, p.bytes.to_vec())).collect();
     for rel in &loaded.site.assets {
         out.insert(format!("files/{rel}"), std::fs::read(loaded.site.config.content_dir().join(rel)).unwrap());
@@ -90,7 +90,7 @@ fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, Vec<&'static str>> {
 
 fn error_codes(diags: &aimsbook::diagnostics::Diagnostics) -> Vec<&'static str> {
     let mut codes: Vec<&'static str> =
-        diags.items.iter().filter(|d| d.severity == aimsbook::diagnostics::Severity::Error).map(|d| d.code).collect();
+        diags.items.iter().filter(|d| d.severity == aimsbook::diagnostics::Severity::Error).map(|d| d.code.as_str()).collect();
     codes.sort_unstable();
     codes
 }

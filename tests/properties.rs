@@ -17,7 +17,7 @@ mod common;
 mod html_scan;
 
 use aimsbook::commands::{serve, snapshot};
-use aimsbook::diagnostics::Diagnostic;
+use aimsbook::diagnostics::{Code, Diagnostic};
 use aimsbook::output::export;
 use aimsbook::parse::document::LinkTarget;
 use aimsbook::parse::markdown::{self, Resolved};
@@ -393,7 +393,7 @@ proptest! {
     #[test]
     fn parse_yaml_reports_lines_inside_the_text(text in prop_oneof![3 => yaml_text(), 1 => any::<String>()], first in 1usize..50) {
         if let Err(d) = parse::parse_yaml(&text, "content/a.md", first) {
-            prop_assert_eq!(d.code, "SRC004");
+            prop_assert_eq!(d.code, Code::SRC004);
             let max = max_line(&text) + first - 1;
             prop_assert!(d.line >= first && d.line <= max, "SRC004 at line {} outside {first}..={max}: {}\n{text:?}", d.line, d.message);
         }
@@ -417,7 +417,7 @@ proptest! {
                 prop_assert!(!text.contains('\r'));
             }
             Err(d) => {
-                prop_assert_eq!(d.code, "SRC001");
+                prop_assert_eq!(d.code, Code::SRC001);
                 let max = bytes.iter().filter(|b| **b == b'\n').count() + bytes.iter().filter(|b| **b == b'\r').count() + 1;
                 prop_assert!(d.line >= 1 && d.line <= max, "SRC001 at line {} of {max}", d.line);
             }

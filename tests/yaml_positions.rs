@@ -358,7 +358,7 @@ proptest! {
         let entries: Vec<usize> = doc.history.iter().map(|h| h.line).collect();
         prop_assert_eq!(entries, history_lines, "{}", text);
         let status_line = expected.iter().find(|(n, _)| *n == "status").map(|(_, l)| *l);
-        let dc002: Vec<usize> = parsed.diagnostics.iter().filter(|d| d.code == "DC002").map(|d| d.line).collect();
+        let dc002: Vec<usize> = parsed.diagnostics.iter().filter(|d| d.code == aimsbook::diagnostics::Code::DC002).map(|d| d.line).collect();
         prop_assert_eq!(dc002, if bad_status { status_line.into_iter().collect() } else { Vec::new() }, "{}", text);
     }
 }

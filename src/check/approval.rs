@@ -2,7 +2,7 @@
 //! recorded at approval, and suspect links — references pinned to a version
 //! (`POL-001@2.0`) whose target has since moved to a new major or minor version.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::approval::fingerprint_in_site;
 use crate::model::Site;
 use crate::parse::document::{Status, Version};
@@ -17,7 +17,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             let now = fingerprint_in_site(site, d);
             if &now != recorded {
                 out.push(
-                    Diagnostic::new("FPR001", &d.repo_rel, d.line_of("fingerprint"), format!("{} changed since approval: re-approve or revert", d.id)).help(format!(
+                    Diagnostic::new(FPR001, &d.repo_rel, d.line_of("fingerprint"), format!("{} changed since approval: re-approve or revert", d.id)).help(format!(
                         "the body, controlled fields or data file differ from what {} approved; run `aimsbook approve {} --by NAME` (or --bump patch for an editorial change), or revert the edit",
                         if d.approver.is_empty() { "the approver" } else { &d.approver },
                         d.id
@@ -30,7 +30,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             let Some(pin) = Version::parse(pinned) else {
                 out.push(
                     Diagnostic::new(
-                        "SUS001",
+                        SUS001,
                         &d.repo_rel,
                         d.line_of(field),
                         format!("`{id}@{pinned}`: the pinned version is not MAJOR.MINOR[.PATCH]"),
@@ -43,7 +43,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 if (current.major, current.minor) > (pin.major, pin.minor) {
                     out.push(
                         Diagnostic::new(
-                            "SUS001",
+                            SUS001,
                             &d.repo_rel,
                             d.line_of(field),
                             format!("suspect link: {} relies on {id} {pinned}, but {id} is now {current}", d.id),

@@ -2,7 +2,7 @@
 //! (approval and review dates against `--today`, versions and history, supersession, duplicate
 //! ids). Field presence, enumerations and formats are checked earlier by the JSON Schema.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::Site;
 use crate::parse::document::{Document, Status, Version};
 use std::collections::BTreeMap;
@@ -19,13 +19,8 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         evidence_without_clauses(d, &mut out);
         for &line in &d.unclosed_fences {
             out.push(
-                Diagnostic::new(
-                    "SRC008",
-                    &d.repo_rel,
-                    line,
-                    "this fenced code block is never closed: the rest of the document becomes code",
-                )
-                .help("close it with a line holding the same fence (``` or ~~~), or remove the stray fence"),
+                Diagnostic::new(SRC008, &d.repo_rel, line, "this fenced code block is never closed: the rest of the document becomes code")
+                    .help("close it with a line holding the same fence (``` or ~~~), or remove the stray fence"),
             );
         }
     }
@@ -57,7 +52,7 @@ fn approval_covers_current(d: &Document, out: &mut Vec<Diagnostic>) {
     };
     out.push(
         Diagnostic::new(
-            "DC023",
+            DC023,
             &d.repo_rel,
             current.line,
             format!("{} version {cv} is dated {changed}, after its approval on {approved}: {covered_text}", d.id),
@@ -75,7 +70,7 @@ fn evidence_without_clauses(d: &Document, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             Diagnostic::new(
-                "DC024",
+                DC024,
                 &d.repo_rel,
                 d.line_of("clauses"),
                 format!("{} ({}) evidences no clause: `clauses` is empty", d.id, d.doc_type),
@@ -90,7 +85,7 @@ fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
     for d in &site.documents {
         if let Some(first) = seen.get(d.id.as_str()) {
             out.push(
-                Diagnostic::new("DC009", &d.repo_rel, d.line_of("id"), format!("duplicate id `{}`: also used by {}", d.id, first.repo_rel))
+                Diagnostic::new(DC009, &d.repo_rel, d.line_of("id"), format!("duplicate id `{}`: also used by {}", d.id, first.repo_rel))
                     .col(5)
                     .help(format!("ids must be unique; give one of {} and {} a new id", first.repo_rel, d.repo_rel)),
             );
@@ -111,22 +106,20 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
         Some(Status::Draft) => {
             if d.key_lines.contains_key("approved") && approved_field_ok {
                 out.push(
-                    Diagnostic::new("DC018", file, d.line_of("approved"), "a draft carries an approval date")
+                    Diagnostic::new(DC018, file, d.line_of("approved"), "a draft carries an approval date")
                         .help("remove `approved`, or set `status: approved` if the document has been approved"),
                 );
             }
-            out.push(Diagnostic::new("DC017", file, d.line_of("status"), format!("{} is a draft and not yet approved", d.id)).help(
-                format!(
-                    "when {} approves it, set `status: approved` and `approved: DATE`",
-                    if d.approver.is_empty() { "the approver" } else { &d.approver }
-                ),
-            ));
+            out.push(Diagnostic::new(DC017, file, d.line_of("status"), format!("{} is a draft and not yet approved", d.id)).help(format!(
+                "when {} approves it, set `status: approved` and `approved: DATE`",
+                if d.approver.is_empty() { "the approver" } else { &d.approver }
+            )));
         }
         _ => {
             if !d.key_lines.contains_key("approved") {
                 out.push(
                     Diagnostic::new(
-                        "DC004",
+                        DC004,
                         file,
                         d.line_of("status"),
                         format!("status is {} but the document has no `approved` date", d.status.as_str()),
@@ -140,7 +133,7 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
         if approved > today {
             out.push(
                 Diagnostic::new(
-                    "DC005",
+                    DC005,
                     file,
                     d.line_of("approved"),
                     format!("approval date {approved} is in the future (today is {today})"),
@@ -152,7 +145,7 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
             if due <= approved {
                 out.push(
                     Diagnostic::new(
-                        "DC006",
+                        DC006,
                         file,
                         d.line_of("review_due"),
                         format!("review_due {due} is not after the approval date {approved}"),
@@ -168,7 +161,7 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
             if due < today {
                 out.push(
                     Diagnostic::new(
-                        "DC007",
+                        DC007,
                         file,
                         d.line_of("review_due"),
                         format!("review overdue: {} was due for review on {due} ({} days ago)", d.id, -days),
@@ -180,7 +173,7 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
                 );
             } else if days <= site.config.review.warn_days {
                 out.push(
-                    Diagnostic::new("DC008", file, d.line_of("review_due"), format!("review of {} due in {days} days ({due})", d.id))
+                    Diagnostic::new(DC008, file, d.line_of("review_due"), format!("review of {} due in {days} days ({due})", d.id))
                         .help(format!("{} should plan the review now", owner_or(d))),
                 );
             }
@@ -206,7 +199,7 @@ fn history(d: &Document, out: &mut Vec<Diagnostic>) {
         if let Some(p) = prev {
             if v.cmp_semantic(&p).is_le() {
                 out.push(
-                    Diagnostic::new("DC011", file, h.line, format!("history version {v} does not follow {p}"))
+                    Diagnostic::new(DC011, file, h.line, format!("history version {v} does not follow {p}"))
                         .help("list revisions oldest first, each with a higher version than the one before"),
                 );
             }
@@ -218,7 +211,7 @@ fn history(d: &Document, out: &mut Vec<Diagnostic>) {
             if lv.cmp_semantic(&current).is_ne() {
                 out.push(
                     Diagnostic::new(
-                        "DC012",
+                        DC012,
                         file,
                         last.line,
                         format!("last history entry is version {lv} but the document is version {current}"),
@@ -234,19 +227,19 @@ fn supersession(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
     let file = &d.repo_rel;
     if d.status == Status::Superseded && d.superseded_by.is_none() && !d.invalid_fields.contains("superseded_by") {
         out.push(
-            Diagnostic::new("DC013", file, d.line_of("status"), format!("{} is superseded but names no successor", d.id))
+            Diagnostic::new(DC013, file, d.line_of("status"), format!("{} is superseded but names no successor", d.id))
                 .help("add `superseded_by: ID` naming the document that replaces it"),
         );
     }
     if let Some(next) = &d.superseded_by {
         match site.doc(next) {
             None if !site.known_ids.contains(next) => out.push(
-                Diagnostic::new("DC014", file, d.line_of("superseded_by"), format!("superseded_by names unknown document `{next}`"))
+                Diagnostic::new(DC014, file, d.line_of("superseded_by"), format!("superseded_by names unknown document `{next}`"))
                     .help("use the id of an existing document"),
             ),
             Some(succ) if succ.supersedes.as_deref() != Some(d.id.as_str()) => out.push(
                 Diagnostic::new(
-                    "DC015",
+                    DC015,
                     file,
                     d.line_of("superseded_by"),
                     format!("{} is superseded by {next}, but {next} does not say `supersedes: {}`", d.id, d.id),
@@ -259,12 +252,12 @@ fn supersession(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
     if let Some(prev) = &d.supersedes {
         match site.doc(prev) {
             None if !site.known_ids.contains(prev) => out.push(
-                Diagnostic::new("DC014", file, d.line_of("supersedes"), format!("supersedes names unknown document `{prev}`"))
+                Diagnostic::new(DC014, file, d.line_of("supersedes"), format!("supersedes names unknown document `{prev}`"))
                     .help("use the id of an existing document (superseded documents stay in the repository)"),
             ),
             Some(old) if old.superseded_by.as_deref() != Some(d.id.as_str()) => out.push(
                 Diagnostic::new(
-                    "DC015",
+                    DC015,
                     file,
                     d.line_of("supersedes"),
                     format!("{} supersedes {prev}, but {prev} does not say `superseded_by: {}`", d.id, d.id),
@@ -283,7 +276,7 @@ fn type_specific_fields(d: &Document, out: &mut Vec<Diagnostic>) {
     if d.key_lines.contains_key("record_date") && !evidence {
         out.push(
             Diagnostic::new(
-                "DC021",
+                DC021,
                 &d.repo_rel,
                 d.line_of("record_date"),
                 format!("`record_date` applies to records, reports and minutes, not to a {}", d.doc_type),
@@ -294,7 +287,7 @@ fn type_specific_fields(d: &Document, out: &mut Vec<Diagnostic>) {
     if d.key_lines.contains_key("meeting_date") && d.doc_type != "minutes" {
         out.push(
             Diagnostic::new(
-                "DC021",
+                DC021,
                 &d.repo_rel,
                 d.line_of("meeting_date"),
                 format!("`meeting_date` applies to minutes, not to a {}", d.doc_type),

@@ -2,7 +2,7 @@
 //! heading anchor, an asset or a catalog item — and an approved document must not rely on a
 //! draft.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::{Destination, LinkError, Site};
 use crate::parse::document::Status;
 
@@ -20,7 +20,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     let target = &site.documents[*index];
                     if d.status == Status::Approved && target.status == Status::Draft && !target.invalid_fields.contains("status") {
                         out.push(
-                            Diagnostic::new("DC016", file, link.line, format!("approved document {} links to draft {}", d.id, target.id))
+                            Diagnostic::new(DC016, file, link.line, format!("approved document {} links to draft {}", d.id, target.id))
                                 .col(link.column)
                                 .help(format!("approve {} first, or remove the link", target.id)),
                         );
@@ -37,11 +37,11 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         for (field, r) in d.related.iter().map(|r| ("related", r)).chain(d.derived_from.iter().map(|r| ("derived_from", r))) {
             match site.doc(r) {
                 None if !site.known_ids.contains(r) => out.push(
-                    Diagnostic::new("DC022", file, d.line_of(field), format!("{field} names unknown document `{r}`"))
+                    Diagnostic::new(DC022, file, d.line_of(field), format!("{field} names unknown document `{r}`"))
                         .help("use the id of an existing document"),
                 ),
                 Some(t) if d.status == Status::Approved && t.status == Status::Draft && !t.invalid_fields.contains("status") => out.push(
-                    Diagnostic::new("DC016", file, d.line_of(field), format!("approved document {} relates to draft {}", d.id, t.id))
+                    Diagnostic::new(DC016, file, d.line_of(field), format!("approved document {} relates to draft {}", d.id, t.id))
                         .help(format!("approve {} first, or remove it from related", t.id)),
                 ),
                 _ => {}
@@ -51,7 +51,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         for c in &d.clauses {
             if !site.catalog.contains(c) {
                 out.push(
-                    Diagnostic::new("CLS001", file, d.line_of("clauses"), format!("unknown clause or control id `{c}` in clauses"))
+                    Diagnostic::new(CLS001, file, d.line_of("clauses"), format!("unknown clause or control id `{c}` in clauses"))
                         .help(suggest_clause(site, c)),
                 );
             }
@@ -77,11 +77,11 @@ fn suggest_clause(site: &Site, id: &str) -> String {
 pub fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkError) -> Diagnostic {
     match e {
         LinkError::MissingFile { path, outside: true } => {
-            Diagnostic::new("LNK001", file, line, format!("link `{path}` points outside the content folder"))
+            Diagnostic::new(LNK001, file, line, format!("link `{path}` points outside the content folder"))
                 .col(column)
                 .help("links may only point to files inside the content folder")
         }
-        LinkError::MissingFile { path, outside: false } => Diagnostic::new("LNK001", file, line, format!("link to missing file `{path}`"))
+        LinkError::MissingFile { path, outside: false } => Diagnostic::new(LNK001, file, line, format!("link to missing file `{path}`"))
             .col(column)
             .help("paths are relative to this document's folder; check the spelling and the number of ../"),
         LinkError::UnknownId(id) => {
@@ -92,9 +92,9 @@ pub fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkEr
             } else {
                 "use the `id` of an existing document".into()
             };
-            Diagnostic::new("LNK002", file, line, format!("link to unknown document id `{id}`")).col(column).help(help)
+            Diagnostic::new(LNK002, file, line, format!("link to unknown document id `{id}`")).col(column).help(help)
         }
-        LinkError::UnknownClause(id) => Diagnostic::new("LNK003", file, line, format!("link to unknown clause or control `{id}`"))
+        LinkError::UnknownClause(id) => Diagnostic::new(LNK003, file, line, format!("link to unknown clause or control `{id}`"))
             .col(column)
             .help("use an id of the catalog, e.g. [[6.1.4]] or [[A.5.2]]"),
         LinkError::MissingAnchor { anchor, target } => {
@@ -105,11 +105,11 @@ pub fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkEr
             } else {
                 format!("headings of {target}: {}", headings.join(", "))
             };
-            Diagnostic::new("LNK004", file, line, format!("link to missing heading `#{anchor}` in {target}")).col(column).help(help)
+            Diagnostic::new(LNK004, file, line, format!("link to missing heading `#{anchor}` in {target}")).col(column).help(help)
         }
         LinkError::Unsafe(url) => {
             let shown: String = url.chars().take(60).collect();
-            Diagnostic::new("LNK005", file, line, format!("unsafe link `{shown}`"))
+            Diagnostic::new(LNK005, file, line, format!("unsafe link `{shown}`"))
                 .col(column)
                 .help("only http, https, mailto, tel and relative links are published")
         }
@@ -128,7 +128,7 @@ fn mentions(site: &Site, d: &crate::parse::document::Document, row_ids: &std::co
         if site.id_families.contains(family) {
             let similar: Vec<&str> = site.documents.iter().map(|t| t.id.as_str()).filter(|id| id.starts_with(family)).take(5).collect();
             out.push(
-                Diagnostic::new("LNK006", &d.repo_rel, m.line, format!("`{}` looks like a document id but no document has it", m.id))
+                Diagnostic::new(LNK006, &d.repo_rel, m.line, format!("`{}` looks like a document id but no document has it", m.id))
                     .col(m.column)
                     .help(format!(
                         "documents of the `{family}` family: {}; correct the id, or write it as `code` if it is not a document",

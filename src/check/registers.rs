@@ -3,7 +3,7 @@
 //! closed nonconformities are dated, and every in-scope AI system has an approved impact
 //! assessment (the most common major audit finding).
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::Site;
 use crate::parse::document::Status;
 use crate::parse::semantics::{Kind, Lifecycle};
@@ -26,7 +26,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 if let Some(first) = seen.get(id) {
                     out.push(
                         Diagnostic::new(
-                            "REG006",
+                            REG006,
                             file,
                             row.line_of(col("id")),
                             format!("duplicate row id `{id}` (first used on line {first})"),
@@ -39,7 +39,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
             if let Some(sys) = row.str(col("ai_system")) {
                 if df.kind() != Some(Kind::Systems) && !systems.contains_key(sys) {
-                    out.push(Diagnostic::new("REG007", file, row.line_of(col("ai_system")), format!("unknown AI system `{sys}`")).help(
+                    out.push(Diagnostic::new(REG007, file, row.line_of(col("ai_system")), format!("unknown AI system `{sys}`")).help(
                         "use the id of a system in the AI system inventory (a register whose schema declares `\"kind\": \"systems\"`)",
                     ));
                 }
@@ -52,7 +52,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 for id in row.list(key) {
                     if site.doc(&id).is_none() && !site.known_ids.contains(&id) {
                         out.push(
-                            Diagnostic::new("REG007", file, row.line_of(key), format!("unknown document `{id}`"))
+                            Diagnostic::new(REG007, file, row.line_of(key), format!("unknown document `{id}`"))
                                 .help("use the id of an existing document"),
                         );
                     }
@@ -66,7 +66,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 for id in row.list(key) {
                     if !site.catalog.contains(&id) {
                         out.push(
-                            Diagnostic::new("CLS001", file, row.line_of(key), format!("unknown clause or control id `{id}`"))
+                            Diagnostic::new(CLS001, file, row.line_of(key), format!("unknown clause or control id `{id}`"))
                                 .help("use a catalog id such as \"6.1.2\" or \"A.5.4\""),
                         );
                     }
@@ -81,7 +81,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     if score != l * i {
                         out.push(
                             Diagnostic::new(
-                                "REG008",
+                                REG008,
                                 file,
                                 row.line_of(score_key),
                                 format!("{score_key} {score} is not {likelihood_key} × {impact_key} ({l} × {i} = {})", l * i),
@@ -95,20 +95,15 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 let status_col = col("status");
                 if df.kind() == Some(Kind::Nonconformities) && row.str(status_col).is_none() {
                     out.push(
-                        Diagnostic::new(
-                            "REG005",
-                            file,
-                            row.line,
-                            format!("{} has no `{status_col}`, which REG009 needs", df.row_label(row)),
-                        )
-                        .help(format!("say whether it is open or closed: `{status_col}: {}`", sem.status_words().join(" | "))),
+                        Diagnostic::new(REG005, file, row.line, format!("{} has no `{status_col}`, which REG009 needs", df.row_label(row)))
+                            .help(format!("say whether it is open or closed: `{status_col}: {}`", sem.status_words().join(" | "))),
                     );
                 }
                 if let Some(status) = row.str(status_col) {
                     match sem.is_closed(status) {
                         None => out.push(
                             Diagnostic::new(
-                                "REG005",
+                                REG005,
                                 file,
                                 row.line_of(status_col),
                                 format!("{}: `{status_col}` is `{status}`, which the register's schema declares neither open nor closed", df.row_label(row)),
@@ -121,7 +116,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                         ),
                         Some(true) if df.kind() == Some(Kind::Nonconformities) && row.str(col("closed_date")).is_none() => out.push(
                             Diagnostic::new(
-                                "REG009",
+                                REG009,
                                 file,
                                 row.line_of(status_col),
                                 format!(
@@ -155,7 +150,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 /// A check that cannot run on a register because its schema does not say what the words mean.
 fn cannot_run(df: &crate::parse::data::DataFile, check: &str, example: &str) -> Diagnostic {
     Diagnostic::new(
-        "REG011",
+        REG011,
         &df.repo_rel,
         df.line_of(&df.list_key),
         format!("{check} cannot run on `{}`: its schema `{}` does not declare what the status words mean", df.list_key, df.schema),
@@ -174,7 +169,7 @@ fn claims(site: &Site, out: &mut Vec<Diagnostic>) {
         let Some(path) = &d.data else { continue };
         let Some(rel) = site.data_rel_for(d) else {
             out.push(
-                Diagnostic::new("REG001", &d.repo_rel, d.line_of("data"), format!("data file `{path}` points outside the content folder"))
+                Diagnostic::new(REG001, &d.repo_rel, d.line_of("data"), format!("data file `{path}` points outside the content folder"))
                     .help("data files live under the content folder; the path is relative to this document"),
             );
             continue;
@@ -183,20 +178,15 @@ fn claims(site: &Site, out: &mut Vec<Diagnostic>) {
             // The file exists but could not be parsed: its own diagnostics say so.
             None if site.unparsed.contains(&rel) => {}
             None => out.push(
-                Diagnostic::new("REG001", &d.repo_rel, d.line_of("data"), format!("data file `{path}` not found"))
+                Diagnostic::new(REG001, &d.repo_rel, d.line_of("data"), format!("data file `{path}` not found"))
                     .help("the path is relative to this document's folder, e.g. data: \"../data/risks.yaml\""),
             ),
             Some(&i) => {
                 let df = &site.data_files[i];
                 if let Some(other) = claimed.get(&rel) {
                     out.push(
-                        Diagnostic::new(
-                            "REG003",
-                            &d.repo_rel,
-                            d.line_of("data"),
-                            format!("{} is already governed by {other}", df.repo_rel),
-                        )
-                        .help("each data file belongs to exactly one document"),
+                        Diagnostic::new(REG003, &d.repo_rel, d.line_of("data"), format!("{} is already governed by {other}", df.repo_rel))
+                            .help("each data file belongs to exactly one document"),
                     );
                     continue;
                 }
@@ -205,7 +195,7 @@ fn claims(site: &Site, out: &mut Vec<Diagnostic>) {
                     Some(owner) if owner == d.id => {}
                     Some(owner) => out.push(
                         Diagnostic::new(
-                            "REG003",
+                            REG003,
                             &df.repo_rel,
                             df.meta_line("document"),
                             format!("meta.document is `{owner}` but the file is governed by {}", d.id),
@@ -214,7 +204,7 @@ fn claims(site: &Site, out: &mut Vec<Diagnostic>) {
                     ),
                     None => out.push(
                         Diagnostic::new(
-                            "REG003",
+                            REG003,
                             &df.repo_rel,
                             df.line_of("meta"),
                             format!("meta.document is missing (the file is governed by {})", d.id),
@@ -231,7 +221,7 @@ fn claims(site: &Site, out: &mut Vec<Diagnostic>) {
                 Some(id) if site.doc(id).is_some() => format!("add `data: \"{}\"` (relative path) to {id}'s front matter", df.rel),
                 _ => "name this file with `data:` in the front matter of the register document that governs it".to_string(),
             };
-            out.push(Diagnostic::new("REG002", &df.repo_rel, 1, "data file is not governed by any document").help(hint));
+            out.push(Diagnostic::new(REG002, &df.repo_rel, 1, "data file is not governed by any document").help(hint));
         }
     }
 }
@@ -252,7 +242,7 @@ fn assessments(site: &Site, out: &mut Vec<Diagnostic>) {
                 None => {
                     out.push(
                         Diagnostic::new(
-                            "REG005",
+                            REG005,
                             &df.repo_rel,
                             row.line,
                             format!("AI system {id} has no `{lifecycle_col}`, which REG010 needs"),
@@ -267,7 +257,7 @@ fn assessments(site: &Site, out: &mut Vec<Diagnostic>) {
                         if sem.declares_lifecycle() {
                             out.push(
                                 Diagnostic::new(
-                                    "REG005",
+                                    REG005,
                                     &df.repo_rel,
                                     row.line_of(lifecycle_col),
                                     format!("AI system {id}: `{lifecycle_col}` is `{word}`, which the register's schema does not declare in operation, not yet, or retired"),
@@ -295,7 +285,7 @@ fn assessments(site: &Site, out: &mut Vec<Diagnostic>) {
                     }
                     out.push(
                         Diagnostic::new(
-                            "REG010",
+                            REG010,
                             &df.repo_rel,
                             row.line_of(screening_col),
                             format!("AI system {id} is screened out ({screening_col}: {decision}) without a documented reason"),
@@ -315,7 +305,7 @@ fn assessments(site: &Site, out: &mut Vec<Diagnostic>) {
             if stage == Lifecycle::NotYetOperational && !assessments.is_empty() {
                 out.push(
                     Diagnostic::new(
-                        "REG012",
+                        REG012,
                         &df.repo_rel,
                         line,
                         format!("AI system {id} is not yet in operation and its impact assessment is still a draft ({drafts})"),
@@ -328,7 +318,7 @@ fn assessments(site: &Site, out: &mut Vec<Diagnostic>) {
                 (true, _) => format!("in-scope AI system {id} has no impact assessment"),
                 (false, _) => format!("AI system {id} is in operation without an approved impact assessment ({drafts} in draft)"),
             };
-            out.push(Diagnostic::new("REG010", &df.repo_rel, line, msg).help(format!(
+            out.push(Diagnostic::new(REG010, &df.repo_rel, line, msg).help(format!(
                 "add an approved document with `type: assessment` and `ai_system: {id}` (clause 6.1.4), record a screening decision, or mark the system out of scope"
             )));
         }
@@ -338,7 +328,7 @@ fn assessments(site: &Site, out: &mut Vec<Diagnostic>) {
         if let Some(sys) = &d.ai_system {
             if !systems.is_empty() && !systems.contains_key(sys.as_str()) {
                 out.push(
-                    Diagnostic::new("REG007", &d.repo_rel, d.line_of("ai_system"), format!("unknown AI system `{sys}`"))
+                    Diagnostic::new(REG007, &d.repo_rel, d.line_of("ai_system"), format!("unknown AI system `{sys}`"))
                         .help("use the id of a system in the AI system inventory"),
                 );
             }

@@ -2,7 +2,7 @@
 //! approved document carries an `approval_signature` that verifies, over its id, version,
 //! approver, approval date and fingerprint, by a key the allowed signers file lists.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::approval::{statement, APPROVAL_NAMESPACE};
 use crate::model::Site;
 use crate::parse::document::Status;
@@ -18,7 +18,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         }
         let Some(sig) = d.approval_signature.as_deref() else {
             out.push(
-                Diagnostic::new("FPR002", &d.repo_rel, d.line_of("approved"), format!("the approval of {} is not signed", d.id)).help(format!(
+                Diagnostic::new(FPR002, &d.repo_rel, d.line_of("approved"), format!("the approval of {} is not signed", d.id)).help(format!(
                     "book.toml requires signed approvals: the approver runs `aimsbook approve {} --by NAME --sign KEY` with a key listed in {file}",
                     d.id
                 )),
@@ -31,7 +31,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             Ok(_) => {}
             Err(Rejected::UnknownKey { fingerprint }) => out.push(
                 Diagnostic::new(
-                    "FPR004",
+                    FPR004,
                     &d.repo_rel,
                     d.line_of("approval_signature"),
                     format!("the approval of {} is signed by key {fingerprint}, which {file} does not list", d.id),
@@ -40,7 +40,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             ),
             Err(e) => out.push(
                 Diagnostic::new(
-                    "FPR003",
+                    FPR003,
                     &d.repo_rel,
                     d.line_of("approval_signature"),
                     format!("the approval signature of {} does not verify: {e}", d.id),

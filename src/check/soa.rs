@@ -2,7 +2,7 @@
 //! real justification for each exclusion, an implementing document for each applicable
 //! control, evidence for each implemented one, and listed ids that exist and agree.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::catalog::ItemKind;
 use crate::model::trace::soa_entries;
 use crate::model::Site;
@@ -42,7 +42,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if d.data.is_none() {
                 out.push(
                     Diagnostic::new(
-                        "SOA013",
+                        SOA013,
                         &d.repo_rel,
                         d.line_of("type"),
                         format!("Statement of Applicability {} has no data file", d.id),
@@ -56,7 +56,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         if df.list_key != "controls" {
             out.push(
                 Diagnostic::new(
-                    "SOA013",
+                    SOA013,
                     file,
                     df.line_of(&df.list_key),
                     format!("the SoA's list is `{}`, expected `controls`", df.list_key),
@@ -71,7 +71,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             let Some(item) = site.catalog.get(&e.control).filter(|i| i.kind == ItemKind::Control) else {
                 if !e.control.is_empty() {
                     out.push(
-                        Diagnostic::new("SOA003", file, row.line_of("control"), format!("unknown Annex A control `{}`", e.control)).help(
+                        Diagnostic::new(SOA003, file, row.line_of("control"), format!("unknown Annex A control `{}`", e.control)).help(
                             "use a control id of Annex A, e.g. A.5.2 (the first number of each group is its objective, not a control)",
                         ),
                     );
@@ -81,7 +81,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if let Some(first) = seen.get(&item.id) {
                 out.push(
                     Diagnostic::new(
-                        "SOA002",
+                        SOA002,
                         file,
                         row.line_of("control"),
                         format!("{} appears more than once (first on line {first})", item.id),
@@ -95,19 +95,19 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if !applicable {
                 if e.justification.trim().is_empty() {
                     out.push(
-                        Diagnostic::new("SOA004", file, row.line, format!("{} is excluded without a justification", item.id))
+                        Diagnostic::new(SOA004, file, row.line, format!("{} is excluded without a justification", item.id))
                             .help("state why the control is not needed, tied to the risk assessment or the scope (6.1.3)"),
                     );
                 } else if is_boilerplate(&e.justification) {
                     out.push(
-                        Diagnostic::new("SOA005", file, row.line_of("justification"), format!("{} is excluded with a boilerplate justification \"{}\"", item.id, e.justification.trim()))
+                        Diagnostic::new(SOA005, file, row.line_of("justification"), format!("{} is excluded with a boilerplate justification \"{}\"", item.id, e.justification.trim()))
                             .help("auditors reject \"n/a\" or \"not relevant\": explain which risk or scope decision makes the control unnecessary"),
                     );
                 }
                 if e.implementation != "not-applicable" && !e.implementation.is_empty() {
                     out.push(
                         Diagnostic::new(
-                            "SOA011",
+                            SOA011,
                             file,
                             row.line_of("implementation"),
                             format!("{} is not applicable but its implementation is `{}`", item.id, e.implementation),
@@ -120,7 +120,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if e.implementation == "not-applicable" {
                 out.push(
                     Diagnostic::new(
-                        "SOA011",
+                        SOA011,
                         file,
                         row.line_of("implementation"),
                         format!("{} is applicable but its implementation is `not-applicable`", item.id),
@@ -130,14 +130,14 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
             if e.justification.trim().is_empty() || is_boilerplate(&e.justification) {
                 out.push(
-                    Diagnostic::new("SOA004", file, row.line, format!("{} is included without a justification", item.id))
+                    Diagnostic::new(SOA004, file, row.line, format!("{} is included without a justification", item.id))
                         .help("say which risk or requirement makes the control necessary"),
                 );
             }
             if matches!(e.implementation.as_str(), "partial" | "planned") && e.target_date.is_empty() {
                 out.push(
                     Diagnostic::new(
-                        "SOA012",
+                        SOA012,
                         file,
                         row.line_of("implementation"),
                         format!("{} is {} without a target_date", item.id, e.implementation),
@@ -149,7 +149,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if docs_ok.is_empty() {
                 out.push(
                     Diagnostic::new(
-                        "SOA006",
+                        SOA006,
                         file,
                         row.line_of("documents"),
                         format!("{} is applicable but names no implementing document", item.id),
@@ -160,7 +160,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if e.implementation == "implemented" && e.evidence.is_empty() {
                 out.push(
                     Diagnostic::new(
-                        "SOA007",
+                        SOA007,
                         file,
                         row.line_of("implementation"),
                         format!("{} is implemented but lists no evidence", item.id),
@@ -173,7 +173,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     match site.doc(id) {
                         None => out.push(
                             Diagnostic::new(
-                                "SOA008",
+                                SOA008,
                                 file,
                                 row.line_of(key),
                                 format!("{} lists unknown {} `{id}`", item.id, if key == "evidence" { "record" } else { "document" }),
@@ -184,7 +184,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                             if t.status == Status::Draft || t.status.is_obsolete() {
                                 out.push(
                                     Diagnostic::new(
-                                        "SOA009",
+                                        SOA009,
                                         file,
                                         row.line_of(key),
                                         format!("{} lists {id}, which is {}", item.id, t.status.as_str()),
@@ -195,7 +195,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                             if !t.clauses.iter().any(|c| site.catalog.get(c).is_some_and(|i| i.id == item.id)) {
                                 out.push(
                                     Diagnostic::new(
-                                        "SOA010",
+                                        SOA010,
                                         file,
                                         row.line_of(key),
                                         format!("{} lists {id}, but {id} does not name {} in its clauses", item.id, item.id),
@@ -206,7 +206,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                             if key == "evidence" && !is_evidence_type(&t.doc_type) {
                                 out.push(
                                     Diagnostic::new(
-                                        "SOA010",
+                                        SOA010,
                                         file,
                                         row.line_of(key),
                                         format!("{} lists {id} as evidence, but it is a {}, not a record", item.id, t.doc_type),
@@ -223,7 +223,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if !seen.contains_key(&item.id) {
                 out.push(
                     Diagnostic::new(
-                        "SOA001",
+                        SOA001,
                         file,
                         df.line_of("controls"),
                         format!("{} {} is missing from the Statement of Applicability", item.id, item.title),

@@ -11,6 +11,7 @@
 //! The word lists below only *propose* meanings; what checks use is what the written schemas
 //! declare (`x-aimsbook`), which the user reviews.
 
+use crate::diagnostics::Code;
 use crate::parse::data::DataFile;
 use crate::parse::semantics::Kind;
 use jiff::civil::Date;
@@ -532,7 +533,7 @@ pub fn adopt(root: &Path, today: Date) -> Result<Report, String> {
             continue;
         }
         let fits_builtin = crate::parse::schemas::EMBEDDED.get_file(format!("registers/{name}.schema.json")).is_some()
-            && !loaded.diagnostics.items.iter().any(|d| d.code.starts_with("REG") && paths.contains(&d.file.as_str()));
+            && !loaded.diagnostics.items.iter().any(|d| d.code.as_str().starts_with("REG") && paths.contains(&d.file.as_str()));
         if fits_builtin || files.iter().any(|f| f.list_key == "controls") {
             let _ = writeln!(text, "  {}: the built-in `{name}` schema fits, nothing written", paths.join(", "));
             continue;
@@ -558,9 +559,9 @@ pub fn adopt(root: &Path, today: Date) -> Result<Report, String> {
     let _ = writeln!(text, "\ndocuments:");
     let mut per_file: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for d in &loaded.diagnostics.items {
-        if matches!(d.code, "DC001" | "SRC002" | "SRC003" | "SRC004" | "SRC005") {
+        if matches!(d.code, Code::DC001 | Code::SRC002 | Code::SRC003 | Code::SRC004 | Code::SRC005) {
             per_file.entry(d.file.as_str()).or_default().push(match d.code {
-                "DC001" => d.message.trim_start_matches("missing required field ").to_string(),
+                Code::DC001 => d.message.trim_start_matches("missing required field ").to_string(),
                 _ => format!("{} ({})", d.message, d.code),
             });
         }

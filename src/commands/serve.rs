@@ -9,7 +9,7 @@
 //! answer a request, so no URL can reach a file outside the site.
 
 use crate::config;
-use crate::diagnostics::{self, Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{self, Code::*, Diagnostic, Diagnostics, Severity};
 use crate::output::sink::{Memory, Sink};
 use crate::pipeline::{self, ParseCache};
 use crate::render::RenderCache;
@@ -109,7 +109,7 @@ fn overlay_items(diags: &Diagnostics) -> Vec<OverlayItem> {
         .filter(|d| d.severity == Severity::Error)
         .take(200)
         .map(|d| OverlayItem {
-            code: d.code,
+            code: d.code.as_str(),
             severity: d.severity.as_str(),
             file: d.file.clone(),
             line: d.line,
@@ -512,7 +512,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let started = Instant::now();
     let mut first = build_in_memory_with(&root, opts.today, &parse_cache, &render_cache, true);
     print_attempt(&first, &root, started.elapsed());
-    if first.pages.is_none() && first.diagnostics.items.iter().any(|d| d.code.starts_with("CFG")) {
+    if first.pages.is_none() && first.diagnostics.items.iter().any(|d| d.code.as_str().starts_with("CFG")) {
         return Err(first.diagnostics.items);
     }
     let shared = Arc::new(Shared {
@@ -532,7 +532,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let _watcher = start_watcher(&root, opts.poll, tx.clone());
     let addr = format!("{}:{}", opts.bind, opts.port);
     let server = tiny_http::Server::http(&addr).map_err(|e| {
-        vec![Diagnostic::new("CFG002", "book.toml", 1, format!("cannot listen on {addr}: {e}")).help("choose another --port")]
+        vec![Diagnostic::new(CFG002, "book.toml", 1, format!("cannot listen on {addr}: {e}")).help("choose another --port")]
     })?;
     let server = Arc::new(server);
     let local = server.server_addr().to_ip().map(|a| a.to_string()).unwrap_or(addr.clone());

@@ -3,6 +3,7 @@
 //! every file's SHA-256; `verify` re-hashes a snapshot against its manifest; `diff` compares
 //! two snapshots (or a snapshot and the current repository) — what changed since the last audit.
 
+use crate::diagnostics::Code::*;
 use crate::model::snapshot::{data_of, info_for, SnapshotData};
 use crate::output::{self, OutFile};
 use crate::pipeline::{self, ConfigError};
@@ -65,7 +66,7 @@ pub fn snapshot_edition(
     audience: Option<&str>,
 ) -> Result<SnapshotReport, ConfigError> {
     use crate::diagnostics::Diagnostic;
-    let fail = |msg: String| ConfigError(vec![Diagnostic::new("OUT001", "book.toml", 1, msg).help("choose another --label or --out")]);
+    let fail = |msg: String| ConfigError(vec![Diagnostic::new(OUT001, "book.toml", 1, msg).help("choose another --label or --out")]);
     if !valid_label(label) {
         return Err(fail(format!("snapshot label `{label}` must use letters, digits, '-', '_' and '.' only")));
     }
@@ -130,7 +131,7 @@ pub fn snapshot_edition(
     let manifest_sha256 = sha256_hex(&manifest_bytes);
     if let Some(signer) = signer {
         let signature = signer.sign(crate::support::signing::SNAPSHOT_NAMESPACE, &manifest_bytes).map_err(|e| {
-            ConfigError(vec![Diagnostic::new("OUT001", "book.toml", 1, e).help("sign with an Ed25519, ECDSA P-256 or RSA key")])
+            ConfigError(vec![Diagnostic::new(OUT001, "book.toml", 1, e).help("sign with an Ed25519, ECDSA P-256 or RSA key")])
         })?;
         if let (Some(claimed), Some(allowed)) = (claimed_signature.as_ref().filter(|v| v.verified), site.config.allowed_signers.as_deref())
         {
@@ -143,7 +144,7 @@ pub fn snapshot_edition(
             );
             if &checked != claimed {
                 return Err(ConfigError(vec![Diagnostic::new(
-                    "OUT001",
+                    OUT001,
                     "book.toml",
                     1,
                     format!("the snapshot's signature does not verify as its About page says ({}); nothing was written", checked.reason),

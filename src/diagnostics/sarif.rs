@@ -128,7 +128,7 @@ fn rule(c: &CodeInfo) -> ReportingDescriptor {
         c.code
     );
     ReportingDescriptor::builder()
-        .id(c.code)
+        .id(c.code.as_str())
         .name(rule_name(c.title))
         .short_description(MultiformatMessageString::builder().text(c.title).build())
         .full_description(MultiformatMessageString::builder().text(c.explanation).build())
@@ -164,7 +164,7 @@ pub fn render(diags: &Diagnostics, root: &Path) -> String {
 }
 
 pub fn render_at(diags: &Diagnostics, base: &Base) -> String {
-    let index: BTreeMap<&str, usize> = CODES.iter().enumerate().map(|(i, c)| (c.code, i)).collect();
+    let index: BTreeMap<&str, usize> = CODES.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
     // Findings with the same code, file and message are told apart by their order.
     let mut seen: BTreeMap<(String, &str, String), usize> = BTreeMap::new();
     let results: Vec<SarifResult> = diags
@@ -190,13 +190,13 @@ pub fn render_at(diags: &Diagnostics, base: &Base) -> String {
                 )
                 .build();
             let mut result = SarifResult::builder()
-                .rule_id(d.code)
+                .rule_id(d.code.as_str())
                 .level(level(d.severity))
                 .message(Message::builder().text(text).build())
                 .locations(vec![location])
                 .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]))
                 .build();
-            result.rule_index = index.get(d.code).map(|&i| i as i64);
+            result.rule_index = index.get(d.code.as_str()).map(|&i| i as i64);
             result
         })
         .collect();
@@ -227,7 +227,7 @@ pub fn render_at(diags: &Diagnostics, base: &Base) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Diagnostic;
+    use crate::diagnostics::{Code::*, Diagnostic};
 
     fn base(prefix: &str) -> Base {
         Base { top: PathBuf::from("/work/my repo"), prefix: prefix.into() }
@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn results_are_located_relative_to_the_git_top_with_a_base_id() {
         let mut d = Diagnostics::default();
-        d.push(Diagnostic::new("DC007", "content/a b.md", 7, "overdue").col(13));
+        d.push(Diagnostic::new(DC007, "content/a b.md", 7, "overdue").col(13));
         let v: serde_json::Value = serde_json::from_str(&render_at(&d, &base("aims"))).unwrap();
         let run = &v["runs"][0];
         let loc = &run["results"][0]["locations"][0]["physicalLocation"];
@@ -256,7 +256,7 @@ mod tests {
         let fp = |msgs: &[&str]| -> Vec<String> {
             let mut d = Diagnostics::default();
             for m in msgs {
-                d.push(Diagnostic::new("SOA001", "content/data/soa.yaml", 1, *m));
+                d.push(Diagnostic::new(SOA001, "content/data/soa.yaml", 1, *m));
             }
             let v: serde_json::Value = serde_json::from_str(&render_at(&d, &base(""))).unwrap();
             v["runs"][0]["results"]

@@ -12,7 +12,7 @@
 //! written by [`with_signature`], which touches no other line.
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::parse::document::Document;
 pub use crate::support::signing::APPROVAL_NAMESPACE;
 use sha2::{Digest, Sha256};
@@ -77,11 +77,11 @@ pub fn statement(d: &Document) -> String {
 pub fn load_allowed_signers(config: &Config) -> Result<Option<std::sync::Arc<Vec<crate::support::signing::AllowedSigner>>>, Diagnostic> {
     let Some(rel) = config.approval.allowed_signers.as_deref() else { return Ok(None) };
     let text = std::fs::read_to_string(config.root.join(rel)).map_err(|e| {
-        Diagnostic::new("CFG002", "book.toml", 1, format!("[approval] allowed_signers: cannot read {rel}: {e}"))
+        Diagnostic::new(CFG002, "book.toml", 1, format!("[approval] allowed_signers: cannot read {rel}: {e}"))
             .help("name an OpenSSH allowed signers file relative to the repository root (`principals key-type key` per line)")
     })?;
     let signers = crate::support::signing::parse_allowed_signers(&text).map_err(|e| {
-        Diagnostic::new("CFG002", rel, e.line, format!("invalid allowed signers file: {}", e.message))
+        Diagnostic::new(CFG002, rel, e.line, format!("invalid allowed signers file: {}", e.message))
             .help("each line is `principals [options] key-type base64-key [comment]`, as for `ssh-keygen -Y verify`")
     })?;
     Ok(Some(std::sync::Arc::new(signers)))

@@ -15,7 +15,7 @@
 //! and renders as [`not_published`]: its id and a note, never its title.
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::{Destination, Site};
 use crate::parse::document::Document;
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,7 @@ pub fn edition(config: &Config, name: &str) -> Result<Edition, Diagnostic> {
         (format!("unknown audience `{name}`; known audiences: {}", names.join(", ")), format!("use one of: {}", names.join(", ")))
     };
     let line = config.audience_lines.values().next().copied().unwrap_or(1);
-    Err(Diagnostic::new("CFG002", "book.toml", line, message).help(help))
+    Err(Diagnostic::new(CFG002, "book.toml", line, message).help(help))
 }
 
 /// Validates `[publication]` and `[audiences]` against the classification levels.
@@ -95,7 +95,7 @@ pub fn validate(config: &Config) -> Result<(), Vec<Diagnostic>> {
     if let Some(u) = &config.publication.unclassified {
         if !levels.contains(u) {
             errors.push(
-                Diagnostic::new("CFG002", "book.toml", 1, format!("[publication] unclassified = \"{u}\" is not a classification level"))
+                Diagnostic::new(CFG002, "book.toml", 1, format!("[publication] unclassified = \"{u}\" is not a classification level"))
                     .help(format!("use one of: {}", list())),
             );
         }
@@ -104,7 +104,7 @@ pub fn validate(config: &Config) -> Result<(), Vec<Diagnostic>> {
         let line = config.audience_lines.get(name).copied().unwrap_or(1);
         if levels.is_empty() {
             errors.push(
-                Diagnostic::new("CFG002", "book.toml", line, format!("[audiences.{name}]: the classification levels are unknown")).help(
+                Diagnostic::new(CFG002, "book.toml", line, format!("[audiences.{name}]: the classification levels are unknown")).help(
                     "add `[publication] levels = [...]`, least sensitive first, or a `classification` enum to schemas/document.schema.json",
                 ),
             );
@@ -112,7 +112,7 @@ pub fn validate(config: &Config) -> Result<(), Vec<Diagnostic>> {
         }
         if a.classifications.is_empty() {
             errors.push(
-                Diagnostic::new("CFG002", "book.toml", line, format!("[audiences.{name}] publishes no classification"))
+                Diagnostic::new(CFG002, "book.toml", line, format!("[audiences.{name}] publishes no classification"))
                     .help(format!("list some of: {}", list())),
             );
         }
@@ -120,7 +120,7 @@ pub fn validate(config: &Config) -> Result<(), Vec<Diagnostic>> {
             if !levels.contains(c) {
                 errors.push(
                     Diagnostic::new(
-                        "CFG002",
+                        CFG002,
                         "book.toml",
                         line,
                         format!("[audiences.{name}] names `{c}`, which is not a classification level"),
@@ -318,7 +318,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             if rank(config, &d.classification).is_none() && !d.invalid_fields.contains("classification") {
                 out.push(
                     Diagnostic::new(
-                        "AUD002",
+                        AUD002,
                         &d.repo_rel,
                         d.line_of("classification"),
                         format!(
@@ -372,7 +372,7 @@ pub fn crossings(site: &Site, editions: &[Edition]) -> Vec<Diagnostic> {
             let which = if lacking.len() == 1 { format!("edition {}", lacking[0]) } else { format!("editions {}", lacking.join(", ")) };
             out.push(
                 Diagnostic::new(
-                    "AUD001",
+                    AUD001,
                     &d.repo_rel,
                     line,
                     format!("{} ({mine}) {how} {} ({theirs}), which the {which} publishes without: {consequence}", d.id, target.id),
@@ -489,7 +489,7 @@ mod tests {
         let c = config("[publication]\nlevels = [\"open\", \"secret\"]\n[audiences.x]\nclassifications = [\"public\"]\n", &[]);
         let errs = validate(&c).unwrap_err();
         // Line 5: the `[audiences.x]` table.
-        assert_eq!((errs[0].code, errs[0].line), ("CFG002", 5));
+        assert_eq!((errs[0].code, errs[0].line), (CFG002, 5));
         assert!(errs[0].message.contains("`public`"));
     }
 }

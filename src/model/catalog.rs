@@ -151,9 +151,9 @@ impl Catalog {
     /// Loads a repository catalog (same format) and merges it under its own namespace: its ids
     /// become "NS:ID" so "A.5.2" of two frameworks never collide.
     pub fn merge_file(&mut self, repo_root: &std::path::Path, rel: &str) -> Result<(), crate::diagnostics::Diagnostic> {
-        use crate::diagnostics::Diagnostic;
+        use crate::diagnostics::{Code::*, Diagnostic};
         let text = std::fs::read_to_string(repo_root.join(rel)).map_err(|e| {
-            Diagnostic::new("CFG002", "book.toml", 1, format!("cannot read catalog {rel}: {e}"))
+            Diagnostic::new(CFG002, "book.toml", 1, format!("cannot read catalog {rel}: {e}"))
                 .help("[traceability] catalogs lists YAML files relative to the repository root")
         })?;
         self.merge_text(rel, &text)
@@ -161,20 +161,15 @@ impl Catalog {
 
     /// Merges a catalog given as text (`rel` names it in diagnostics); see [`Catalog::merge_file`].
     pub fn merge_text(&mut self, rel: &str, text: &str) -> Result<(), crate::diagnostics::Diagnostic> {
-        use crate::diagnostics::Diagnostic;
+        use crate::diagnostics::{Code::*, Diagnostic};
         let other: Catalog = serde_saphyr::from_str(text).map_err(|e| {
             let line = e.location().map(|l| l.line() as usize).unwrap_or(1);
-            Diagnostic::new(
-                "CFG002",
-                rel,
-                line,
-                format!("invalid catalog: {}", e.without_snippet().to_string().lines().next().unwrap_or("")),
-            )
-            .help("a catalog has id, namespace, title, description and items (see catalogs/iso-iec-42001-2023.yaml)")
+            Diagnostic::new(CFG002, rel, line, format!("invalid catalog: {}", e.without_snippet().to_string().lines().next().unwrap_or("")))
+                .help("a catalog has id, namespace, title, description and items (see catalogs/iso-iec-42001-2023.yaml)")
         })?;
         let ns = other.namespace.trim().to_string();
         if ns.is_empty() || ns == self.namespace || self.extra.iter().any(|(n, _)| n == &ns) || ns.contains([':', '/']) {
-            return Err(Diagnostic::new("CFG002", rel, 1, format!("catalog namespace `{ns}` is empty, invalid or already used"))
+            return Err(Diagnostic::new(CFG002, rel, 1, format!("catalog namespace `{ns}` is empty, invalid or already used"))
                 .help("give each catalog a unique namespace, e.g. \"27001\""));
         }
         self.extra.push((ns.clone(), other.title.clone()));

@@ -11,7 +11,7 @@
 //! (a missing field, an unknown relationship) is XWK002.
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::catalog::Catalog;
 use serde::Serialize;
 
@@ -91,7 +91,7 @@ pub struct Mapping {
 pub fn merge_frameworks(catalog: &mut Catalog, config: &Config) -> Result<(), Diagnostic> {
     for name in &config.traceability.frameworks {
         let Some(b) = BUILTIN.iter().find(|b| b.name == name) else {
-            return Err(Diagnostic::new("CFG002", "book.toml", 1, format!("[traceability] frameworks names unknown framework `{name}`"))
+            return Err(Diagnostic::new(CFG002, "book.toml", 1, format!("[traceability] frameworks names unknown framework `{name}`"))
                 .help(format!("built-in frameworks: {}", BUILTIN.iter().map(|b| b.name).collect::<Vec<_>>().join(", "))));
         };
         catalog.merge_text(&format!("built-in catalog {name}"), b.catalog)?;
@@ -110,7 +110,7 @@ pub fn load(config: &Config, catalog: &Catalog) -> Result<(Vec<Mapping>, Vec<Dia
     }
     for rel in &config.traceability.mappings {
         let text = std::fs::read_to_string(config.root.join(rel)).map_err(|e| {
-            Diagnostic::new("CFG002", "book.toml", 1, format!("cannot read mapping file {rel}: {e}"))
+            Diagnostic::new(CFG002, "book.toml", 1, format!("cannot read mapping file {rel}: {e}"))
                 .help("[traceability] mappings lists YAML files relative to the repository root")
         })?;
         files.push((rel.clone(), text));
@@ -137,7 +137,7 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
     let value = match crate::parse::parse_yaml(text, &shown, 1) {
         Ok(v) => v,
         Err(d) => {
-            let mut x = Diagnostic::new("XWK002", d.file.clone(), d.line, d.message.clone());
+            let mut x = Diagnostic::new(XWK002, d.file.clone(), d.line, d.message.clone());
             x.column = d.column;
             x.help = d.help;
             diags.push(x);
@@ -148,7 +148,7 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
     let keys = positions.key_lines(&[]);
     let at = |k: &str| keys.get(k).copied().unwrap_or(1);
     let invalid = |line: usize, msg: String| {
-        Diagnostic::new("XWK002", &shown, line, msg).help(
+        Diagnostic::new(XWK002, &shown, line, msg).help(
             "a mapping file has `source`, `from: \"42001\"`, `to: NAMESPACE` and `mappings`: a list of {from, to, relationship, rationale}",
         )
     };
@@ -164,7 +164,7 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
     let to_ns = value.get("to").and_then(|v| v.as_str()).unwrap_or("");
     if !catalog.extra.iter().any(|(ns, _)| ns == to_ns) {
         diags.push(
-            Diagnostic::new("XWK001", &shown, at("to"), format!("`to: {to_ns}` names no loaded catalog"))
+            Diagnostic::new(XWK001, &shown, at("to"), format!("`to: {to_ns}` names no loaded catalog"))
                 .help("turn the framework on in [traceability] frameworks, or load its catalog with [traceability] catalogs"),
         );
         return Vec::new();
@@ -187,7 +187,7 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
         }
         let Some(from_item) = catalog.get(from).filter(|it| it.namespace == catalog.namespace && it.is_assessable()) else {
             diags.push(
-                Diagnostic::new("XWK001", &shown, field_line("from"), format!("`{from}` is not a requirement or control of ISO/IEC 42001"))
+                Diagnostic::new(XWK001, &shown, field_line("from"), format!("`{from}` is not a requirement or control of ISO/IEC 42001"))
                     .help("map requirements (4.1 … 10.2) and Annex A controls (A.2.2 …)"),
             );
             continue;
@@ -195,7 +195,7 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
         let local_to = to.strip_prefix(&format!("{to_ns}:")).unwrap_or(to);
         let Some(to_item) = catalog.get(&format!("{to_ns}:{local_to}")).filter(|it| it.is_assessable()) else {
             diags.push(
-                Diagnostic::new("XWK001", &shown, field_line("to"), format!("`{to}` is not a requirement of the {to_ns} catalog"))
+                Diagnostic::new(XWK001, &shown, field_line("to"), format!("`{to}` is not a requirement of the {to_ns} catalog"))
                     .help(if to_ns == "iso27001" {
                         "ISO/IEC 27001:2022 numbers its clauses 4.1 … 10.2 and Annex A controls A.5.1 … A.8.34; the 2013 edition's A.6 … A.18 ids were renumbered".to_string()
                     } else {

@@ -7,7 +7,7 @@ pub mod export;
 pub mod oscal;
 pub mod sink;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::render::Page;
 use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
@@ -64,7 +64,7 @@ pub fn guard(out: &Path, repo_root: &Path, content_dir: &Path) -> Result<(), Dia
     let root_c = canon(repo_root);
     let content_c = canon(content_dir);
     let refuse = |why: String| {
-        Err(Diagnostic::new("OUT001", "book.toml", 1, format!("refusing to use {} as the output folder: {why}", out.display()))
+        Err(Diagnostic::new(OUT001, "book.toml", 1, format!("refusing to use {} as the output folder: {why}", out.display()))
             .help("choose an output folder of its own, e.g. --out site"))
     };
     if root_c.starts_with(&out_c) {
@@ -88,7 +88,7 @@ pub fn guard(out: &Path, repo_root: &Path, content_dir: &Path) -> Result<(), Dia
 /// Writes all files into a temporary sibling folder, then swaps it in place of `out`.
 pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> {
     let err = |what: &str, p: &Path, e: std::io::Error| {
-        Diagnostic::new("OUT001", "book.toml", 1, format!("{what} {}: {e}", p.display()))
+        Diagnostic::new(OUT001, "book.toml", 1, format!("{what} {}: {e}", p.display()))
             .help("check permissions and free space; the previous site is untouched")
     };
     let out = resolve_path(out);
@@ -112,7 +112,7 @@ pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> 
         for f in files {
             let rel = rel_of(f);
             if !safe_rel(&rel) {
-                return Err(Diagnostic::new("OUT001", "book.toml", 1, format!("refusing to write `{rel}` outside the output folder")));
+                return Err(Diagnostic::new(OUT001, "book.toml", 1, format!("refusing to write `{rel}` outside the output folder")));
             }
             if let Some(dir) = tmp.join(&rel).parent() {
                 dirs.insert(dir.to_path_buf());

@@ -2,7 +2,7 @@
 //! and hands the pages and the content files to publish to a sink: a folder on disk for
 //! `build`, memory for `serve` (and for `snapshot`, which then hashes, signs and archives it).
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::output::{write_atomic, OutFile};
 use crate::render::{CachedAsset, Page};
 use bytes::Bytes;
@@ -53,8 +53,9 @@ impl Sink for Memory<'_> {
                     self.files.insert(format!("files/{rel}"), bytes);
                 }
                 Err(e) if self.require_assets => {
-                    return Err(Diagnostic::new("OUT001", "book.toml", 1, format!("cannot read {rel}: {e}"))
-                        .help("choose another --label or --out"));
+                    return Err(
+                        Diagnostic::new(OUT001, "book.toml", 1, format!("cannot read {rel}: {e}")).help("choose another --label or --out")
+                    );
                 }
                 Err(_) => {}
             }

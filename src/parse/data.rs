@@ -3,7 +3,7 @@
 //! list's key (or `meta.schema`), with the source line of every row and field kept for
 //! diagnostics.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::parse::parse_yaml;
 use crate::parse::schemas::Schemas;
 use crate::parse::semantics::{Kind, Semantics};
@@ -152,7 +152,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
     };
     let Value::Object(map) = value else {
         diags.push(
-            Diagnostic::new("SRC005", repo_rel, 1, "data file is not a mapping")
+            Diagnostic::new(SRC005, repo_rel, 1, "data file is not a mapping")
                 .help("a data file has a `meta:` mapping and one list, e.g. `risks:` followed by `- id: RSK-001` rows"),
         );
         return (None, diags);
@@ -166,14 +166,14 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
         Some(Value::Object(m)) => m.clone(),
         Some(_) => {
             diags.push(
-                Diagnostic::new("REG004", repo_rel, *key_lines.get("meta").unwrap_or(&1), "`meta` must be a mapping")
+                Diagnostic::new(REG004, repo_rel, *key_lines.get("meta").unwrap_or(&1), "`meta` must be a mapping")
                     .help("meta:\n  document: REG-001\n  title: ..."),
             );
             Map::new()
         }
         None => {
             diags.push(
-                Diagnostic::new("REG004", repo_rel, 1, "data file has no `meta` mapping")
+                Diagnostic::new(REG004, repo_rel, 1, "data file has no `meta` mapping")
                     .help("add `meta:` with `document: ID` naming the document that governs this file"),
             );
             Map::new()
@@ -184,7 +184,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
     let others: Vec<&String> = map.iter().filter(|(k, v)| k.as_str() != "meta" && !v.is_array()).map(|(k, _)| k).collect();
     for k in others {
         diags.push(
-            Diagnostic::new("REG004", repo_rel, *key_lines.get(k.as_str()).unwrap_or(&1), format!("unexpected top-level key `{k}`"))
+            Diagnostic::new(REG004, repo_rel, *key_lines.get(k.as_str()).unwrap_or(&1), format!("unexpected top-level key `{k}`"))
                 .help("a data file holds `meta` and exactly one list of rows"),
         );
     }
@@ -192,7 +192,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
         [one] => (one.0.clone(), one.1.clone()),
         [] => {
             diags.push(
-                Diagnostic::new("REG004", repo_rel, 1, "data file has no list of rows")
+                Diagnostic::new(REG004, repo_rel, 1, "data file has no list of rows")
                     .help("add one list, e.g. `risks:` followed by `- id: RSK-001` rows"),
             );
             return (None, diags);
@@ -201,7 +201,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
             let names: Vec<&str> = many.iter().map(|(k, _)| k.as_str()).collect();
             diags.push(
                 Diagnostic::new(
-                    "REG004",
+                    REG004,
                     repo_rel,
                     // The extra list is the one further down the file (the map is alphabetical).
                     many.iter().filter_map(|(k, _)| key_lines.get(k.as_str()).copied()).max().unwrap_or(1),
@@ -220,7 +220,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
         let known: Vec<&str> = schemas.registers.keys().map(String::as_str).collect();
         diags.push(
             Diagnostic::new(
-                "REG004",
+                REG004,
                 repo_rel,
                 *key_lines.get(list_key.as_str()).unwrap_or(&1),
                 format!("no register schema named `{schema}`"),
@@ -238,7 +238,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
         let field_lines = positions.key_lines(&row_path);
         let Value::Object(obj) = item else {
             diags.push(
-                Diagnostic::new("REG005", repo_rel, line, format!("row {} of `{list_key}` is not a mapping", i + 1))
+                Diagnostic::new(REG005, repo_rel, line, format!("row {} of `{list_key}` is not a mapping", i + 1))
                     .help("each row is a mapping of field: value"),
             );
             continue;
@@ -270,7 +270,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
                     ),
                 };
                 diags.push(
-                    Diagnostic::new("REG005", repo_rel, l, msg).help(format!(
+                    Diagnostic::new(REG005, repo_rel, l, msg).help(format!(
                         "rows of `{list_key}` follow schemas/registers/{schema}.schema.json (`aimsbook schema` writes it out)"
                     )),
                 );

@@ -12,7 +12,7 @@ pub mod schemas;
 pub mod semantics;
 pub mod yaml;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::parse::document::{Document, HistoryEntry, Status, Version};
 use crate::parse::schemas::Schemas;
 use crate::parse::yaml::{Positions, Step};
@@ -53,7 +53,7 @@ pub fn parse_yaml(text: &str, repo_rel: &str, first_line: usize) -> Result<Value
             if let Some(open) = text.lines().take(line).position(unbalanced_quote) {
                 if open + 1 < line {
                     return Err(Diagnostic::new(
-                        "SRC004",
+                        SRC004,
                         repo_rel,
                         open + first_line,
                         format!("malformed YAML: a quote opened on this line is not closed ({msg})"),
@@ -62,7 +62,7 @@ pub fn parse_yaml(text: &str, repo_rel: &str, first_line: usize) -> Result<Value
                 }
             }
             let help = yaml_hint(text, line);
-            Err(Diagnostic::new("SRC004", repo_rel, line + first_line - 1, format!("malformed YAML: {msg}")).col(col).help(help))
+            Err(Diagnostic::new(SRC004, repo_rel, line + first_line - 1, format!("malformed YAML: {msg}")).col(col).help(help))
         }
     }
 }
@@ -122,14 +122,14 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
     let split = match split_front_matter(&file.text) {
         Ok(Some(s)) => s,
         Ok(None) => {
-            diags.push(Diagnostic::new("SRC002", repo_rel, 1, "document has no front matter").help(
+            diags.push(Diagnostic::new(SRC002, repo_rel, 1, "document has no front matter").help(
                 "start the file with a `---` line, the document-control fields, and another `---` line (`aimsbook init` shows an example)",
             ));
             return Parsed { document: None, claimed_id: None, diagnostics: diags };
         }
         Err(line) => {
             diags.push(
-                Diagnostic::new("SRC003", repo_rel, line, "front matter is never closed")
+                Diagnostic::new(SRC003, repo_rel, line, "front matter is never closed")
                     .help("add a line containing only `---` after the last front-matter field"),
             );
             return Parsed { document: None, claimed_id: None, diagnostics: diags };
@@ -156,7 +156,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
     let key_lines = positions.key_lines(&[]);
     if !value.is_object() {
         diags.push(
-            Diagnostic::new("SRC005", repo_rel, fm_line, "front matter is not a mapping of fields")
+            Diagnostic::new(SRC005, repo_rel, fm_line, "front matter is not a mapping of fields")
                 .help("write one `field: value` per line, e.g. `id: POL-001`"),
         );
         return Parsed { document: None, claimed_id: None, diagnostics: diags };
@@ -184,11 +184,11 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
                 let prop = property.as_str().unwrap_or("?").to_string();
                 if pointer.is_empty() {
                     invalid_fields.insert(prop.clone());
-                    Diagnostic::new("DC001", repo_rel, fm_line.saturating_sub(1).max(1), format!("missing required field `{prop}`"))
+                    Diagnostic::new(DC001, repo_rel, fm_line.saturating_sub(1).max(1), format!("missing required field `{prop}`"))
                         .help(required_help(&prop))
                 } else {
                     invalid_fields.insert(field.clone());
-                    Diagnostic::new("DC001", repo_rel, line, format!("`{}` entry is missing `{prop}`", pointer_label(&pointer)))
+                    Diagnostic::new(DC001, repo_rel, line, format!("`{}` entry is missing `{prop}`", pointer_label(&pointer)))
                         .help("each history entry has version, date, author and summary")
                 }
             }
@@ -201,12 +201,11 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
                 if let Some(s) = did_you_mean(&got.to_lowercase(), &allowed.iter().map(String::as_str).collect::<Vec<_>>()) {
                     help = format!("did you mean `{s}`? {help}");
                 }
-                Diagnostic::new("DC002", repo_rel, line, format!("`{}` has invalid value {shown_value}", pointer_label(&pointer)))
-                    .help(help)
+                Diagnostic::new(DC002, repo_rel, line, format!("`{}` has invalid value {shown_value}", pointer_label(&pointer))).help(help)
             }
             K::Format { format } if format == "date" => {
                 invalid_fields.insert(field.clone());
-                Diagnostic::new("DC003", repo_rel, line, format!("`{}` is not a valid date: {shown_value}", pointer_label(&pointer)))
+                Diagnostic::new(DC003, repo_rel, line, format!("`{}` is not a valid date: {shown_value}", pointer_label(&pointer)))
                     .help("write dates as YYYY-MM-DD, and make sure the day exists (e.g. 2026-02-28)")
             }
             K::Pattern { .. } | K::Type { .. } if field == "version" || pointer.ends_with("/version") => {
@@ -216,19 +215,19 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
                 } else {
                     "use MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. \"2.1\" or \"2.1.3\"".to_string()
                 };
-                Diagnostic::new("DC010", repo_rel, line, format!("`{}` is not a valid version: {shown_value}", pointer_label(&pointer)))
+                Diagnostic::new(DC010, repo_rel, line, format!("`{}` is not a valid version: {shown_value}", pointer_label(&pointer)))
                     .help(help)
             }
             K::Type { .. } if pointer.contains("date") || field == "approved" || field == "review_due" => {
                 invalid_fields.insert(field.clone());
-                Diagnostic::new("DC003", repo_rel, line, format!("`{}` is not a valid date: {shown_value}", pointer_label(&pointer)))
+                Diagnostic::new(DC003, repo_rel, line, format!("`{}` is not a valid date: {shown_value}", pointer_label(&pointer)))
                     .help("write dates as YYYY-MM-DD")
             }
             K::AdditionalProperties { unexpected } => {
                 let known: Vec<&str> = schemas.document_fields.iter().map(String::as_str).collect();
                 for key in unexpected {
                     let l = line_for_pointer(&format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")));
-                    let mut d = Diagnostic::new("DC019", repo_rel, l, format!("unknown front-matter field `{key}`"));
+                    let mut d = Diagnostic::new(DC019, repo_rel, l, format!("unknown front-matter field `{key}`"));
                     d = match did_you_mean(key, &known) {
                         Some(s) if pointer.is_empty() => d.help(format!("did you mean `{s}`?")),
                         _ => d.help("remove it, or add it to the schema by overriding schemas/document.schema.json"),
@@ -240,7 +239,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
             _ => {
                 invalid_fields.insert(field.clone());
                 let label = if pointer.is_empty() { "front matter".to_string() } else { format!("`{}`", pointer_label(&pointer)) };
-                Diagnostic::new("DC020", repo_rel, line, format!("{label} {}", err.to_string().trim())).help(form_help(&field))
+                Diagnostic::new(DC020, repo_rel, line, format!("{label} {}", err.to_string().trim())).help(form_help(&field))
             }
         };
         diags.push(d);
@@ -276,7 +275,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
     // that is not a plain file name is refused here, at the document's own line.
     if !is_safe_id(&id) {
         diags.push(
-            Diagnostic::new("DC020", repo_rel, line_for_pointer("/id"), format!("`id` {id:?} cannot be used as a page name"))
+            Diagnostic::new(DC020, repo_rel, line_for_pointer("/id"), format!("`id` {id:?} cannot be used as a page name"))
                 .help("use letters, digits, '.', '_' and '-' only, not starting with '.', e.g. POL-001"),
         );
         return Parsed { document: None, claimed_id, diagnostics: diags };
@@ -427,7 +426,7 @@ mod tests {
     #[test]
     fn yaml_error_has_line() {
         let d = parse_yaml("id: A\ntitle: \"unclosed\nowner: x\n", "a.md", 2).unwrap_err();
-        assert_eq!(d.code, "SRC004");
+        assert_eq!(d.code, SRC004);
         assert!(d.line >= 3, "line {}", d.line);
     }
 

@@ -6,7 +6,7 @@
 //! the list of rows, each row by `$ref` to `#/$defs/row`. aimsbook validates row by row (so a
 //! diagnostic lands on the row's line) against that same definition: one source of truth.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,17 +33,17 @@ fn read_schema(repo_root: &Path, name: &str) -> Result<(String, String), Diagnos
     let override_path = name.split('/').fold(repo_root.join("schemas"), |p, part| p.join(part));
     if override_path.is_file() {
         let text = std::fs::read_to_string(&override_path)
-            .map_err(|e| Diagnostic::new("CFG002", format!("schemas/{name}"), 1, format!("cannot read schema override: {e}")))?;
+            .map_err(|e| Diagnostic::new(CFG002, format!("schemas/{name}"), 1, format!("cannot read schema override: {e}")))?;
         return Ok((format!("schemas/{name}"), text));
     }
-    let file = EMBEDDED.get_file(name).ok_or_else(|| Diagnostic::new("CFG002", format!("schemas/{name}"), 1, "built-in schema missing"))?;
+    let file = EMBEDDED.get_file(name).ok_or_else(|| Diagnostic::new(CFG002, format!("schemas/{name}"), 1, "built-in schema missing"))?;
     Ok((format!("schemas/{name}"), file.contents_utf8().unwrap_or_default().to_string()))
 }
 
 pub fn compile(repo_root: &Path, name: &str) -> Result<(jsonschema::Validator, serde_json::Value), Diagnostic> {
     let (label, text) = read_schema(repo_root, name)?;
     let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Diagnostic::new("CFG002", &label, e.line(), format!("schema is not valid JSON: {e}")).col(e.column()))?;
+        .map_err(|e| Diagnostic::new(CFG002, &label, e.line(), format!("schema is not valid JSON: {e}")).col(e.column()))?;
     let validator = build(&value, &label)?;
     Ok((validator, value))
 }
@@ -52,7 +52,7 @@ fn build(value: &serde_json::Value, label: &str) -> Result<jsonschema::Validator
     jsonschema::options()
         .should_validate_formats(true)
         .build(value)
-        .map_err(|e| Diagnostic::new("CFG002", label, 1, format!("schema is invalid: {e}")))
+        .map_err(|e| Diagnostic::new(CFG002, label, 1, format!("schema is invalid: {e}")))
 }
 
 /// The schema one row is validated against: the file schema's `#/$defs/row`, kept inside its
@@ -106,7 +106,7 @@ impl Schemas {
             let v = build(&row_schema(&value), &format!("schemas/{rel}"))?;
             let name = n.trim_end_matches(".schema.json").to_string();
             let declared = |value: &serde_json::Value| {
-                Semantics::from_schema(value).map_err(|e| Diagnostic::new("CFG002", format!("schemas/{rel}"), 1, e))
+                Semantics::from_schema(value).map_err(|e| Diagnostic::new(CFG002, format!("schemas/{rel}"), 1, e))
             };
             // What the schema leaves out comes from the built-in schema of the same name.
             let builtin = match EMBEDDED.get_file(&rel).and_then(|f| f.contents_utf8()) {

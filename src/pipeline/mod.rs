@@ -3,7 +3,7 @@
 //! [`load_cached`] and [`render_all_cached`] with caches kept between rebuilds.
 
 use crate::config::{self, Config};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code::*, Diagnostic, Diagnostics};
 use crate::model::catalog::Catalog;
 use crate::model::snapshot::{SnapshotData, SnapshotInfo};
 use crate::model::Site;
@@ -162,7 +162,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
     let content_dir = config.content_dir();
     if !content_dir.is_dir() {
         return Err(ConfigError(vec![Diagnostic::new(
-            "CFG002",
+            CFG002,
             "book.toml",
             1,
             format!("content folder `{}` does not exist", config.build.content),
@@ -272,7 +272,7 @@ pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> R
 pub fn check_theme(site: &Site) -> Vec<Diagnostic> {
     match Theme::load(&site.config.root, &site.config.build.theme) {
         Ok(theme) => render::environment(&theme, &site.messages).err().into_iter().collect(),
-        Err(e) => vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))],
+        Err(e) => vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))],
     }
 }
 
@@ -301,9 +301,8 @@ pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Re
 /// latest published snapshot), then renders; `snapshot` names the frozen copy being written.
 fn render_pages(site: &Site, snapshot: Option<SnapshotInfo>, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let timer = Timer::new();
-    let theme = Theme::load(&site.config.root, &site.config.build.theme).map_err(|e| {
-        vec![Diagnostic::new("TPL001", format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))]
-    })?;
+    let theme = Theme::load(&site.config.root, &site.config.build.theme)
+        .map_err(|e| vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))])?;
     timer.lap("theme");
     let inputs = render::Inputs { published: published_snapshot(site), snapshot };
     timer.lap("published snapshot");

@@ -12,7 +12,7 @@ pub mod search;
 pub mod theme;
 pub mod trace;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use crate::i18n::Messages;
 use crate::model::{Destination, Site};
 use crate::parse::document::{self, Document, LinkTarget, Status};
@@ -265,7 +265,7 @@ pub fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
     let file = theme.origins.get(&name).cloned().unwrap_or_else(|| format!("themes/{name}"));
     let file = file.trim_end_matches(" (built in)").to_string();
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    Diagnostic::new("TPL001", file, e.line().unwrap_or(1), format!("template {name}: {}{detail}", e.kind()))
+    Diagnostic::new(TPL001, file, e.line().unwrap_or(1), format!("template {name}: {}{detail}", e.kind()))
         .help("fix the template; the theme's files override the built-in ones by name")
 }
 
@@ -946,7 +946,7 @@ pub(crate) fn changes_since(r: &Renderer) -> Option<(String, Result<crate::rende
 /// "Changes since LABEL": the current repository against the latest published snapshot.
 fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
     let Some((label, result)) = changes_since(r) else {
-        return Err(Diagnostic::new("TPL001", "book.toml", 1, "no published snapshot with a path"));
+        return Err(Diagnostic::new(TPL001, "book.toml", 1, "no published snapshot with a path"));
     };
     let (diff, error) = match result {
         Ok(d) => (Some(d), None),

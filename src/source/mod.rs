@@ -8,7 +8,7 @@
 pub mod git;
 pub mod snapshot;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code::*, Diagnostic};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -60,7 +60,7 @@ pub fn decode(bytes: &[u8], repo_rel: &str) -> Result<String, Diagnostic> {
             let line = good.iter().filter(|b| **b == b'\n').count() + 1;
             let line_start = good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
             let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-            Err(Diagnostic::new("SRC001", repo_rel, line, format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))
+            Err(Diagnostic::new(SRC001, repo_rel, line, format!("file is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))
                 .col(col)
                 .help("re-save the file with UTF-8 encoding"))
         }
@@ -112,7 +112,7 @@ fn read_text(path: &Path, repo_rel: &str, cache: Option<&ReadCache>) -> Result<A
             return Ok(text);
         }
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new("SRC007", repo_rel, 1, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(SRC007, repo_rel, 1, format!("cannot read file: {e}")))?;
     let text: Arc<str> = decode(&bytes, repo_rel)?.into();
     if let (Some(c), Some((t, len))) = (cache, stamp) {
         if let Ok(mut m) = c.lock() {
@@ -144,7 +144,7 @@ pub fn walk_cached(
                     .and_then(|p| p.strip_prefix(content_dir).ok())
                     .map(|p| p.to_string_lossy().replace('\\', "/"))
                     .unwrap_or_default();
-                diags.push(Diagnostic::new("SRC007", repo_rel_of(&rel), 1, format!("cannot read: {e}")));
+                diags.push(Diagnostic::new(SRC007, repo_rel_of(&rel), 1, format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -164,7 +164,7 @@ pub fn walk_cached(
         }
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
             diags.push(
-                Diagnostic::new("SRC007", repo_rel_of(&rel_path.to_string_lossy()), 1, "file name is not valid UTF-8")
+                Diagnostic::new(SRC007, repo_rel_of(&rel_path.to_string_lossy()), 1, "file name is not valid UTF-8")
                     .help("rename the file using UTF-8 characters"),
             );
             continue;
@@ -175,7 +175,7 @@ pub fn walk_cached(
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&root_canon) && target.is_file() => {}
                 Ok(target) if target.is_dir() => {
-                    diags.push(Diagnostic::new("SRC006", &repo_rel, 1, "symbolic link to a folder is not followed").help(
+                    diags.push(Diagnostic::new(SRC006, &repo_rel, 1, "symbolic link to a folder is not followed").help(
                         "aimsbook does not descend into symlinked folders (they can form cycles); move the folder into the content tree",
                     ));
                     continue;
@@ -183,7 +183,7 @@ pub fn walk_cached(
                 Ok(target) => {
                     diags.push(
                         Diagnostic::new(
-                            "SRC006",
+                            SRC006,
                             &repo_rel,
                             1,
                             format!("symbolic link points outside the repository ({})", target.display()),
@@ -194,7 +194,7 @@ pub fn walk_cached(
                 }
                 Err(_) => {
                     diags.push(
-                        Diagnostic::new("SRC006", &repo_rel, 1, "symbolic link is broken or forms a cycle")
+                        Diagnostic::new(SRC006, &repo_rel, 1, "symbolic link is broken or forms a cycle")
                             .help("remove the link or point it at a file inside the repository"),
                     );
                     continue;
@@ -327,7 +327,7 @@ mod tests {
     #[test]
     fn decode_reports_line_of_invalid_byte() {
         let d = decode(b"---\nid: A\ntitle: \xff\n", "x.md").unwrap_err();
-        assert_eq!(d.code, "SRC001");
+        assert_eq!(d.code, SRC001);
         assert_eq!(d.line, 3);
         assert_eq!(d.column, 8);
     }
