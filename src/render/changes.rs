@@ -2,6 +2,7 @@
 //! the way a surveillance auditor reads it: the Changes page, the manual's appendix, and the
 //! text `aimsbook diff` prints.
 
+use super::*;
 use crate::model::snapshot::{DocRecord, SnapshotData, SnapshotInfo, SoaRecord};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -174,6 +175,66 @@ pub fn render_diff(d: &Diff) -> String {
     section(&mut out, "Clause and control status", &d.clauses);
     crate::render::redline::render_text_changes(&mut out, &d.text);
     out
+}
+
+/// The latest published snapshot with a path (book.toml `[[snapshots]]`), and what changed
+/// since it — or why it could not be read. In an edition, the snapshot's documents are those
+/// the edition may show ([`crate::model::audience::restrict_snapshot_data`]).
+pub(crate) fn changes_since(r: &Renderer) -> Option<(String, Result<crate::render::changes::Diff, String>)> {
+    let site = r.site;
+    let published = r.inputs.published.as_ref()?;
+    let diff = published.data.clone().map(|old| {
+        let old = crate::model::audience::restrict_snapshot_data(site, old);
+        let current = crate::model::snapshot::data_of(site, crate::model::snapshot::info_for(site, "current"));
+        crate::render::changes::diff(&old, &current)
+    });
+    Some((published.label.clone(), diff))
+}
+
+/// "Changes since LABEL": the current repository against the latest published snapshot.
+pub(crate) fn changes_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
+    let Some((label, result)) = changes_since(r) else {
+        return Err(Diagnostic::new(TPL001, "book.toml", 1, "no published snapshot with a path"));
+    };
+    let (diff, error) = match result {
+        Ok(d) => (Some(d), None),
+        Err(e) => (None, Some(e)),
+    };
+    r.page(p.path, p.template,
+        context! { title => r.site.messages.get("changes-title", &[("label", label.clone().into())]).unwrap_or_default(), label => label, diff => v(diff), error => error },
+    )
+}
+
+/// The printed manual's appendix "Changes since LABEL" (template `manual-changes.html`): per
+/// changed document what changed in its control data and its text (counts and redline), then
+/// the SoA and clause changes. Empty without a published snapshot.
+pub(crate) fn manual_changes(r: &Renderer) -> Result<String, Diagnostic> {
+    let Some((label, result)) = changes_since(r) else { return Ok(String::new()) };
+    let (docs, other, error) = match &result {
+        Err(e) => (Vec::new(), Vec::new(), Some(e.clone())),
+        Ok(diff) => {
+            let mut by_doc: BTreeMap<&str, (&str, Vec<&crate::render::changes::Change>, Option<&crate::render::redline::TextChange>)> =
+                BTreeMap::new();
+            for c in
+                diff.added.iter().chain(&diff.removed).chain(&diff.reversioned).chain(&diff.status).chain(&diff.owner).chain(&diff.review)
+            {
+                by_doc.entry(&c.id).or_insert((&c.title, Vec::new(), None)).1.push(c);
+            }
+            for t in &diff.text {
+                by_doc.entry(&t.id).or_insert((&t.title, Vec::new(), None)).2 = Some(t);
+            }
+            let docs: Vec<Value> = by_doc
+                .into_iter()
+                .map(|(id, (title, changes, text))| context! { id => id, title => title, changes => v(changes), text => v(text) })
+                .collect();
+            let other: Vec<&crate::render::changes::Change> = diff.soa.iter().chain(&diff.clauses).collect();
+            (docs, other.into_iter().cloned().map(v).collect::<Vec<_>>(), None)
+        }
+    };
+    let old = result.as_ref().ok().and_then(|d| d.old.clone());
+    let tmpl = r.env.get_template("manual-changes.html").map_err(|e| template_diag(r.theme, &e))?;
+    let ctx = context! { label => label, old => v(old), docs => docs, other => other, error => error, today => r.site.today.to_string() };
+    tmpl.render(ctx).map_err(|e| template_diag(r.theme, &e))
 }
 
 #[cfg(test)]

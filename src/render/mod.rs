@@ -2,10 +2,13 @@
 //! disk. Each page kind has one function; templates come from the theme and are compiled once
 //! per build. Every link is relative to the page, so the site works under any base path and
 //! from file://.
-
 pub mod api;
+pub mod cache;
 pub mod changes;
 pub mod crosswalk;
+pub mod documents;
+pub mod lists;
+pub mod manual;
 pub mod redline;
 pub mod retention;
 pub mod search;
@@ -19,6 +22,7 @@ use crate::parse::document::{self, Document, LinkTarget, Status};
 use crate::parse::markdown::{self, Resolved};
 use crate::render::theme::Theme;
 use bytes::Bytes;
+pub use cache::{CachedAsset, DownloadCache, InputKeys, RenderCache};
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
@@ -401,128 +405,72 @@ impl Renderer<'_> {
     }
 }
 
-/// A content file's modification time, size and bytes.
-pub type CachedAsset = (std::time::SystemTime, u64, Bytes);
-
-/// Downloads kept between rebuilds by `serve`: a table's files are written again only when
-/// its cells (or the date stamped into the XLSX) changed.
-pub type DownloadCache = Mutex<HashMap<String, (u64, Vec<Page>)>>;
-
-/// A rendered page and the key of the inputs it was rendered from.
-type CachedPage = (u64, Bytes);
-
-/// Rendered pages and document bodies kept between rebuilds by `serve`, keyed by a hash of
-/// everything that went into them. Counts what was re-rendered, for the rebuild summary.
-#[derive(Default)]
-pub struct RenderCache {
-    pages: RwLock<HashMap<String, CachedPage>>,
-    bodies: Mutex<HashMap<String, (u64, String)>>,
-    /// The printable manual's articles (one per document), by document id.
-    articles: RwLock<HashMap<String, (u64, Arc<str>)>>,
-    theme_key: Mutex<u64>,
-    overview: RwLock<HashMap<String, CachedPage>>,
-    /// The search index (entry file and shards), by the text of every document and data
-    /// file and the catalog.
-    pub search: Mutex<Option<(u64, Vec<Page>)>>,
-    /// All download files, by the overview and data keys.
-    pub downloads_all: Mutex<Option<(u64, Vec<Page>)>>,
-    /// Indexed documents for the search index, by document text.
-    pub search_entries: crate::render::search::EntryCache,
-    /// Published content files (images, PDFs) by path, with the modification time and size
-    /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.
-    pub assets: Mutex<HashMap<String, CachedAsset>>,
-    pub downloads: DownloadCache,
-    pub rendered: AtomicUsize,
-    pub reused: AtomicUsize,
+/// A site-wide page, declared once: where it is written, the template it is rendered with,
+/// the function that renders it, whether this site has it and how `serve` reuses it. Pages
+/// that exist once per item of the model (documents, clauses, owners, crosswalks, redlines) are
+/// listed by [`render_site`] from the model.
+pub(crate) struct SitePage {
+    pub(crate) path: &'static str,
+    pub(crate) template: &'static str,
+    build: fn(&Renderer, &SitePage) -> Result<Page, Diagnostic>,
+    exists: fn(&Site, &Inputs) -> bool,
+    reuse: Reuse,
 }
 
-impl RenderCache {
-    /// Forgets the bytes of these published files (content-relative paths), so the next
-    /// rebuild reads them even if their timestamp and size look unchanged.
-    pub fn forget_assets<'p>(&self, rels: impl Iterator<Item = &'p Path>) {
-        if let Ok(mut m) = self.assets.lock() {
-            for rel in rels {
-                m.remove(&*rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-
-    /// The value kept in `slot` when it was made from inputs with the same `key`; otherwise
-    /// makes it and keeps it.
-    pub fn reuse<T: Clone>(&self, slot: &Mutex<Option<(u64, T)>>, key: u64, make: impl FnOnce() -> T) -> T {
-        if let Some(hit) = slot.lock().ok().and_then(|m| m.as_ref().filter(|(k, _)| *k == key).map(|(_, v)| v.clone())) {
-            return hit;
-        }
-        let made = make();
-        if let Ok(mut m) = slot.lock() {
-            *m = Some((key, made.clone()));
-        }
-        made
-    }
-    fn get_page(&self, path: &str, key: u64) -> Option<Bytes> {
-        let hit = self.pages.read().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
-        if hit.is_some() {
-            self.reused.fetch_add(1, Ordering::Relaxed);
-        }
-        hit
-    }
-    fn put_page(&self, path: &str, key: u64, bytes: Bytes) {
-        self.rendered.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut m) = self.pages.write() {
-            m.insert(path.to_string(), (key, bytes));
-        }
-    }
-    fn body(&self, id: &str, key: u64, make: impl FnOnce() -> String) -> String {
-        if let Some(b) = self.bodies.lock().ok().and_then(|m| m.get(id).filter(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
-            return b;
-        }
-        let html = make();
-        if let Ok(mut m) = self.bodies.lock() {
-            m.insert(id.to_string(), (key, html.clone()));
-        }
-        html
-    }
-    /// Forgets everything when the theme changed (same context, different output).
-    fn check_theme(&self, theme: &Theme) {
-        let mut h = std::hash::DefaultHasher::new();
-        theme.templates.hash(&mut h);
-        let key = h.finish();
-        if let Ok(mut k) = self.theme_key.lock() {
-            if *k != key {
-                *k = key;
-                if let Ok(mut m) = self.pages.write() {
-                    m.clear();
-                }
-                if let Ok(mut m) = self.overview.write() {
-                    m.clear();
-                }
-                if let Ok(mut m) = self.articles.write() {
-                    m.clear();
-                }
-            }
-        }
-        self.rendered.store(0, Ordering::Relaxed);
-        self.reused.store(0, Ordering::Relaxed);
-    }
+/// How a page's bytes are reused between `serve` rebuilds (see [`cache`]).
+#[derive(Clone, Copy)]
+enum Reuse {
+    /// Rendered again when the site-wide inputs change ([`cache::overview_key`]).
+    Overview,
+    /// As `Overview`, and when a document body changes ([`cache::bodies_key`]).
+    OverviewAndBodies,
+    /// Rendered on every build.
+    Never,
 }
 
-/// Fingerprints of the inputs of each group of outputs, computed once per `serve` rebuild:
-/// an output whose inputs' fingerprint is unchanged is reused without being assembled again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct InputKeys {
-    /// Site-wide pages and the downloads: see [`overview_key`].
-    pub overview: u64,
-    /// The text of every data file.
-    pub data: u64,
-    /// The text of every document and where its links go: see [`bodies_key`].
-    pub bodies: u64,
+fn always(_: &Site, _: &Inputs) -> bool {
+    true
 }
 
-impl InputKeys {
-    pub fn of(site: &Site) -> InputKeys {
-        InputKeys { overview: overview_key(site), data: data_key(site), bodies: bodies_key(site) }
-    }
-}
+/// The site-wide pages. A theme overrides a page by its template name.
+const SITE_PAGES: &[SitePage] = &[
+    SitePage { path: "index.html", template: "home.html", build: lists::home, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "register.html", template: "register.html", build: lists::register, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "reviews.html", template: "reviews.html", build: lists::reviews, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "retention.html", template: "retention.html", build: retention::page, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "owners/index.html", template: "owners.html", build: lists::owners_index, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "clauses/index.html", template: "clauses.html", build: trace::clauses_index, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "matrix.html", template: "matrix.html", build: trace::matrix_page, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "gaps.html", template: "gaps.html", build: trace::gaps_page, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "mandatory.html", template: "mandatory.html", build: trace::mandatory_page, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "search.html", template: "search.html", build: lists::search_page, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "manual.html", template: "manual.html", build: manual::manual_page, exists: always, reuse: Reuse::OverviewAndBodies },
+    SitePage { path: "versions.html", template: "versions.html", build: lists::versions_page, exists: always, reuse: Reuse::Overview },
+    SitePage {
+        path: "soa.html",
+        template: "soa.html",
+        build: trace::soa_page,
+        exists: |site, _| site.trace.soa_doc.is_some(),
+        reuse: Reuse::Overview,
+    },
+    SitePage { path: "404.html", template: "404.html", build: lists::not_found_page, exists: always, reuse: Reuse::Overview },
+    // Only in a snapshot: which frozen copy this is, and whether its signature verified.
+    SitePage {
+        path: "about.html",
+        template: "about.html",
+        build: lists::about_page,
+        exists: |_, inputs| inputs.snapshot.is_some(),
+        reuse: Reuse::Overview,
+    },
+    // Against the latest published snapshot ([[snapshots]] with a path in book.toml).
+    SitePage {
+        path: "changes.html",
+        template: "changes.html",
+        build: changes::changes_page,
+        exists: |site, _| site.config.snapshots.iter().any(|s| s.path.is_some()),
+        reuse: Reuse::Never,
+    },
+];
 
 /// Renders every page of the site. Errors are template errors (TPL001). With a cache (`serve`),
 /// pages whose inputs are unchanged are reused.
@@ -547,22 +495,14 @@ pub fn render_site(
     let r = Renderer { site, env: &env, theme, book, cache, inputs, overview_key };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
-    let mut jobs: Vec<Job> = vec![
-        Box::new(|| r.overview("index.html", || home(&r))),
-        Box::new(|| r.overview("register.html", || register(&r))),
-        Box::new(|| r.overview("reviews.html", || reviews(&r))),
-        Box::new(|| r.overview("retention.html", || crate::render::retention::page(&r))),
-        Box::new(|| r.overview("owners/index.html", || owners_index(&r))),
-        Box::new(|| r.overview("clauses/index.html", || crate::render::trace::clauses_index(&r))),
-        Box::new(|| r.overview("matrix.html", || crate::render::trace::matrix_page(&r))),
-        Box::new(|| r.overview("gaps.html", || crate::render::trace::gaps_page(&r))),
-        Box::new(|| r.overview("mandatory.html", || crate::render::trace::mandatory_page(&r))),
-        Box::new(|| r.overview("search.html", || r.page("search.html", "search.html", context! { title => r.t("search-title") }))),
-        Box::new(|| r.overview_with("manual.html", bodies_key, || manual_page(&r))),
-        Box::new(|| r.overview("versions.html", || versions_page(&r))),
-    ];
-    if site.trace.soa_doc.is_some() {
-        jobs.push(Box::new(|| r.overview("soa.html", || crate::render::trace::soa_page(&r))));
+    let mut jobs: Vec<Job> = Vec::new();
+    for p in SITE_PAGES.iter().filter(|p| (p.exists)(site, inputs)) {
+        let r = &r;
+        jobs.push(match p.reuse {
+            Reuse::Overview => Box::new(move || r.overview(p.path, || (p.build)(r, p))),
+            Reuse::OverviewAndBodies => Box::new(move || r.overview_with(p.path, bodies_key, || (p.build)(r, p))),
+            Reuse::Never => Box::new(move || (p.build)(r, p)),
+        });
     }
     for (ns, title) in crate::render::crosswalk::mapped_frameworks(site) {
         let r = &r;
@@ -570,19 +510,12 @@ pub fn render_site(
             r.overview(&crate::render::crosswalk::page_path(&ns), || crate::render::crosswalk::coverage_page(r, &ns, &title))
         }));
     }
-    jobs.push(Box::new(|| r.overview("404.html", || r.page("404.html", "404.html", context! { title => r.t("notfound-title") }))));
-    if inputs.snapshot.is_some() {
-        jobs.push(Box::new(|| r.overview("about.html", || about_page(&r))));
-    }
-    if site.config.snapshots.iter().any(|s| s.path.is_some()) {
-        jobs.push(Box::new(|| changes_page(&r)));
-    }
     let mut owners: Vec<&str> = site.documents.iter().map(|d| d.owner.as_str()).filter(|o| !o.is_empty()).collect();
     owners.sort();
     owners.dedup();
     for owner in owners {
         let r = &r;
-        jobs.push(Box::new(move || r.overview(&document::owner_url(owner), || owner_page(r, owner))));
+        jobs.push(Box::new(move || r.overview(&document::owner_url(owner), || lists::owner_page(r, owner))));
     }
     for item in &site.catalog.items {
         let r = &r;
@@ -594,7 +527,7 @@ pub fn render_site(
             continue;
         }
         let r = &r;
-        jobs.push(Box::new(move || r.overview_with(&d.url(), document_key(site, i, data_key), || document_page(r, d))));
+        jobs.push(Box::new(move || r.overview_with(&d.url(), cache::document_key(site, i, data_key), || documents::document_page(r, d))));
     }
     let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|j| j()).collect();
     timer.lap("  pages");
@@ -622,648 +555,6 @@ pub fn render_site(
     }
 }
 
-/// The href of a link target, relative to the page at `page_path`.
-fn href_for(site: &Site, from: &Document, target: &LinkTarget, root: &str) -> Resolved {
-    match site.resolve(from, target) {
-        Ok(Destination::Document { index, anchor }) => {
-            let t = &site.documents[index];
-            let frag = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            Resolved::Href { href: format!("{root}{}{frag}", t.url()), title: Some(t.title.clone()) }
-        }
-        Ok(Destination::Clause(id)) => {
-            let title = site.catalog.get(&id).map(|i| format!("{} {}", i.id, i.title));
-            Resolved::Href { href: format!("{root}{}", document::clause_url(&id)), title }
-        }
-        Ok(Destination::Asset(rel)) => Resolved::Href { href: format!("{root}files/{}", rel), title: None },
-        Ok(Destination::External(u)) => Resolved::Href { href: u, title: None },
-        Ok(Destination::SelfAnchor(a)) => Resolved::Href { href: format!("#{a}"), title: None },
-        Ok(Destination::Withheld(id)) => Resolved::Withheld(crate::model::audience::not_published(site, &id)),
-        Err(_) => Resolved::Broken,
-    }
-}
-
-fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let path = d.url();
-    let root = root_prefix(&path);
-    let is_clause = |id: &str| site.catalog.contains(id);
-    let resolve = |t: &LinkTarget| href_for(site, d, t, &root);
-    // A mentioned document id (`see GOV-POL-01`) links to that document.
-    let mention = |id: &str| -> Option<(String, String)> {
-        site.doc(id).filter(|t| t.id != d.id).map(|t| (format!("{root}{}", t.url()), t.title.clone()))
-    };
-    let render_body = || markdown::render_with_mentions(&d.body, &resolve, &is_clause, site.config.build.allow_html, "", &mention);
-    let (body_key, body_html) = match r.cache {
-        Some(cache) => {
-            // The body's HTML depends on its text and on where each of its links goes.
-            let mut h = std::hash::DefaultHasher::new();
-            d.source_hash.hash(&mut h);
-            site.config.build.allow_html.hash(&mut h);
-            for link in &d.links {
-                match resolve(&link.target) {
-                    Resolved::Href { href, title } => (href, title).hash(&mut h),
-                    Resolved::Broken => 0u8.hash(&mut h),
-                    Resolved::Withheld(text) => text.hash(&mut h),
-                }
-            }
-            for m in &d.mentions {
-                mention(&m.id).hash(&mut h);
-            }
-            let key = h.finish();
-            (key, cache.body(&d.id, key, render_body))
-        }
-        None => (0, render_body()),
-    };
-    let lookup = |ids: &mut dyn Iterator<Item = &String>| -> Vec<DocSummary> {
-        ids.filter_map(|id| site.doc(id)).map(|t| summary(site, t)).collect()
-    };
-    let related = lookup(&mut d.related.iter());
-    let backlinks: Vec<DocSummary> = site
-        .by_id
-        .get(&d.id)
-        .and_then(|&i| site.backlinks.get(i))
-        .map(|sources| sources.iter().map(|&j| summary(site, &site.documents[j])).collect())
-        .unwrap_or_default();
-    let clauses: Vec<ClauseRef> = d.clauses.iter().map(|c| clause_ref(site, c)).collect();
-    let successor = d.superseded_by.as_deref().and_then(|id| site.doc(id)).map(|t| summary(site, t));
-    let predecessor = d.supersedes.as_deref().and_then(|id| site.doc(id)).map(|t| summary(site, t));
-    let history: Vec<BTreeMap<&str, String>> = d
-        .history
-        .iter()
-        .rev()
-        .map(|h| {
-            BTreeMap::from([
-                ("version", h.version.clone()),
-                ("date", h.date.map(|x| x.to_string()).unwrap_or_default()),
-                ("author", h.author.clone()),
-                ("summary", h.summary.clone()),
-            ])
-        })
-        .collect();
-    let register = site.data_for_doc(d).filter(|df| df.list_key != "controls").map(|df| register_view(site, df, &root));
-    let soa =
-        (site.trace.soa_doc.map(|i| site.documents[i].id.as_str()) == Some(d.id.as_str())).then(|| crate::render::trace::soa_value(site));
-    let toc: Vec<&document::Heading> = d.headings.iter().filter(|h| h.level == 2).collect();
-    let versions = if site.git.head.is_some() { crate::render::redline::approved_versions(site, d) } else { Vec::new() };
-    let uncontrolled = crate::render::redline::uncontrolled_change(&versions, d).map(|a| a.version.clone());
-    // Who signed the approval, verified against the allowed signers file (on the approval date).
-    let approval_signature = d.approval_signature.as_deref().map(|sig| {
-        let file = site.config.approval.allowed_signers.as_deref().unwrap_or("");
-        crate::support::signing::view(
-            site.config.allowed_signers.as_deref().map(|a| (a.as_slice(), file)),
-            crate::support::signing::APPROVAL_NAMESPACE,
-            crate::model::approval::statement(d).as_bytes(),
-            sig,
-            d.approved.unwrap_or(site.today),
-        )
-    });
-    r.page_with_body(
-        &path,
-        "document.html",
-        context! {
-            title => format!("{} {}", d.id, d.title),
-            doc => v(summary(site, d)),
-            approval_signature => v(approval_signature),
-            history => v(history),
-            clauses => v(clauses),
-            related => v(related),
-            backlinks => v(backlinks),
-            successor => v(successor),
-            predecessor => v(predecessor),
-            toc => v(toc),
-            ai_system => d.ai_system.clone(),
-            record_date => d.record_date.map(|x| x.to_string()),
-            meeting_date => d.meeting_date.map(|x| x.to_string()),
-            retention => d.retention.clone(),
-            disposition => crate::model::retention::is_listed(d).then(|| v(crate::model::retention::entry(site, d))),
-            versions => v(&versions),
-            uncontrolled => uncontrolled,
-            register => register,
-            soa => soa,
-            commits => v(site.git.history.get(&d.repo_rel).map(|c| c.iter().take(20).cloned().collect::<Vec<_>>()).unwrap_or_default()),
-            commit_count => site.git.history.get(&d.repo_rel).map(Vec::len).unwrap_or(0),
-            fingerprint => d.fingerprint.clone(),
-        },
-        Some((body_key, body_html)),
-    )
-}
-
-/// Everything the site-wide pages show, hashed: every document's control data and clauses,
-/// the traceability (statuses, document and record lists, SoA, citations, mandatory documents),
-/// the configuration shown on pages, the date, the snapshot identity and the scope summary.
-/// Document bodies are deliberately absent: no site-wide page shows them.
-pub fn overview_key(site: &Site) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    // Every page speaks the site's language: an edited message renders them again.
-    site.messages.fingerprint.hash(&mut h);
-    // The fields `summary` shows, read in place (no allocation per document); the review
-    // state follows from review_due, status, today and warn_days, all hashed.
-    for d in &site.documents {
-        (
-            &d.id,
-            &d.title,
-            &d.doc_type,
-            &d.owner,
-            &d.approver,
-            &d.version_text,
-            d.status,
-            d.approved,
-            d.review_due,
-            &d.classification,
-            &d.repo_rel,
-            // Which data file a document governs decides the register downloads and links.
-            &d.data,
-        )
-            .hash(&mut h);
-        d.clauses.hash(&mut h);
-    }
-    for (id, c) in &site.trace.coverage {
-        (id, c.status.as_str(), &c.documents, &c.records, &c.stale_records, &c.reasons).hash(&mut h);
-        // c.soa needs no hashing: it follows from trace.soa and the catalog, both hashed.
-        serde_json::to_string(&c.citations).unwrap_or_default().hash(&mut h);
-    }
-    serde_json::to_string(&site.trace.soa).unwrap_or_default().hash(&mut h);
-    serde_json::to_string(&site.trace.mandatory).unwrap_or_default().hash(&mut h);
-    site.trace.soa_doc.hash(&mut h);
-    // The Retention page and the disposal notes of document pages (retention, history dates and
-    // successors' approvals all feed them).
-    serde_json::to_string(&crate::model::retention::entries(site)).unwrap_or_default().hash(&mut h);
-    serde_json::to_string(&site.config.book).unwrap_or_default().hash(&mut h);
-    serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
-    (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
-    (site.catalog.items.len(), &site.catalog.extra, &site.catalog.mappings).hash(&mut h);
-    site.catalog.items.hash(&mut h);
-    for d in site.documents.iter().filter(|d| d.doc_type == "scope") {
-        d.body.hash(&mut h);
-    }
-    h.finish()
-}
-
-/// What a document page shows beyond the site-wide inputs of [`overview_key`]: its own text
-/// (body, history, fields), where its links go, the documents linking to it, every data file (registers render
-/// rows and link into the AI system inventory), its git change log and the HTML switch.
-fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
-    let d = &site.documents[index];
-    let mut h = std::hash::DefaultHasher::new();
-    (&d.id, &d.rel, d.source_hash, site.config.build.allow_html, data_key, site.link_keys.get(index)).hash(&mut h);
-    // By index: the overview key, combined with this one, covers which document is where.
-    site.backlinks.get(index).hash(&mut h);
-    site.git.history.get(&d.repo_rel).hash(&mut h);
-    h.finish()
-}
-
-/// Identifies the text of every data file and what its schema says the columns mean (a new
-/// `x-aimsbook` mapping changes which cells link where).
-pub fn data_key(site: &Site) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    for df in &site.data_files {
-        (&df.rel, &df.text, &*df.semantics).hash(&mut h);
-    }
-    h.finish()
-}
-
-/// Identifies the text of every document and where its links go (for pages that show bodies,
-/// like the manual).
-pub fn bodies_key(site: &Site) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    for d in &site.documents {
-        (&d.id, d.source_hash).hash(&mut h);
-    }
-    site.link_keys.hash(&mut h);
-    site.config.build.allow_html.hash(&mut h);
-    h.finish()
-}
-
-/// A cell of a rendered register: its text and, for ids, links to what they name.
-#[derive(Debug, Clone, Serialize)]
-struct Cell {
-    text: String,
-    links: Vec<(String, String)>,
-}
-
-/// A register's rows as a table: columns in first-appearance order, each row with an anchor.
-fn register_view(site: &Site, df: &crate::parse::data::DataFile, root: &str) -> Value {
-    let systems = site.systems();
-    let inventory_url = |sys: &str| -> Option<String> {
-        let df = site
-            .data_files
-            .iter()
-            .find(|f| f.kind() == Some(crate::parse::semantics::Kind::Systems) && f.rows.iter().any(|r| r.id() == Some(sys)))?;
-        let doc = site.doc_for_data(&df.rel)?;
-        Some(format!("{root}{}#row-{}", doc.url(), document::slug(sys)))
-    };
-    let rows: Vec<Value> = df
-        .rows
-        .iter()
-        .map(|row| {
-            let cells: Vec<Cell> = df
-                .columns
-                .iter()
-                .map(|col| {
-                    let mut links = Vec::new();
-                    // Columns by the role the register's schema gives them (`x-aimsbook.fields`).
-                    let role =
-                        crate::parse::semantics::ROLES.iter().map(|(r, _)| *r).find(|r| df.col(r) == col.as_str()).unwrap_or(col.as_str());
-                    match role {
-                        "controls" | "clause" | "clauses" => {
-                            for id in row.list(col) {
-                                if let Some(item) = site.catalog.get(&id) {
-                                    links.push((item.id.clone(), format!("{root}{}", document::clause_url(&item.id))));
-                                }
-                            }
-                        }
-                        "ai_system" => {
-                            if let Some(sys) = row.str(col) {
-                                if systems.contains_key(sys) {
-                                    if let Some(url) = inventory_url(sys) {
-                                        links.push((sys.to_string(), url));
-                                    }
-                                }
-                            }
-                        }
-                        "documents" | "document" => {
-                            for id in row.list(col) {
-                                if let Some(t) = site.doc(&id) {
-                                    links.push((id.clone(), format!("{root}{}", t.url())));
-                                }
-                            }
-                        }
-                        // A cell of any other column that holds only document ids (`GOV-POL-01`,
-                        // `[OPS-PRC-02, OPS-AIA-01]`) links them, as a mention in prose does.
-                        _ => {
-                            let ids = row.list(col);
-                            if !ids.is_empty() && ids.iter().all(|id| site.doc(id).is_some()) {
-                                for id in ids {
-                                    if let Some(t) = site.doc(&id) {
-                                        links.push((id.clone(), format!("{root}{}", t.url())));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    Cell { text: row.text(col), links }
-                })
-                .collect();
-            context! { anchor => row.anchor(), cells => v(cells) }
-        })
-        .collect();
-    let columns: Vec<String> = df.columns.iter().map(|c| c.replace('_', " ")).collect();
-    context! { title => df.title(), columns => columns, rows => rows, count => df.rows.len(), path => df.repo_rel.clone(), raw => format!("files/{}", df.rel), schema => df.schema.clone() }
-}
-
-/// "About this snapshot": what an auditor needs to identify the frozen copy.
-fn about_page(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let docs: Vec<DocSummary> = site.documents.iter().map(|d| summary(site, d)).collect();
-    r.page("about.html", "about.html", context! { title => r.t("about-title"), docs => v(docs) })
-}
-
-/// The Versions page: published snapshots listed in book.toml.
-fn versions_page(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let latest = site.config.snapshots.iter().rev().find(|s| s.path.is_some()).map(|s| s.label.clone());
-    r.page(
-        "versions.html",
-        "versions.html",
-        context! { title => r.t("versions-title"), snapshots => v(&site.config.snapshots), latest => latest },
-    )
-}
-
-/// The latest published snapshot with a path (book.toml `[[snapshots]]`), and what changed
-/// since it — or why it could not be read. In an edition, the snapshot's documents are those
-/// the edition may show ([`crate::model::audience::restrict_snapshot_data`]).
-pub(crate) fn changes_since(r: &Renderer) -> Option<(String, Result<crate::render::changes::Diff, String>)> {
-    let site = r.site;
-    let published = r.inputs.published.as_ref()?;
-    let diff = published.data.clone().map(|old| {
-        let old = crate::model::audience::restrict_snapshot_data(site, old);
-        let current = crate::model::snapshot::data_of(site, crate::model::snapshot::info_for(site, "current"));
-        crate::render::changes::diff(&old, &current)
-    });
-    Some((published.label.clone(), diff))
-}
-
-/// "Changes since LABEL": the current repository against the latest published snapshot.
-fn changes_page(r: &Renderer) -> Result<Page, Diagnostic> {
-    let Some((label, result)) = changes_since(r) else {
-        return Err(Diagnostic::new(TPL001, "book.toml", 1, "no published snapshot with a path"));
-    };
-    let (diff, error) = match result {
-        Ok(d) => (Some(d), None),
-        Err(e) => (None, Some(e)),
-    };
-    r.page(
-        "changes.html",
-        "changes.html",
-        context! { title => r.site.messages.get("changes-title", &[("label", label.clone().into())]).unwrap_or_default(), label => label, diff => v(diff), error => error },
-    )
-}
-
-/// The printed manual's appendix "Changes since LABEL" (template `manual-changes.html`): per
-/// changed document what changed in its control data and its text (counts and redline), then
-/// the SoA and clause changes. Empty without a published snapshot.
-fn manual_changes(r: &Renderer) -> Result<String, Diagnostic> {
-    let Some((label, result)) = changes_since(r) else { return Ok(String::new()) };
-    let (docs, other, error) = match &result {
-        Err(e) => (Vec::new(), Vec::new(), Some(e.clone())),
-        Ok(diff) => {
-            let mut by_doc: BTreeMap<&str, (&str, Vec<&crate::render::changes::Change>, Option<&crate::render::redline::TextChange>)> =
-                BTreeMap::new();
-            for c in
-                diff.added.iter().chain(&diff.removed).chain(&diff.reversioned).chain(&diff.status).chain(&diff.owner).chain(&diff.review)
-            {
-                by_doc.entry(&c.id).or_insert((&c.title, Vec::new(), None)).1.push(c);
-            }
-            for t in &diff.text {
-                by_doc.entry(&t.id).or_insert((&t.title, Vec::new(), None)).2 = Some(t);
-            }
-            let docs: Vec<Value> = by_doc
-                .into_iter()
-                .map(|(id, (title, changes, text))| context! { id => id, title => title, changes => v(changes), text => v(text) })
-                .collect();
-            let other: Vec<&crate::render::changes::Change> = diff.soa.iter().chain(&diff.clauses).collect();
-            (docs, other.into_iter().cloned().map(v).collect::<Vec<_>>(), None)
-        }
-    };
-    let old = result.as_ref().ok().and_then(|d| d.old.clone());
-    let tmpl = r.env.get_template("manual-changes.html").map_err(|e| template_diag(r.theme, &e))?;
-    let ctx = context! { label => label, old => v(old), docs => docs, other => other, error => error, today => r.site.today.to_string() };
-    tmpl.render(ctx).map_err(|e| template_diag(r.theme, &e))
-}
-
-/// Order of document types in the printable manual: the system's frame first, records last.
-const MANUAL_ORDER: &[&str] = &[
-    "scope",
-    "policy",
-    "roles",
-    "objectives",
-    "methodology",
-    "soa",
-    "plan",
-    "procedure",
-    "assessment",
-    "register",
-    "report",
-    "minutes",
-    "record",
-];
-
-/// Where the manual's frame (cover and table of contents, rendered from `manual.html`) takes
-/// the articles: the template prints `articles`, which is this marker until the articles are
-/// spliced in.
-const MANUAL_ARTICLES_MARK: &str = "<!--aimsbook:manual-articles-->";
-
-/// The printable manual: every approved document with a cover and a table of contents, so a
-/// browser's print-to-PDF produces the AIMS manual. Links between documents become in-page links.
-///
-/// It is the largest page (every body), so it is assembled from parts `serve` can keep: the
-/// frame depends only on the documents' control data (the overview key), each article on its
-/// document's text, fields and link targets. After a body edit one article is rendered again
-/// and the parts are joined.
-fn manual_page(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let mut docs: Vec<usize> = (0..site.documents.len()).filter(|&i| site.documents[i].status == Status::Approved).collect();
-    docs.sort_by_key(|&i| {
-        let d = &site.documents[i];
-        (MANUAL_ORDER.iter().position(|t| *t == d.doc_type).unwrap_or(MANUAL_ORDER.len()), d.id.clone(), i)
-    });
-    let frame = r.overview("manual.html#frame", || {
-        let items: Vec<Value> = docs.iter().map(|&i| context! { doc => v(summary(site, &site.documents[i])) }).collect();
-        // The cover and contents are printed with every classification the manual holds.
-        let mut classifications: Vec<String> = Vec::new();
-        for &i in &docs {
-            let c = &site.documents[i].classification;
-            if !classifications.contains(c) {
-                classifications.push(c.clone());
-            }
-        }
-        let ctx = context! { title => r.t("manual-title"), docs => items, classifications => classifications, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
-        r.page_uncached("manual.html", "manual.html", ctx)
-    })?;
-    let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|&i| site.documents[i].id.as_str()).collect();
-    let is_clause = |id: &str| site.catalog.contains(id);
-    let article = |i: usize| -> Result<Arc<str>, Diagnostic> {
-        let d = &*site.documents[i];
-        let render = || -> Result<Arc<str>, Diagnostic> {
-            let prefix = format!("{}--", d.id);
-            let resolve = |t: &LinkTarget| match site.resolve(d, t) {
-                Ok(Destination::Document { index, anchor }) if in_manual.contains(site.documents[index].id.as_str()) => {
-                    let target = &site.documents[index];
-                    let href = match anchor {
-                        Some(a) if !a.is_empty() => format!("#{}--{a}", target.id),
-                        _ => format!("#doc-{}", target.id),
-                    };
-                    Resolved::Href { href, title: Some(target.title.clone()) }
-                }
-                Ok(Destination::SelfAnchor(a)) if !a.is_empty() => Resolved::Href { href: format!("#{prefix}{a}"), title: None },
-                _ => href_for(site, d, t, ""),
-            };
-            let body = markdown::render_with_prefix(&d.body, &resolve, &is_clause, site.config.build.allow_html, &prefix);
-            let tmpl = r.env.get_template("manual-article.html").map_err(|e| template_diag(r.theme, &e))?;
-            let ctx = context! { doc => v(summary(site, d)), body => Value::from_safe_string(body), book => r.book.clone(), today => site.today.to_string() };
-            Ok(tmpl.render(ctx).map_err(|e| template_diag(r.theme, &e))?.into())
-        };
-        let (Some(cache), Some(overview)) = (r.cache, r.overview_key) else { return render() };
-        // The overview key covers the fields shown and which documents are in the manual (their
-        // status); the link key covers where this document's links go.
-        let key = {
-            let mut h = std::hash::DefaultHasher::new();
-            (d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html).hash(&mut h);
-            h.finish()
-        };
-        if let Some(hit) = cache.articles.read().ok().and_then(|m| m.get(&d.id).filter(|(k, _)| *k == key).map(|(_, a)| a.clone())) {
-            return Ok(hit);
-        }
-        let made = render()?;
-        if let Ok(mut m) = cache.articles.write() {
-            m.insert(d.id.clone(), (key, made.clone()));
-        }
-        Ok(made)
-    };
-    let articles: Vec<Arc<str>> = docs.par_iter().map(|&i| article(i)).collect::<Result<_, Diagnostic>>()?;
-    let appendix = manual_changes(r)?;
-    // A theme whose manual.html leaves out `articles` gets its frame as it is.
-    let Some(at) = frame.bytes.windows(MANUAL_ARTICLES_MARK.len()).position(|w| w == MANUAL_ARTICLES_MARK.as_bytes()) else {
-        return Ok(Page { path: "manual.html".into(), bytes: frame.bytes });
-    };
-    let (before, after) = (&frame.bytes[..at], &frame.bytes[at + MANUAL_ARTICLES_MARK.len()..]);
-    let mut out = Vec::with_capacity(before.len() + after.len() + articles.iter().map(|a| a.len()).sum::<usize>());
-    out.extend_from_slice(before);
-    for a in &articles {
-        out.extend_from_slice(a.as_bytes());
-    }
-    out.extend_from_slice(appendix.as_bytes());
-    out.extend_from_slice(after);
-    Ok(Page { path: "manual.html".into(), bytes: out.into() })
-}
-
-fn home(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let scope = site
-        .documents
-        .iter()
-        .filter(|d| d.doc_type == "scope" && !d.status.is_obsolete())
-        .min_by_key(|d| (d.status != Status::Approved, d.id.clone()))
-        .map(|d| (summary(site, d), first_paragraph(&d.body)));
-    let mut overdue = Vec::new();
-    let mut due_soon = Vec::new();
-    for d in site.current_documents() {
-        let s = summary(site, d);
-        match s.review_state {
-            "overdue" => overdue.push(s),
-            "due-soon" => due_soon.push(s),
-            _ => {}
-        }
-    }
-    overdue.sort_by_key(|s| s.days_to_review);
-    due_soon.sort_by_key(|s| s.days_to_review);
-    let assessable: Vec<_> = site.catalog.assessable().collect();
-    let addressed = assessable.iter().filter(|i| site.clause_docs.contains_key(&i.id)).count();
-    let mut types: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in &site.documents {
-        *types.entry(d.doc_type.as_str()).or_default() += 1;
-    }
-    r.page(
-        "index.html",
-        "home.html",
-        context! {
-            title => site.config.book.title.clone(),
-            scope => v(scope.as_ref().map(|(s, _)| s.clone())),
-            scope_summary => scope.as_ref().map(|(_, p)| p.clone()).unwrap_or_default(),
-            counts => v(site.count_by_status()),
-            total => site.documents.len(),
-            types => v(types),
-            overdue => v(overdue),
-            due_soon => v(due_soon),
-            assessable_total => assessable.len(),
-            assessable_addressed => addressed,
-        },
-    )
-}
-
-/// The first prose paragraph of a body, as plain text (for summaries).
-fn first_paragraph(body: &str) -> String {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut text = String::new();
-    let mut inside = false;
-    for e in Parser::new_ext(body, markdown::options()) {
-        match e {
-            Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => {
-                if text.trim().len() > 40 {
-                    break;
-                }
-                text.clear();
-                inside = false;
-            }
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
-            _ => {}
-        }
-    }
-    let t = text.trim();
-    if t.chars().count() > 600 {
-        format!("{}…", t.chars().take(600).collect::<String>())
-    } else {
-        t.to_string()
-    }
-}
-
-fn register(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let docs: Vec<DocSummary> = site.documents.iter().map(|d| summary(site, d)).collect();
-    let mut owners: Vec<String> = docs.iter().map(|d| d.owner.clone()).collect();
-    owners.sort();
-    owners.dedup();
-    site.messages.sort_by_text(&mut owners, |o| o);
-    r.page(
-        "register.html",
-        "register.html",
-        context! {
-            title => r.t("register-title"),
-            docs => v(docs),
-            types => v(document::DOC_TYPES.to_vec()),
-            statuses => v(document::STATUSES.to_vec()),
-            owners => v(owners),
-        },
-    )
-}
-
-fn reviews(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let mut buckets: BTreeMap<&str, Vec<DocSummary>> = BTreeMap::new();
-    for d in site.current_documents() {
-        let s = summary(site, d);
-        let key = match s.days_to_review {
-            None => "unknown",
-            Some(n) if n < 0 => "overdue",
-            Some(n) if n <= 30 => "d30",
-            Some(n) if n <= 60 => "d60",
-            Some(n) if n <= 90 => "d90",
-            Some(_) => "later",
-        };
-        buckets.entry(key).or_default().push(s);
-    }
-    for v in buckets.values_mut() {
-        v.sort_by(|a, b| (a.days_to_review, &a.id).cmp(&(b.days_to_review, &b.id)));
-    }
-    let sections = [
-        ("overdue", r.t("reviews-overdue"), r.t("reviews-overdue-note")),
-        ("d30", r.t("reviews-d30"), String::new()),
-        ("d60", r.t("reviews-d60"), String::new()),
-        ("d90", r.t("reviews-d90"), String::new()),
-        ("later", r.t("reviews-later"), String::new()),
-        ("unknown", r.t("reviews-unknown"), String::new()),
-    ];
-    let sections: Vec<Value> = sections
-        .iter()
-        .map(|(key, label, note)| {
-            context! { key => *key, label => label.clone(), note => note.clone(), docs => v(buckets.get(key).cloned().unwrap_or_default()) }
-        })
-        .collect();
-    r.page("reviews.html", "reviews.html", context! { title => r.t("reviews-title"), sections => sections })
-}
-
-fn owners_index(r: &Renderer) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let mut owners: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    for d in &site.documents {
-        if d.owner.is_empty() {
-            continue;
-        }
-        let e = owners.entry(d.owner.as_str()).or_default();
-        e.0 += 1;
-        let s = summary(site, d);
-        if s.review_state == "overdue" {
-            e.1 += 1;
-        }
-        if s.review_state == "due-soon" {
-            e.2 += 1;
-        }
-    }
-    // Names in the language's collation order (Änne beside Anton, not after Zoë).
-    let mut owners: Vec<_> = owners.into_iter().collect();
-    site.messages.sort_by_text(&mut owners, |(o, _)| o);
-    let rows: Vec<Value> = owners
-        .iter()
-        .map(|(o, (n, over, soon))| context! { name => *o, url => document::owner_url(o), count => n, overdue => over, due_soon => soon })
-        .collect();
-    r.page("owners/index.html", "owners.html", context! { title => r.t("owners-title"), owners => rows })
-}
-
-fn owner_page(r: &Renderer, owner: &str) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let owned: Vec<DocSummary> = site.documents.iter().filter(|d| d.owner == owner).map(|d| summary(site, d)).collect();
-    let approves: Vec<DocSummary> = site.documents.iter().filter(|d| d.approver == owner).map(|d| summary(site, d)).collect();
-    let mut due: Vec<DocSummary> = owned.iter().filter(|s| s.review_state == "overdue" || s.review_state == "due-soon").cloned().collect();
-    due.sort_by_key(|s| s.days_to_review);
-    r.page(
-        &document::owner_url(owner),
-        "owner.html",
-        context! { title => owner, owner => owner, owned => v(owned), approves => v(approves), due => v(due) },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1278,7 +569,7 @@ mod tests {
     #[test]
     fn first_paragraph_skips_short_lines() {
         let body = "# Scope\n\nShort.\n\nThis AIMS covers the claims triage model and the customer assistant, and all units.\n";
-        assert!(first_paragraph(body).starts_with("This AIMS covers"));
+        assert!(lists::first_paragraph(body).starts_with("This AIMS covers"));
     }
 
     #[test]

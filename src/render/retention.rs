@@ -32,7 +32,7 @@ pub fn localized(messages: &crate::i18n::Messages, text: &str) -> String {
 }
 
 /// The Retention page: every record and obsolete document with its disposal date and state.
-pub(crate) fn page(r: &crate::render::Renderer) -> Result<crate::render::Page, Diagnostic> {
+pub(crate) fn page(r: &crate::render::Renderer, p: &crate::render::SitePage) -> Result<crate::render::Page, Diagnostic> {
     let entries = entries(r.site);
     let sections: Vec<minijinja::Value> = [
         (State::Overdue, r.t("retention-section-overdue"), r.t("retention-note-overdue")),
@@ -47,8 +47,8 @@ pub(crate) fn page(r: &crate::render::Renderer) -> Result<crate::render::Page, D
     })
     .collect();
     r.page(
-        "retention.html",
-        "retention.html",
+        p.path,
+        p.template,
         minijinja::context! {
             title => r.t("doc-retention-link"),
             sections => sections,

@@ -7,7 +7,7 @@ use crate::model::catalog::CatalogItem;
 use crate::model::trace::{Coverage, CoverageStatus, SoaEntry};
 use crate::model::Site;
 use crate::parse::document::{self, is_evidence_type, Document};
-use crate::render::{v, Page, Renderer};
+use crate::render::{v, Page, Renderer, SitePage};
 use minijinja::{context, Value};
 use serde::Serialize;
 
@@ -107,12 +107,10 @@ fn catalogs(site: &Site) -> Value {
     v(list.into_iter().map(|(ns, title)| context! { namespace => ns, title => title }).collect::<Vec<_>>())
 }
 
-pub(crate) fn clauses_index(r: &Renderer) -> Result<Page, Diagnostic> {
+pub(crate) fn clauses_index(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
     let rows: Vec<ItemView> = site.catalog.items.iter().map(|i| item_view(site, i)).collect();
-    r.page(
-        "clauses/index.html",
-        "clauses.html",
+    r.page(p.path, p.template,
         context! {
             title => r.t("clauses-title"),
             catalog_title => site.catalog.title.clone(),
@@ -162,14 +160,14 @@ pub fn soa_value(site: &Site) -> Value {
     v(soa_rows(site))
 }
 
-pub(crate) fn soa_page(r: &Renderer) -> Result<Page, Diagnostic> {
+pub(crate) fn soa_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
     let doc = site.trace.soa_doc.map(|i| crate::render::summary(site, &site.documents[i]));
     let rows = soa_rows(site);
     let applicable = rows.iter().filter(|r| r.entry.applicable != Some(false)).count();
     r.page(
-        "soa.html",
-        "soa.html",
+        p.path,
+        p.template,
         context! {
             title => r.t("clause-soa"),
             doc => v(doc),
@@ -180,7 +178,7 @@ pub(crate) fn soa_page(r: &Renderer) -> Result<Page, Diagnostic> {
     )
 }
 
-pub(crate) fn matrix_page(r: &Renderer) -> Result<Page, Diagnostic> {
+pub(crate) fn matrix_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
     // Columns: current, non-record documents that address at least one item.
     let columns: Vec<usize> = site
@@ -207,10 +205,10 @@ pub(crate) fn matrix_page(r: &Renderer) -> Result<Page, Diagnostic> {
         })
         .collect();
     let cols: Vec<DocRef> = columns.iter().map(|i| doc_ref(&site.documents[*i])).collect();
-    r.page("matrix.html", "matrix.html", context! { title => r.t("matrix-title"), columns => v(cols), rows => rows })
+    r.page(p.path, p.template, context! { title => r.t("matrix-title"), columns => v(cols), rows => rows })
 }
 
-pub(crate) fn gaps_page(r: &Renderer) -> Result<Page, Diagnostic> {
+pub(crate) fn gaps_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
     let items: Vec<ItemView> = site
         .catalog
@@ -225,8 +223,8 @@ pub(crate) fn gaps_page(r: &Renderer) -> Result<Page, Diagnostic> {
         .collect();
     let mandatory_gaps: Vec<_> = site.trace.mandatory.iter().filter(|m| m.status != "satisfied").cloned().collect();
     r.page(
-        "gaps.html",
-        "gaps.html",
+        p.path,
+        p.template,
         context! {
             title => r.t("gaps-title"),
             items => v(items),
@@ -238,7 +236,7 @@ pub(crate) fn gaps_page(r: &Renderer) -> Result<Page, Diagnostic> {
     )
 }
 
-pub(crate) fn mandatory_page(r: &Renderer) -> Result<Page, Diagnostic> {
+pub(crate) fn mandatory_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
     let rows: Vec<Value> = site
         .trace
@@ -253,7 +251,7 @@ pub(crate) fn mandatory_page(r: &Renderer) -> Result<Page, Diagnostic> {
             }
         })
         .collect();
-    r.page("mandatory.html", "mandatory.html", context! { title => r.t("mandatory-title"), rows => rows })
+    r.page(p.path, p.template, context! { title => r.t("mandatory-title"), rows => rows })
 }
 
 pub(crate) fn clause_page(r: &Renderer, item: &CatalogItem) -> Result<Page, Diagnostic> {

@@ -1,0 +1,213 @@
+//! What `serve` keeps between rebuilds on the render side: pages, bodies and downloads keyed by
+//! a fingerprint of their inputs ([`InputKeys`]), so an unchanged page is not rendered again.
+
+use super::*;
+
+/// A content file's modification time, size and bytes.
+pub type CachedAsset = (std::time::SystemTime, u64, Bytes);
+
+/// Downloads kept between rebuilds by `serve`: a table's files are written again only when
+/// its cells (or the date stamped into the XLSX) changed.
+pub type DownloadCache = Mutex<HashMap<String, (u64, Vec<Page>)>>;
+
+/// A rendered page and the key of the inputs it was rendered from.
+pub(super) type CachedPage = (u64, Bytes);
+
+/// Rendered pages and document bodies kept between rebuilds by `serve`, keyed by a hash of
+/// everything that went into them. Counts what was re-rendered, for the rebuild summary.
+#[derive(Default)]
+pub struct RenderCache {
+    pub(super) pages: RwLock<HashMap<String, CachedPage>>,
+    pub(super) bodies: Mutex<HashMap<String, (u64, String)>>,
+    /// The printable manual's articles (one per document), by document id.
+    pub(super) articles: RwLock<HashMap<String, (u64, Arc<str>)>>,
+    pub(super) theme_key: Mutex<u64>,
+    pub(super) overview: RwLock<HashMap<String, CachedPage>>,
+    /// The search index (entry file and shards), by the text of every document and data
+    /// file and the catalog.
+    pub search: Mutex<Option<(u64, Vec<Page>)>>,
+    /// All download files, by the overview and data keys.
+    pub downloads_all: Mutex<Option<(u64, Vec<Page>)>>,
+    /// Indexed documents for the search index, by document text.
+    pub search_entries: crate::render::search::EntryCache,
+    /// Published content files (images, PDFs) by path, with the modification time and size
+    /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.
+    pub assets: Mutex<HashMap<String, CachedAsset>>,
+    pub downloads: DownloadCache,
+    pub rendered: AtomicUsize,
+    pub reused: AtomicUsize,
+}
+
+impl RenderCache {
+    /// Forgets the bytes of these published files (content-relative paths), so the next
+    /// rebuild reads them even if their timestamp and size look unchanged.
+    pub fn forget_assets<'p>(&self, rels: impl Iterator<Item = &'p Path>) {
+        if let Ok(mut m) = self.assets.lock() {
+            for rel in rels {
+                m.remove(&*rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+
+    /// The value kept in `slot` when it was made from inputs with the same `key`; otherwise
+    /// makes it and keeps it.
+    pub fn reuse<T: Clone>(&self, slot: &Mutex<Option<(u64, T)>>, key: u64, make: impl FnOnce() -> T) -> T {
+        if let Some(hit) = slot.lock().ok().and_then(|m| m.as_ref().filter(|(k, _)| *k == key).map(|(_, v)| v.clone())) {
+            return hit;
+        }
+        let made = make();
+        if let Ok(mut m) = slot.lock() {
+            *m = Some((key, made.clone()));
+        }
+        made
+    }
+    pub(super) fn get_page(&self, path: &str, key: u64) -> Option<Bytes> {
+        let hit = self.pages.read().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
+        if hit.is_some() {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        hit
+    }
+    pub(super) fn put_page(&self, path: &str, key: u64, bytes: Bytes) {
+        self.rendered.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut m) = self.pages.write() {
+            m.insert(path.to_string(), (key, bytes));
+        }
+    }
+    pub(super) fn body(&self, id: &str, key: u64, make: impl FnOnce() -> String) -> String {
+        if let Some(b) = self.bodies.lock().ok().and_then(|m| m.get(id).filter(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
+            return b;
+        }
+        let html = make();
+        if let Ok(mut m) = self.bodies.lock() {
+            m.insert(id.to_string(), (key, html.clone()));
+        }
+        html
+    }
+    /// Forgets everything when the theme changed (same context, different output).
+    pub(super) fn check_theme(&self, theme: &Theme) {
+        let mut h = std::hash::DefaultHasher::new();
+        theme.templates.hash(&mut h);
+        let key = h.finish();
+        if let Ok(mut k) = self.theme_key.lock() {
+            if *k != key {
+                *k = key;
+                if let Ok(mut m) = self.pages.write() {
+                    m.clear();
+                }
+                if let Ok(mut m) = self.overview.write() {
+                    m.clear();
+                }
+                if let Ok(mut m) = self.articles.write() {
+                    m.clear();
+                }
+            }
+        }
+        self.rendered.store(0, Ordering::Relaxed);
+        self.reused.store(0, Ordering::Relaxed);
+    }
+}
+
+/// Fingerprints of the inputs of each group of outputs, computed once per `serve` rebuild:
+/// an output whose inputs' fingerprint is unchanged is reused without being assembled again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InputKeys {
+    /// Site-wide pages and the downloads: see [`overview_key`].
+    pub overview: u64,
+    /// The text of every data file.
+    pub data: u64,
+    /// The text of every document and where its links go: see [`bodies_key`].
+    pub bodies: u64,
+}
+
+impl InputKeys {
+    pub fn of(site: &Site) -> InputKeys {
+        InputKeys { overview: overview_key(site), data: data_key(site), bodies: bodies_key(site) }
+    }
+}
+
+/// Everything the site-wide pages show, hashed: every document's control data and clauses,
+/// the traceability (statuses, document and record lists, SoA, citations, mandatory documents),
+/// the configuration shown on pages, the date, the snapshot identity and the scope summary.
+/// Document bodies are deliberately absent: no site-wide page shows them.
+pub fn overview_key(site: &Site) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    // Every page speaks the site's language: an edited message renders them again.
+    site.messages.fingerprint.hash(&mut h);
+    // The fields `summary` shows, read in place (no allocation per document); the review
+    // state follows from review_due, status, today and warn_days, all hashed.
+    for d in &site.documents {
+        (
+            &d.id,
+            &d.title,
+            &d.doc_type,
+            &d.owner,
+            &d.approver,
+            &d.version_text,
+            d.status,
+            d.approved,
+            d.review_due,
+            &d.classification,
+            &d.repo_rel,
+            // Which data file a document governs decides the register downloads and links.
+            &d.data,
+        )
+            .hash(&mut h);
+        d.clauses.hash(&mut h);
+    }
+    for (id, c) in &site.trace.coverage {
+        (id, c.status.as_str(), &c.documents, &c.records, &c.stale_records, &c.reasons).hash(&mut h);
+        // c.soa needs no hashing: it follows from trace.soa and the catalog, both hashed.
+        serde_json::to_string(&c.citations).unwrap_or_default().hash(&mut h);
+    }
+    serde_json::to_string(&site.trace.soa).unwrap_or_default().hash(&mut h);
+    serde_json::to_string(&site.trace.mandatory).unwrap_or_default().hash(&mut h);
+    site.trace.soa_doc.hash(&mut h);
+    // The Retention page and the disposal notes of document pages (retention, history dates and
+    // successors' approvals all feed them).
+    serde_json::to_string(&crate::model::retention::entries(site)).unwrap_or_default().hash(&mut h);
+    serde_json::to_string(&site.config.book).unwrap_or_default().hash(&mut h);
+    serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
+    (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);
+    (site.catalog.items.len(), &site.catalog.extra, &site.catalog.mappings).hash(&mut h);
+    site.catalog.items.hash(&mut h);
+    for d in site.documents.iter().filter(|d| d.doc_type == "scope") {
+        d.body.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What a document page shows beyond the site-wide inputs of [`overview_key`]: its own text
+/// (body, history, fields), where its links go, the documents linking to it, every data file (registers render
+/// rows and link into the AI system inventory), its git change log and the HTML switch.
+pub(super) fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
+    let d = &site.documents[index];
+    let mut h = std::hash::DefaultHasher::new();
+    (&d.id, &d.rel, d.source_hash, site.config.build.allow_html, data_key, site.link_keys.get(index)).hash(&mut h);
+    // By index: the overview key, combined with this one, covers which document is where.
+    site.backlinks.get(index).hash(&mut h);
+    site.git.history.get(&d.repo_rel).hash(&mut h);
+    h.finish()
+}
+
+/// Identifies the text of every data file and what its schema says the columns mean (a new
+/// `x-aimsbook` mapping changes which cells link where).
+pub fn data_key(site: &Site) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for df in &site.data_files {
+        (&df.rel, &df.text, &*df.semantics).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Identifies the text of every document and where its links go (for pages that show bodies,
+/// like the manual).
+pub fn bodies_key(site: &Site) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for d in &site.documents {
+        (&d.id, d.source_hash).hash(&mut h);
+    }
+    site.link_keys.hash(&mut h);
+    site.config.build.allow_html.hash(&mut h);
+    h.finish()
+}
