@@ -11,8 +11,9 @@
 
 mod common;
 
-use aimsbook::commands::serve::{self, Watched};
-use aimsbook::pipeline::{self, ParseCache};
+use aimsbook::commands::serve;
+use aimsbook::pipeline;
+use aimsbook::pipeline::incremental::{ParseCache, Watched};
 use aimsbook::render::RenderCache;
 use jiff::civil::Date;
 use std::collections::BTreeMap;

@@ -11,7 +11,8 @@
 use crate::config;
 use crate::diagnostics::{self, Code::*, Diagnostic, Diagnostics, Severity};
 use crate::output::sink::{Memory, Sink};
-use crate::pipeline::{self, ParseCache};
+use crate::pipeline;
+use crate::pipeline::incremental::{ParseCache, Watched};
 use crate::render::RenderCache;
 use bytes::Bytes;
 use jiff::civil::Date;
@@ -377,81 +378,6 @@ fn handle(req: tiny_http::Request, shared: &Shared) {
     }
 }
 
-/// What the preview watches, and what a reported change means for the caches.
-pub struct Watched {
-    root: PathBuf,
-    content: PathBuf,
-    output: PathBuf,
-    /// Files and folders that change how every file is parsed: book.toml, schemas/ and the
-    /// extra catalogs (they may lie inside the content folder when `content = "."`).
-    parse_inputs: Vec<PathBuf>,
-}
-
-impl Watched {
-    /// For the repository at `root` (an absolute path, as the watcher reports paths).
-    pub fn new(root: &Path) -> Watched {
-        let config = config::load(root).ok();
-        let content = config.as_ref().map(|c| c.content_dir()).unwrap_or_else(|| root.join("content"));
-        let output = config.as_ref().map(|c| c.root.join(&c.build.output)).unwrap_or_else(|| root.join("site"));
-        let mut parse_inputs = vec![root.join("book.toml"), root.join("schemas")];
-        parse_inputs.extend(config.iter().flat_map(|c| c.traceability.catalogs.iter().map(|rel| root.join(rel))));
-        Watched { root: root.to_path_buf(), content, output, parse_inputs }
-    }
-
-    /// Drops from the caches what the `changed` paths invalidate; false when none of them can
-    /// affect the site (no rebuild needed).
-    pub fn prepare_rebuild(&mut self, cache: &ParseCache, render_cache: &RenderCache, mut changed: Vec<PathBuf>) -> bool {
-        // book.toml may move the content or output folder, or name other catalogs.
-        if changed.iter().any(|p| *p == self.root.join("book.toml")) {
-            *self = Watched::new(&self.root);
-        }
-        // A commit, checkout or reset moves HEAD or a ref: the change logs on the pages are
-        // read again (the rest of .git is ignored).
-        let git_moved = changed.iter().any(|p| moves_git_head(&self.root, p));
-        if git_moved {
-            cache.forget_git();
-        }
-        changed.retain(|p| !ignored_change(&self.root, &self.output, p));
-        if changed.is_empty() && !git_moved {
-            return false;
-        }
-        // What an event names is read again, whatever its timestamp says.
-        cache.forget_texts(&changed);
-        render_cache.forget_assets(changed.iter().filter_map(|p| p.strip_prefix(&self.content).ok()));
-        let parse_input = |p: &PathBuf| !p.starts_with(&self.content) || self.parse_inputs.iter().any(|i| p.starts_with(i));
-        if changed.iter().any(parse_input) {
-            cache.clear();
-        } else {
-            // Only content files changed: the next load re-reads just these when they are
-            // files it already knows.
-            cache.note_changes(Some(changed));
-        }
-        true
-    }
-}
-
-/// Changes that never affect the site: the build output (a `build` run next to the preview),
-/// our own temporary files, `target/` and `.git/` — judged by the path below the repository
-/// root, so a repository that itself lives under a folder named `target` is still watched.
-fn ignored_change(root: &Path, site_out: &Path, changed: &Path) -> bool {
-    if changed.starts_with(site_out) {
-        return true;
-    }
-    changed.strip_prefix(root).is_ok_and(|rel| {
-        rel.components().any(|c| {
-            let name = c.as_os_str();
-            name.to_string_lossy().starts_with(".aimsbook") || name == "target" || name == ".git"
-        })
-    })
-}
-
-/// Whether a change inside `.git` means HEAD or a branch moved (a commit, checkout, reset).
-fn moves_git_head(root: &Path, changed: &Path) -> bool {
-    changed.strip_prefix(root.join(".git")).is_ok_and(|rel| {
-        rel == Path::new("HEAD") || rel == Path::new("packed-refs") || rel.starts_with("refs/heads") || rel == Path::new("logs/HEAD")
-    })
-}
-
 fn print_attempt(attempt: &Attempt, root: &Path, elapsed: Duration) {
     if attempt.pages.is_none() && attempt.preview.is_some() {
         eprint!("{}", diagnostics::render_human(&attempt.diagnostics, root));
@@ -707,29 +633,6 @@ mod tests {
         // A `%` without two hex digits is not an escape: it stays, as in the file's name.
         assert_eq!(normalize_path("/a%zz.html").as_deref(), Some("a%zz.html"));
         assert_eq!(normalize_path("http://evil/"), None);
-    }
-
-    #[test]
-    fn changes_are_ignored_by_their_path_below_the_root_only() {
-        let root = Path::new("/home/ana/target/aims");
-        let out = root.join("public");
-        assert!(!ignored_change(root, &out, &root.join("content/policy.md")), "a repository under a `target` folder is watched");
-        assert!(!ignored_change(root, &out, root), "the root stands for a rescan");
-        assert!(ignored_change(root, &out, &root.join("public/index.html")));
-        assert!(ignored_change(root, &out, &root.join("target/debug/x")));
-        assert!(ignored_change(root, &out, &root.join(".git/index")));
-        assert!(ignored_change(root, &out, &root.join(".aimsbook-test-edit-x")));
-    }
-
-    #[test]
-    fn commits_and_checkouts_are_recognised_in_git_events() {
-        let root = Path::new("/repo");
-        for moved in [".git/HEAD", ".git/refs/heads/main", ".git/logs/HEAD", ".git/packed-refs"] {
-            assert!(moves_git_head(root, &root.join(moved)), "{moved}");
-        }
-        for other in [".git/index", ".git/objects/ab/cdef", "content/HEAD", ".git/refs/remotes/origin/main"] {
-            assert!(!moves_git_head(root, &root.join(other)), "{other}");
-        }
     }
 
     #[test]

@@ -510,20 +510,19 @@ pub fn download_pages_cached(site: &Site, cache: Option<&crate::render::Download
         let mut h = std::hash::DefaultHasher::new();
         (&table.name, &table.columns, &table.rows, &table.kinds, &table.organization, table.paper, site.today.to_string()).hash(&mut h);
         let key = h.finish();
-        if let Some(hit) = cache.and_then(|c| c.lock().ok()).and_then(|m| m.get(stem).filter(|(k, _)| *k == key).map(|(_, p)| p.clone())) {
-            pages.extend(hit);
-            continue;
-        }
-        let mut files = Vec::new();
-        for format in Format::ALL {
-            if let Ok(bytes) = write(table, format, site.today) {
-                files.push(crate::render::Page { path: format!("downloads/{stem}.{}", format.extension()), bytes: bytes.into() });
+        let make = || {
+            let mut files = Vec::new();
+            for format in Format::ALL {
+                if let Ok(bytes) = write(table, format, site.today) {
+                    files.push(crate::render::Page { path: format!("downloads/{stem}.{}", format.extension()), bytes: bytes.into() });
+                }
             }
-        }
-        if let Some(mut m) = cache.and_then(|c| c.lock().ok()) {
-            m.insert(stem.clone(), (key, files.clone()));
-        }
-        pages.extend(files);
+            files
+        };
+        pages.extend(match cache {
+            Some(c) => c.get_or_make(stem.clone(), key, make),
+            None => make(),
+        });
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages

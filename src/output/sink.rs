@@ -4,11 +4,10 @@
 
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::output::{write_atomic, OutFile};
-use crate::render::{CachedAsset, Page};
+use crate::render::{AssetCache, Page};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// Receives one rendered site: its pages, and the content files (repository-relative to the
 /// content folder) published under `files/`.
@@ -39,7 +38,7 @@ pub struct Memory<'a> {
     pub files: HashMap<String, Bytes>,
     /// Content files read before and unchanged since (modification time and size): `serve`
     /// keeps them between rebuilds. A file that cannot be read is left out of the preview.
-    pub asset_cache: Option<&'a Mutex<HashMap<String, CachedAsset>>>,
+    pub asset_cache: Option<&'a AssetCache>,
     /// A content file that cannot be read fails the whole site (a snapshot must be complete).
     pub require_assets: bool,
 }
@@ -65,16 +64,9 @@ impl Sink for Memory<'_> {
 }
 
 /// A content file's bytes, re-read only when its modification time or size changed.
-fn read_asset(path: &Path, rel: &str, cache: Option<&Mutex<HashMap<String, CachedAsset>>>) -> std::io::Result<Bytes> {
+fn read_asset(path: &Path, rel: &str, cache: Option<&AssetCache>) -> std::io::Result<Bytes> {
     let Some(cache) = cache else { return std::fs::read(path).map(Bytes::from) };
     let meta = std::fs::metadata(path)?;
     let stamp = (meta.modified()?, meta.len());
-    if let Some((_, _, bytes)) = cache.lock().ok().and_then(|m| m.get(rel).filter(|(t, l, _)| (*t, *l) == stamp).cloned()) {
-        return Ok(bytes);
-    }
-    let bytes: Bytes = std::fs::read(path)?.into();
-    if let Ok(mut m) = cache.lock() {
-        m.insert(rel.to_string(), (stamp.0, stamp.1, bytes.clone()));
-    }
-    Ok(bytes)
+    cache.get_or_try(rel.to_string(), stamp, || std::fs::read(path).map(Bytes::from))
 }

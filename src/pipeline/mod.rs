@@ -2,6 +2,8 @@
 //! `check` and `build` are thin wrappers around [`load`] and [`build`]; `serve` calls
 //! [`load_cached`] and [`render_all_cached`] with caches kept between rebuilds.
 
+pub mod incremental;
+
 use crate::config::{self, Config};
 use crate::diagnostics::{Code::*, Diagnostic, Diagnostics};
 use crate::model::catalog::Catalog;
@@ -13,14 +15,13 @@ use crate::parse::schemas::Schemas;
 use crate::render::changes::Published;
 use crate::render::theme::Theme;
 use crate::render::{self, Page};
-use crate::source::{self, SourceFile, SourceKind};
+use crate::source::{self, SourceKind};
 use crate::support::timer::Timer;
+use incremental::{cached, ParseCache};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 /// A failure that is not about the documents: bad configuration or usage (exit code 2).
 #[derive(Debug)]
@@ -36,120 +37,6 @@ pub struct Loaded {
 pub fn load(root: &Path, today: Date) -> Result<Loaded, ConfigError> {
     let config = config::load(root).map_err(ConfigError)?;
     load_with(config, today)
-}
-
-/// Parse results kept between rebuilds (`serve`): a file whose text is unchanged is not
-/// parsed again. Only valid while schemas, catalogs and book.toml are unchanged — `serve`
-/// clears it when any of those change.
-#[derive(Default)]
-pub struct ParseCache {
-    documents: ByText<parse::Parsed>,
-    data: ByText<DataParsed>,
-    /// Git history, read once and again only when HEAD or a branch moves (`forget_git`).
-    git: Mutex<Option<crate::source::git::GitInfo>>,
-    /// File texts by modification time and size.
-    files: source::ReadCache,
-    /// Compiled schemas (dropped with the rest when anything outside the content changes).
-    schemas: Mutex<Option<std::sync::Arc<Schemas>>>,
-    /// The last walk of the content folder (the folder, its files and the walk's diagnostics).
-    walk: Mutex<Option<LastWalk>>,
-    /// Paths reported changed since the last load, when the watcher knows them.
-    changed: Mutex<Option<Vec<PathBuf>>>,
-}
-
-type LastWalk = (PathBuf, Vec<SourceFile>, Vec<Diagnostic>);
-
-/// Results by file path, with the text they were made from.
-type ByText<T> = Mutex<HashMap<String, (Arc<str>, T)>>;
-
-type DataParsed = (Option<crate::parse::data::DataFile>, Vec<Diagnostic>);
-
-impl ParseCache {
-    pub fn clear(&self) {
-        if let Ok(mut m) = self.documents.lock() {
-            m.clear();
-        }
-        if let Ok(mut m) = self.data.lock() {
-            m.clear();
-        }
-        if let Ok(mut m) = self.git.lock() {
-            *m = None;
-        }
-        if let Ok(mut m) = self.schemas.lock() {
-            *m = None;
-        }
-        if let Ok(mut m) = self.walk.lock() {
-            *m = None;
-        }
-    }
-
-    /// Makes the next load read the git history again (HEAD or a branch moved).
-    pub fn forget_git(&self) {
-        if let Ok(mut m) = self.git.lock() {
-            *m = None;
-        }
-    }
-
-    /// Forgets the cached texts of these files, so the next load reads them even if their
-    /// modification time and size look unchanged (two saves within the file system's
-    /// timestamp granularity that keep the size).
-    pub fn forget_texts(&self, paths: &[PathBuf]) {
-        if let Ok(mut m) = self.files.lock() {
-            for p in paths {
-                m.remove(p);
-            }
-        }
-    }
-
-    /// Tells the next load which files changed since the last one (from file-system events),
-    /// so that it can re-read just those; `None` when that is not known (a full walk).
-    pub fn note_changes(&self, paths: Option<Vec<PathBuf>>) {
-        if let Ok(mut m) = self.changed.lock() {
-            // Changes not yet taken by a load (it stopped early) are kept: they add up.
-            match (m.as_mut(), paths) {
-                (Some(pending), Some(more)) => pending.extend(more),
-                (_, paths) => *m = paths,
-            }
-        }
-    }
-
-    /// The content folder's files: the last walk refreshed for the noted changes when that is
-    /// enough (see [`source::refresh`]), a full walk otherwise.
-    fn files(&self, config: &Config, content_dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
-        let changed = self.changed.lock().ok().and_then(|mut m| m.take());
-        let refreshed = match (changed, self.walk.lock().ok().and_then(|mut m| m.take())) {
-            (Some(paths), Some((dir, files, diags))) if dir == content_dir => {
-                source::refresh(&files, content_dir, &paths, Some(&self.files)).map(|f| (f, diags))
-            }
-            _ => None,
-        };
-        let (files, diags) =
-            refreshed.unwrap_or_else(|| source::walk_cached(&config.root, content_dir, &config.build.content, Some(&self.files)));
-        if let Ok(mut m) = self.walk.lock() {
-            *m = Some((content_dir.to_path_buf(), files.clone(), diags.clone()));
-        }
-        (files, diags)
-    }
-}
-
-fn cached<T: Clone>(cache: Option<&ByText<T>>, file: &SourceFile, make: impl FnOnce() -> T) -> T {
-    if let Some(c) = cache {
-        // The read cache hands out the same `Arc` for an unchanged file, so the pointer test
-        // settles the common case without comparing texts.
-        let hit = c.lock().ok().and_then(|m| {
-            m.get(&file.rel).filter(|(text, _)| Arc::ptr_eq(text, &file.text) || **text == *file.text).map(|(_, v)| v.clone())
-        });
-        if let Some(value) = hit {
-            return value;
-        }
-        let value = make();
-        if let Ok(mut m) = c.lock() {
-            m.insert(file.rel.clone(), (file.text.clone(), value.clone()));
-        }
-        value
-    } else {
-        make()
-    }
 }
 
 pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
@@ -315,7 +202,7 @@ fn render_pages(site: &Site, snapshot: Option<SnapshotInfo>, cache: Option<&rend
     }
     // The downloads show the documents' control data, the traceability and the registers.
     pages.extend(match cache {
-        Some((c, keys)) => c.reuse(&c.downloads_all, hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
+        Some((c, keys)) => c.downloads_all.get_or_make((), hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
             crate::output::export::download_pages_cached(site, Some(&c.downloads))
         }),
         None => crate::output::export::download_pages(site),
@@ -324,9 +211,11 @@ fn render_pages(site: &Site, snapshot: Option<SnapshotInfo>, cache: Option<&rend
     pages.extend(crate::render::api::pages(site, &inputs));
     // The search index holds document texts, register rows and the catalog.
     pages.extend(match cache {
-        Some((c, keys)) => c.reuse(&c.search, hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
-            crate::render::search::index_pages_cached(site, Some(&c.search_entries))
-        }),
+        Some((c, keys)) => {
+            c.search.get_or_make((), hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
+                crate::render::search::index_pages_cached(site, Some(&c.search_entries))
+            })
+        }
         None => crate::render::search::index_pages(site),
     });
     timer.lap("search index");

@@ -2,37 +2,39 @@
 //! a fingerprint of their inputs ([`InputKeys`]), so an unchanged page is not rendered again.
 
 use super::*;
+use crate::support::memo::{Memo, Slot};
 
-/// A content file's modification time, size and bytes.
-pub type CachedAsset = (std::time::SystemTime, u64, Bytes);
+/// A content file's bytes, by its modification time and size.
+pub type AssetCache = Memo<String, Bytes, (std::time::SystemTime, u64)>;
 
 /// Downloads kept between rebuilds by `serve`: a table's files are written again only when
 /// its cells (or the date stamped into the XLSX) changed.
-pub type DownloadCache = Mutex<HashMap<String, (u64, Vec<Page>)>>;
-
-/// A rendered page and the key of the inputs it was rendered from.
-pub(super) type CachedPage = (u64, Bytes);
+pub type DownloadCache = Memo<String, Vec<Page>>;
 
 /// Rendered pages and document bodies kept between rebuilds by `serve`, keyed by a hash of
 /// everything that went into them. Counts what was re-rendered, for the rebuild summary.
 #[derive(Default)]
 pub struct RenderCache {
-    pub(super) pages: RwLock<HashMap<String, CachedPage>>,
-    pub(super) bodies: Mutex<HashMap<String, (u64, String)>>,
+    /// Document pages by path.
+    pub(super) pages: Memo<String, Bytes>,
+    /// Document bodies as HTML, by document id.
+    pub(super) bodies: Memo<String, String>,
     /// The printable manual's articles (one per document), by document id.
-    pub(super) articles: RwLock<HashMap<String, (u64, Arc<str>)>>,
-    pub(super) theme_key: Mutex<u64>,
-    pub(super) overview: RwLock<HashMap<String, CachedPage>>,
+    pub(super) articles: Memo<String, Arc<str>>,
+    /// The templates the cached pages were rendered with.
+    pub(super) theme: Slot<()>,
+    /// Site-wide pages by path.
+    pub(super) overview: Memo<String, Bytes>,
     /// The search index (entry file and shards), by the text of every document and data
     /// file and the catalog.
-    pub search: Mutex<Option<(u64, Vec<Page>)>>,
+    pub search: Slot<Vec<Page>>,
     /// All download files, by the overview and data keys.
-    pub downloads_all: Mutex<Option<(u64, Vec<Page>)>>,
+    pub downloads_all: Slot<Vec<Page>>,
     /// Indexed documents for the search index, by document text.
     pub search_entries: crate::render::search::EntryCache,
     /// Published content files (images, PDFs) by path, with the modification time and size
     /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.
-    pub assets: Mutex<HashMap<String, CachedAsset>>,
+    pub assets: AssetCache,
     pub downloads: DownloadCache,
     pub rendered: AtomicUsize,
     pub reused: AtomicUsize,
@@ -42,27 +44,13 @@ impl RenderCache {
     /// Forgets the bytes of these published files (content-relative paths), so the next
     /// rebuild reads them even if their timestamp and size look unchanged.
     pub fn forget_assets<'p>(&self, rels: impl Iterator<Item = &'p Path>) {
-        if let Ok(mut m) = self.assets.lock() {
-            for rel in rels {
-                m.remove(&*rel.to_string_lossy().replace('\\', "/"));
-            }
+        for rel in rels {
+            self.assets.remove(&*rel.to_string_lossy().replace('\\', "/"));
         }
     }
 
-    /// The value kept in `slot` when it was made from inputs with the same `key`; otherwise
-    /// makes it and keeps it.
-    pub fn reuse<T: Clone>(&self, slot: &Mutex<Option<(u64, T)>>, key: u64, make: impl FnOnce() -> T) -> T {
-        if let Some(hit) = slot.lock().ok().and_then(|m| m.as_ref().filter(|(k, _)| *k == key).map(|(_, v)| v.clone())) {
-            return hit;
-        }
-        let made = make();
-        if let Ok(mut m) = slot.lock() {
-            *m = Some((key, made.clone()));
-        }
-        made
-    }
     pub(super) fn get_page(&self, path: &str, key: u64) -> Option<Bytes> {
-        let hit = self.pages.read().ok()?.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone());
+        let hit = self.pages.get(path, &key);
         if hit.is_some() {
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
@@ -70,38 +58,21 @@ impl RenderCache {
     }
     pub(super) fn put_page(&self, path: &str, key: u64, bytes: Bytes) {
         self.rendered.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut m) = self.pages.write() {
-            m.insert(path.to_string(), (key, bytes));
-        }
+        self.pages.put(path.to_string(), key, bytes);
     }
     pub(super) fn body(&self, id: &str, key: u64, make: impl FnOnce() -> String) -> String {
-        if let Some(b) = self.bodies.lock().ok().and_then(|m| m.get(id).filter(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
-            return b;
-        }
-        let html = make();
-        if let Ok(mut m) = self.bodies.lock() {
-            m.insert(id.to_string(), (key, html.clone()));
-        }
-        html
+        self.bodies.get_or_make(id.to_string(), key, make)
     }
     /// Forgets everything when the theme changed (same context, different output).
     pub(super) fn check_theme(&self, theme: &Theme) {
         let mut h = std::hash::DefaultHasher::new();
         theme.templates.hash(&mut h);
         let key = h.finish();
-        if let Ok(mut k) = self.theme_key.lock() {
-            if *k != key {
-                *k = key;
-                if let Ok(mut m) = self.pages.write() {
-                    m.clear();
-                }
-                if let Ok(mut m) = self.overview.write() {
-                    m.clear();
-                }
-                if let Ok(mut m) = self.articles.write() {
-                    m.clear();
-                }
-            }
+        if self.theme.get(&(), &key).is_none() {
+            self.theme.put((), key, ());
+            self.pages.clear();
+            self.overview.clear();
+            self.articles.clear();
         }
         self.rendered.store(0, Ordering::Relaxed);
         self.reused.store(0, Ordering::Relaxed);

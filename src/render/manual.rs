@@ -84,14 +84,7 @@ pub(crate) fn manual_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic
             (d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html).hash(&mut h);
             h.finish()
         };
-        if let Some(hit) = cache.articles.read().ok().and_then(|m| m.get(&d.id).filter(|(k, _)| *k == key).map(|(_, a)| a.clone())) {
-            return Ok(hit);
-        }
-        let made = render()?;
-        if let Ok(mut m) = cache.articles.write() {
-            m.insert(d.id.clone(), (key, made.clone()));
-        }
-        Ok(made)
+        cache.articles.get_or_try(d.id.clone(), key, render)
     };
     let articles: Vec<Arc<str>> = docs.par_iter().map(|&i| article(i)).collect::<Result<_, Diagnostic>>()?;
     let appendix = manual_changes(r)?;

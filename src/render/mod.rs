@@ -22,16 +22,16 @@ use crate::parse::document::{self, Document, LinkTarget, Status};
 use crate::parse::markdown::{self, Resolved};
 use crate::render::theme::Theme;
 use bytes::Bytes;
-pub use cache::{CachedAsset, DownloadCache, InputKeys, RenderCache};
+pub use cache::{AssetCache, DownloadCache, InputKeys, RenderCache};
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 
 /// One output file, path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -326,14 +326,12 @@ impl Renderer<'_> {
     /// identifies them (see [`bodies_key`]).
     fn overview_with(&self, path: &str, extra: u64, build: impl FnOnce() -> Result<Page, Diagnostic>) -> Result<Page, Diagnostic> {
         let (Some(cache), Some(key)) = (self.cache, self.overview_key.map(|k| k ^ extra.rotate_left(1))) else { return build() };
-        if let Some(hit) = cache.overview.read().ok().and_then(|m| m.get(path).filter(|(k, _)| *k == key).map(|(_, b)| b.clone())) {
+        if let Some(hit) = cache.overview.get(path, &key) {
             cache.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(Page { path: path.to_string(), bytes: hit });
         }
         let page = build()?;
-        if let Ok(mut m) = cache.overview.write() {
-            m.insert(path.to_string(), (key, page.bytes.clone()));
-        }
+        cache.overview.put(path.to_string(), key, page.bytes.clone());
         Ok(page)
     }
 

@@ -16,6 +16,7 @@
 
 use crate::model::Site;
 use crate::parse::document::Document;
+use crate::support::memo::Memo;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
 use similar::{Algorithm, DiffOp};
@@ -30,7 +31,7 @@ type BlobKey = (String, String);
 static BLOBS: LazyLock<Mutex<HashMap<BlobKey, Option<Arc<str>>>>> = LazyLock::new(Default::default);
 /// Rendered comparisons by (old commit, new commit or "", path, new text hash).
 type RedlineKey = (String, String, String, u64);
-static REDLINES: LazyLock<Mutex<HashMap<RedlineKey, Arc<Redline>>>> = LazyLock::new(Default::default);
+static REDLINES: LazyLock<Memo<RedlineKey, Arc<Redline>, ()>> = LazyLock::new(Default::default);
 
 /// Reads the files at the given commits that are not cached yet, with one `git cat-file --batch`.
 fn load_blobs(root: &Path, wanted: &[BlobKey]) {
@@ -412,14 +413,7 @@ fn cached_compare(path: &str, old_commit: &str, new_commit: &str, old: &str, new
     let mut h = std::hash::DefaultHasher::new();
     new.hash(&mut h);
     let key = (old_commit.to_string(), new_commit.to_string(), path.to_string(), h.finish());
-    if let Some(hit) = REDLINES.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return hit;
-    }
-    let r = Arc::new(compare(old, new));
-    if let Ok(mut m) = REDLINES.lock() {
-        m.insert(key, r.clone());
-    }
-    r
+    REDLINES.get_or_make(key, (), || Arc::new(compare(old, new)))
 }
 
 /// The redline pages of every document: one per approved version against the one before, and

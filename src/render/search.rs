@@ -53,7 +53,7 @@ pub struct Indexed {
 
 /// Indexed documents kept between rebuilds by `serve`, by document id, with the hash of the
 /// text they were made from.
-pub type EntryCache = std::sync::Mutex<HashMap<String, (u64, Arc<Indexed>)>>;
+pub type EntryCache = crate::support::memo::Memo<String, Arc<Indexed>>;
 
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -247,31 +247,27 @@ pub fn index_pages(site: &Site) -> Vec<Page> {
 pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> {
     let lang = Language::new(&site.messages.lang);
     let mut entries: Vec<Arc<Indexed>> = Vec::with_capacity(site.documents.len());
-    let mut cached = cache.and_then(|c| c.lock().ok());
     for (i, d) in site.documents.iter().enumerate() {
         if site.by_id.get(&d.id) != Some(&i) {
             continue;
         }
+        let make = || {
+            Arc::new(indexed(
+                &lang,
+                &d.id,
+                &d.title,
+                &site.messages.label("doc-type", &d.doc_type),
+                &d.url(),
+                &format!("{} {}", d.plain, d.owner),
+            ))
+        };
         // The language shapes an entry too (folding, stems, the kind's display name).
         let key = d.source_hash ^ site.messages.fingerprint;
-        if let Some((_, e)) = cached.as_ref().and_then(|m| m.get(&d.id)).filter(|(k, _)| *k == key) {
-            entries.push(e.clone());
-            continue;
-        }
-        let e = Arc::new(indexed(
-            &lang,
-            &d.id,
-            &d.title,
-            &site.messages.label("doc-type", &d.doc_type),
-            &d.url(),
-            &format!("{} {}", d.plain, d.owner),
-        ));
-        if let Some(m) = cached.as_mut() {
-            m.insert(d.id.clone(), (key, e.clone()));
-        }
-        entries.push(e);
+        entries.push(match cache {
+            Some(c) => c.get_or_make(d.id.clone(), key, make),
+            None => make(),
+        });
     }
-    drop(cached);
     for item in &site.catalog.items {
         let k = match item.kind {
             crate::model::catalog::ItemKind::Control => "control",

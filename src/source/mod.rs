@@ -102,24 +102,18 @@ pub fn walk(repo_root: &Path, content_dir: &Path, content_name: &str) -> (Vec<So
 
 /// File texts kept between rebuilds (`serve`): a file whose modification time and size are
 /// unchanged is not read again.
-pub type ReadCache = std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, (std::time::SystemTime, u64, Arc<str>)>>;
+pub type ReadCache = crate::support::memo::Memo<std::path::PathBuf, Arc<str>, (std::time::SystemTime, u64)>;
 
 fn read_text(path: &Path, repo_rel: &str, cache: Option<&ReadCache>) -> Result<Arc<str>, Diagnostic> {
+    let read = || -> Result<Arc<str>, Diagnostic> {
+        let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(SRC007, repo_rel, 1, format!("cannot read file: {e}")))?;
+        Ok(decode(&bytes, repo_rel)?.into())
+    };
     let stamp = cache.and_then(|_| std::fs::metadata(path).ok()).and_then(|m| m.modified().ok().map(|t| (t, m.len())));
-    if let (Some(c), Some((t, len))) = (cache, stamp) {
-        if let Some(text) = c.lock().ok().and_then(|m| m.get(path).filter(|(ct, cl, _)| *ct == t && *cl == len).map(|(_, _, s)| s.clone()))
-        {
-            return Ok(text);
-        }
+    match (cache, stamp) {
+        (Some(c), Some(stamp)) => c.get_or_try(path.to_path_buf(), stamp, read),
+        _ => read(),
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(SRC007, repo_rel, 1, format!("cannot read file: {e}")))?;
-    let text: Arc<str> = decode(&bytes, repo_rel)?.into();
-    if let (Some(c), Some((t, len))) = (cache, stamp) {
-        if let Ok(mut m) = c.lock() {
-            m.insert(path.to_path_buf(), (t, len, text.clone()));
-        }
-    }
-    Ok(text)
 }
 
 /// As [`walk`], with an optional cache of file texts.
