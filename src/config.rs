@@ -8,22 +8,22 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct BookSection {
-    pub title: String,
-    pub organization: String,
-    pub language: String,
-    pub description: String,
+pub(crate) struct BookSection {
+    pub(crate) title: String,
+    pub(crate) organization: String,
+    pub(crate) language: String,
+    pub(crate) description: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct BuildSection {
-    pub content: String,
-    pub output: String,
-    pub theme: String,
+pub(crate) struct BuildSection {
+    pub(crate) content: String,
+    pub(crate) output: String,
+    pub(crate) theme: String,
     /// Allow raw HTML in Markdown bodies unsanitised. Off by default: documents are written by
     /// many people and the site is read by auditors.
-    pub allow_html: bool,
+    pub(crate) allow_html: bool,
 }
 
 impl Default for BuildSection {
@@ -34,8 +34,8 @@ impl Default for BuildSection {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct ReviewSection {
-    pub warn_days: i64,
+pub(crate) struct ReviewSection {
+    pub(crate) warn_days: i64,
 }
 
 impl Default for ReviewSection {
@@ -46,15 +46,15 @@ impl Default for ReviewSection {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct TraceabilitySection {
+pub(crate) struct TraceabilitySection {
     /// Records older than this many months no longer count as current evidence.
-    pub evidence_months: i64,
+    pub(crate) evidence_months: i64,
     /// Extra catalogs (YAML files, relative to the repository root), each with its own namespace.
-    pub catalogs: Vec<String>,
+    pub(crate) catalogs: Vec<String>,
     /// Built-in framework catalogs with their crosswalk to 42001 ("ai-rmf", "ai-act", "iso27001").
-    pub frameworks: Vec<String>,
+    pub(crate) frameworks: Vec<String>,
     /// The repository's own mapping files (relative to the repository root).
-    pub mappings: Vec<String>,
+    pub(crate) mappings: Vec<String>,
 }
 
 impl Default for TraceabilitySection {
@@ -74,7 +74,7 @@ pub enum Paper {
 
 impl Paper {
     /// The CSS `@page { size }` keyword.
-    pub fn css(self) -> &'static str {
+    pub(crate) fn css(self) -> &'static str {
         match self {
             Paper::A4 => "A4",
             Paper::Letter => "letter",
@@ -84,57 +84,57 @@ impl Paper {
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct PdfSection {
-    pub paper: Paper,
+pub(crate) struct PdfSection {
+    pub(crate) paper: Paper,
 }
 
 /// `[approval]`: who may sign approvals.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct ApprovalSection {
+pub(crate) struct ApprovalSection {
     /// An OpenSSH allowed signers file (relative to the repository root). When set, every
     /// approved document must carry an approval signature by a key it lists (FPR002–FPR004).
-    pub allowed_signers: Option<String>,
+    pub(crate) allowed_signers: Option<String>,
 }
 
 /// `[publication]`: the organisation's classification words, least to most sensitive (see
 /// [`crate::model::audience`]).
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct PublicationSection {
+pub(crate) struct PublicationSection {
     /// Classification words, least sensitive first. Empty: the `classification` enum of the
     /// document schema (the repository's own schemas/document.schema.json when it has one).
-    pub levels: Vec<String>,
+    pub(crate) levels: Vec<String>,
     /// The classification assumed for a document without one. Default: the most sensitive level.
-    pub unclassified: Option<String>,
+    pub(crate) unclassified: Option<String>,
 }
 
 /// `[audiences.NAME]`: a publication profile (an edition of the site).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AudienceSection {
+pub(crate) struct AudienceSection {
     /// The classifications this edition publishes, by the organisation's own words.
-    pub classifications: Vec<String>,
+    pub(crate) classifications: Vec<String>,
     /// How pages name the edition (default: the profile's name).
     #[serde(default)]
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
 }
 
 /// A published snapshot, listed on the site's Versions page.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct PublishedSnapshot {
-    pub label: String,
+pub(crate) struct PublishedSnapshot {
+    pub(crate) label: String,
     /// The snapshot folder or zip, relative to the repository root (used for "Changes since").
     #[serde(default)]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// Where readers can open it (intranet address); shown as a link.
     #[serde(default)]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     #[serde(default)]
-    pub date: Option<String>,
+    pub(crate) date: Option<String>,
     #[serde(default)]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,25 +164,25 @@ struct RawConfig {
 /// The validated configuration of one repository.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub root: PathBuf,
-    pub book: BookSection,
-    pub build: BuildSection,
+    pub(crate) root: PathBuf,
+    pub(crate) book: BookSection,
+    pub(crate) build: BuildSection,
     pub levels: BTreeMap<String, Severity>,
-    pub review: ReviewSection,
-    pub traceability: TraceabilitySection,
-    pub snapshots: Vec<PublishedSnapshot>,
-    pub pdf: PdfSection,
-    pub approval: ApprovalSection,
+    pub(crate) review: ReviewSection,
+    pub(crate) traceability: TraceabilitySection,
+    pub(crate) snapshots: Vec<PublishedSnapshot>,
+    pub(crate) pdf: PdfSection,
+    pub(crate) approval: ApprovalSection,
     /// The entries of `[approval] allowed_signers`, read by the pipeline when it loads.
-    pub allowed_signers: Option<std::sync::Arc<Vec<crate::support::signing::AllowedSigner>>>,
-    pub publication: PublicationSection,
+    pub(crate) allowed_signers: Option<std::sync::Arc<Vec<crate::support::signing::AllowedSigner>>>,
+    pub(crate) publication: PublicationSection,
     /// `[audiences.NAME]` as configured (the built-in profiles: [`crate::model::audience::profiles`]).
-    pub audiences: BTreeMap<String, AudienceSection>,
+    pub(crate) audiences: BTreeMap<String, AudienceSection>,
     /// The classification words, least sensitive first: `[publication] levels`, else the
     /// document schema's enum (filled in by the pipeline when it loads the schemas).
-    pub classification_levels: Vec<String>,
+    pub(crate) classification_levels: Vec<String>,
     /// Lines of book.toml where each `[audiences.NAME]` table starts (for diagnostics).
-    pub audience_lines: BTreeMap<String, usize>,
+    pub(crate) audience_lines: BTreeMap<String, usize>,
 }
 
 impl Config {
@@ -191,14 +191,14 @@ impl Config {
     }
 
     /// Repository-relative path of a file under the content folder, with `/` separators.
-    pub fn content_rel_to_repo(&self, content_rel: &str) -> String {
+    pub(crate) fn content_rel_to_repo(&self, content_rel: &str) -> String {
         repo_rel(&self.build.content, content_rel)
     }
 }
 
 /// A path relative to the content folder `content` (as written in book.toml), made relative to
 /// the repository root.
-pub fn repo_rel(content: &str, content_rel: &str) -> String {
+pub(crate) fn repo_rel(content: &str, content_rel: &str) -> String {
     let base = content.trim_end_matches('/');
     if base.is_empty() || base == "." {
         content_rel.to_string()
@@ -208,7 +208,7 @@ pub fn repo_rel(content: &str, content_rel: &str) -> String {
 }
 
 /// Loads and validates `book.toml` under `root`. Errors are diagnostics (CFG001/CFG002).
-pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join("book.toml");
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -220,7 +220,7 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     parse(&text, root)
 }
 
-pub fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
+pub(crate) fn parse(text: &str, root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {

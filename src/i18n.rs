@@ -12,7 +12,6 @@
 use crate::diagnostics::{Code::*, Diagnostic};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -26,16 +25,16 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
 ];
 
 /// The languages with built-in messages (for the README and `init`).
-pub fn shipped() -> impl Iterator<Item = &'static str> {
+pub(crate) fn shipped() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(l, _, _)| *l)
 }
 
 /// The messages of one site's language, with English behind them.
-pub struct Messages {
+pub(crate) struct Messages {
     /// Primary language subtag ("de"), used for `<html lang>`, stemming and folding.
-    pub lang: String,
+    pub(crate) lang: String,
     /// A hash of the language and every message text loaded (for the page cache of `serve`).
-    pub fingerprint: u64,
+    pub(crate) fingerprint: u64,
     chosen: Option<FluentBundle<FluentResource>>,
     english: FluentBundle<FluentResource>,
 }
@@ -54,7 +53,7 @@ impl Default for Messages {
 
 /// The primary subtag of a language tag, lower-cased ("de-DE" → "de"); "en" when empty or
 /// unparsable.
-pub fn primary_subtag(tag: &str) -> String {
+pub(crate) fn primary_subtag(tag: &str) -> String {
     tag.parse::<LanguageIdentifier>()
         .ok()
         .map(|l| l.language.as_str().to_ascii_lowercase())
@@ -100,7 +99,7 @@ impl Messages {
     /// Loads the catalogs for `tag` from the built-in files and, given a repository root, its
     /// `i18n/` folder. Returns the messages and the diagnostics (unreadable entries, messages
     /// missing in the chosen language).
-    pub fn load(root: Option<&Path>, tag: &str) -> (Messages, Vec<Diagnostic>) {
+    pub(crate) fn load(root: Option<&Path>, tag: &str) -> (Messages, Vec<Diagnostic>) {
         let lang = primary_subtag(tag);
         let mut diags = Vec::new();
         let mut english = bundle("en");
@@ -173,7 +172,7 @@ impl Messages {
 
     /// The message `key` with named arguments, in the chosen language, else English, else
     /// `None`.
-    pub fn get(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> Option<String> {
+    pub(crate) fn get(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> Option<String> {
         let mut fa = FluentArgs::new();
         for (k, v) in args {
             fa.set(k.to_string(), v.clone());
@@ -183,25 +182,25 @@ impl Messages {
     }
 
     /// The message `key`, or the key itself when no catalog has it (visible, never a failure).
-    pub fn t(&self, key: &str) -> String {
+    pub(crate) fn t(&self, key: &str) -> String {
         self.get(key, &[]).unwrap_or_else(|| key.to_string())
     }
 
     /// As [`t`](Self::t) with one numeric argument `n` (plural forms).
-    pub fn tn(&self, key: &str, n: i64) -> String {
+    pub(crate) fn tn(&self, key: &str, n: i64) -> String {
         self.get(key, &[("n", FluentValue::from(n))]).unwrap_or_else(|| key.to_string())
     }
 
     /// A display name from a family of messages (`doc-type-procedure`, `status-approved`): the
     /// value itself when no message names it, so an organisation's own words pass through.
-    pub fn label(&self, family: &str, value: &str) -> String {
+    pub(crate) fn label(&self, family: &str, value: &str) -> String {
         let key = format!("{family}-{}", crate::parse::document::slug(value));
         self.get(&key, &[]).unwrap_or_else(|| value.to_string())
     }
 
     /// An ISO date ("2026-06-15") in the language's long form ("15. Juni 2026"); other text
     /// unchanged.
-    pub fn long_date(&self, iso: &str) -> Option<String> {
+    pub(crate) fn long_date(&self, iso: &str) -> Option<String> {
         let d: jiff::civil::Date = iso.trim().parse().ok()?;
         let month = self.t(&format!("month-{}", d.month()));
         self.get(
@@ -214,13 +213,8 @@ impl Messages {
         )
     }
 
-    /// Compares two names or titles in the language's collation order.
-    pub fn collate(&self, a: &str, b: &str) -> Ordering {
-        collator().collate(a, b)
-    }
-
     /// Sorts by a text key in collation order.
-    pub fn sort_by_text<T>(&self, items: &mut [T], key: impl Fn(&T) -> &str) {
+    pub(crate) fn sort_by_text<T>(&self, items: &mut [T], key: impl Fn(&T) -> &str) {
         let mut c = collator();
         items.sort_by(|a, b| c.collate(key(a), key(b)));
     }

@@ -7,7 +7,7 @@ use crate::model::approval::fingerprint_in_site;
 use crate::model::Site;
 use crate::parse::document::{Status, Version};
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in &site.documents {
         if let (Some(recorded), Status::Approved) = (&d.fingerprint, d.status) {

@@ -7,7 +7,7 @@ use crate::model::Site;
 use crate::parse::document::{Document, Status, Version};
 use std::collections::BTreeMap;
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     duplicate_ids(site, &mut out);
     for d in &site.documents {

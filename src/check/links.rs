@@ -6,7 +6,7 @@ use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::{Destination, LinkError, Site};
 use crate::parse::document::Status;
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Register rows name risks, systems, nonconformities: never documents.
     let row_ids: std::collections::BTreeSet<&str> = site.data_files.iter().flat_map(|f| f.rows.iter().filter_map(|r| r.id())).collect();
@@ -74,7 +74,7 @@ fn suggest_clause(site: &Site, id: &str) -> String {
     "use a clause id from 4.1 to 10.2 (e.g. \"6.1.4\") or an Annex A control (e.g. \"A.5.2\"), quoted".into()
 }
 
-pub fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkError) -> Diagnostic {
+pub(crate) fn link_error(site: &Site, file: &str, line: usize, column: usize, e: LinkError) -> Diagnostic {
     match e {
         LinkError::MissingFile { path, outside: true } => {
             Diagnostic::new(LNK001, file, line, format!("link `{path}` points outside the content folder"))

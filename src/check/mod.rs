@@ -5,19 +5,19 @@
 //! clause ids), `registers` (data files, rows, impact-assessment coverage), `soa` (Statement of
 //! Applicability).
 
-pub mod approval;
-pub mod doc_control;
-pub mod links;
-pub mod registers;
-pub mod retention;
-pub mod signatures;
-pub mod soa;
+pub(crate) mod approval;
+pub(crate) mod doc_control;
+pub(crate) mod links;
+pub(crate) mod registers;
+pub(crate) mod retention;
+pub(crate) mod signatures;
+pub(crate) mod soa;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 
 /// Runs every check family over the site.
-pub fn run_all(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn run_all(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(doc_control::check(site));
     out.extend(approval::check(site));

@@ -9,7 +9,7 @@ use crate::parse::document::Status;
 use crate::parse::semantics::{Kind, Lifecycle};
 use std::collections::BTreeMap;
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     claims(site, &mut out);
     let systems = site.systems();

@@ -8,7 +8,7 @@ use crate::parse::document::is_evidence_type;
 
 /// RET001 (retention not understood), RET002 (record without retention) and RET003 (overdue
 /// for disposal).
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in site.documents.iter() {
         if d.invalid_fields.contains("retention") {

@@ -8,7 +8,7 @@ use crate::model::Site;
 use crate::parse::document::Status;
 use crate::support::signing::Rejected;
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let Some(allowed) = site.config.allowed_signers.as_deref() else { return Vec::new() };
     let file = site.config.approval.allowed_signers.as_deref().unwrap_or("the allowed signers file");
     let mut out = Vec::new();

@@ -10,7 +10,7 @@ use crate::parse::document::{is_evidence_type, Status};
 use std::collections::BTreeMap;
 
 /// Justifications that say nothing: the second most common major finding.
-pub fn is_boilerplate(justification: &str) -> bool {
+pub(crate) fn is_boilerplate(justification: &str) -> bool {
     let norm: String = justification.to_lowercase().chars().filter(|c| c.is_alphanumeric() || c.is_whitespace() || *c == '/').collect();
     let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
     matches!(
@@ -32,7 +32,7 @@ pub fn is_boilerplate(justification: &str) -> bool {
     )
 }
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // A draft SoA is work in progress (DC017 already says so): its entries are judged once it
     // is submitted for approval, so a scaffolded repository starts without errors. A superseded

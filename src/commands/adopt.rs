@@ -18,20 +18,20 @@ use jiff::civil::Date;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What `adopt` did and found.
 #[derive(Debug, Default)]
 pub struct Report {
     /// Files written, relative to the repository root.
-    pub written: Vec<String>,
+    pub(crate) written: Vec<String>,
     /// Files that already existed and were left as they are.
-    pub kept: Vec<String>,
+    pub(crate) kept: Vec<String>,
     /// The human-readable migration report.
     pub text: String,
     /// Errors and warnings `check` reports after adoption.
-    pub errors_after: usize,
-    pub warnings_after: usize,
+    pub(crate) errors_after: usize,
+    pub(crate) warnings_after: usize,
 }
 
 /// Column names that usually play a role, by role (first match wins).
@@ -209,14 +209,13 @@ fn key_columns(columns: &[String], rows: &[&crate::parse::data::Row]) -> Vec<Str
 }
 
 /// One inferred register schema and what it assumed.
-pub struct Inferred {
-    pub name: String,
-    pub schema: Value,
-    pub assumptions: Vec<String>,
+pub(crate) struct Inferred {
+    pub(crate) schema: Value,
+    pub(crate) assumptions: Vec<String>,
 }
 
 /// Infers the schema of the register `name` from the rows of its data files.
-pub fn infer(name: &str, files: &[&DataFile]) -> Inferred {
+pub(crate) fn infer(name: &str, files: &[&DataFile]) -> Inferred {
     let rows: Vec<&crate::parse::data::Row> = files.iter().flat_map(|f| f.rows.iter()).collect();
     let mut columns: Vec<String> = Vec::new();
     for f in files {
@@ -399,7 +398,7 @@ pub fn infer(name: &str, files: &[&DataFile]) -> Inferred {
         "required": required,
         "properties": Value::Object(properties),
     });
-    Inferred { name: name.to_string(), schema, assumptions }
+    Inferred { schema, assumptions }
 }
 
 fn role_purpose(role: &str) -> &'static str {
@@ -601,9 +600,4 @@ pub fn adopt(root: &Path, today: Date) -> Result<Report, String> {
     );
     report.text = text;
     Ok(report)
-}
-
-/// Where `adopt` writes a register's schema.
-pub fn schema_path(root: &Path, name: &str) -> PathBuf {
-    root.join("schemas").join("registers").join(format!("{name}.schema.json"))
 }

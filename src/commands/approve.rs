@@ -13,7 +13,7 @@ pub enum Bump {
     Patch,
 }
 
-pub fn bump(v: Option<Version>, how: Bump) -> Version {
+pub(crate) fn bump(v: Option<Version>, how: Bump) -> Version {
     let v = v.unwrap_or(Version { major: 0, minor: 0, patch: None });
     match how {
         Bump::Major => Version { major: v.major + 1, minor: 0, patch: None },
@@ -223,7 +223,7 @@ fn quote(s: &str) -> Result<String, String> {
 
 /// Computes the new file text for an approval of `d` (whose current file text is `text`).
 /// Returns the new text and the new version.
-pub fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -> Result<(String, Version), String> {
+pub(crate) fn approve_text(text: &str, d: &Document, fingerprint: &str, a: &Approval) -> Result<(String, Version), String> {
     let (mut fm, rest) = FrontMatter::parse(text)?;
     let first_approval = d.status == crate::parse::document::Status::Draft && d.approved.is_none();
     let how = a.bump.unwrap_or(Bump::Minor);

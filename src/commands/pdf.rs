@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 /// Programs tried, in order, when `AIMSBOOK_CHROMIUM` does not name one.
 const BROWSERS: [&str; 5] = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"];
 /// What to install when no browser is found.
-pub const INSTALL_HINT: &str =
+pub(crate) const INSTALL_HINT: &str =
     "install Chromium (Debian/Ubuntu: `apt-get install chromium`) or Google Chrome, or set AIMSBOOK_CHROMIUM to the browser's path";
 /// Longest wait for one browser reply (a print of a few hundred pages takes seconds).
 const REPLY_TIMEOUT: Duration = Duration::from_secs(180);
@@ -224,13 +224,13 @@ impl Drop for TempDir {
 /// What the printed PDF tells about its layout: its page count and the page (1-based) each
 /// named destination (an anchor that a link in the page points to) lands on.
 #[derive(Debug, Default)]
-pub struct PdfLayout {
-    pub pages: usize,
-    pub destinations: BTreeMap<String, u32>,
+pub(crate) struct PdfLayout {
+    pub(crate) pages: usize,
+    pub(crate) destinations: BTreeMap<String, u32>,
 }
 
 impl PdfLayout {
-    pub fn read(pdf: &[u8]) -> Result<PdfLayout, PdfError> {
+    pub(crate) fn read(pdf: &[u8]) -> Result<PdfLayout, PdfError> {
         let bad = |e: lopdf::Error| PdfError::Failed(format!("the browser's PDF cannot be read: {e}"));
         let doc = lopdf::Document::load_mem(pdf).map_err(bad)?;
         let pages = doc.get_pages();

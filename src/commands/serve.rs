@@ -126,11 +126,11 @@ pub struct Attempt {
     pub diagnostics: Diagnostics,
     /// The site by path, when the build succeeded.
     pub pages: Option<HashMap<String, Bytes>>,
-    pub rendered: usize,
-    pub reused: usize,
+    pub(crate) rendered: usize,
+    pub(crate) reused: usize,
     /// When the build has errors and a preview was asked for: every page that could be
     /// rendered, with pages showing the diagnostics of documents that could not be parsed.
-    pub preview: Option<HashMap<String, Bytes>>,
+    pub(crate) preview: Option<HashMap<String, Bytes>>,
 }
 
 /// Builds the site into memory, reusing the caches.
@@ -141,7 +141,13 @@ pub fn build_in_memory(root: &Path, today: Date, parse_cache: &ParseCache, rende
 /// As [`build_in_memory`]; with `preview`, a build with errors still renders what it can into
 /// [`Attempt::preview`] (for a repository that has never built, so there is no last good build
 /// to show).
-pub fn build_in_memory_with(root: &Path, today: Date, parse_cache: &ParseCache, render_cache: &RenderCache, preview: bool) -> Attempt {
+pub(crate) fn build_in_memory_with(
+    root: &Path,
+    today: Date,
+    parse_cache: &ParseCache,
+    render_cache: &RenderCache,
+    preview: bool,
+) -> Attempt {
     let mut diags = Diagnostics::default();
     let config = match config::load(root) {
         Ok(c) => c,
@@ -277,7 +283,7 @@ fn percent_decode(s: &str) -> Option<String> {
 
 /// The Content-Type for a site path, by extension (`mime_guess`); text is served as UTF-8,
 /// which is how the site is written.
-pub fn content_type(path: &str) -> String {
+pub(crate) fn content_type(path: &str) -> String {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     if mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT {
         format!("{}; charset=utf-8", mime.essence_str())

@@ -21,14 +21,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Manifest {
-    pub label: String,
-    pub algorithm: String,
+pub(crate) struct Manifest {
+    pub(crate) label: String,
+    pub(crate) algorithm: String,
     /// Path (relative to the snapshot root) → SHA-256 hex.
-    pub files: BTreeMap<String, String>,
+    pub(crate) files: BTreeMap<String, String>,
     /// The edition (`snapshot --audience`): which classifications the files publish.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edition: Option<crate::model::audience::Edition>,
+    pub(crate) edition: Option<crate::model::audience::Edition>,
 }
 
 /// A label names a folder and a zip file: the same rule as a document id.

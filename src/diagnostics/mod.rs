@@ -45,12 +45,12 @@ pub struct Diagnostic {
     pub line: usize,
     pub column: usize,
     pub message: String,
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
 }
 
 impl Diagnostic {
     /// A diagnostic at the default severity of its code.
-    pub fn new(code: Code, file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: code.info().severity,
@@ -62,12 +62,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn col(mut self, column: usize) -> Self {
+    pub(crate) fn col(mut self, column: usize) -> Self {
         self.column = column.max(1);
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -80,7 +80,8 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
+    #[cfg(test)]
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }
 
@@ -104,11 +105,11 @@ impl Diagnostics {
         self.items.dedup();
     }
 
-    pub fn errors(&self) -> usize {
+    pub(crate) fn errors(&self) -> usize {
         self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
-    pub fn warnings(&self) -> usize {
+    pub(crate) fn warnings(&self) -> usize {
         self.items.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
@@ -321,7 +322,7 @@ codes! {
 
 impl Code {
     /// The code's registry entry (default severity, title, explanation).
-    pub fn info(self) -> &'static CodeInfo {
+    pub(crate) fn info(self) -> &'static CodeInfo {
         // `codes!` declares the variants and the table rows in the same order.
         &CODES[self as usize]
     }

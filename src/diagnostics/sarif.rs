@@ -30,14 +30,14 @@ const FINGERPRINT_KEY: &str = "aimsbookFinding/v1";
 /// Where the repository given by `--root` sits: the folder SRCROOT stands for and the path from
 /// there to `--root` ("" when they are the same), with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Base {
-    pub top: PathBuf,
-    pub prefix: String,
+pub(crate) struct Base {
+    pub(crate) top: PathBuf,
+    pub(crate) prefix: String,
 }
 
 impl Base {
     /// The enclosing git work tree's top folder when there is one, else `root` itself.
-    pub fn locate(root: &Path) -> Base {
+    pub(crate) fn locate(root: &Path) -> Base {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let top = std::process::Command::new("git")
             .arg("-C")
@@ -163,7 +163,7 @@ pub fn render(diags: &Diagnostics, root: &Path) -> String {
     render_at(diags, &Base::locate(root))
 }
 
-pub fn render_at(diags: &Diagnostics, base: &Base) -> String {
+pub(crate) fn render_at(diags: &Diagnostics, base: &Base) -> String {
     let index: BTreeMap<&str, usize> = CODES.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
     // Findings with the same code, file and message are told apart by their order.
     let mut seen: BTreeMap<(String, &str, String), usize> = BTreeMap::new();

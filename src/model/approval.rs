@@ -14,7 +14,7 @@
 use crate::config::Config;
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::parse::document::Document;
-pub use crate::support::signing::APPROVAL_NAMESPACE;
+pub(crate) use crate::support::signing::APPROVAL_NAMESPACE;
 use sha2::{Digest, Sha256};
 
 /// The fingerprint of a document as it stands: `sha256:` and 64 hex digits.
@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 /// supersedes, superseded_by, data, ai_system, the body (trailing spaces and surrounding blank
 /// lines ignored) and the governed data file. Not covered: the fields an approval itself
 /// changes (status, version, approver, approved, review_due, history, fingerprint).
-pub fn fingerprint(d: &Document, data_text: Option<&str>) -> String {
+pub(crate) fn fingerprint(d: &Document, data_text: Option<&str>) -> String {
     let mut h = Sha256::new();
     let mut field = |name: &str, value: &str| {
         h.update(name.as_bytes());
@@ -55,13 +55,13 @@ fn normalise(text: &str) -> String {
     lines.join("\n").trim_matches('\n').to_string()
 }
 
-pub fn fingerprint_in_site(site: &crate::model::Site, d: &Document) -> String {
+pub(crate) fn fingerprint_in_site(site: &crate::model::Site, d: &Document) -> String {
     fingerprint(d, site.data_for_doc(d).map(|df| &*df.text))
 }
 
 /// The signed text: one field a line, so that a signature for one document, version, approver,
 /// date or content never verifies for another.
-pub fn statement(d: &Document) -> String {
+pub(crate) fn statement(d: &Document) -> String {
     format!(
         "aimsbook approval\nid: {}\nversion: {}\napprover: {}\napproved: {}\nfingerprint: {}\n",
         d.id,
@@ -74,7 +74,9 @@ pub fn statement(d: &Document) -> String {
 
 /// Reads `[approval] allowed_signers` when set; an unreadable or invalid file is a CFG002
 /// error at its line.
-pub fn load_allowed_signers(config: &Config) -> Result<Option<std::sync::Arc<Vec<crate::support::signing::AllowedSigner>>>, Diagnostic> {
+pub(crate) fn load_allowed_signers(
+    config: &Config,
+) -> Result<Option<std::sync::Arc<Vec<crate::support::signing::AllowedSigner>>>, Diagnostic> {
     let Some(rel) = config.approval.allowed_signers.as_deref() else { return Ok(None) };
     let text = std::fs::read_to_string(config.root.join(rel)).map_err(|e| {
         Diagnostic::new(CFG002, "book.toml", 1, format!("[approval] allowed_signers: cannot read {rel}: {e}"))
@@ -90,7 +92,7 @@ pub fn load_allowed_signers(config: &Config) -> Result<Option<std::sync::Arc<Vec
 /// `text` (a document with front matter) with its `approval_signature` block replaced by
 /// `signature` (or removed, with `None`). Other lines and their line endings are kept; a new
 /// block goes just before the closing `---`.
-pub fn with_signature(text: &str, signature: Option<&str>) -> Result<String, String> {
+pub(crate) fn with_signature(text: &str, signature: Option<&str>) -> Result<String, String> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     if lines.first().map(|l| l.trim_start_matches('\u{feff}').trim_end()) != Some("---") {
         return Err("the file has no front matter".into());
@@ -128,7 +130,11 @@ pub fn with_signature(text: &str, signature: Option<&str>) -> Result<String, Str
 /// The text `approve` writes: with a `signer`, the approval signature of `approved` (the
 /// document as parsed from `text`) in place of any earlier one; without, no signature (an
 /// earlier one no longer attests this approval).
-pub fn signed_text(text: &str, approved: Option<&Document>, signer: Option<&crate::support::signing::Signer>) -> Result<String, String> {
+pub(crate) fn signed_text(
+    text: &str,
+    approved: Option<&Document>,
+    signer: Option<&crate::support::signing::Signer>,
+) -> Result<String, String> {
     match (signer, approved) {
         (Some(signer), Some(d)) => with_signature(text, Some(&signer.sign(APPROVAL_NAMESPACE, statement(d).as_bytes())?)),
         (Some(_), None) => Err("the edited front matter could not be read back to sign it; nothing was written".into()),

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 /// What a link to a withheld document shows: its id and the note `not-published` in the
 /// site's language, never its title.
-pub fn not_published(site: &Site, id: &str) -> String {
+pub(crate) fn not_published(site: &Site, id: &str) -> String {
     format!("{id} {}", site.messages.t("not-published"))
 }
 
@@ -32,18 +32,18 @@ pub fn not_published(site: &Site, id: &str) -> String {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
 pub struct Edition {
     /// The profile's name, as given to `--audience`.
-    pub name: String,
+    pub(crate) name: String,
     /// How pages name the edition.
-    pub label: String,
+    pub(crate) label: String,
     /// The classification words it publishes.
-    pub classifications: Vec<String>,
+    pub(crate) classifications: Vec<String>,
 }
 
 /// The publication profiles: the configured `[audiences.*]`, or — when none is configured — the
 /// built-in `public` (the least sensitive level), `intranet` (the two least sensitive) and
 /// `auditor` (every level but the most sensitive), each over the levels without the most
 /// sensitive one.
-pub fn profiles(config: &Config) -> BTreeMap<String, Edition> {
+pub(crate) fn profiles(config: &Config) -> BTreeMap<String, Edition> {
     if !config.audiences.is_empty() {
         return config
             .audiences
@@ -88,7 +88,7 @@ pub fn edition(config: &Config, name: &str) -> Result<Edition, Diagnostic> {
 }
 
 /// Validates `[publication]` and `[audiences]` against the classification levels.
-pub fn validate(config: &Config) -> Result<(), Vec<Diagnostic>> {
+pub(crate) fn validate(config: &Config) -> Result<(), Vec<Diagnostic>> {
     let levels = &config.classification_levels;
     let mut errors = Vec::new();
     let list = || levels.join(", ");
@@ -139,7 +139,7 @@ pub fn validate(config: &Config) -> Result<(), Vec<Diagnostic>> {
 
 /// The classification a document counts as: its own, or `[publication] unclassified` (default:
 /// the most sensitive level) when it has none.
-pub fn effective_classification<'a>(config: &'a Config, classification: &'a str) -> &'a str {
+pub(crate) fn effective_classification<'a>(config: &'a Config, classification: &'a str) -> &'a str {
     if !classification.trim().is_empty() {
         return classification;
     }
@@ -153,7 +153,7 @@ fn rank(config: &Config, classification: &str) -> Option<usize> {
 }
 
 /// Whether an edition publishes a document of this classification.
-pub fn publishes(config: &Config, edition: &Edition, classification: &str) -> bool {
+pub(crate) fn publishes(config: &Config, edition: &Edition, classification: &str) -> bool {
     let c = effective_classification(config, classification);
     !c.is_empty() && edition.classifications.iter().any(|e| e == c)
 }
@@ -233,7 +233,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
 /// The Markdown `body` of `from` with every link to a document this edition withholds replaced
 /// by [`not_published`] (the link's text might quote the title). Other
 /// text is kept byte for byte. Outside an edition, the body as it is.
-pub fn redact(site: &Site, from: &Document, body: &str) -> String {
+pub(crate) fn redact(site: &Site, from: &Document, body: &str) -> String {
     if site.withheld_ids.is_empty() {
         return body.to_string();
     }
@@ -309,7 +309,7 @@ fn restrict_git(site: &Site, published: &[bool], assets: &BTreeSet<String>) -> c
 /// The checks `check` runs: AUD002 for a classification that is not a level, and AUD001 against
 /// the configured `[audiences]` (a repository that configures none publishes no editions
 /// unless asked: `build --audience` then checks that edition with [`crossings`]).
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let config = &site.config;
     let mut out = Vec::new();
     if !config.classification_levels.is_empty() {
@@ -420,7 +420,7 @@ pub fn crossings(site: &Site, editions: &[Edition]) -> Vec<Diagnostic> {
 /// this edition, or no longer present and of a classification it publishes (older snapshots do
 /// not record classifications: such a document counts as unclassified). The SoA follows its
 /// document.
-pub fn restrict_snapshot_data(site: &Site, mut data: crate::model::snapshot::SnapshotData) -> crate::model::snapshot::SnapshotData {
+pub(crate) fn restrict_snapshot_data(site: &Site, mut data: crate::model::snapshot::SnapshotData) -> crate::model::snapshot::SnapshotData {
     let Some(edition) = &site.edition else { return data };
     data.documents.retain(|r| {
         site.by_id.contains_key(&r.id)

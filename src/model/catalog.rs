@@ -13,7 +13,7 @@ const EMBEDDED_42001_FR: &str = include_str!("../../catalogs/iso-iec-42001-2023.
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
-pub enum ItemKind {
+pub(crate) enum ItemKind {
     Clause,
     Requirement,
     Group,
@@ -23,65 +23,65 @@ pub enum ItemKind {
 
 #[derive(Debug, Clone, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct CatalogItem {
-    pub id: String,
-    pub kind: ItemKind,
-    pub title: String,
+pub(crate) struct CatalogItem {
+    pub(crate) id: String,
+    pub(crate) kind: ItemKind,
+    pub(crate) title: String,
     #[serde(default)]
-    pub parent: Option<String>,
+    pub(crate) parent: Option<String>,
     #[serde(default)]
-    pub description: String,
+    pub(crate) description: String,
     #[serde(default)]
-    pub objective: Option<String>,
+    pub(crate) objective: Option<String>,
     #[serde(default)]
-    pub guidance: Option<String>,
+    pub(crate) guidance: Option<String>,
     #[serde(default)]
-    pub documented: bool,
+    pub(crate) documented: bool,
     /// Namespace of the catalog the item comes from ("42001" for the built-in one).
     #[serde(default)]
-    pub namespace: String,
+    pub(crate) namespace: String,
 }
 
 impl CatalogItem {
     /// Requirements and controls are what an auditor assesses; headings and groups only organise them.
-    pub fn is_assessable(&self) -> bool {
+    pub(crate) fn is_assessable(&self) -> bool {
         matches!(self.kind, ItemKind::Requirement | ItemKind::Control)
     }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct MandatoryDocument {
-    pub key: String,
-    pub clause: String,
-    pub title: String,
-    pub types: Vec<String>,
-    pub evidence: String,
+pub(crate) struct MandatoryDocument {
+    pub(crate) key: String,
+    pub(crate) clause: String,
+    pub(crate) title: String,
+    pub(crate) types: Vec<String>,
+    pub(crate) evidence: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Catalog {
-    pub id: String,
-    pub namespace: String,
-    pub title: String,
-    pub description: String,
-    pub items: Vec<CatalogItem>,
+pub(crate) struct Catalog {
+    pub(crate) id: String,
+    pub(crate) namespace: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) items: Vec<CatalogItem>,
     #[serde(default)]
-    pub mandatory_documents: Vec<MandatoryDocument>,
+    pub(crate) mandatory_documents: Vec<MandatoryDocument>,
     #[serde(skip)]
     index: BTreeMap<String, usize>,
     /// Extra catalogs merged in: (namespace, title).
     #[serde(skip)]
-    pub extra: Vec<(String, String)>,
+    pub(crate) extra: Vec<(String, String)>,
     /// Crosswalk mappings from 42001 items to the extra catalogs' requirements (see [`crate::model::crosswalk`]).
     #[serde(skip)]
-    pub mappings: Vec<crate::model::crosswalk::Mapping>,
+    pub(crate) mappings: Vec<crate::model::crosswalk::Mapping>,
 }
 
 impl Catalog {
     /// The embedded ISO/IEC 42001:2023 catalog.
-    pub fn iso42001() -> Catalog {
+    pub(crate) fn iso42001() -> Catalog {
         // The embedded catalog is part of the binary and covered by a unit test, so a parse
         // failure here is a build defect, not a user error.
         let mut c: Catalog = serde_saphyr::from_str(EMBEDDED_42001).expect("embedded catalog is valid YAML");
@@ -97,7 +97,7 @@ impl Catalog {
     /// language with an overlay beside the catalog (`catalogs/iso-iec-42001-2023.<lang>.yaml`,
     /// built in; aimsbook's own words, never the standard's text). A field the overlay leaves
     /// out stays English, as do items it does not name.
-    pub fn localize(&mut self, lang: &str) {
+    pub(crate) fn localize(&mut self, lang: &str) {
         #[derive(Deserialize)]
         struct Overlay {
             items: BTreeMap<String, OverlayItem>,
@@ -150,7 +150,7 @@ impl Catalog {
 
     /// Loads a repository catalog (same format) and merges it under its own namespace: its ids
     /// become "NS:ID" so "A.5.2" of two frameworks never collide.
-    pub fn merge_file(&mut self, repo_root: &std::path::Path, rel: &str) -> Result<(), crate::diagnostics::Diagnostic> {
+    pub(crate) fn merge_file(&mut self, repo_root: &std::path::Path, rel: &str) -> Result<(), crate::diagnostics::Diagnostic> {
         use crate::diagnostics::{Code::*, Diagnostic};
         let text = std::fs::read_to_string(repo_root.join(rel)).map_err(|e| {
             Diagnostic::new(CFG002, "book.toml", 1, format!("cannot read catalog {rel}: {e}"))
@@ -160,7 +160,7 @@ impl Catalog {
     }
 
     /// Merges a catalog given as text (`rel` names it in diagnostics); see [`Catalog::merge_file`].
-    pub fn merge_text(&mut self, rel: &str, text: &str) -> Result<(), crate::diagnostics::Diagnostic> {
+    pub(crate) fn merge_text(&mut self, rel: &str, text: &str) -> Result<(), crate::diagnostics::Diagnostic> {
         use crate::diagnostics::{Code::*, Diagnostic};
         let other: Catalog = serde_saphyr::from_str(text).map_err(|e| {
             let line = e.location().map(|l| l.line() as usize).unwrap_or(1);
@@ -188,7 +188,7 @@ impl Catalog {
     }
 
     /// Resolves "A.5.2" or "42001:A.5.2".
-    pub fn get(&self, id: &str) -> Option<&CatalogItem> {
+    pub(crate) fn get(&self, id: &str) -> Option<&CatalogItem> {
         let local = match id.split_once(':') {
             Some((ns, rest)) if ns == self.namespace => rest,
             _ => id,
@@ -196,21 +196,21 @@ impl Catalog {
         self.index.get(local).map(|i| &self.items[*i])
     }
 
-    pub fn contains(&self, id: &str) -> bool {
+    pub(crate) fn contains(&self, id: &str) -> bool {
         self.get(id).is_some()
     }
 
     /// Requirements of clauses 4–10 and Annex A controls, in catalog order.
-    pub fn assessable(&self) -> impl Iterator<Item = &CatalogItem> {
+    pub(crate) fn assessable(&self) -> impl Iterator<Item = &CatalogItem> {
         self.items.iter().filter(|i| i.is_assessable())
     }
 
-    pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a CatalogItem> + 'a {
+    pub(crate) fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a CatalogItem> + 'a {
         self.items.iter().filter(move |i| i.parent.as_deref() == Some(id))
     }
 
     /// Text of an id with its namespace stripped.
-    pub fn local_id<'a>(&self, id: &'a str) -> &'a str {
+    pub(crate) fn local_id<'a>(&self, id: &'a str) -> &'a str {
         id.split_once(':').map(|(_, r)| r).unwrap_or(id)
     }
 }

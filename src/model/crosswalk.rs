@@ -16,14 +16,14 @@ use crate::model::catalog::Catalog;
 use serde::Serialize;
 
 /// A built-in framework: its catalog and aimsbook's mapping of 42001 to it.
-pub struct Builtin {
-    pub name: &'static str,
-    pub catalog: &'static str,
-    pub mapping_file: &'static str,
-    pub mapping: &'static str,
+pub(crate) struct Builtin {
+    pub(crate) name: &'static str,
+    pub(crate) catalog: &'static str,
+    pub(crate) mapping_file: &'static str,
+    pub(crate) mapping: &'static str,
 }
 
-pub const BUILTIN: &[Builtin] = &[
+pub(crate) const BUILTIN: &[Builtin] = &[
     Builtin {
         name: "ai-rmf",
         catalog: include_str!("../../catalogs/nist-ai-rmf-1.0.yaml"),
@@ -47,7 +47,7 @@ pub const BUILTIN: &[Builtin] = &[
 /// OSCAL's mapping relationships: how the 42001 item relates to the other requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Relationship {
+pub(crate) enum Relationship {
     /// Same scope.
     Equivalent,
     /// The 42001 item covers part of the other requirement.
@@ -59,7 +59,7 @@ pub enum Relationship {
 }
 
 impl Relationship {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Relationship::Equivalent => "equivalent",
             Relationship::Subset => "subset",
@@ -67,28 +67,24 @@ impl Relationship {
             Relationship::Intersects => "intersects",
         }
     }
-    /// Evidence for the 42001 item carries all of the other requirement.
-    pub fn covers_fully(self) -> bool {
-        matches!(self, Relationship::Equivalent | Relationship::Superset)
-    }
 }
 
 /// One resolved mapping: catalog ids as the site uses them ("6.1.4", "ai-act:Art.27").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Mapping {
-    pub from: String,
-    pub to: String,
-    pub relationship: Relationship,
-    pub rationale: String,
+pub(crate) struct Mapping {
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) relationship: Relationship,
+    pub(crate) rationale: String,
     /// Who says so: the file's `source` ("aimsbook's own reading", a published crosswalk).
-    pub source: String,
+    pub(crate) source: String,
     /// The mapping file (repository-relative, or the built-in file's name).
-    pub file: String,
-    pub line: usize,
+    pub(crate) file: String,
+    pub(crate) line: usize,
 }
 
 /// Merges the catalog of each framework named in `[traceability] frameworks`.
-pub fn merge_frameworks(catalog: &mut Catalog, config: &Config) -> Result<(), Diagnostic> {
+pub(crate) fn merge_frameworks(catalog: &mut Catalog, config: &Config) -> Result<(), Diagnostic> {
     for name in &config.traceability.frameworks {
         let Some(b) = BUILTIN.iter().find(|b| b.name == name) else {
             return Err(Diagnostic::new(CFG002, "book.toml", 1, format!("[traceability] frameworks names unknown framework `{name}`"))
@@ -101,7 +97,7 @@ pub fn merge_frameworks(catalog: &mut Catalog, config: &Config) -> Result<(), Di
 
 /// The mappings in force: the built-in files of the enabled frameworks, then the repository's
 /// files in order, later entries overriding earlier ones for the same pair.
-pub fn load(config: &Config, catalog: &Catalog) -> Result<(Vec<Mapping>, Vec<Diagnostic>), Diagnostic> {
+pub(crate) fn load(config: &Config, catalog: &Catalog) -> Result<(Vec<Mapping>, Vec<Diagnostic>), Diagnostic> {
     let mut files: Vec<(String, String)> = Vec::new();
     for name in &config.traceability.frameworks {
         if let Some(b) = BUILTIN.iter().find(|b| b.name == name) {
@@ -239,7 +235,7 @@ fn parse_file(file: &str, text: &str, catalog: &Catalog, diags: &mut Vec<Diagnos
 }
 
 /// The mappings touching an item: as the 42001 side or as the other framework's side.
-pub fn of<'a>(mappings: &'a [Mapping], id: &'a str) -> impl Iterator<Item = &'a Mapping> + 'a {
+pub(crate) fn of<'a>(mappings: &'a [Mapping], id: &'a str) -> impl Iterator<Item = &'a Mapping> + 'a {
     mappings.iter().filter(move |m| m.from == id || m.to == id)
 }
 

@@ -2,14 +2,14 @@
 //! [`Site`] — indexes by id and path, the link graph (backlinks) and the clause index — and
 //! answers the one question both checks and renderers ask: where does this link go?
 
-pub mod approval;
+pub(crate) mod approval;
 pub mod audience;
-pub mod catalog;
-pub mod crosswalk;
+pub(crate) mod catalog;
+pub(crate) mod crosswalk;
 pub mod retention;
-pub mod snapshot;
+pub(crate) mod snapshot;
 pub mod table;
-pub mod trace;
+pub(crate) mod trace;
 
 use crate::config::Config;
 use crate::model::catalog::Catalog;
@@ -23,21 +23,21 @@ use std::sync::Arc;
 
 pub struct Site {
     pub config: Config,
-    pub catalog: Catalog,
-    pub today: Date,
+    pub(crate) catalog: Catalog,
+    pub(crate) today: Date,
     /// Documents sorted by id, then path.
     /// Shared with the parse cache of `serve`, so a rebuild does not copy unchanged documents.
     pub documents: Vec<Arc<Document>>,
-    pub by_id: HashMap<String, usize>,
-    pub by_rel: HashMap<String, usize>,
+    pub(crate) by_id: HashMap<String, usize>,
+    pub(crate) by_rel: HashMap<String, usize>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
-    pub known_ids: BTreeSet<String>,
+    pub(crate) known_ids: BTreeSet<String>,
     /// Content-relative paths of Markdown and data files that could not be parsed (their own
     /// errors are reported; references to them are not reported again).
-    pub unparsed: BTreeSet<String>,
+    pub(crate) unparsed: BTreeSet<String>,
     /// The ids claimed by documents that could not be parsed, by content-relative path (the
     /// preview shows their diagnostics where their page would be).
-    pub unparsed_ids: BTreeMap<String, String>,
+    pub(crate) unparsed_ids: BTreeMap<String, String>,
     /// Content-relative paths of non-document files (images, PDFs), published under files/.
     pub assets: BTreeSet<String>,
     /// Per document (same index as `documents`): a fingerprint of where each of its links goes
@@ -45,48 +45,48 @@ pub struct Site {
     /// text, on this and on the targets' ids, paths and titles (which the overview key of
     /// `render` covers); `serve` uses it to know when another document's change (a renamed
     /// heading, a deleted file) alters this one's page.
-    pub link_keys: Vec<u64>,
+    pub(crate) link_keys: Vec<u64>,
     /// Per document and per link (same order as `Document::links`): where the link goes,
     /// resolved once while indexing the links, and reused by the checks.
-    pub resolved: Vec<Vec<Result<Destination, LinkError>>>,
+    pub(crate) resolved: Vec<Vec<Result<Destination, LinkError>>>,
     /// Per document (same index as `documents`): the documents linking to it (body links,
     /// `related` and `derived_from`), in id order, each once.
-    pub backlinks: Vec<Vec<usize>>,
+    pub(crate) backlinks: Vec<Vec<usize>>,
     /// Catalog id → indices of documents naming it in `clauses`.
-    pub clause_docs: BTreeMap<String, Vec<usize>>,
+    pub(crate) clause_docs: BTreeMap<String, Vec<usize>>,
     /// Parsed YAML data files (registers, SoA), sorted by path.
-    pub data_files: Vec<DataFile>,
-    pub data_by_rel: HashMap<String, usize>,
+    pub(crate) data_files: Vec<DataFile>,
+    pub(crate) data_by_rel: HashMap<String, usize>,
     /// Data file path → index of the first document (by id) that names it in `data:`.
-    pub data_owner: HashMap<String, usize>,
+    pub(crate) data_owner: HashMap<String, usize>,
     /// Clause-to-evidence traceability, computed from everything above.
     pub trace: Trace,
     /// Commits touching each file, when the repository is a git repository.
-    pub git: crate::source::git::GitInfo,
+    pub(crate) git: crate::source::git::GitInfo,
     /// Id families of the repository's documents: each id without its final number
     /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
-    pub id_families: BTreeSet<String>,
+    pub(crate) id_families: BTreeSet<String>,
     /// In an edition (`--audience`): the ids of the documents it does not publish, and the
     /// content paths of those documents and of the data files they own (path → id). A link to
     /// one resolves to [`Destination::Withheld`].
-    pub withheld_ids: BTreeSet<String>,
-    pub withheld_paths: BTreeMap<String, String>,
+    pub(crate) withheld_ids: BTreeSet<String>,
+    pub(crate) withheld_paths: BTreeMap<String, String>,
     /// The edition these pages are (`None`: the complete site).
-    pub edition: Option<crate::model::audience::Edition>,
+    pub(crate) edition: Option<crate::model::audience::Edition>,
     /// The interface messages in `[book] language` (src/i18n.rs).
-    pub messages: Arc<crate::i18n::Messages>,
+    pub(crate) messages: Arc<crate::i18n::Messages>,
 }
 
 /// The family of an id: the id without its final number, when that leaves a prefix ending in
 /// a separator (`GOV-POL-01` → `GOV-POL-`, `R-07` → `R-`); `None` otherwise.
-pub fn id_family(id: &str) -> Option<&str> {
+pub(crate) fn id_family(id: &str) -> Option<&str> {
     let prefix = id.trim_end_matches(|c: char| c.is_ascii_digit());
     (prefix.len() < id.len() && prefix.len() > 1 && prefix.ends_with(['-', '_', '.'])).then_some(prefix)
 }
 
 /// Where a link goes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Destination {
+pub(crate) enum Destination {
     Document {
         index: usize,
         anchor: Option<String>,
@@ -100,7 +100,7 @@ pub enum Destination {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LinkError {
+pub(crate) enum LinkError {
     MissingFile { path: String, outside: bool },
     UnknownId(String),
     UnknownClause(String),
@@ -110,7 +110,7 @@ pub enum LinkError {
 
 /// Joins a relative link path to the linking document's folder; `None` when it climbs out of
 /// the content folder.
-pub fn join_relative(from_rel: &str, link: &str) -> Option<String> {
+pub(crate) fn join_relative(from_rel: &str, link: &str) -> Option<String> {
     let mut parts: Vec<&str> = if link.starts_with('/') { Vec::new() } else { from_rel.split('/').collect::<Vec<_>>() };
     if !link.starts_with('/') {
         parts.pop();
@@ -128,7 +128,7 @@ pub fn join_relative(from_rel: &str, link: &str) -> Option<String> {
 }
 
 impl Site {
-    pub fn new(
+    pub(crate) fn new(
         config: Config,
         catalog: Catalog,
         today: Date,
@@ -144,7 +144,7 @@ impl Site {
 
     /// The site's parts sorted and indexed by id and path, before links and traceability are
     /// computed ([`index`](Self::index)).
-    pub fn assemble(
+    pub(crate) fn assemble(
         config: Config,
         catalog: Catalog,
         today: Date,
@@ -200,7 +200,7 @@ impl Site {
     }
 
     /// Resolves every link and computes the traceability.
-    pub fn index(&mut self) {
+    pub(crate) fn index(&mut self) {
         let timer = crate::support::timer::Timer::new();
         self.index_links();
         timer.lap("  links");
@@ -273,22 +273,22 @@ impl Site {
     }
 
     /// Content-relative path of a document's `data:` file, `None` when it climbs out of the tree.
-    pub fn data_rel_for(&self, d: &Document) -> Option<String> {
+    pub(crate) fn data_rel_for(&self, d: &Document) -> Option<String> {
         d.data.as_deref().and_then(|p| join_relative(&d.rel, p))
     }
 
     /// The data file a document governs.
-    pub fn data_for_doc(&self, d: &Document) -> Option<&DataFile> {
+    pub(crate) fn data_for_doc(&self, d: &Document) -> Option<&DataFile> {
         self.data_rel_for(d).and_then(|rel| self.data_by_rel.get(&rel)).map(|i| &self.data_files[*i])
     }
 
     /// The document that claims a data file (by `data:`), first by id.
-    pub fn doc_for_data(&self, rel: &str) -> Option<&Document> {
+    pub(crate) fn doc_for_data(&self, rel: &str) -> Option<&Document> {
         self.data_owner.get(rel).map(|&i| &*self.documents[i])
     }
 
     /// Rows of the AI system inventory (every data file whose schema declares `kind: systems`), by id.
-    pub fn systems(&self) -> BTreeMap<&str, &crate::parse::data::Row> {
+    pub(crate) fn systems(&self) -> BTreeMap<&str, &crate::parse::data::Row> {
         self.data_files
             .iter()
             .filter(|f| f.kind() == Some(crate::parse::semantics::Kind::Systems))
@@ -297,12 +297,12 @@ impl Site {
             .collect()
     }
 
-    pub fn doc(&self, id: &str) -> Option<&Document> {
+    pub(crate) fn doc(&self, id: &str) -> Option<&Document> {
         self.by_id.get(id).map(|i| &*self.documents[*i])
     }
 
     /// Resolves a link written in `from`.
-    pub fn resolve(&self, from: &Document, target: &LinkTarget) -> Result<Destination, LinkError> {
+    pub(crate) fn resolve(&self, from: &Document, target: &LinkTarget) -> Result<Destination, LinkError> {
         match target {
             LinkTarget::External(u) => Ok(Destination::External(u.clone())),
             LinkTarget::Unsafe(u) => Err(LinkError::Unsafe(u.clone())),
@@ -362,11 +362,11 @@ impl Site {
     }
 
     /// Documents that are in force (not superseded or retired).
-    pub fn current_documents(&self) -> impl Iterator<Item = &Document> {
+    pub(crate) fn current_documents(&self) -> impl Iterator<Item = &Document> {
         self.documents.iter().filter(|d| !d.status.is_obsolete()).map(|d| &**d)
     }
 
-    pub fn count_by_status(&self) -> BTreeMap<&'static str, usize> {
+    pub(crate) fn count_by_status(&self) -> BTreeMap<&'static str, usize> {
         let mut m = BTreeMap::new();
         for s in [Status::Draft, Status::Approved, Status::Superseded, Status::Retired] {
             m.insert(s.as_str(), 0);

@@ -33,7 +33,7 @@ use serde::Serialize;
 
 /// A parsed `retention` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Retention {
+pub(crate) enum Retention {
     /// Kept for ever.
     Permanent,
     /// Kept for a period after the record date (records) or the end of validity (documents).
@@ -44,11 +44,11 @@ pub enum Retention {
 
 /// A calendar period: years, months, weeks and days (no time of day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Period {
-    pub years: i16,
-    pub months: i32,
-    pub weeks: i32,
-    pub days: i32,
+pub(crate) struct Period {
+    pub(crate) years: i16,
+    pub(crate) months: i32,
+    pub(crate) weeks: i32,
+    pub(crate) days: i32,
 }
 
 impl Period {
@@ -57,7 +57,7 @@ impl Period {
     }
 
     /// `start` plus this period, clamped to the end of the month; `None` beyond year 9999.
-    pub fn after(self, start: Date) -> Option<Date> {
+    pub(crate) fn after(self, start: Date) -> Option<Date> {
         start.checked_add(self.span()).ok()
     }
 }
@@ -66,7 +66,7 @@ const PERMANENT: &[&str] = &["permanent", "permanently", "indefinite", "indefini
 const UNTIL_SUPERSEDED: &str = "until superseded";
 
 /// Parses a retention value; the error says what was expected.
-pub fn parse(text: &str) -> Result<Retention, String> {
+pub(crate) fn parse(text: &str) -> Result<Retention, String> {
     let norm = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     if norm.is_empty() {
         return Err("the retention is empty".into());
@@ -111,7 +111,7 @@ fn parse_period(text: &str) -> Result<Period, String> {
 /// Where a document stands with respect to disposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum State {
+pub(crate) enum State {
     Overdue,
     Due,
     Keep,
@@ -119,7 +119,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::Overdue => "overdue",
             State::Due => "due",
@@ -128,7 +128,7 @@ impl State {
         }
     }
     /// The words shown to readers.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             State::Overdue => "overdue for disposal",
             State::Due => "due for disposal",
@@ -140,31 +140,31 @@ impl State {
 
 /// One row of the Retention page and export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Entry {
-    pub id: String,
-    pub title: String,
-    pub doc_type: String,
-    pub status: &'static str,
-    pub url: String,
-    pub path: String,
+pub(crate) struct Entry {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) doc_type: String,
+    pub(crate) status: &'static str,
+    pub(crate) url: String,
+    pub(crate) path: String,
     /// The `retention` value as written ("" when absent).
-    pub retention: String,
+    pub(crate) retention: String,
     /// What the period runs from, in words ("record date", "superseded", …).
-    pub basis: String,
+    pub(crate) basis: String,
     /// The date the period runs from, when known.
-    pub start: Option<String>,
+    pub(crate) start: Option<String>,
     /// The disposal date (ISO 8601), when there is one.
-    pub disposal: Option<String>,
-    pub state: State,
-    pub state_label: &'static str,
+    pub(crate) disposal: Option<String>,
+    pub(crate) state: State,
+    pub(crate) state_label: &'static str,
     /// Why there is no disposal date, or why the state is undecided.
-    pub note: String,
+    pub(crate) note: String,
     /// Days from today to the disposal date (negative when overdue).
-    pub days: Option<i64>,
+    pub(crate) days: Option<i64>,
 }
 
 /// The date an obsolete document stopped being in force, and how it was found.
-pub fn end_of_validity(site: &Site, d: &Document) -> Option<(Date, &'static str)> {
+pub(crate) fn end_of_validity(site: &Site, d: &Document) -> Option<(Date, &'static str)> {
     if d.status == Status::Superseded {
         if let Some(date) = d.superseded_by.as_deref().and_then(|id| site.doc(id)).and_then(|s| s.approved) {
             return Some((date, "successor approved"));
@@ -180,12 +180,12 @@ pub fn end_of_validity(site: &Site, d: &Document) -> Option<(Date, &'static str)
 
 /// Whether a document belongs on the Retention page: records, reports and minutes, and every
 /// superseded or retired document.
-pub fn is_listed(d: &Document) -> bool {
+pub(crate) fn is_listed(d: &Document) -> bool {
     is_evidence_type(&d.doc_type) || d.status.is_obsolete()
 }
 
 /// The retention entry of one document (listed or not).
-pub fn entry(site: &Site, d: &Document) -> Entry {
+pub(crate) fn entry(site: &Site, d: &Document) -> Entry {
     let mut e = Entry {
         id: d.id.clone(),
         title: d.title.clone(),
@@ -274,7 +274,7 @@ fn set_state(mut e: Entry, state: State) -> Entry {
 
 /// Every listed document's entry: overdue first, then due, keep and undecided, each by
 /// disposal date and id.
-pub fn entries(site: &Site) -> Vec<Entry> {
+pub(crate) fn entries(site: &Site) -> Vec<Entry> {
     let mut out: Vec<Entry> = site.documents.iter().filter(|d| is_listed(d)).map(|d| entry(site, d)).collect();
     out.sort_by(|a, b| {
         (a.state, a.disposal.is_none(), &a.disposal, &a.id, &a.path).cmp(&(b.state, b.disposal.is_none(), &b.disposal, &b.id, &b.path))
@@ -283,7 +283,7 @@ pub fn entries(site: &Site) -> Vec<Entry> {
 }
 
 /// Column headers of [`table`].
-pub const COLUMNS: [&str; 11] =
+pub(crate) const COLUMNS: [&str; 11] =
     ["ID", "Title", "Type", "Status", "Retention", "Runs from", "Start", "Disposal date", "State", "Note", "Path"];
 
 /// The Retention page as an export table, in page order.

@@ -7,59 +7,59 @@ use std::collections::BTreeMap;
 
 /// Identification of a snapshot, shown on its pages.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SnapshotInfo {
-    pub label: String,
-    pub date: String,
-    pub organization: String,
-    pub title: String,
-    pub commit: Option<String>,
-    pub dirty: bool,
-    pub tool: String,
+pub(crate) struct SnapshotInfo {
+    pub(crate) label: String,
+    pub(crate) date: String,
+    pub(crate) organization: String,
+    pub(crate) title: String,
+    pub(crate) commit: Option<String>,
+    pub(crate) dirty: bool,
+    pub(crate) tool: String,
     /// The edition (`snapshot --audience`); absent for a complete snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edition: Option<crate::model::audience::Edition>,
+    pub(crate) edition: Option<crate::model::audience::Edition>,
     /// The manifest's signature as the About page shows it (`snapshot --sign`).
     #[serde(default)]
-    pub signature: Option<crate::support::signing::SignatureView>,
+    pub(crate) signature: Option<crate::support::signing::SignatureView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct DocRecord {
-    pub id: String,
-    pub title: String,
+pub(crate) struct DocRecord {
+    pub(crate) id: String,
+    pub(crate) title: String,
     #[serde(rename = "type")]
-    pub doc_type: String,
-    pub version: String,
-    pub status: String,
-    pub owner: String,
-    pub review_due: String,
+    pub(crate) doc_type: String,
+    pub(crate) version: String,
+    pub(crate) status: String,
+    pub(crate) owner: String,
+    pub(crate) review_due: String,
     /// The Markdown body, for "what changed in the text" (absent from older snapshots).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    pub(crate) body: Option<String>,
     /// The classification, so that an edition can tell which removed documents it may list
     /// (absent from older snapshots).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub classification: Option<String>,
+    pub(crate) classification: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SoaRecord {
-    pub control: String,
-    pub applicable: Option<bool>,
-    pub implementation: String,
+pub(crate) struct SoaRecord {
+    pub(crate) control: String,
+    pub(crate) applicable: Option<bool>,
+    pub(crate) implementation: String,
 }
 
 /// The machine-readable content of a snapshot: what `diff` compares.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SnapshotData {
-    pub info: SnapshotInfo,
-    pub documents: Vec<DocRecord>,
-    pub soa: Vec<SoaRecord>,
+    pub(crate) info: SnapshotInfo,
+    pub(crate) documents: Vec<DocRecord>,
+    pub(crate) soa: Vec<SoaRecord>,
     /// Clause or control id → coverage status.
-    pub clauses: BTreeMap<String, String>,
+    pub(crate) clauses: BTreeMap<String, String>,
 }
 
-pub fn data_of(site: &Site, info: SnapshotInfo) -> SnapshotData {
+pub(crate) fn data_of(site: &Site, info: SnapshotInfo) -> SnapshotData {
     SnapshotData {
         info,
         documents: site
@@ -87,7 +87,7 @@ pub fn data_of(site: &Site, info: SnapshotInfo) -> SnapshotData {
     }
 }
 
-pub fn info_for(site: &Site, label: &str) -> SnapshotInfo {
+pub(crate) fn info_for(site: &Site, label: &str) -> SnapshotInfo {
     SnapshotInfo {
         label: label.to_string(),
         date: site.today.to_string(),

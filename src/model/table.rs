@@ -30,13 +30,13 @@ pub enum CellKind {
 
 impl Table {
     /// The kind of cell (`row`, `col`); text where `kinds` says nothing.
-    pub fn kind(&self, row: usize, col: usize) -> CellKind {
+    pub(crate) fn kind(&self, row: usize, col: usize) -> CellKind {
         self.kinds.get(row).and_then(|r| r.get(col)).copied().unwrap_or_default()
     }
 }
 
 /// Column headers in the site's language (`export-<header>` messages; the English header
 /// where no message names it). The headers are the keys of the JSON rows too.
-pub fn columns_in(site: &Site, names: &[&str]) -> Vec<String> {
+pub(crate) fn columns_in(site: &Site, names: &[&str]) -> Vec<String> {
     names.iter().map(|s| site.messages.label("export", s)).collect()
 }

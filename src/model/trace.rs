@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum CoverageStatus {
+pub(crate) enum CoverageStatus {
     Gap,
     Addressed,
     Implemented,
@@ -21,7 +21,7 @@ pub enum CoverageStatus {
 }
 
 impl CoverageStatus {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             CoverageStatus::Gap => "gap",
             CoverageStatus::Addressed => "addressed",
@@ -30,26 +30,24 @@ impl CoverageStatus {
             CoverageStatus::Excluded => "excluded",
         }
     }
-    pub const ALL: [CoverageStatus; 5] =
+    pub(crate) const ALL: [CoverageStatus; 5] =
         [CoverageStatus::Gap, CoverageStatus::Addressed, CoverageStatus::Implemented, CoverageStatus::Evidenced, CoverageStatus::Excluded];
 }
 
 /// One Statement of Applicability entry, typed.
 #[derive(Debug, Clone, Serialize)]
-pub struct SoaEntry {
-    pub control: String,
-    pub applicable: Option<bool>,
-    pub justification: String,
-    pub implementation: String,
-    pub target_date: String,
-    pub documents: Vec<String>,
-    pub evidence: Vec<String>,
-    pub notes: String,
+pub(crate) struct SoaEntry {
+    pub(crate) control: String,
+    pub(crate) applicable: Option<bool>,
+    pub(crate) justification: String,
+    pub(crate) implementation: String,
+    pub(crate) target_date: String,
+    pub(crate) documents: Vec<String>,
+    pub(crate) evidence: Vec<String>,
+    pub(crate) notes: String,
     /// The organisation's own columns (anything beyond the fields above), as (column, text) in
     /// column order: registers are open world, so they are shown, never dropped.
-    pub extra: Vec<(String, String)>,
-    #[serde(skip)]
-    pub line: usize,
+    pub(crate) extra: Vec<(String, String)>,
 }
 
 /// The SoA fields aimsbook itself reads; every other column of a row is [`SoaEntry::extra`].
@@ -57,55 +55,55 @@ const SOA_FIELDS: [&str; 8] = ["control", "applicable", "justification", "implem
 
 /// A register row that cites a catalog item (risks, nonconformities, systems, training).
 #[derive(Debug, Clone, Serialize)]
-pub struct Citation {
-    pub register_id: String,
-    pub register_title: String,
-    pub row_id: String,
-    pub summary: String,
+pub(crate) struct Citation {
+    pub(crate) register_id: String,
+    pub(crate) register_title: String,
+    pub(crate) row_id: String,
+    pub(crate) summary: String,
 }
 
 #[derive(Debug, Clone)]
-pub struct Coverage {
-    pub status: CoverageStatus,
+pub(crate) struct Coverage {
+    pub(crate) status: CoverageStatus,
     /// Indices of current (not superseded or retired) non-record documents naming the item.
-    pub documents: Vec<usize>,
+    pub(crate) documents: Vec<usize>,
     /// Indices of current records naming the item.
-    pub records: Vec<usize>,
+    pub(crate) records: Vec<usize>,
     /// Records naming the item that are older than the evidence window or not approved.
-    pub stale_records: Vec<usize>,
-    pub soa: Option<SoaEntry>,
-    pub citations: Vec<Citation>,
+    pub(crate) stale_records: Vec<usize>,
+    pub(crate) soa: Option<SoaEntry>,
+    pub(crate) citations: Vec<Citation>,
     /// Why the item is not (fully) evidenced: shown on the gap report.
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
 }
 
 /// The mandatory documented information of the catalog, each with what satisfies it.
 #[derive(Debug, Clone, Serialize)]
-pub struct MandatoryStatus {
-    pub key: String,
-    pub clause: String,
-    pub title: String,
-    pub types: Vec<String>,
-    pub evidence: String,
-    pub satisfied_by: Vec<String>,
-    pub status: &'static str,
+pub(crate) struct MandatoryStatus {
+    pub(crate) key: String,
+    pub(crate) clause: String,
+    pub(crate) title: String,
+    pub(crate) types: Vec<String>,
+    pub(crate) evidence: String,
+    pub(crate) satisfied_by: Vec<String>,
+    pub(crate) status: &'static str,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
-    pub coverage: BTreeMap<String, Coverage>,
+    pub(crate) coverage: BTreeMap<String, Coverage>,
     /// Index of the SoA document and its entries by control (first SoA document found).
     pub soa_doc: Option<usize>,
-    pub soa: Vec<SoaEntry>,
-    pub mandatory: Vec<MandatoryStatus>,
-    pub evidence_cutoff: Option<Date>,
+    pub(crate) soa: Vec<SoaEntry>,
+    pub(crate) mandatory: Vec<MandatoryStatus>,
+    pub(crate) evidence_cutoff: Option<Date>,
 }
 
 impl Trace {
-    pub fn status_of(&self, id: &str) -> Option<CoverageStatus> {
+    pub(crate) fn status_of(&self, id: &str) -> Option<CoverageStatus> {
         self.coverage.get(id).map(|c| c.status)
     }
-    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+    pub(crate) fn counts(&self) -> BTreeMap<&'static str, usize> {
         let mut m: BTreeMap<&'static str, usize> = CoverageStatus::ALL.iter().map(|s| (s.as_str(), 0)).collect();
         for c in self.coverage.values() {
             *m.entry(c.status.as_str()).or_default() += 1;
@@ -115,11 +113,11 @@ impl Trace {
 }
 
 /// The date a record was made: `record_date`, else `meeting_date`, else its approval.
-pub fn record_made(d: &Document) -> Option<Date> {
+pub(crate) fn record_made(d: &Document) -> Option<Date> {
     d.record_date.or(d.meeting_date).or(d.approved)
 }
 
-pub fn soa_entries(data: &DataFile) -> Vec<SoaEntry> {
+pub(crate) fn soa_entries(data: &DataFile) -> Vec<SoaEntry> {
     data.rows
         .iter()
         .map(|r| SoaEntry {
@@ -138,13 +136,12 @@ pub fn soa_entries(data: &DataFile) -> Vec<SoaEntry> {
                 .map(|c| (c.clone(), r.text(c)))
                 .filter(|(_, text)| !text.is_empty())
                 .collect(),
-            line: r.line,
         })
         .collect()
 }
 
 /// Computes the traceability of the whole site.
-pub fn compute(site: &Site) -> Trace {
+pub(crate) fn compute(site: &Site) -> Trace {
     let months = site.config.traceability.evidence_months;
     let cutoff = site.today.checked_sub(jiff::Span::new().months(months)).ok();
     let mut trace = Trace { evidence_cutoff: cutoff, ..Trace::default() };

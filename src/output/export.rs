@@ -58,10 +58,10 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Csv, Format::Xlsx, Format::Json];
+    pub(crate) const ALL: [Format; 3] = [Format::Csv, Format::Xlsx, Format::Json];
 
     /// The file extension, without the dot.
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
@@ -71,16 +71,16 @@ impl Format {
 }
 
 /// Column headers of [`soa_table`].
-pub const SOA_COLUMNS: [&str; 10] =
+pub(crate) const SOA_COLUMNS: [&str; 10] =
     ["Control", "Title", "Applicable", "Justification", "Implementation", "Target date", "Documents", "Evidence", "Status", "Notes"];
 /// Column headers of [`matrix_table`].
-pub const MATRIX_COLUMNS: [&str; 6] = ["ID", "Title", "Kind", "Status", "Documents", "Records"];
+pub(crate) const MATRIX_COLUMNS: [&str; 6] = ["ID", "Title", "Kind", "Status", "Documents", "Records"];
 /// Column headers of [`documents_table`].
-pub const DOCUMENTS_COLUMNS: [&str; 11] =
+pub(crate) const DOCUMENTS_COLUMNS: [&str; 11] =
     ["ID", "Title", "Type", "Version", "Status", "Owner", "Approver", "Approved", "Review due", "Classification", "Path"];
 
 /// Widest XLSX column, in characters; longer cells wrap.
-pub const XLSX_MAX_WIDTH: usize = 60;
+pub(crate) const XLSX_MAX_WIDTH: usize = 60;
 /// Excel's limit on the length of a cell, in UTF-16 code units.
 const XLSX_MAX_CELL: usize = 32_767;
 
@@ -215,7 +215,7 @@ pub fn documents_table(site: &Site) -> Table {
 
 /// Ids of the register documents (type `register`) that have a data file, in id order. With
 /// duplicate ids only the first document counts, as everywhere on the site.
-pub fn register_ids(site: &Site) -> Vec<String> {
+pub(crate) fn register_ids(site: &Site) -> Vec<String> {
     site.documents
         .iter()
         .enumerate()
@@ -259,7 +259,7 @@ pub fn register_table(site: &Site, id: &str) -> Result<Table, String> {
 
 /// A cell as written to CSV: text a spreadsheet would evaluate as a formula gets a leading
 /// apostrophe.
-pub fn neutralise_csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn neutralise_csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
@@ -311,7 +311,7 @@ impl Serialize for JsonTable<'_> {
 
 /// The table as a pretty-printed JSON array of objects, keys in column order, ending in a
 /// newline.
-pub fn to_json(table: &Table) -> Vec<u8> {
+pub(crate) fn to_json(table: &Table) -> Vec<u8> {
     // Serialising strings into a Vec cannot fail.
     let mut out = serde_json::to_vec_pretty(&JsonTable(table)).unwrap_or_else(|_| b"[]".to_vec());
     out.push(b'\n');
@@ -373,7 +373,7 @@ fn header_text(text: &str) -> String {
 /// repeated on every printed page; the sheet prints landscape, one page wide, with the
 /// organisation and table name in the page header and "Page X of Y" in the footer. Long cells
 /// wrap, and each row is as tall as its longest wrapped cell.
-pub fn to_xlsx(table: &Table, created: Date) -> Result<Vec<u8>, String> {
+pub(crate) fn to_xlsx(table: &Table, created: Date) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, FormatAlign, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| format!("cannot write XLSX: {e}");
     let mut workbook = Workbook::new();
@@ -488,7 +488,7 @@ pub fn download_pages(site: &Site) -> Vec<crate::render::Page> {
 }
 
 /// As [`download_pages`], reusing unchanged tables' files from `cache`.
-pub fn download_pages_cached(site: &Site, cache: Option<&crate::render::DownloadCache>) -> Vec<crate::render::Page> {
+pub(crate) fn download_pages_cached(site: &Site, cache: Option<&crate::render::DownloadCache>) -> Vec<crate::render::Page> {
     let mut tables: Vec<(String, Table)> = Vec::new();
     if site.trace.soa_doc.is_some() {
         tables.push(("soa".into(), soa_table(site)));

@@ -5,17 +5,17 @@
 
 pub mod export;
 pub mod oscal;
-pub mod sink;
+pub(crate) mod sink;
 
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::render::Page;
 use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
 
-pub const MARKER: &str = ".aimsbook-site";
+pub(crate) const MARKER: &str = ".aimsbook-site";
 
 /// A file to publish: either rendered bytes or a copy of a source file.
-pub enum OutFile<'a> {
+pub(crate) enum OutFile<'a> {
     Bytes(&'a Page),
     Copy { rel: String, from: PathBuf },
 }
@@ -28,7 +28,7 @@ fn safe_rel(rel: &str) -> bool {
 /// Refuses output folders that would destroy the repository or someone else's files.
 /// Absolute, `..`-free form of a path: lexically normalised, with the longest existing prefix
 /// canonicalised (so symlinks in existing folders are resolved too).
-pub fn resolve_path(p: &Path) -> PathBuf {
+pub(crate) fn resolve_path(p: &Path) -> PathBuf {
     let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let mut norm = PathBuf::new();
     for c in abs.components() {
@@ -58,7 +58,7 @@ pub fn resolve_path(p: &Path) -> PathBuf {
     out
 }
 
-pub fn guard(out: &Path, repo_root: &Path, content_dir: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn guard(out: &Path, repo_root: &Path, content_dir: &Path) -> Result<(), Diagnostic> {
     let canon = |p: &Path| resolve_path(p);
     let out_c = canon(out);
     let root_c = canon(repo_root);
@@ -86,7 +86,7 @@ pub fn guard(out: &Path, repo_root: &Path, content_dir: &Path) -> Result<(), Dia
 }
 
 /// Writes all files into a temporary sibling folder, then swaps it in place of `out`.
-pub fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> {
+pub(crate) fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> {
     let err = |what: &str, p: &Path, e: std::io::Error| {
         Diagnostic::new(OUT001, "book.toml", 1, format!("{what} {}: {e}", p.display()))
             .help("check permissions and free space; the previous site is untouched")

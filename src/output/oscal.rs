@@ -26,15 +26,15 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-pub const OSCAL_VERSION: &str = "1.1.2";
-pub const CATALOG_FILE: &str = "catalog.json";
-pub const PROFILE_FILE: &str = "profile.json";
-pub const SSP_FILE: &str = "ssp.json";
+pub(crate) const OSCAL_VERSION: &str = "1.1.2";
+pub(crate) const CATALOG_FILE: &str = "catalog.json";
+pub(crate) const PROFILE_FILE: &str = "profile.json";
+pub(crate) const SSP_FILE: &str = "ssp.json";
 /// Namespace of aimsbook's own props (coverage status, document id, version, status).
-pub const PROP_NS: &str = "urn:aimsbook:oscal";
+pub(crate) const PROP_NS: &str = "urn:aimsbook:oscal";
 
 /// The OSCAL control or group id of a catalog id: a token that does not start with a digit.
-pub fn control_id(id: &str) -> String {
+pub(crate) fn control_id(id: &str) -> String {
     let local: String =
         id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect();
     if local.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -144,7 +144,7 @@ fn own_items(site: &Site) -> impl Iterator<Item = &CatalogItem> {
     site.catalog.items.iter().filter(move |i| i.namespace == site.catalog.namespace)
 }
 
-pub fn catalog(site: &Site) -> Value {
+pub(crate) fn catalog(site: &Site) -> Value {
     let c = &site.catalog;
     let (mut groups, mut controls) = (Vec::new(), Vec::new());
     for item in own_items(site).filter(|i| i.parent.is_none()) {
@@ -192,7 +192,7 @@ fn soa_version(site: &Site) -> String {
     site.trace.soa_doc.map(|i| site.documents[i].version_text.clone()).filter(|v| !v.is_empty()).unwrap_or_else(|| "0.0".into())
 }
 
-pub fn profile(site: &Site) -> Value {
+pub(crate) fn profile(site: &Site) -> Value {
     let mut ids: Vec<String> = own_items(site).filter(|i| i.kind == ItemKind::Requirement).map(|i| control_id(&i.id)).collect();
     ids.extend(soa_entries(site).into_iter().filter(|(_, e)| e.applicable == Some(true)).map(|(i, _)| control_id(&i.id)));
     let org = organization(site);
@@ -237,7 +237,7 @@ fn document_uuid(org: &str, id: &str) -> String {
     uuid_for(&format!("document\0{org}\0{id}"))
 }
 
-pub fn ssp(site: &Site) -> Value {
+pub(crate) fn ssp(site: &Site) -> Value {
     let org = organization(site);
     let component = uuid_for(&format!("component\0{org}\0this-system"));
     let entries = soa_entries(site);

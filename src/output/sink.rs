@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 
 /// Receives one rendered site: its pages, and the content files (repository-relative to the
 /// content folder) published under `files/`.
-pub trait Sink {
+pub(crate) trait Sink {
     /// Takes the site; returns how many files it holds, or why it could not take them.
     fn put(&mut self, pages: Vec<Page>, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic>;
 }
 
 /// A build output folder, replaced atomically (see [`write_atomic`]).
-pub struct Folder {
-    pub dir: PathBuf,
+pub(crate) struct Folder {
+    pub(crate) dir: PathBuf,
 }
 
 impl Sink for Folder {
@@ -34,13 +34,13 @@ impl Sink for Folder {
 /// The site held in memory, by path: the preview server's, or a snapshot's before it is
 /// hashed and archived.
 #[derive(Default)]
-pub struct Memory<'a> {
-    pub files: HashMap<String, Bytes>,
+pub(crate) struct Memory<'a> {
+    pub(crate) files: HashMap<String, Bytes>,
     /// Content files read before and unchanged since (modification time and size): `serve`
     /// keeps them between rebuilds. A file that cannot be read is left out of the preview.
-    pub asset_cache: Option<&'a AssetCache>,
+    pub(crate) asset_cache: Option<&'a AssetCache>,
     /// A content file that cannot be read fails the whole site (a snapshot must be complete).
-    pub require_assets: bool,
+    pub(crate) require_assets: bool,
 }
 
 impl Sink for Memory<'_> {

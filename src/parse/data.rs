@@ -15,36 +15,36 @@ use std::collections::BTreeMap;
 /// One row of a register or SoA, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Row {
-    pub value: Map<String, Value>,
+    pub(crate) value: Map<String, Value>,
     pub line: usize,
-    pub field_lines: BTreeMap<String, usize>,
+    pub(crate) field_lines: BTreeMap<String, usize>,
     /// The row's id, from the column its register declares as the id (`x-aimsbook.fields.id`).
-    pub row_id: Option<String>,
+    pub(crate) row_id: Option<String>,
     /// 1-based position in the list, which identifies a row without an id.
     pub position: usize,
 }
 
 impl Row {
-    pub fn str(&self, key: &str) -> Option<&str> {
+    pub(crate) fn str(&self, key: &str) -> Option<&str> {
         self.value.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
     }
-    pub fn id(&self) -> Option<&str> {
+    pub(crate) fn id(&self) -> Option<&str> {
         self.row_id.as_deref()
     }
     /// The fragment identifying this row on its register's page.
-    pub fn anchor(&self) -> String {
+    pub(crate) fn anchor(&self) -> String {
         match self.id() {
             Some(id) => format!("row-{}", crate::parse::document::slug(id)),
             None => format!("row-{}", self.position),
         }
     }
-    pub fn int(&self, key: &str) -> Option<i64> {
+    pub(crate) fn int(&self, key: &str) -> Option<i64> {
         self.value.get(key).and_then(Value::as_i64)
     }
-    pub fn bool(&self, key: &str) -> Option<bool> {
+    pub(crate) fn bool(&self, key: &str) -> Option<bool> {
         self.value.get(key).and_then(Value::as_bool)
     }
-    pub fn list(&self, key: &str) -> Vec<String> {
+    pub(crate) fn list(&self, key: &str) -> Vec<String> {
         match self.value.get(key) {
             Some(Value::Array(a)) => a
                 .iter()
@@ -62,7 +62,7 @@ impl Row {
         self.field_lines.get(key).copied().unwrap_or(self.line)
     }
     /// A cell as display text.
-    pub fn text(&self, key: &str) -> String {
+    pub(crate) fn text(&self, key: &str) -> String {
         match self.value.get(key) {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),
@@ -96,48 +96,48 @@ fn plain(v: &Value) -> String {
 /// A parsed data file.
 #[derive(Debug, Clone)]
 pub struct DataFile {
-    pub rel: String,
-    pub repo_rel: String,
-    pub meta: Map<String, Value>,
-    pub key_lines: BTreeMap<String, usize>,
+    pub(crate) rel: String,
+    pub(crate) repo_rel: String,
+    pub(crate) meta: Map<String, Value>,
+    pub(crate) key_lines: BTreeMap<String, usize>,
     /// 1-based line of each key inside the `meta` mapping.
-    pub meta_lines: BTreeMap<String, usize>,
+    pub(crate) meta_lines: BTreeMap<String, usize>,
     /// The key of the row list: systems, risks, entries, records, controls, or a custom one.
-    pub list_key: String,
+    pub(crate) list_key: String,
     /// The schema the rows were validated against (list key or `meta.schema`).
-    pub schema: String,
+    pub(crate) schema: String,
     pub rows: Vec<Row>,
     /// Column order: keys in order of first appearance across rows.
-    pub columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     /// The file's text, for the fingerprint of the document that governs it.
-    pub text: std::sync::Arc<str>,
+    pub(crate) text: std::sync::Arc<str>,
     /// What the register's columns and words mean, from its schema's `x-aimsbook`.
-    pub semantics: std::sync::Arc<Semantics>,
+    pub(crate) semantics: std::sync::Arc<Semantics>,
 }
 
 impl DataFile {
-    pub fn meta_str(&self, key: &str) -> Option<&str> {
+    pub(crate) fn meta_str(&self, key: &str) -> Option<&str> {
         self.meta.get(key).and_then(Value::as_str).map(str::trim)
     }
-    pub fn line_of(&self, key: &str) -> usize {
+    pub(crate) fn line_of(&self, key: &str) -> usize {
         self.key_lines.get(key).copied().unwrap_or(1)
     }
     /// Line of a key inside the `meta` mapping (falls back to the `meta:` line).
     pub fn meta_line(&self, key: &str) -> usize {
         self.meta_lines.get(key).copied().unwrap_or_else(|| self.line_of("meta"))
     }
-    pub fn kind(&self) -> Option<Kind> {
+    pub(crate) fn kind(&self) -> Option<Kind> {
         self.semantics.kind
     }
     /// The column playing `role` (see [`crate::parse::semantics::ROLES`]).
-    pub fn col<'a>(&'a self, role: &'a str) -> &'a str {
+    pub(crate) fn col<'a>(&'a self, role: &'a str) -> &'a str {
         self.semantics.col(role)
     }
     /// How a row is named in messages: its id, else its position and key fields.
-    pub fn row_label(&self, row: &Row) -> String {
+    pub(crate) fn row_label(&self, row: &Row) -> String {
         row_label(&self.semantics, row)
     }
-    pub fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         self.meta_str("title").map(String::from).unwrap_or_else(|| self.list_key.clone())
     }
 }
@@ -302,7 +302,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
 }
 
 /// How a row is named in messages: its id, else its position and key fields.
-pub fn row_label(semantics: &Semantics, row: &Row) -> String {
+pub(crate) fn row_label(semantics: &Semantics, row: &Row) -> String {
     if let Some(id) = row.id().or_else(|| row.str("control")) {
         return format!("row {id}");
     }

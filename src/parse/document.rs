@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-pub const DOC_TYPES: &[&str] = &[
+pub(crate) const DOC_TYPES: &[&str] = &[
     "scope",
     "policy",
     "roles",
@@ -22,16 +22,16 @@ pub const DOC_TYPES: &[&str] = &[
     "report",
     "minutes",
 ];
-pub const STATUSES: &[&str] = &["draft", "approved", "superseded", "retired"];
+pub(crate) const STATUSES: &[&str] = &["draft", "approved", "superseded", "retired"];
 
 /// Document types whose documents are records: they evidence requirements rather than address them.
-pub fn is_evidence_type(doc_type: &str) -> bool {
+pub(crate) fn is_evidence_type(doc_type: &str) -> bool {
     matches!(doc_type, "record" | "report" | "minutes")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Draft,
     Approved,
     Superseded,
@@ -39,7 +39,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn parse(s: &str) -> Option<Status> {
+    pub(crate) fn parse(s: &str) -> Option<Status> {
         Some(match s {
             "draft" => Status::Draft,
             "approved" => Status::Approved,
@@ -48,7 +48,7 @@ impl Status {
             _ => return None,
         })
     }
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
             Status::Approved => "approved",
@@ -57,21 +57,21 @@ impl Status {
         }
     }
     /// Superseded and retired documents are kept for the record but are no longer reviewed.
-    pub fn is_obsolete(self) -> bool {
+    pub(crate) fn is_obsolete(self) -> bool {
         matches!(self, Status::Superseded | Status::Retired)
     }
 }
 
 /// A document version MAJOR.MINOR[.PATCH], compared numerically ("1.10" > "1.9").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Version {
-    pub major: u32,
-    pub minor: u32,
-    pub patch: Option<u32>,
+pub(crate) struct Version {
+    pub(crate) major: u32,
+    pub(crate) minor: u32,
+    pub(crate) patch: Option<u32>,
 }
 
 impl Version {
-    pub fn parse(s: &str) -> Option<Version> {
+    pub(crate) fn parse(s: &str) -> Option<Version> {
         let parts: Vec<&str> = s.split('.').collect();
         if !(2..=3).contains(&parts.len()) {
             return None;
@@ -95,7 +95,7 @@ impl Version {
     fn key(&self) -> (u32, u32, u32) {
         (self.major, self.minor, self.patch.unwrap_or(0))
     }
-    pub fn cmp_semantic(&self, other: &Version) -> std::cmp::Ordering {
+    pub(crate) fn cmp_semantic(&self, other: &Version) -> std::cmp::Ordering {
         self.key().cmp(&other.key())
     }
 }
@@ -111,10 +111,10 @@ impl fmt::Display for Version {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
-    pub version: String,
-    pub date: Option<Date>,
-    pub author: String,
-    pub summary: String,
+    pub(crate) version: String,
+    pub(crate) date: Option<Date>,
+    pub(crate) author: String,
+    pub(crate) summary: String,
     /// 1-based line of the entry in its file.
     pub line: usize,
 }
@@ -147,71 +147,71 @@ pub struct BodyLink {
 /// A mention is not a link: it is linked when it names a document, and never counts as a
 /// reference for document control or traceability.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
-    pub id: String,
-    pub line: usize,
-    pub column: usize,
+pub(crate) struct Mention {
+    pub(crate) id: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Heading {
-    pub level: u8,
-    pub text: String,
+    pub(crate) level: u8,
+    pub(crate) text: String,
     pub slug: String,
 }
 
 /// A controlled document: its document-control fields, body and where each field came from.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub id: String,
-    pub title: String,
-    pub doc_type: String,
-    pub owner: String,
-    pub approver: String,
-    pub version: Option<Version>,
-    pub version_text: String,
-    pub status: Status,
-    pub approved: Option<Date>,
-    pub review_due: Option<Date>,
-    pub classification: String,
-    pub clauses: Vec<String>,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) doc_type: String,
+    pub(crate) owner: String,
+    pub(crate) approver: String,
+    pub(crate) version: Option<Version>,
+    pub(crate) version_text: String,
+    pub(crate) status: Status,
+    pub(crate) approved: Option<Date>,
+    pub(crate) review_due: Option<Date>,
+    pub(crate) classification: String,
+    pub(crate) clauses: Vec<String>,
     pub history: Vec<HistoryEntry>,
-    pub related: Vec<String>,
+    pub(crate) related: Vec<String>,
     /// Ids of documents this one is derived from.
-    pub derived_from: Vec<String>,
+    pub(crate) derived_from: Vec<String>,
     /// References pinned to a version (`POL-001@2.0` in related or derived_from): (field, id, version).
-    pub pinned: Vec<(String, String, String)>,
+    pub(crate) pinned: Vec<(String, String, String)>,
     /// The approval fingerprint recorded by `aimsbook approve`.
-    pub fingerprint: Option<String>,
+    pub(crate) fingerprint: Option<String>,
     /// The SSHSIG signature of the approval (`aimsbook approve --sign`), ASCII-armoured.
-    pub approval_signature: Option<String>,
-    pub supersedes: Option<String>,
-    pub superseded_by: Option<String>,
-    pub data: Option<String>,
-    pub ai_system: Option<String>,
-    pub record_date: Option<Date>,
-    pub retention: Option<String>,
-    pub meeting_date: Option<Date>,
+    pub(crate) approval_signature: Option<String>,
+    pub(crate) supersedes: Option<String>,
+    pub(crate) superseded_by: Option<String>,
+    pub(crate) data: Option<String>,
+    pub(crate) ai_system: Option<String>,
+    pub(crate) record_date: Option<Date>,
+    pub(crate) retention: Option<String>,
+    pub(crate) meeting_date: Option<Date>,
     /// Path relative to the content folder.
-    pub rel: String,
+    pub(crate) rel: String,
     /// Path relative to the repository root (diagnostics).
-    pub repo_rel: String,
+    pub(crate) repo_rel: String,
     /// 1-based line of each top-level front-matter key.
     pub key_lines: BTreeMap<String, usize>,
     /// Fields whose schema validation failed: value checks skip them to avoid double reports.
-    pub invalid_fields: BTreeSet<String>,
-    pub body: String,
+    pub(crate) invalid_fields: BTreeSet<String>,
+    pub(crate) body: String,
     /// The body as plain text (for the search index), computed once when the file is parsed.
-    pub plain: String,
+    pub(crate) plain: String,
     /// Hash of the file's whole text: identifies this version of the document in caches.
-    pub source_hash: u64,
-    pub body_line: usize,
-    pub headings: Vec<Heading>,
+    pub(crate) source_hash: u64,
+    pub(crate) body_line: usize,
+    pub(crate) headings: Vec<Heading>,
     pub links: Vec<BodyLink>,
     /// Identifier-like words in the text (outside links and code), for linking and LNK006.
-    pub mentions: Vec<Mention>,
+    pub(crate) mentions: Vec<Mention>,
     /// Lines where a fenced code block opens that is never closed (SRC008).
-    pub unclosed_fences: Vec<usize>,
+    pub(crate) unclosed_fences: Vec<usize>,
 }
 
 impl Document {
@@ -220,7 +220,7 @@ impl Document {
         self.key_lines.get(key).copied().unwrap_or(2)
     }
     /// Output path of the document's page, relative to the site root.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         doc_url(&self.id)
     }
 }
@@ -230,7 +230,7 @@ pub fn doc_url(id: &str) -> String {
 }
 
 /// Owner pages are addressed by a slug of the owner's name.
-pub fn owner_url(owner: &str) -> String {
+pub(crate) fn owner_url(owner: &str) -> String {
     format!("owners/{}.html", slug(owner))
 }
 

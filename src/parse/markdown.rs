@@ -12,13 +12,13 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+pub(crate) const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Loaded once per process from syntect's packed dump: reloading it per page is the classic
 /// slowdown of static-site generators.
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -32,8 +32,8 @@ pub fn options() -> Options {
 pub struct BodyInfo {
     pub headings: Vec<Heading>,
     pub links: Vec<BodyLink>,
-    pub mentions: Vec<Mention>,
-    pub unclosed_fences: Vec<usize>,
+    pub(crate) mentions: Vec<Mention>,
+    pub(crate) unclosed_fences: Vec<usize>,
 }
 
 /// Maps byte offsets of the body to 1-based file lines and columns.
@@ -64,7 +64,7 @@ pub fn looks_like_clause(id: &str) -> bool {
 }
 
 /// Classifies a link destination as written in Markdown.
-pub fn classify(dest: &str, wiki: bool, is_clause: &dyn Fn(&str) -> bool) -> LinkTarget {
+pub(crate) fn classify(dest: &str, wiki: bool, is_clause: &dyn Fn(&str) -> bool) -> LinkTarget {
     let dest = dest.trim();
     if wiki {
         let (id, anchor) = match dest.split_once('#') {
@@ -191,7 +191,7 @@ fn fence_is_closed(block: &str) -> bool {
 /// Words of a text that look like identifiers: a capital letter first, at least one `-`,
 /// `_` or `.` separator and a number at the end (`GOV-POL-01`, `R-07`, `NC-2026-001`), with
 /// their byte offsets.
-pub fn mention_candidates<'t>(text: &'t str) -> Vec<(usize, &'t str)> {
+pub(crate) fn mention_candidates<'t>(text: &'t str) -> Vec<(usize, &'t str)> {
     let mut out: Vec<(usize, &'t str)> = Vec::new();
     let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     let mut start: Option<usize> = None;
@@ -253,7 +253,7 @@ pub fn render_with_prefix(
 
 /// As [`render_with_prefix`], with identifier mentions in the text (outside links and code)
 /// linked where `mention` returns an (href, title) for them.
-pub fn render_with_mentions(
+pub(crate) fn render_with_mentions(
     body: &str,
     resolve: &dyn Fn(&LinkTarget) -> Resolved,
     is_clause: &dyn Fn(&str) -> bool,
@@ -425,7 +425,7 @@ pub fn render_with_mentions(
 }
 
 /// How a link to a withheld document reads: its id and the note, no link, no title.
-pub fn withheld_html(text: &str) -> String {
+pub(crate) fn withheld_html(text: &str) -> String {
     format!("<span class=\"withheld\">{}</span>", html_escape::encode_text(text))
 }
 
@@ -567,7 +567,7 @@ fn is_cell_alignment(style: &str) -> bool {
 
 /// Highlights a fenced code block at build time as CSS classes (no inline colours), so the
 /// light and dark stylesheets both apply.
-pub fn highlight(code: &str, lang: &str) -> String {
+pub(crate) fn highlight(code: &str, lang: &str) -> String {
     let ss = &*SYNTAXES;
     let syntax = if lang.is_empty() { None } else { ss.find_syntax_by_token(lang) };
     // A block without an info string (indented, or a bare fence) names no language: no class.
@@ -593,10 +593,10 @@ pub fn highlight(code: &str, lang: &str) -> String {
 }
 
 /// The light and dark syntax-highlighting stylesheets, generated once per process.
-pub static HIGHLIGHT_CSS: LazyLock<(String, String)> = LazyLock::new(highlight_css);
+pub(crate) static HIGHLIGHT_CSS: LazyLock<(String, String)> = LazyLock::new(highlight_css);
 
 /// The light and dark syntax-highlighting stylesheets.
-pub fn highlight_css() -> (String, String) {
+pub(crate) fn highlight_css() -> (String, String) {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

@@ -9,8 +9,8 @@ pub mod data;
 pub mod document;
 pub mod markdown;
 pub mod schemas;
-pub mod semantics;
-pub mod yaml;
+pub(crate) mod semantics;
+pub(crate) mod yaml;
 
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::parse::document::{Document, HistoryEntry, Status, Version};
@@ -27,7 +27,7 @@ pub struct Parsed {
     pub document: Option<std::sync::Arc<Document>>,
     /// The id string found in the front matter, even when the document could not be built
     /// (so links to it are not reported as unknown on top of its own errors).
-    pub claimed_id: Option<String>,
+    pub(crate) claimed_id: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -108,7 +108,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 
 /// Hash of a document's whole (decoded) text: identifies this version of the file in caches,
 /// and lets `approve` notice that the file changed after the site was loaded.
-pub fn source_hash(text: &str) -> u64 {
+pub(crate) fn source_hash(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     text.hash(&mut h);
@@ -353,7 +353,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
 }
 
 /// True for ids that are safe as a file name on every platform.
-pub fn is_safe_id(id: &str) -> bool {
+pub(crate) fn is_safe_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 100
         && !id.starts_with('.')
@@ -361,7 +361,7 @@ pub fn is_safe_id(id: &str) -> bool {
 }
 
 /// Splits "POL-001@2.0" into the id and the pinned version.
-pub fn strip_pin(s: &str) -> (String, Option<String>) {
+pub(crate) fn strip_pin(s: &str) -> (String, Option<String>) {
     match s.split_once('@') {
         Some((id, v)) => (id.trim().to_string(), Some(v.trim().to_string())),
         None => (s.trim().to_string(), None),

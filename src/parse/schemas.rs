@@ -13,19 +13,19 @@ use std::path::Path;
 
 use crate::parse::semantics::Semantics;
 
-pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/schemas");
+pub(crate) static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/schemas");
 
 /// Compiled validators for one repository.
 pub struct Schemas {
-    pub document: jsonschema::Validator,
+    pub(crate) document: jsonschema::Validator,
     /// Top-level field names the document schema defines (for "did you mean" hints).
-    pub document_fields: Vec<String>,
+    pub(crate) document_fields: Vec<String>,
     /// Register row validators by name (the list key or `meta.schema`): systems, risks, ...
     pub registers: BTreeMap<String, jsonschema::Validator>,
     /// What each register's columns and words mean (`x-aimsbook`), by schema name.
-    pub semantics: BTreeMap<String, std::sync::Arc<Semantics>>,
+    pub(crate) semantics: BTreeMap<String, std::sync::Arc<Semantics>>,
     /// The `classification` enum of the document schema, in its order (least sensitive first).
-    pub classification_levels: Vec<String>,
+    pub(crate) classification_levels: Vec<String>,
 }
 
 /// Reads a schema file: the repository's override if present, else the embedded one.
@@ -40,7 +40,7 @@ fn read_schema(repo_root: &Path, name: &str) -> Result<(String, String), Diagnos
     Ok((format!("schemas/{name}"), file.contents_utf8().unwrap_or_default().to_string()))
 }
 
-pub fn compile(repo_root: &Path, name: &str) -> Result<(jsonschema::Validator, serde_json::Value), Diagnostic> {
+pub(crate) fn compile(repo_root: &Path, name: &str) -> Result<(jsonschema::Validator, serde_json::Value), Diagnostic> {
     let (label, text) = read_schema(repo_root, name)?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Diagnostic::new(CFG002, &label, e.line(), format!("schema is not valid JSON: {e}")).col(e.column()))?;
@@ -59,7 +59,7 @@ fn build(value: &serde_json::Value, label: &str) -> Result<jsonschema::Validator
 /// document (same `$id` and `$defs`) so that references between definitions still resolve. A
 /// schema without `$defs.row` (a repository's own schema written for one row, as before file
 /// schemas) is the row schema itself.
-pub fn row_schema(file_schema: &serde_json::Value) -> serde_json::Value {
+pub(crate) fn row_schema(file_schema: &serde_json::Value) -> serde_json::Value {
     let Some(defs) = file_schema.get("$defs").filter(|d| d.get("row").is_some()) else {
         return file_schema.clone();
     };

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 /// What a register is, which decides the checks that apply to its rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Hash)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// The AI system inventory (REG010, targets of `ai_system`).
     Systems,
     /// A risk register (REG008).
@@ -35,7 +35,7 @@ pub enum Kind {
 
 impl Kind {
     /// The kind of the built-in schemas, by name.
-    pub fn from_schema_name(name: &str) -> Option<Kind> {
+    pub(crate) fn from_schema_name(name: &str) -> Option<Kind> {
         match name {
             "systems" => Some(Kind::Systems),
             "risks" => Some(Kind::Risks),
@@ -46,7 +46,7 @@ impl Kind {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Kind::Systems => "systems",
             Kind::Risks => "risks",
@@ -58,7 +58,7 @@ impl Kind {
 }
 
 /// The roles a column can play in a check, with what each is for (shown in errors and by `adopt`).
-pub const ROLES: &[(&str, &str)] = &[
+pub(crate) const ROLES: &[(&str, &str)] = &[
     ("id", "identifies the row (unique, REG006)"),
     ("ai_system", "names an AI system of the inventory (REG007)"),
     ("documents", "names documents (REG007)"),
@@ -81,35 +81,35 @@ pub const ROLES: &[(&str, &str)] = &[
 /// The `x-aimsbook` declaration of one register schema.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields)]
-pub struct Semantics {
+pub(crate) struct Semantics {
     #[serde(default)]
-    pub kind: Option<Kind>,
+    pub(crate) kind: Option<Kind>,
     /// Role → column name, where the column is not named after the role.
     #[serde(default)]
-    pub fields: BTreeMap<String, String>,
+    pub(crate) fields: BTreeMap<String, String>,
     /// Columns that identify a row when the register has no id column.
     #[serde(default)]
-    pub key: Option<Vec<String>>,
+    pub(crate) key: Option<Vec<String>>,
     /// Status words meaning open / closed (nonconformities, risks).
     #[serde(default)]
-    pub open: Option<Vec<String>>,
+    pub(crate) open: Option<Vec<String>>,
     #[serde(default)]
-    pub closed: Option<Vec<String>>,
+    pub(crate) closed: Option<Vec<String>>,
     /// Lifecycle words meaning in operation / not yet / no longer (AI systems).
     #[serde(default)]
-    pub operational: Option<Vec<String>>,
+    pub(crate) operational: Option<Vec<String>>,
     #[serde(default)]
-    pub not_yet_operational: Option<Vec<String>>,
+    pub(crate) not_yet_operational: Option<Vec<String>>,
     #[serde(default)]
-    pub retired: Option<Vec<String>>,
+    pub(crate) retired: Option<Vec<String>>,
     /// Screening decisions meaning "no full impact assessment needed".
     #[serde(default)]
-    pub assessment_not_required: Option<Vec<String>>,
+    pub(crate) assessment_not_required: Option<Vec<String>>,
 }
 
 /// How a lifecycle word reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lifecycle {
+pub(crate) enum Lifecycle {
     Operational,
     NotYetOperational,
     Retired,
@@ -121,7 +121,7 @@ fn has(words: &Option<Vec<String>>, value: &str) -> bool {
 
 impl Semantics {
     /// Reads `x-aimsbook` from a schema; `Ok(None)` when the schema has none.
-    pub fn from_schema(schema: &Value) -> Result<Option<Semantics>, String> {
+    pub(crate) fn from_schema(schema: &Value) -> Result<Option<Semantics>, String> {
         let Some(raw) = schema.get("x-aimsbook") else { return Ok(None) };
         let s: Semantics = serde_json::from_value(raw.clone()).map_err(|e| format!("`x-aimsbook`: {e}"))?;
         for role in s.fields.keys() {
@@ -134,7 +134,7 @@ impl Semantics {
     }
 
     /// This declaration, with anything it leaves out taken from `base`.
-    pub fn over(self, base: &Semantics) -> Semantics {
+    pub(crate) fn over(self, base: &Semantics) -> Semantics {
         let mut fields = base.fields.clone();
         fields.extend(self.fields);
         Semantics {
@@ -151,12 +151,12 @@ impl Semantics {
     }
 
     /// The column that plays `role` in this register.
-    pub fn col<'a>(&'a self, role: &'a str) -> &'a str {
+    pub(crate) fn col<'a>(&'a self, role: &'a str) -> &'a str {
         self.fields.get(role).map(String::as_str).unwrap_or(role)
     }
 
     /// `Some(true)` closed, `Some(false)` open, `None` when the word is not declared.
-    pub fn is_closed(&self, status: &str) -> Option<bool> {
+    pub(crate) fn is_closed(&self, status: &str) -> Option<bool> {
         if has(&self.closed, status) {
             Some(true)
         } else if has(&self.open, status) || (self.open.is_none() && self.closed.is_some()) {
@@ -166,15 +166,15 @@ impl Semantics {
         }
     }
 
-    pub fn declares_status(&self) -> bool {
+    pub(crate) fn declares_status(&self) -> bool {
         self.closed.is_some()
     }
 
-    pub fn declares_lifecycle(&self) -> bool {
+    pub(crate) fn declares_lifecycle(&self) -> bool {
         self.operational.is_some() || self.not_yet_operational.is_some() || self.retired.is_some()
     }
 
-    pub fn lifecycle(&self, word: &str) -> Option<Lifecycle> {
+    pub(crate) fn lifecycle(&self, word: &str) -> Option<Lifecycle> {
         if has(&self.operational, word) {
             Some(Lifecycle::Operational)
         } else if has(&self.not_yet_operational, word) {
@@ -187,15 +187,15 @@ impl Semantics {
     }
 
     /// The declared lifecycle words, for messages.
-    pub fn lifecycle_words(&self) -> Vec<&str> {
+    pub(crate) fn lifecycle_words(&self) -> Vec<&str> {
         [&self.operational, &self.not_yet_operational, &self.retired].into_iter().flatten().flatten().map(String::as_str).collect()
     }
 
-    pub fn status_words(&self) -> Vec<&str> {
+    pub(crate) fn status_words(&self) -> Vec<&str> {
         [&self.open, &self.closed].into_iter().flatten().flatten().map(String::as_str).collect()
     }
 
-    pub fn screened_out(&self, decision: &str) -> bool {
+    pub(crate) fn screened_out(&self, decision: &str) -> bool {
         has(&self.assessment_not_required, decision)
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// One step of a path into a YAML value: a mapping key or a sequence index.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Step {
+pub(crate) enum Step {
     Key(String),
     Index(usize),
 }
@@ -31,15 +31,15 @@ impl From<usize> for Step {
 
 /// A position in the file: 1-based line (of the file, not of the YAML text) and 1-based column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pos {
-    pub line: usize,
-    pub column: usize,
+pub(crate) struct Pos {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
 }
 
 /// The position of every node of one YAML document, by path. A mapping entry is where its key
 /// is written; a sequence item is where the item's value starts (for `- id: A`, the `id`).
 #[derive(Debug, Clone, Default)]
-pub struct Positions {
+pub(crate) struct Positions {
     by_path: BTreeMap<Vec<Step>, Pos>,
 }
 
@@ -47,7 +47,7 @@ impl Positions {
     /// Walks the first document of `text`, whose first line is line `first_line` of the file
     /// (2 for front matter after the opening `---`). Text the parser rejects yields the
     /// positions found before the error (callers have already reported the error itself).
-    pub fn of(text: &str, first_line: usize) -> Positions {
+    pub(crate) fn of(text: &str, first_line: usize) -> Positions {
         enum Frame {
             /// A mapping. `key`: `None` when a key comes next, `Some(Some(name))` when the value
             /// of `name` does, `Some(None)` when the value of a non-scalar key does (no path).
@@ -147,19 +147,19 @@ impl Positions {
     }
 
     /// The position of the node at `path`, if the text has it there.
-    pub fn get(&self, path: &[Step]) -> Option<Pos> {
+    pub(crate) fn get(&self, path: &[Step]) -> Option<Pos> {
         self.by_path.get(path).copied()
     }
 
     /// The line of the node at `path`, if the text has it there.
-    pub fn line(&self, path: &[Step]) -> Option<usize> {
+    pub(crate) fn line(&self, path: &[Step]) -> Option<usize> {
         self.get(path).map(|p| p.line)
     }
 
     /// The line of the deepest node along a JSON pointer (`/history/2/date`, as JSON Schema
     /// validators report them) below `base` that the text has: an error inside a value merged
     /// in from an anchor, say, is reported where the merge is written.
-    pub fn pointer_line(&self, base: &[Step], pointer: &str) -> Option<usize> {
+    pub(crate) fn pointer_line(&self, base: &[Step], pointer: &str) -> Option<usize> {
         let mut path = base.to_vec();
         let mut found = self.line(&path);
         if pointer.is_empty() {
@@ -186,7 +186,7 @@ impl Positions {
     }
 
     /// The keys of the mapping at `path`, each with the line it is written on.
-    pub fn key_lines(&self, path: &[Step]) -> BTreeMap<String, usize> {
+    pub(crate) fn key_lines(&self, path: &[Step]) -> BTreeMap<String, usize> {
         self.children(path)
             .filter_map(|(step, pos)| match step {
                 Step::Key(k) => Some((k.clone(), pos.line)),
@@ -196,7 +196,7 @@ impl Positions {
     }
 
     /// The line of each item of the sequence at `path`, in order.
-    pub fn item_lines(&self, path: &[Step]) -> Vec<usize> {
+    pub(crate) fn item_lines(&self, path: &[Step]) -> Vec<usize> {
         let mut items: Vec<(usize, usize)> = self
             .children(path)
             .filter_map(|(step, pos)| match step {

@@ -39,7 +39,7 @@ type ByText<T> = Memo<String, T, Arc<str>>;
 type DataParsed = (Option<crate::parse::data::DataFile>, Vec<Diagnostic>);
 
 impl ParseCache {
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.documents.clear();
         self.data.clear();
         if let Ok(mut m) = self.git.lock() {
@@ -54,7 +54,7 @@ impl ParseCache {
     }
 
     /// Makes the next load read the git history again (HEAD or a branch moved).
-    pub fn forget_git(&self) {
+    pub(crate) fn forget_git(&self) {
         if let Ok(mut m) = self.git.lock() {
             *m = None;
         }
@@ -63,7 +63,7 @@ impl ParseCache {
     /// Forgets the cached texts of these files, so the next load reads them even if their
     /// modification time and size look unchanged (two saves within the file system's
     /// timestamp granularity that keep the size).
-    pub fn forget_texts(&self, paths: &[PathBuf]) {
+    pub(crate) fn forget_texts(&self, paths: &[PathBuf]) {
         for p in paths {
             self.files.remove(p);
         }
@@ -71,7 +71,7 @@ impl ParseCache {
 
     /// Tells the next load which files changed since the last one (from file-system events),
     /// so that it can re-read just those; `None` when that is not known (a full walk).
-    pub fn note_changes(&self, paths: Option<Vec<PathBuf>>) {
+    pub(crate) fn note_changes(&self, paths: Option<Vec<PathBuf>>) {
         if let Ok(mut m) = self.changed.lock() {
             // Changes not yet taken by a load (it stopped early) are kept: they add up.
             match (m.as_mut(), paths) {

@@ -39,11 +39,11 @@ pub fn load(root: &Path, today: Date) -> Result<Loaded, ConfigError> {
     load_with(config, today)
 }
 
-pub fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
+pub(crate) fn load_with(config: Config, today: Date) -> Result<Loaded, ConfigError> {
     load_cached(config, today, None)
 }
 
-pub fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> Result<Loaded, ConfigError> {
+pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache>) -> Result<Loaded, ConfigError> {
     let mut diags = Diagnostics::default();
     let timer = Timer::new();
     let content_dir = config.content_dir();
@@ -169,7 +169,7 @@ pub struct BuildReport {
     /// Number of files written, or `None` when errors prevented writing.
     pub written: Option<usize>,
     pub out_dir: PathBuf,
-    pub pages: usize,
+    pub(crate) pages: usize,
     /// Size of the search index in bytes (the entry file and all its shards).
     pub search_index_bytes: usize,
 }
@@ -177,11 +177,6 @@ pub struct BuildReport {
 /// Renders the whole site in memory (pages and theme assets), without writing.
 pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
     render_pages(site, None, None)
-}
-
-/// As [`render_all`], reusing the pages whose inputs did not change since the last call.
-pub fn render_all_cached(site: &Site, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    render_pages(site, None, cache)
 }
 
 /// Every page of the site: the driver reads what render needs from disk (the theme, the
@@ -234,11 +229,6 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
     h.finish()
 }
 
-/// Loads, checks, renders and — when there is no error — writes the site atomically.
-pub fn build(root: &Path, out: Option<&Path>, today: Date, strict: bool) -> Result<BuildReport, ConfigError> {
-    build_edition(root, out, today, strict, None)
-}
-
 /// As [`build`], of the edition for `audience` when one is named (see [`crate::model::audience`]):
 /// every check runs on the whole repository, the site holds only what the edition publishes.
 pub fn build_edition(
@@ -277,7 +267,7 @@ pub fn build_edition(
 
 /// The site an edition publishes (see [`crate::model::audience`]), with the diagnostics of the
 /// whole repository plus the edition's crossings, levels applied (`[check]`, `--strict`).
-pub fn prepare(loaded: Loaded, audience: Option<&str>, strict: bool) -> Result<Loaded, ConfigError> {
+pub(crate) fn prepare(loaded: Loaded, audience: Option<&str>, strict: bool) -> Result<Loaded, ConfigError> {
     let mut diags = loaded.diagnostics;
     let site = match audience {
         Some(name) => {
@@ -292,19 +282,19 @@ pub fn prepare(loaded: Loaded, audience: Option<&str>, strict: bool) -> Result<L
 }
 
 /// What one run of the driver produced.
-pub struct Ran {
+pub(crate) struct Ran {
     /// Rendered pages (the content files not counted).
-    pub pages: usize,
+    pub(crate) pages: usize,
     /// Size of the search index in bytes (the entry file and all its shards).
-    pub search_index_bytes: usize,
+    pub(crate) search_index_bytes: usize,
     /// Files the sink holds (pages and content files).
-    pub written: usize,
+    pub(crate) written: usize,
 }
 
 /// The one build driver, shared by `build`, `serve` and `snapshot`: renders the checked site
 /// (reusing `cache` between `serve` rebuilds) and hands the pages and the content files to
 /// publish to `sink`. `snapshot` names the frozen copy being written, if any.
-pub fn run(
+pub(crate) fn run(
     site: &Site,
     snapshot: Option<SnapshotInfo>,
     cache: Option<&render::RenderCache>,
@@ -322,7 +312,7 @@ pub fn run(
 /// The comparable data of a snapshot folder or zip (its `snapshot.json`). A relative path names
 /// a place in the repository (book.toml's `[[snapshots]]` path) unless only the working
 /// folder has it (a path typed on the command line).
-pub fn snapshot_data(spec: &str, root: &Path) -> Result<SnapshotData, String> {
+pub(crate) fn snapshot_data(spec: &str, root: &Path) -> Result<SnapshotData, String> {
     use crate::source::snapshot::{read_snapshot_data, DATA};
     let path = PathBuf::from(spec);
     let path = if path.is_absolute() || root.join(spec).exists() { root.join(spec) } else { path };
@@ -333,7 +323,7 @@ pub fn snapshot_data(spec: &str, root: &Path) -> Result<SnapshotData, String> {
 /// The latest published snapshot with a path (book.toml `[[snapshots]]`), read for the
 /// Changes page and the manual's appendix — or why it could not be read. Read here, once per
 /// build, so that rendering never touches the disk.
-pub fn published_snapshot(site: &Site) -> Option<Published> {
+pub(crate) fn published_snapshot(site: &Site) -> Option<Published> {
     let published = site.config.snapshots.iter().rev().find(|s| s.path.is_some())?;
     let path = published.path.clone().unwrap_or_default();
     Some(Published { label: published.label.clone(), data: snapshot_data(&path, &site.config.root) })

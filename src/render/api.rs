@@ -15,11 +15,11 @@ use serde::Serialize;
 
 /// Format version of the JSON files: bumped when a field changes meaning or disappears
 /// (new fields may appear without a bump).
-pub const API_VERSION: u32 = 1;
+pub(crate) const API_VERSION: u32 = 1;
 
-pub const DOCUMENTS_JSON: &str = "api/documents.json";
-pub const CLAUSES_JSON: &str = "api/clauses.json";
-pub const LLMS_TXT: &str = "llms.txt";
+pub(crate) const DOCUMENTS_JSON: &str = "api/documents.json";
+pub(crate) const CLAUSES_JSON: &str = "api/clauses.json";
+pub(crate) const LLMS_TXT: &str = "llms.txt";
 
 #[derive(Debug, Serialize)]
 struct Header<'a> {
@@ -43,30 +43,30 @@ fn header(site: &Site) -> Header<'_> {
 
 /// One document of `api/documents.json`.
 #[derive(Debug, Serialize)]
-pub struct DocumentEntry {
-    pub id: String,
-    pub title: String,
+pub(crate) struct DocumentEntry {
+    pub(crate) id: String,
+    pub(crate) title: String,
     #[serde(rename = "type")]
-    pub doc_type: String,
-    pub version: String,
-    pub status: String,
-    pub owner: String,
-    pub approver: String,
+    pub(crate) doc_type: String,
+    pub(crate) version: String,
+    pub(crate) status: String,
+    pub(crate) owner: String,
+    pub(crate) approver: String,
     /// YYYY-MM-DD, or null (drafts).
-    pub approved: Option<String>,
-    pub review_due: Option<String>,
+    pub(crate) approved: Option<String>,
+    pub(crate) review_due: Option<String>,
     /// overdue | due-soon | ok | exempt | unknown (as on the Reviews page).
-    pub review_state: String,
-    pub days_to_review: Option<i64>,
-    pub classification: String,
+    pub(crate) review_state: String,
+    pub(crate) days_to_review: Option<i64>,
+    pub(crate) classification: String,
     /// Catalog ids the document names in `clauses` (as resolved: "27001:A.5.2" keeps its namespace).
-    pub clauses: Vec<String>,
-    pub supersedes: Option<String>,
-    pub superseded_by: Option<String>,
+    pub(crate) clauses: Vec<String>,
+    pub(crate) supersedes: Option<String>,
+    pub(crate) superseded_by: Option<String>,
     /// The page, relative to the site root.
-    pub url: String,
+    pub(crate) url: String,
     /// The source file, relative to the repository root.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 fn document_entry(site: &Site, d: &Document) -> DocumentEntry {
@@ -109,50 +109,50 @@ struct DocumentsFile<'a> {
 
 /// The SoA entry of a control, as recorded.
 #[derive(Debug, Serialize)]
-pub struct SoaView {
-    pub applicable: Option<bool>,
-    pub implementation: String,
-    pub justification: String,
-    pub target_date: Option<String>,
-    pub documents: Vec<String>,
-    pub evidence: Vec<String>,
+pub(crate) struct SoaView {
+    pub(crate) applicable: Option<bool>,
+    pub(crate) implementation: String,
+    pub(crate) justification: String,
+    pub(crate) target_date: Option<String>,
+    pub(crate) documents: Vec<String>,
+    pub(crate) evidence: Vec<String>,
 }
 
 /// One catalog item of `api/clauses.json`.
 #[derive(Debug, Serialize)]
-pub struct ClauseEntry {
+pub(crate) struct ClauseEntry {
     /// As used in links and front matter: "6.1.4", "A.5.2", or "NS:ID" for an extra catalog.
-    pub id: String,
-    pub namespace: String,
+    pub(crate) id: String,
+    pub(crate) namespace: String,
     /// clause | requirement | group | objective | control
-    pub kind: String,
-    pub title: String,
-    pub parent: Option<String>,
+    pub(crate) kind: String,
+    pub(crate) title: String,
+    pub(crate) parent: Option<String>,
     /// Requirements and controls are assessed; the others only group them.
-    pub assessable: bool,
+    pub(crate) assessable: bool,
     /// gap | addressed | implemented | evidenced | excluded; null for headings and groups.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// Current documents addressing the item and current records evidencing it (ids).
-    pub documents: Vec<String>,
-    pub records: Vec<String>,
+    pub(crate) documents: Vec<String>,
+    pub(crate) records: Vec<String>,
     /// Records naming it that are too old or not approved.
-    pub stale_records: Vec<String>,
+    pub(crate) stale_records: Vec<String>,
     /// Why it is not (fully) evidenced, as on the gap report.
-    pub reasons: Vec<String>,
-    pub soa: Option<SoaView>,
+    pub(crate) reasons: Vec<String>,
+    pub(crate) soa: Option<SoaView>,
     /// Crosswalk mappings touching the item (the other side's id), when frameworks are mapped.
-    pub mapped: Vec<MappedEntry>,
-    pub url: String,
+    pub(crate) mapped: Vec<MappedEntry>,
+    pub(crate) url: String,
 }
 
 /// One crosswalk mapping as seen from an item.
 #[derive(Debug, Serialize)]
-pub struct MappedEntry {
-    pub id: String,
+pub(crate) struct MappedEntry {
+    pub(crate) id: String,
     /// equivalent | subset | superset | intersects: how the 42001 item relates to the other requirement.
-    pub relationship: String,
-    pub rationale: String,
-    pub source: String,
+    pub(crate) relationship: String,
+    pub(crate) rationale: String,
+    pub(crate) source: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -298,7 +298,7 @@ fn llms_txt(site: &Site, inputs: &crate::render::Inputs) -> String {
 }
 
 /// The files of the machine-readable site, paths relative to the site root.
-pub fn pages(site: &Site, inputs: &crate::render::Inputs) -> Vec<Page> {
+pub(crate) fn pages(site: &Site, inputs: &crate::render::Inputs) -> Vec<Page> {
     let documents: Vec<DocumentEntry> = published(site).map(|d| document_entry(site, d)).collect();
     let mut counts: std::collections::BTreeMap<&'static str, usize> =
         document::STATUSES.iter().map(|s| (*s, 0)).collect::<std::collections::BTreeMap<&'static str, usize>>();

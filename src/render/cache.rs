@@ -5,11 +5,11 @@ use super::*;
 use crate::support::memo::{Memo, Slot};
 
 /// A content file's bytes, by its modification time and size.
-pub type AssetCache = Memo<String, Bytes, (std::time::SystemTime, u64)>;
+pub(crate) type AssetCache = Memo<String, Bytes, (std::time::SystemTime, u64)>;
 
 /// Downloads kept between rebuilds by `serve`: a table's files are written again only when
 /// its cells (or the date stamped into the XLSX) changed.
-pub type DownloadCache = Memo<String, Vec<Page>>;
+pub(crate) type DownloadCache = Memo<String, Vec<Page>>;
 
 /// Rendered pages and document bodies kept between rebuilds by `serve`, keyed by a hash of
 /// everything that went into them. Counts what was re-rendered, for the rebuild summary.
@@ -27,23 +27,23 @@ pub struct RenderCache {
     pub(super) overview: Memo<String, Bytes>,
     /// The search index (entry file and shards), by the text of every document and data
     /// file and the catalog.
-    pub search: Slot<Vec<Page>>,
+    pub(crate) search: Slot<Vec<Page>>,
     /// All download files, by the overview and data keys.
-    pub downloads_all: Slot<Vec<Page>>,
+    pub(crate) downloads_all: Slot<Vec<Page>>,
     /// Indexed documents for the search index, by document text.
-    pub search_entries: crate::render::search::EntryCache,
+    pub(crate) search_entries: crate::render::search::EntryCache,
     /// Published content files (images, PDFs) by path, with the modification time and size
     /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.
-    pub assets: AssetCache,
-    pub downloads: DownloadCache,
-    pub rendered: AtomicUsize,
-    pub reused: AtomicUsize,
+    pub(crate) assets: AssetCache,
+    pub(crate) downloads: DownloadCache,
+    pub(crate) rendered: AtomicUsize,
+    pub(crate) reused: AtomicUsize,
 }
 
 impl RenderCache {
     /// Forgets the bytes of these published files (content-relative paths), so the next
     /// rebuild reads them even if their timestamp and size look unchanged.
-    pub fn forget_assets<'p>(&self, rels: impl Iterator<Item = &'p Path>) {
+    pub(crate) fn forget_assets<'p>(&self, rels: impl Iterator<Item = &'p Path>) {
         for rel in rels {
             self.assets.remove(&*rel.to_string_lossy().replace('\\', "/"));
         }
@@ -82,17 +82,17 @@ impl RenderCache {
 /// Fingerprints of the inputs of each group of outputs, computed once per `serve` rebuild:
 /// an output whose inputs' fingerprint is unchanged is reused without being assembled again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct InputKeys {
+pub(crate) struct InputKeys {
     /// Site-wide pages and the downloads: see [`overview_key`].
-    pub overview: u64,
+    pub(crate) overview: u64,
     /// The text of every data file.
-    pub data: u64,
+    pub(crate) data: u64,
     /// The text of every document and where its links go: see [`bodies_key`].
-    pub bodies: u64,
+    pub(crate) bodies: u64,
 }
 
 impl InputKeys {
-    pub fn of(site: &Site) -> InputKeys {
+    pub(crate) fn of(site: &Site) -> InputKeys {
         InputKeys { overview: overview_key(site), data: data_key(site), bodies: bodies_key(site) }
     }
 }
@@ -101,7 +101,7 @@ impl InputKeys {
 /// the traceability (statuses, document and record lists, SoA, citations, mandatory documents),
 /// the configuration shown on pages, the date, the snapshot identity and the scope summary.
 /// Document bodies are deliberately absent: no site-wide page shows them.
-pub fn overview_key(site: &Site) -> u64 {
+pub(crate) fn overview_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     // Every page speaks the site's language: an edited message renders them again.
     site.messages.fingerprint.hash(&mut h);
@@ -163,7 +163,7 @@ pub(super) fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
 
 /// Identifies the text of every data file and what its schema says the columns mean (a new
 /// `x-aimsbook` mapping changes which cells link where).
-pub fn data_key(site: &Site) -> u64 {
+pub(crate) fn data_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     for df in &site.data_files {
         (&df.rel, &df.text, &*df.semantics).hash(&mut h);
@@ -173,7 +173,7 @@ pub fn data_key(site: &Site) -> u64 {
 
 /// Identifies the text of every document and where its links go (for pages that show bodies,
 /// like the manual).
-pub fn bodies_key(site: &Site) -> u64 {
+pub(crate) fn bodies_key(site: &Site) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     for d in &site.documents {
         (&d.id, d.source_hash).hash(&mut h);

@@ -10,39 +10,39 @@ use std::collections::BTreeMap;
 /// The latest published snapshot's data as the driver read it (or why it could not), the input
 /// of the Changes page and the manual's appendix.
 #[derive(Debug, Clone)]
-pub struct Published {
-    pub label: String,
-    pub data: Result<SnapshotData, String>,
+pub(crate) struct Published {
+    pub(crate) label: String,
+    pub(crate) data: Result<SnapshotData, String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Change {
-    pub id: String,
-    pub title: String,
-    pub what: String,
-    pub before: String,
-    pub after: String,
+pub(crate) struct Change {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) what: String,
+    pub(crate) before: String,
+    pub(crate) after: String,
 }
 
 /// What changed between two snapshots, grouped the way a surveillance auditor reads it.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Diff {
-    pub old: Option<SnapshotInfo>,
-    pub new: Option<SnapshotInfo>,
-    pub added: Vec<Change>,
-    pub removed: Vec<Change>,
-    pub reversioned: Vec<Change>,
-    pub status: Vec<Change>,
-    pub owner: Vec<Change>,
-    pub review: Vec<Change>,
-    pub soa: Vec<Change>,
-    pub clauses: Vec<Change>,
+    pub(crate) old: Option<SnapshotInfo>,
+    pub(crate) new: Option<SnapshotInfo>,
+    pub(crate) added: Vec<Change>,
+    pub(crate) removed: Vec<Change>,
+    pub(crate) reversioned: Vec<Change>,
+    pub(crate) status: Vec<Change>,
+    pub(crate) owner: Vec<Change>,
+    pub(crate) review: Vec<Change>,
+    pub(crate) soa: Vec<Change>,
+    pub(crate) clauses: Vec<Change>,
     /// Documents whose text changed, with the redline (see [`crate::render::redline::text_changes`]).
-    pub text: Vec<crate::render::redline::TextChange>,
+    pub(crate) text: Vec<crate::render::redline::TextChange>,
 }
 
 impl Diff {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         [&self.added, &self.removed, &self.reversioned, &self.status, &self.owner, &self.review, &self.soa, &self.clauses]
             .iter()
             .all(|v| v.is_empty())

@@ -13,16 +13,16 @@ use serde::Serialize;
 
 /// The other side of a mapping, as a clause page lists it.
 #[derive(Debug, Clone, Serialize)]
-pub struct MappedRef {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub namespace: String,
+pub(crate) struct MappedRef {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) url: String,
+    pub(crate) namespace: String,
     /// The traceability status of the other item (gap … evidenced), "" when none.
-    pub status: &'static str,
-    pub relationship: &'static str,
-    pub rationale: String,
-    pub source: String,
+    pub(crate) status: &'static str,
+    pub(crate) relationship: &'static str,
+    pub(crate) rationale: String,
+    pub(crate) source: String,
 }
 
 fn mapped_ref(site: &Site, other: &str, m: &Mapping) -> MappedRef {
@@ -40,7 +40,7 @@ fn mapped_ref(site: &Site, other: &str, m: &Mapping) -> MappedRef {
 }
 
 /// What an item maps to (for a 42001 item) or from (for another framework's requirement).
-pub fn mapped(site: &Site, id: &str) -> Vec<MappedRef> {
+pub(crate) fn mapped(site: &Site, id: &str) -> Vec<MappedRef> {
     crate::model::crosswalk::of(&site.catalog.mappings, id)
         .map(|m| mapped_ref(site, if m.from == id { &m.to } else { &m.from }, m))
         .collect()
@@ -51,7 +51,7 @@ pub fn mapped_frameworks(site: &Site) -> Vec<(String, String)> {
     site.catalog.extra.iter().filter(|(ns, _)| site.catalog.mappings.iter().any(|m| m.to.starts_with(&format!("{ns}:")))).cloned().collect()
 }
 
-pub fn page_path(namespace: &str) -> String {
+pub(crate) fn page_path(namespace: &str) -> String {
     format!("crosswalk/{}.html", document::slug(namespace))
 }
 
@@ -160,7 +160,8 @@ pub(crate) fn coverage_page(r: &Renderer, namespace: &str, title: &str) -> Resul
 }
 
 /// Column headers of [`table`].
-pub const COLUMNS: [&str; 8] = ["Requirement", "Title", "42001 item", "42001 title", "42001 status", "Relationship", "Rationale", "Source"];
+pub(crate) const COLUMNS: [&str; 8] =
+    ["Requirement", "Title", "42001 item", "42001 title", "42001 status", "Relationship", "Rationale", "Source"];
 
 /// The crosswalk to `namespace` as a table: one row per mapping, in the page's order, and one
 /// row with empty mapping cells for each requirement nothing maps to.

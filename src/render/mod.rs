@@ -2,18 +2,18 @@
 //! disk. Each page kind has one function; templates come from the theme and are compiled once
 //! per build. Every link is relative to the page, so the site works under any base path and
 //! from file://.
-pub mod api;
-pub mod cache;
+pub(crate) mod api;
+pub(crate) mod cache;
 pub mod changes;
 pub mod crosswalk;
-pub mod documents;
-pub mod lists;
-pub mod manual;
-pub mod redline;
-pub mod retention;
-pub mod search;
-pub mod theme;
-pub mod trace;
+pub(crate) mod documents;
+pub(crate) mod lists;
+pub(crate) mod manual;
+pub(crate) mod redline;
+pub(crate) mod retention;
+pub(crate) mod search;
+pub(crate) mod theme;
+pub(crate) mod trace;
 
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::i18n::Messages;
@@ -22,7 +22,8 @@ use crate::parse::document::{self, Document, LinkTarget, Status};
 use crate::parse::markdown::{self, Resolved};
 use crate::render::theme::Theme;
 use bytes::Bytes;
-pub use cache::{AssetCache, DownloadCache, InputKeys, RenderCache};
+pub use cache::RenderCache;
+pub(crate) use cache::{AssetCache, DownloadCache, InputKeys};
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
@@ -42,36 +43,36 @@ pub struct Page {
 }
 
 /// Relative prefix from a page to the site root ("", "../", "../../").
-pub fn root_prefix(page_path: &str) -> String {
+pub(crate) fn root_prefix(page_path: &str) -> String {
     "../".repeat(page_path.matches('/').count())
 }
 
 /// A document as shown in lists and tables.
 #[derive(Debug, Clone, Serialize)]
-pub struct DocSummary {
-    pub id: String,
-    pub title: String,
-    pub doc_type: String,
-    pub owner: String,
-    pub owner_url: String,
-    pub approver: String,
-    pub version: String,
-    pub status: &'static str,
-    pub approved: String,
-    pub review_due: String,
-    pub classification: String,
-    pub url: String,
+pub(crate) struct DocSummary {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) doc_type: String,
+    pub(crate) owner: String,
+    pub(crate) owner_url: String,
+    pub(crate) approver: String,
+    pub(crate) version: String,
+    pub(crate) status: &'static str,
+    pub(crate) approved: String,
+    pub(crate) review_due: String,
+    pub(crate) classification: String,
+    pub(crate) url: String,
     /// overdue | due-soon | ok | exempt | unknown
-    pub review_state: &'static str,
-    pub days_to_review: Option<i64>,
-    pub path: String,
+    pub(crate) review_state: &'static str,
+    pub(crate) days_to_review: Option<i64>,
+    pub(crate) path: String,
 }
 
-pub fn days_until(site: &Site, d: &Document) -> Option<i64> {
+pub(crate) fn days_until(site: &Site, d: &Document) -> Option<i64> {
     d.review_due.and_then(|due| site.today.until(due).ok()).map(|s| i64::from(s.get_days()))
 }
 
-pub fn summary(site: &Site, d: &Document) -> DocSummary {
+pub(crate) fn summary(site: &Site, d: &Document) -> DocSummary {
     let days = days_until(site, d);
     let review_state = if d.status.is_obsolete() {
         "exempt"
@@ -131,7 +132,7 @@ pub(crate) fn v<T: Serialize>(t: T) -> Value {
 }
 
 /// Builds the template environment from the theme. Compiles every template once.
-pub fn environment(theme: &Theme, messages: &Arc<Messages>) -> Result<Environment<'static>, Diagnostic> {
+pub(crate) fn environment(theme: &Theme, messages: &Arc<Messages>) -> Result<Environment<'static>, Diagnostic> {
     let mut env = Environment::new();
     add_messages(&mut env, messages);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
@@ -232,7 +233,7 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
 /// Text as a quoted CSS string, safe inside a `<style>` element (for the running headers of
 /// printed pages, `content: "…"`): backslash, quotes, `<`, `>`, `&` and control characters
 /// become CSS escapes, so no text can end the string or the element.
-pub fn css_string(s: &str) -> String {
+pub(crate) fn css_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -248,7 +249,7 @@ pub fn css_string(s: &str) -> String {
 
 /// Text as a CSS identifier (a page name or an id selector): letters, digits, `-` and `_` are
 /// kept, anything else is escaped, and a leading digit too.
-pub fn css_ident(s: &str) -> String {
+pub(crate) fn css_ident(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.chars().enumerate() {
         let plain = c.is_ascii_alphabetic() || c == '_' || !c.is_ascii() && !c.is_control() || i > 0 && (c.is_ascii_digit() || c == '-');
@@ -264,7 +265,7 @@ pub fn css_ident(s: &str) -> String {
     out
 }
 
-pub fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
+pub(crate) fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
     let name = e.name().unwrap_or("template").to_string();
     let file = theme.origins.get(&name).cloned().unwrap_or_else(|| format!("themes/{name}"));
     let file = file.trim_end_matches(" (built in)").to_string();
@@ -292,10 +293,10 @@ fn nav(root: &str, messages: &Messages) -> Value {
 /// published snapshot) and what the command decided (the identity of the snapshot being
 /// written). Render itself never reads a file.
 #[derive(Debug, Clone, Default)]
-pub struct Inputs {
-    pub published: Option<changes::Published>,
+pub(crate) struct Inputs {
+    pub(crate) published: Option<changes::Published>,
     /// Set while rendering a snapshot: pages say which frozen copy they belong to.
-    pub snapshot: Option<crate::model::snapshot::SnapshotInfo>,
+    pub(crate) snapshot: Option<crate::model::snapshot::SnapshotInfo>,
 }
 
 pub(crate) struct Renderer<'a> {
@@ -472,7 +473,7 @@ const SITE_PAGES: &[SitePage] = &[
 
 /// Renders every page of the site. Errors are template errors (TPL001). With a cache (`serve`),
 /// pages whose inputs are unchanged are reused.
-pub fn render_site(
+pub(crate) fn render_site(
     site: &Site,
     theme: &Theme,
     inputs: &Inputs,

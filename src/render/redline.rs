@@ -105,24 +105,24 @@ fn front_matter_value<'a>(front_matter: &'a str, key: &str) -> Option<&'a str> {
 
 /// One approved version of a document.
 #[derive(Debug, Clone, Serialize)]
-pub struct ApprovedVersion {
-    pub version: String,
-    pub date: String,
-    pub author: String,
-    pub summary: String,
+pub(crate) struct ApprovedVersion {
+    pub(crate) version: String,
+    pub(crate) date: String,
+    pub(crate) author: String,
+    pub(crate) summary: String,
     /// The commit that approved it (short id), when found in git.
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
     #[serde(skip)]
-    pub commit_id: Option<String>,
+    pub(crate) commit_id: Option<String>,
     /// The body at that commit.
     #[serde(skip)]
-    pub body: Option<Arc<str>>,
+    pub(crate) body: Option<Arc<str>>,
     /// The redline page against the version before, relative to the site root.
-    pub redline_url: Option<String>,
+    pub(crate) redline_url: Option<String>,
 }
 
 /// The document's approved versions, oldest first, with their texts where git has them.
-pub fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersion> {
+pub(crate) fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersion> {
     let mut out: Vec<ApprovedVersion> = d
         .history
         .iter()
@@ -185,12 +185,12 @@ pub fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersion> {
     out
 }
 
-pub fn redline_url(id: &str, version: &str) -> String {
+pub(crate) fn redline_url(id: &str, version: &str) -> String {
     format!("doc/{id}/redline-{}.html", crate::parse::document::slug(version).replace('-', "."))
 }
 
 /// Where the current text stands against the approved text of the current version.
-pub fn uncontrolled_change<'a>(versions: &'a [ApprovedVersion], d: &Document) -> Option<&'a ApprovedVersion> {
+pub(crate) fn uncontrolled_change<'a>(versions: &'a [ApprovedVersion], d: &Document) -> Option<&'a ApprovedVersion> {
     if d.status.is_obsolete() || d.approved.is_none() {
         return None;
     }
@@ -265,12 +265,12 @@ fn blocks(body: &str) -> Vec<Block> {
 
 /// A comparison of two texts: counts and the HTML of the marked-up new text.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Redline {
-    pub words_inserted: usize,
-    pub words_deleted: usize,
-    pub blocks_changed: usize,
+pub(crate) struct Redline {
+    pub(crate) words_inserted: usize,
+    pub(crate) words_deleted: usize,
+    pub(crate) blocks_changed: usize,
     /// Sanitised HTML: headings and paragraphs with `<ins>` and `<del>`.
-    pub html: String,
+    pub(crate) html: String,
 }
 
 fn esc(s: &str) -> String {
@@ -350,7 +350,7 @@ fn word_diff(old: &str, new: &str, html: &mut String) -> (usize, usize) {
 }
 
 /// Word-level comparison of two texts (Markdown bodies).
-pub fn compare(old: &str, new: &str) -> Redline {
+pub(crate) fn compare(old: &str, new: &str) -> Redline {
     let a = blocks(old);
     let b = blocks(new);
     let mut r = Redline::default();
@@ -485,23 +485,23 @@ fn page(
 
 /// A document whose text differs between two snapshots.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct TextChange {
-    pub id: String,
-    pub title: String,
-    pub before_version: String,
-    pub after_version: String,
+pub(crate) struct TextChange {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) before_version: String,
+    pub(crate) after_version: String,
     /// The text changed but the version did not: a change outside document control.
-    pub uncontrolled: bool,
-    pub words_inserted: usize,
-    pub words_deleted: usize,
-    pub blocks_changed: usize,
+    pub(crate) uncontrolled: bool,
+    pub(crate) words_inserted: usize,
+    pub(crate) words_deleted: usize,
+    pub(crate) blocks_changed: usize,
     /// The redline as HTML (`<ins>`, `<del>`, headings and paragraphs; text escaped).
-    pub redline: String,
+    pub(crate) redline: String,
 }
 
 /// Per document present in both lists with a recorded body: what changed in its rendered text.
 /// Whitespace-only and front-matter-only edits are not text changes.
-pub fn text_changes(old: &[crate::model::snapshot::DocRecord], new: &[crate::model::snapshot::DocRecord]) -> Vec<TextChange> {
+pub(crate) fn text_changes(old: &[crate::model::snapshot::DocRecord], new: &[crate::model::snapshot::DocRecord]) -> Vec<TextChange> {
     let before: HashMap<&str, &crate::model::snapshot::DocRecord> = old.iter().map(|d| (d.id.as_str(), d)).collect();
     let mut out = Vec::new();
     for n in new {
@@ -529,7 +529,7 @@ pub fn text_changes(old: &[crate::model::snapshot::DocRecord], new: &[crate::mod
 
 /// The redline for a terminal: `[-deleted-]` and `{+inserted+}`, one block a line, unchanged
 /// blocks left out.
-pub fn redline_as_text(html: &str) -> String {
+pub(crate) fn redline_as_text(html: &str) -> String {
     let mut out = String::new();
     for line in html.lines().filter(|l| l.contains("<ins>") || l.contains("<del>")) {
         let marked = line.replace("<ins>", "{+").replace("</ins>", "+}").replace("<del>", "[-").replace("</del>", "-]");
@@ -551,7 +551,7 @@ pub fn redline_as_text(html: &str) -> String {
 }
 
 /// Appends the "Text changed" section of `aimsbook diff`.
-pub fn render_text_changes(out: &mut String, changes: &[TextChange]) {
+pub(crate) fn render_text_changes(out: &mut String, changes: &[TextChange]) {
     if changes.is_empty() {
         return;
     }

@@ -7,7 +7,7 @@ use crate::model::retention::*;
 /// retention) stays as it is.
 /// A basis or note of an [`Entry`] (worded in English, as the exports write them) in the
 /// site's language, for the pages; text without a message (an explanation of an unreadable
-pub fn localized(messages: &crate::i18n::Messages, text: &str) -> String {
+pub(crate) fn localized(messages: &crate::i18n::Messages, text: &str) -> String {
     let fixed = [
         ("record date", "retention-basis-record-date"),
         ("end of validity", "retention-basis-end-of-validity"),

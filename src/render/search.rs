@@ -29,12 +29,12 @@ use std::sync::Arc;
 /// repository.
 const MAX_TEXT: usize = 20_000;
 /// Entries per document bucket: a result list of ten loads at most ten buckets.
-pub const DOC_BUCKET: usize = 8;
+pub(crate) const DOC_BUCKET: usize = 8;
 /// Text kept per entry for excerpts: enough for a snippet around most matches, short enough
 /// that a bucket stays a few tens of kilobytes.
 const EXCERPT_TEXT: usize = 2_400;
 /// Target size of a term shard; a single term with more postings gets a shard of its own.
-pub const TERM_SHARD_BYTES: usize = 24_000;
+pub(crate) const TERM_SHARD_BYTES: usize = 24_000;
 /// Longest term indexed (longer runs of letters are not words a reader types).
 const MAX_TERM: usize = 48;
 /// Postings code bits: the low 8 hold the body term frequency (capped).
@@ -44,7 +44,7 @@ const IN_ID: u32 = 1 << 9;
 const IS_ID: u32 = 1 << 10;
 
 /// One searchable entry with its terms, computed once per document text.
-pub struct Indexed {
+pub(crate) struct Indexed {
     /// [id, title, kind, url, excerpt text] as escaped JSON.
     row_json: String,
     /// term → code (term frequency in the body, title and id bits).
@@ -53,7 +53,7 @@ pub struct Indexed {
 
 /// Indexed documents kept between rebuilds by `serve`, by document id, with the hash of the
 /// text they were made from.
-pub type EntryCache = crate::support::memo::Memo<String, Arc<Indexed>>;
+pub(crate) type EntryCache = crate::support::memo::Memo<String, Arc<Indexed>>;
 
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -78,7 +78,7 @@ fn json(value: &impl serde::Serialize) -> String {
 
 /// Lower-case words of `text`: runs of letters and digits, as search.js splits a query
 /// (`/[^\p{Alphabetic}\p{N}]+/u`, then `toLowerCase`).
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && w.len() <= MAX_TERM).map(str::to_lowercase)
 }
 
@@ -87,7 +87,7 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// stemmer, so "Überwachungen" finds "Überwachung". The page's script folds a query the same way
 /// (search.js `fold`) and, having no stemmer, strips the language's inflection endings listed
 /// in [`Language::endings`] to reach the stems the index holds (an approximation: see README).
-pub struct Language {
+pub(crate) struct Language {
     german: bool,
     stemmer: Option<rust_stemmers::Stemmer>,
     code: String,
@@ -98,7 +98,7 @@ pub struct Language {
 }
 
 impl Language {
-    pub fn new(lang: &str) -> Language {
+    pub(crate) fn new(lang: &str) -> Language {
         use rust_stemmers::Algorithm as A;
         let algorithm = match lang {
             "en" => Some(A::English),
@@ -143,7 +143,7 @@ impl Language {
     }
 
     /// A word as both index and query compare it (search.js `fold` does the same).
-    pub fn fold(&self, word: &str) -> String {
+    pub(crate) fn fold(&self, word: &str) -> String {
         use unicode_normalization::UnicodeNormalization;
         let lower = word.to_lowercase().replace('ß', "ss");
         let mut out: String = lower.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
@@ -167,7 +167,7 @@ impl Language {
     }
 
     /// The stem of a folded word (the word itself when the language has no stemmer).
-    pub fn stem(&self, folded: &str) -> String {
+    pub(crate) fn stem(&self, folded: &str) -> String {
         match &self.stemmer {
             Some(s) => s.stem(folded).into_owned(),
             None => folded.to_string(),
@@ -177,7 +177,7 @@ impl Language {
     /// Endings the page's script strips from a folded query word, in up to three rounds, to
     /// find the stems the Snowball stemmer made (its suffixes, folded); "ending:replacement"
     /// where the stemmer replaces rather than removes.
-    pub fn endings(&self) -> &'static [&'static str] {
+    pub(crate) fn endings(&self) -> &'static [&'static str] {
         match self.code.as_str() {
             "de" => &["e", "em", "en", "ern", "er", "es", "s", "est", "st", "end", "ung", "ig", "ik", "isch", "lich", "heit", "keit"],
             "en" => &[
@@ -239,12 +239,12 @@ fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-pub fn index_pages(site: &Site) -> Vec<Page> {
+pub(crate) fn index_pages(site: &Site) -> Vec<Page> {
     index_pages_cached(site, None)
 }
 
 /// The entry file and all shards, reusing the indexed documents unchanged since the last call.
-pub fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> {
+pub(crate) fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> {
     let lang = Language::new(&site.messages.lang);
     let mut entries: Vec<Arc<Indexed>> = Vec::with_capacity(site.documents.len());
     for (i, d) in site.documents.iter().enumerate() {

@@ -9,11 +9,11 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 
 /// The files of the active theme: templates by name, static files by relative path.
 #[derive(Debug, Clone, Default)]
-pub struct Theme {
-    pub templates: BTreeMap<String, String>,
-    pub statics: BTreeMap<String, Vec<u8>>,
+pub(crate) struct Theme {
+    pub(crate) templates: BTreeMap<String, String>,
+    pub(crate) statics: BTreeMap<String, Vec<u8>>,
     /// Where each template came from (for error messages): "themes/default/templates/x.html".
-    pub origins: BTreeMap<String, String>,
+    pub(crate) origins: BTreeMap<String, String>,
 }
 
 fn collect(dir: &Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
@@ -27,7 +27,7 @@ fn collect(dir: &Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
 
 impl Theme {
     /// Loads the embedded default theme, then overlays `repo/themes/<name>/` when it exists.
-    pub fn load(repo_root: &Path, name: &str) -> std::io::Result<Theme> {
+    pub(crate) fn load(repo_root: &Path, name: &str) -> std::io::Result<Theme> {
         let mut theme = Theme::default();
         let mut files = Vec::new();
         collect(&DEFAULT_THEME, &mut files);

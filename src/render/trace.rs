@@ -13,40 +13,40 @@ use serde::Serialize;
 
 /// A compact reference to a document.
 #[derive(Debug, Clone, Serialize)]
-pub struct DocRef {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub status: &'static str,
-    pub doc_type: String,
+pub(crate) struct DocRef {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) url: String,
+    pub(crate) status: &'static str,
+    pub(crate) doc_type: String,
 }
 
-pub fn doc_ref(d: &Document) -> DocRef {
+pub(crate) fn doc_ref(d: &Document) -> DocRef {
     DocRef { id: d.id.clone(), title: d.title.clone(), url: d.url(), status: d.status.as_str(), doc_type: d.doc_type.clone() }
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ItemView {
-    pub id: String,
-    pub title: String,
-    pub kind: String,
-    pub url: String,
-    pub assessable: bool,
-    pub depth: usize,
-    pub namespace: String,
+pub(crate) struct ItemView {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) kind: String,
+    pub(crate) url: String,
+    pub(crate) assessable: bool,
+    pub(crate) depth: usize,
+    pub(crate) namespace: String,
     /// gap | addressed | implemented | evidenced | excluded, or "" for headings and groups.
-    pub status: &'static str,
-    pub documents: Vec<DocRef>,
-    pub records: Vec<DocRef>,
-    pub stale_records: Vec<DocRef>,
-    pub reasons: Vec<String>,
+    pub(crate) status: &'static str,
+    pub(crate) documents: Vec<DocRef>,
+    pub(crate) records: Vec<DocRef>,
+    pub(crate) stale_records: Vec<DocRef>,
+    pub(crate) reasons: Vec<String>,
 }
 
 fn refs(site: &Site, idx: &[usize]) -> Vec<DocRef> {
     idx.iter().map(|i| doc_ref(&site.documents[*i])).collect()
 }
 
-pub fn item_view(site: &Site, item: &CatalogItem) -> ItemView {
+pub(crate) fn item_view(site: &Site, item: &CatalogItem) -> ItemView {
     let cov: Option<&Coverage> = site.trace.coverage.get(&item.id);
     let local = site.catalog.local_id(&item.id);
     ItemView {
@@ -156,7 +156,7 @@ fn soa_rows(site: &Site) -> Vec<SoaRow> {
 }
 
 /// The SoA table as a template value (also embedded on the SoA document's own page).
-pub fn soa_value(site: &Site) -> Value {
+pub(crate) fn soa_value(site: &Site) -> Value {
     v(soa_rows(site))
 }
 

@@ -8,20 +8,20 @@ use std::path::Path;
 use std::process::Command;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Commit {
-    pub id: String,
-    pub short: String,
-    pub author: String,
-    pub date: String,
-    pub message: String,
+pub(crate) struct Commit {
+    pub(crate) id: String,
+    pub(crate) short: String,
+    pub(crate) author: String,
+    pub(crate) date: String,
+    pub(crate) message: String,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct GitInfo {
+pub(crate) struct GitInfo {
     /// Repository-relative path → commits touching it, newest first.
-    pub history: BTreeMap<String, Vec<Commit>>,
+    pub(crate) history: BTreeMap<String, Vec<Commit>>,
     /// The commit checked out, and whether the work tree differs from it.
-    pub head: Option<(String, bool)>,
+    pub(crate) head: Option<(String, bool)>,
 }
 
 fn git(root: &Path, args: &[&str]) -> Option<String> {
@@ -31,7 +31,7 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
 
 /// Reads history only when `root` is the top of a git work tree (a folder inside someone
 /// else's repository is not "a git repository" of its own).
-pub fn read(root: &Path, paths_under: &str) -> GitInfo {
+pub(crate) fn read(root: &Path, paths_under: &str) -> GitInfo {
     let Some(top) = git(root, &["rev-parse", "--show-toplevel"]) else { return GitInfo::default() };
     let same = match (Path::new(top.trim()).canonicalize(), root.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,

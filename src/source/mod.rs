@@ -5,7 +5,7 @@
 //! never followed out of the repository, and symlinked folders are never descended into, so a
 //! hostile repository cannot make a build read (or publish) files it does not hold.
 
-pub mod git;
+pub(crate) mod git;
 pub mod snapshot;
 
 use crate::diagnostics::{Code::*, Diagnostic};
@@ -96,13 +96,13 @@ pub fn split_front_matter(text: &str) -> Result<Option<Split<'_>>, usize> {
 
 /// Walks the content folder. Returns the files (sorted by path) and diagnostics for files that
 /// could not be taken (unreadable, symlinks out of the tree, invalid UTF-8).
-pub fn walk(repo_root: &Path, content_dir: &Path, content_name: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+pub(crate) fn walk(repo_root: &Path, content_dir: &Path, content_name: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     walk_cached(repo_root, content_dir, content_name, None)
 }
 
 /// File texts kept between rebuilds (`serve`): a file whose modification time and size are
 /// unchanged is not read again.
-pub type ReadCache = crate::support::memo::Memo<std::path::PathBuf, Arc<str>, (std::time::SystemTime, u64)>;
+pub(crate) type ReadCache = crate::support::memo::Memo<std::path::PathBuf, Arc<str>, (std::time::SystemTime, u64)>;
 
 fn read_text(path: &Path, repo_rel: &str, cache: Option<&ReadCache>) -> Result<Arc<str>, Diagnostic> {
     let read = || -> Result<Arc<str>, Diagnostic> {
@@ -117,7 +117,7 @@ fn read_text(path: &Path, repo_rel: &str, cache: Option<&ReadCache>) -> Result<A
 }
 
 /// As [`walk`], with an optional cache of file texts.
-pub fn walk_cached(
+pub(crate) fn walk_cached(
     repo_root: &Path,
     content_dir: &Path,
     content_name: &str,
@@ -229,7 +229,12 @@ pub fn walk_cached(
 /// a file outside the content folder), a path that is no longer a regular file, a file that
 /// can no longer be read, or a tree with symlinked files (an edit of a link's target is
 /// reported under the target's path only).
-pub fn refresh(previous: &[SourceFile], content_dir: &Path, changed: &[PathBuf], cache: Option<&ReadCache>) -> Option<Vec<SourceFile>> {
+pub(crate) fn refresh(
+    previous: &[SourceFile],
+    content_dir: &Path,
+    changed: &[PathBuf],
+    cache: Option<&ReadCache>,
+) -> Option<Vec<SourceFile>> {
     if previous.iter().any(|f| f.symlink) {
         return None;
     }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-pub const MANIFEST: &str = "manifest.json";
-pub const DATA: &str = "snapshot.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
+pub(crate) const DATA: &str = "snapshot.json";
 /// The SSHSIG signature of the manifest (`snapshot --sign`), as `ssh-keygen -Y sign` names it.
 pub const SIGNATURE: &str = "manifest.json.sig";
 
@@ -56,7 +56,7 @@ pub fn read_snapshot(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
 /// Just the snapshot's `DATA` file, from a folder or a zip (`None` when it has none): the
 /// Changes page needs only this, and reading every page of a large snapshot on each build
 /// (and each preview rebuild) would be waste.
-pub fn read_snapshot_data(path: &Path) -> Result<Option<Vec<u8>>, String> {
+pub(crate) fn read_snapshot_data(path: &Path) -> Result<Option<Vec<u8>>, String> {
     if path.is_dir() {
         let file = path.join(DATA);
         // As in read_snapshot, a symlink is not the snapshot's own file.

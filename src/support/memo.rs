@@ -9,7 +9,7 @@ use std::hash::Hash;
 use std::sync::RwLock;
 
 /// Values by name `K`, each with the fingerprint `F` of its inputs.
-pub struct Memo<K, V, F = u64> {
+pub(crate) struct Memo<K, V, F = u64> {
     entries: RwLock<HashMap<K, (F, V)>>,
 }
 
@@ -21,7 +21,7 @@ impl<K, V, F> Default for Memo<K, V, F> {
 
 impl<K: Hash + Eq, V: Clone, F: PartialEq> Memo<K, V, F> {
     /// The value kept under `name` when it was made from inputs with this fingerprint.
-    pub fn get<Q>(&self, name: &Q, fingerprint: &F) -> Option<V>
+    pub(crate) fn get<Q>(&self, name: &Q, fingerprint: &F) -> Option<V>
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
@@ -31,14 +31,14 @@ impl<K: Hash + Eq, V: Clone, F: PartialEq> Memo<K, V, F> {
     }
 
     /// Keeps `value` under `name`, made from inputs with this fingerprint.
-    pub fn put(&self, name: K, fingerprint: F, value: V) {
+    pub(crate) fn put(&self, name: K, fingerprint: F, value: V) {
         if let Ok(mut entries) = self.entries.write() {
             entries.insert(name, (fingerprint, value));
         }
     }
 
     /// The kept value when its fingerprint matches; otherwise `make`s it and keeps it.
-    pub fn get_or_make(&self, name: K, fingerprint: F, make: impl FnOnce() -> V) -> V {
+    pub(crate) fn get_or_make(&self, name: K, fingerprint: F, make: impl FnOnce() -> V) -> V {
         if let Some(hit) = self.get(&name, &fingerprint) {
             return hit;
         }
@@ -49,7 +49,7 @@ impl<K: Hash + Eq, V: Clone, F: PartialEq> Memo<K, V, F> {
 
     /// As [`get_or_make`](Self::get_or_make) for a value that may fail to be made (a failure
     /// is not kept).
-    pub fn get_or_try<E>(&self, name: K, fingerprint: F, make: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
+    pub(crate) fn get_or_try<E>(&self, name: K, fingerprint: F, make: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
         if let Some(hit) = self.get(&name, &fingerprint) {
             return Ok(hit);
         }
@@ -58,7 +58,7 @@ impl<K: Hash + Eq, V: Clone, F: PartialEq> Memo<K, V, F> {
         Ok(value)
     }
 
-    pub fn remove<Q>(&self, name: &Q)
+    pub(crate) fn remove<Q>(&self, name: &Q)
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
@@ -68,7 +68,7 @@ impl<K: Hash + Eq, V: Clone, F: PartialEq> Memo<K, V, F> {
         }
     }
 
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if let Ok(mut entries) = self.entries.write() {
             entries.clear();
         }
@@ -76,7 +76,7 @@ impl<K: Hash + Eq, V: Clone, F: PartialEq> Memo<K, V, F> {
 }
 
 /// One value with the fingerprint of its inputs (a memo with a single name).
-pub type Slot<V, F = u64> = Memo<(), V, F>;
+pub(crate) type Slot<V, F = u64> = Memo<(), V, F>;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! Support: small, stage-independent helpers used by every stage (atomic file writes, SSH
 //! signatures). Nothing here knows about documents or sites.
 
-pub mod memo;
+pub(crate) mod memo;
 pub mod safe_write;
 pub mod signing;
-pub mod timer;
+pub(crate) mod timer;

@@ -29,7 +29,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// The suffix of the temporary files written beside a target before the rename.
-pub const TMP_SUFFIX: &str = ".aimsbook-tmp";
+pub(crate) const TMP_SUFFIX: &str = ".aimsbook-tmp";
 
 /// The folder a file lives in (`.` for a bare file name).
 fn parent_of(path: &Path) -> &Path {
@@ -97,7 +97,7 @@ fn not_a_file(path: &Path) -> io::Error {
 /// Creates `path` with `bytes`; fails with [`io::ErrorKind::AlreadyExists`] (writing nothing)
 /// when anything exists at that path, even if it appears while the bytes are being written.
 /// The file appears complete or not at all.
-pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if fs::symlink_metadata(path).is_ok() {
         return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} already exists", path.display())));
     }
@@ -109,25 +109,9 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Replaces the file at `path` with `bytes` atomically, keeping its permissions (and, where
-/// allowed, its owner). A missing file is created.
-pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let target = resolve_target(path)?;
-    let meta = match fs::metadata(&target) {
-        Ok(m) if !m.is_file() => return Err(not_a_file(path)),
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let tmp = temp_beside(&target, bytes, meta.as_ref())?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    sync_dir(parent_of(&target));
-    Ok(())
-}
-
 /// Why [`replace_if_unchanged`] wrote nothing.
 #[derive(Debug)]
-pub enum ReplaceError {
+pub(crate) enum ReplaceError {
     /// The file no longer holds the bytes the caller read: someone changed it meanwhile.
     Changed,
     Io(io::Error),
@@ -153,7 +137,7 @@ impl From<io::Error> for ReplaceError {
 /// made after the new bytes are safely on disk, immediately before the rename, so the window
 /// in which a concurrent edit could be lost is as short as the file system allows. On
 /// [`ReplaceError::Changed`] nothing is written and the temporary file is removed.
-pub fn replace_if_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<(), ReplaceError> {
+pub(crate) fn replace_if_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<(), ReplaceError> {
     replace_if_unchanged_after(path, expected, bytes, || {})
 }
 
@@ -176,7 +160,7 @@ fn replace_if_unchanged_after(path: &Path, expected: &[u8], bytes: &[u8], before
 }
 
 /// The first free backup name beside `path`: `NAME.bak`, else `NAME.bak.1`, `NAME.bak.2`, …
-pub fn backup_path(path: &Path) -> PathBuf {
+pub(crate) fn backup_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
     let candidate = |n: usize| parent_of(path).join(if n == 0 { format!("{name}.bak") } else { format!("{name}.bak.{n}") });
     (0..).map(candidate).find(|p| fs::symlink_metadata(p).is_err()).unwrap_or_else(|| candidate(0))
@@ -186,7 +170,7 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// byte-identical, same permissions; an existing backup is never overwritten), then replaces
 /// `path` with `bytes` atomically. Returns the backup's path. If the file changes between the
 /// backup and the replacement, nothing is replaced and the error says so.
-pub fn replace_with_backup(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+pub(crate) fn replace_with_backup(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     let target = resolve_target(path)?;
     let current = fs::read(&target)?;
     let backup = loop {
@@ -299,7 +283,7 @@ mod tests {
         fs::write(&p, b"old").unwrap();
         fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
         let old_inode = fs::metadata(&p).unwrap().ino();
-        replace_atomically(&p, b"new content").unwrap();
+        replace_if_unchanged(&p, b"old", b"new content").unwrap();
         let meta = fs::metadata(&p).unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"new content");
         assert_eq!(meta.permissions().mode() & 0o7777, 0o640);

@@ -12,9 +12,9 @@ use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 use std::path::Path;
 
 /// Namespace of snapshot manifest signatures (`ssh-keygen -Y verify -n aimsbook-snapshot`).
-pub const SNAPSHOT_NAMESPACE: &str = "aimsbook-snapshot";
+pub(crate) const SNAPSHOT_NAMESPACE: &str = "aimsbook-snapshot";
 /// Namespace of approval signatures recorded in front matter.
-pub const APPROVAL_NAMESPACE: &str = "aimsbook-approval";
+pub(crate) const APPROVAL_NAMESPACE: &str = "aimsbook-approval";
 
 /// A private key ready to sign.
 pub struct Signer {
@@ -51,7 +51,7 @@ impl Signer {
     }
 
     /// The ASCII-armoured SSHSIG signature of `msg` in `namespace` (SHA-512, as ssh-keygen).
-    pub fn sign(&self, namespace: &str, msg: &[u8]) -> Result<String, String> {
+    pub(crate) fn sign(&self, namespace: &str, msg: &[u8]) -> Result<String, String> {
         let sig = match self.key.key_data().rsa() {
             Some(rsa) => sign_rsa(rsa, namespace, msg)?,
             None => self.key.sign(namespace, HashAlg::Sha512, msg).map_err(|e| format!("cannot sign: {e}"))?,
@@ -65,12 +65,12 @@ impl Signer {
     }
 
     /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`.
-    pub fn algorithm(&self) -> String {
+    pub(crate) fn algorithm(&self) -> String {
         self.key.algorithm().as_str().to_string()
     }
 
     /// The principals an allowed signers file lists this key for, in `namespace` on `date`.
-    pub fn principals(&self, allowed: &[AllowedSigner], namespace: &str, date: Date) -> Vec<String> {
+    pub(crate) fn principals(&self, allowed: &[AllowedSigner], namespace: &str, date: Date) -> Vec<String> {
         principals_for(allowed, self.key.public_key().key_data(), namespace, date)
     }
 }
@@ -104,21 +104,21 @@ fn sign_rsa(key: &ssh_key::private::RsaKeypair, namespace: &str, msg: &[u8]) -> 
 /// One line of an allowed signers file (see ssh-keygen(1), "ALLOWED SIGNERS").
 #[derive(Debug, Clone)]
 pub struct AllowedSigner {
-    pub principals: Vec<String>,
+    pub(crate) principals: Vec<String>,
     /// `namespaces="…"`: the namespaces the key may sign in (all when absent).
-    pub namespaces: Option<Vec<String>>,
-    pub valid_after: Option<Date>,
-    pub valid_before: Option<Date>,
-    pub key: PublicKey,
+    pub(crate) namespaces: Option<Vec<String>>,
+    pub(crate) valid_after: Option<Date>,
+    pub(crate) valid_before: Option<Date>,
+    pub(crate) key: PublicKey,
     /// 1-based line in the file.
     pub line: usize,
 }
 
 /// An error in an allowed signers file, at a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    pub line: usize,
-    pub message: String,
+pub(crate) struct ParseError {
+    pub(crate) line: usize,
+    pub(crate) message: String,
 }
 
 /// Splits at spaces outside double quotes.
@@ -172,7 +172,7 @@ fn signer_date(s: &str) -> Option<Date> {
     Date::new(n(0..4)?, n(4..6)? as i8, n(6..8)? as i8).ok()
 }
 
-pub fn parse_allowed_signers(text: &str) -> Result<Vec<AllowedSigner>, ParseError> {
+pub(crate) fn parse_allowed_signers(text: &str) -> Result<Vec<AllowedSigner>, ParseError> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
@@ -232,10 +232,10 @@ pub fn load_allowed_signers(path: &Path) -> Result<Vec<AllowedSigner>, String> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Signed {
     /// Principals of every allowed-signers line that lists the key for this namespace.
-    pub principals: Vec<String>,
+    pub(crate) principals: Vec<String>,
     /// `SHA256:…` of the key.
-    pub fingerprint: String,
-    pub algorithm: String,
+    pub(crate) fingerprint: String,
+    pub(crate) algorithm: String,
 }
 
 impl std::fmt::Display for Signed {
@@ -246,7 +246,7 @@ impl std::fmt::Display for Signed {
 
 /// Why a signature was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rejected {
+pub(crate) enum Rejected {
     /// Not an SSHSIG signature at all.
     Malformed(String),
     /// Made for another purpose.
@@ -271,7 +271,7 @@ impl std::fmt::Display for Rejected {
 }
 
 /// Checks an armoured SSHSIG signature of `msg` made in `namespace` by one of `allowed`, on `date`.
-pub fn verify(allowed: &[AllowedSigner], namespace: &str, msg: &[u8], armoured: &str, date: Date) -> Result<Signed, Rejected> {
+pub(crate) fn verify(allowed: &[AllowedSigner], namespace: &str, msg: &[u8], armoured: &str, date: Date) -> Result<Signed, Rejected> {
     let sig = SshSig::from_pem(armoured.trim()).map_err(|e| Rejected::Malformed(e.to_string()))?;
     let key = PublicKey::new(sig.public_key().clone(), "");
     let fingerprint = key.fingerprint(HashAlg::Sha256).to_string();
@@ -300,22 +300,22 @@ fn principals_for(allowed: &[AllowedSigner], key: &ssh_key::public::KeyData, nam
 /// What a page says about a signature: who signed, as verified against an allowed signers
 /// file, or plainly that it is not verified and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SignatureView {
-    pub verified: bool,
+pub(crate) struct SignatureView {
+    pub(crate) verified: bool,
     /// The principals the allowed signers file lists the key for (when verified).
-    pub principals: Vec<String>,
+    pub(crate) principals: Vec<String>,
     /// `SHA256:…` of the signing key ("" when the signature cannot be read).
-    pub fingerprint: String,
-    pub algorithm: String,
+    pub(crate) fingerprint: String,
+    pub(crate) algorithm: String,
     /// The allowed signers file it was checked against ("" when none).
-    pub allowed_signers: String,
+    pub(crate) allowed_signers: String,
     /// Why it is not verified ("" when it is).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 impl SignatureView {
     /// Not verified, for `reason`, with the key of the signature as far as it can be read.
-    pub fn unverified(armoured: &str, allowed_signers: &str, reason: String) -> SignatureView {
+    pub(crate) fn unverified(armoured: &str, allowed_signers: &str, reason: String) -> SignatureView {
         let key = SshSig::from_pem(armoured.trim()).ok().map(|sig| PublicKey::new(sig.public_key().clone(), ""));
         SignatureView {
             verified: false,
@@ -330,7 +330,7 @@ impl SignatureView {
 
 /// Checks `armoured` (a signature of `msg` in `namespace`) against `allowed`, an allowed signers
 /// file and its name, for a page to show; without one the signature is shown as not verified.
-pub fn view(allowed: Option<(&[AllowedSigner], &str)>, namespace: &str, msg: &[u8], armoured: &str, date: Date) -> SignatureView {
+pub(crate) fn view(allowed: Option<(&[AllowedSigner], &str)>, namespace: &str, msg: &[u8], armoured: &str, date: Date) -> SignatureView {
     let Some((signers, file)) = allowed else {
         return SignatureView::unverified(
             armoured,
