@@ -204,7 +204,7 @@ fn history(d: &Document, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(p) = prev {
-            if v.cmp_semantic(&p).is_le() {
+            if v <= p {
                 out.push(
                     Diagnostic::new("DC011", file, h.line, format!("history version {v} does not follow {p}"))
                         .help("list revisions oldest first, each with a higher version than the one before"),
@@ -215,7 +215,7 @@ fn history(d: &Document, out: &mut Vec<Diagnostic>) {
     }
     if let (Some(last), Some(current)) = (d.history.last(), d.version) {
         if let Some(lv) = Version::parse(&last.version) {
-            if lv.cmp_semantic(&current).is_ne() {
+            if lv != current {
                 out.push(
                     Diagnostic::new(
                         "DC012",
