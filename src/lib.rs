@@ -32,6 +32,7 @@ pub mod render;
 pub mod render_crosswalk;
 pub mod render_trace;
 pub mod retention;
+pub mod review;
 pub mod safe_write;
 pub mod sarif;
 pub mod schemas;

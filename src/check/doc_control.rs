@@ -4,6 +4,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Document, Status, Version};
+use crate::review::ReviewState;
 use crate::site::Site;
 use std::collections::BTreeMap;
 
@@ -162,10 +163,11 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if let Some(due) = d.review_due {
-        if !d.status.is_obsolete() {
-            let days = today.until(due).map(|s| i64::from(s.get_days())).unwrap_or(0);
-            if due < today {
+    // The same rule as the badges and the Reviews page (src/review.rs).
+    let review = site.review(d);
+    if let (Some(due), Some(days)) = (d.review_due, review.days) {
+        match review.state {
+            ReviewState::Overdue => {
                 out.push(
                     Diagnostic::new(
                         "DC007",
@@ -178,12 +180,14 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
                         owner_or(d)
                     )),
                 );
-            } else if days <= site.config.review.warn_days {
+            }
+            ReviewState::DueSoon => {
                 out.push(
                     Diagnostic::new("DC008", file, d.line_of("review_due"), format!("review of {} due in {days} days ({due})", d.id))
                         .help(format!("{} should plan the review now", owner_or(d))),
                 );
             }
+            ReviewState::Ok | ReviewState::Exempt | ReviewState::Unknown => {}
         }
     }
 }
