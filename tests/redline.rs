@@ -166,3 +166,28 @@ fn diff_and_changes_page_show_text_changes_and_uncontrolled_edits() {
     assert!(changes.contains("uncontrolled change"), "{changes}");
     assert!(changes.contains("Keep a register of <ins>all AI </ins>models."), "{changes}");
 }
+
+/// A version spelled two ways ("1.0" in the front matter, "1.0.0" in the history) is one version:
+/// the approved text git holds for "1.0" is the history's "1.0.0", so 1.1 is compared with it
+/// and no stray "1.0" version is added after 1.1.
+#[test]
+fn a_version_spelled_with_and_without_its_patch_is_one_version() {
+    let (dir, repo) = temp_copy("codes/base");
+    git(&repo, &["init", "-q"]);
+    let h10 = [("1.0.0", "2026-01-10")];
+    write_version(&repo, "1.0", "approved", Some("2026-01-10"), &h10, &body(PURPOSE_1_0, &["Keep a register of models."]));
+    commit(&repo, "Approve 1.0");
+    let h11 = [("1.0.0", "2026-01-10"), ("1.1", "2026-03-01")];
+    write_version(&repo, "1.1", "approved", Some("2026-03-01"), &h11, &body(PURPOSE_1_1, &["Keep a register of models."]));
+    commit(&repo, "Approve 1.1");
+    let site = dir.path().join("site");
+    let out = build(&repo, &site, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc = page(&site, "doc/A-001.html");
+    assert_eq!(doc.matches("Version 1.0.0, approved").count(), 1, "{doc}");
+    assert!(!doc.contains("Version 1.0, approved"), "no second entry for the same version: {doc}");
+    assert!(doc.contains("href=\"../doc/A-001/redline-1.1.html\""));
+    let r11 = page(&site, "doc/A-001/redline-1.1.html");
+    assert!(r11.contains("<del>board</del><ins>committee</ins>"), "{r11}");
+    assert!(!site.join("doc/A-001/redline-1.0.html").exists());
+}

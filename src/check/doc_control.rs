@@ -3,6 +3,7 @@
 //! ids). Field presence, enumerations and formats are checked earlier by the JSON Schema.
 
 use crate::diagnostics::{Code::*, Diagnostic};
+use crate::model::review::ReviewState;
 use crate::model::Site;
 use crate::parse::document::{Document, Status, Version};
 use std::collections::BTreeMap;
@@ -155,10 +156,11 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if let Some(due) = d.review_due {
-        if !d.status.is_obsolete() {
-            let days = today.until(due).map(|s| i64::from(s.get_days())).unwrap_or(0);
-            if due < today {
+    // The same rule as the badges and the Reviews page (src/review.rs).
+    let review = site.review(d);
+    if let (Some(due), Some(days)) = (d.review_due, review.days) {
+        match review.state {
+            ReviewState::Overdue => {
                 out.push(
                     Diagnostic::new(
                         DC007,
@@ -171,12 +173,14 @@ fn approval_and_review(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
                         owner_or(d)
                     )),
                 );
-            } else if days <= site.config.review.warn_days {
+            }
+            ReviewState::DueSoon => {
                 out.push(
                     Diagnostic::new(DC008, file, d.line_of("review_due"), format!("review of {} due in {days} days ({due})", d.id))
                         .help(format!("{} should plan the review now", owner_or(d))),
                 );
             }
+            ReviewState::Ok | ReviewState::Exempt | ReviewState::Unknown => {}
         }
     }
 }
@@ -197,7 +201,7 @@ fn history(d: &Document, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(p) = prev {
-            if v.cmp_semantic(&p).is_le() {
+            if v <= p {
                 out.push(
                     Diagnostic::new(DC011, file, h.line, format!("history version {v} does not follow {p}"))
                         .help("list revisions oldest first, each with a higher version than the one before"),
@@ -208,7 +212,7 @@ fn history(d: &Document, out: &mut Vec<Diagnostic>) {
     }
     if let (Some(last), Some(current)) = (d.history.last(), d.version) {
         if let Some(lv) = Version::parse(&last.version) {
-            if lv.cmp_semantic(&current).is_ne() {
+            if lv != current {
                 out.push(
                     Diagnostic::new(
                         DC012,

@@ -7,6 +7,7 @@ pub mod audience;
 pub(crate) mod catalog;
 pub(crate) mod crosswalk;
 pub mod retention;
+pub(crate) mod review;
 pub(crate) mod snapshot;
 pub mod table;
 pub(crate) mod trace;

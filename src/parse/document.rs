@@ -62,8 +62,10 @@ impl Status {
     }
 }
 
-/// A document version MAJOR.MINOR[.PATCH], compared numerically ("1.10" > "1.9").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A document version MAJOR.MINOR[.PATCH], compared numerically ("1.10" > "1.9"). A missing
+/// patch is patch 0: "1.0" and "1.0.0" are the same version (equal, same hash, same place in
+/// every ordering), only written differently; [`fmt::Display`] keeps the writing.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Version {
     pub(crate) major: u32,
     pub(crate) minor: u32,
@@ -95,7 +97,41 @@ impl Version {
     fn key(&self) -> (u32, u32, u32) {
         (self.major, self.minor, self.patch.unwrap_or(0))
     }
-    pub(crate) fn cmp_semantic(&self, other: &Version) -> std::cmp::Ordering {
+
+    /// Whether two version texts name the same version ("1.0" and "1.0.0"); texts that are not
+    /// versions are compared as written.
+    pub(crate) fn same_text(a: &str, b: &str) -> bool {
+        match (Version::parse(a), Version::parse(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a == b,
+        }
+    }
+}
+
+// One ordering, written once: equality, hashing and order all go through `key`, so a derived
+// field-by-field order (where "1.0" < "1.0.0") cannot disagree with the checks.
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Version {}
+
+impl std::hash::Hash for Version {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.key().cmp(&other.key())
     }
 }
@@ -269,13 +305,61 @@ mod tests {
     fn versions_compare_numerically() {
         let a = Version::parse("1.9").unwrap();
         let b = Version::parse("1.10").unwrap();
-        assert!(a.cmp_semantic(&b).is_lt());
+        assert!(a < b);
         assert_eq!(b.to_string(), "1.10");
         assert!(Version::parse("1").is_none());
         assert!(Version::parse("1.2.3.4").is_none());
         assert!(Version::parse("v1.2").is_none());
         assert!(Version::parse("01.2").is_none());
         assert_eq!(Version::parse("2.0.1").unwrap().patch, Some(1));
+    }
+
+    #[test]
+    fn a_missing_patch_is_patch_zero_in_every_comparison() {
+        let short = Version::parse("1.0").unwrap();
+        let long = Version::parse("1.0.0").unwrap();
+        assert_eq!(short, long);
+        assert_eq!(short.cmp(&long), std::cmp::Ordering::Equal);
+        let hash = |v: &Version| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            v.hash(&mut h);
+            h.finish()
+        };
+        assert_eq!(hash(&short), hash(&long));
+        assert_eq!(BTreeSet::from([short, long]).len(), 1);
+        assert!(Version::parse("1.0.1").unwrap() > short);
+        assert!(Version::parse("0.9.9").unwrap() < long);
+        // The spelling survives for display.
+        assert_eq!((short.to_string(), long.to_string()), ("1.0".to_string(), "1.0.0".to_string()));
+        assert!(Version::same_text("2.1", "2.1.0"));
+        assert!(!Version::same_text("2.1", "2.1.1"));
+        assert!(!Version::same_text("draft-a", "draft-b"));
+        assert!(Version::same_text("draft-a", "draft-a"));
+    }
+
+    proptest::proptest! {
+        /// Equality, order and hash agree for any two versions, and agree with the numeric
+        /// (major, minor, patch-or-0) order the checks mean.
+        #[test]
+        fn version_order_is_one_order(a in (0u32..4, 0u32..4, proptest::option::of(0u32..3)), b in (0u32..4, 0u32..4, proptest::option::of(0u32..3))) {
+            let text = |(ma, mi, p): (u32, u32, Option<u32>)| match p { Some(p) => format!("{ma}.{mi}.{p}"), None => format!("{ma}.{mi}") };
+            let (x, y) = (Version::parse(&text(a)).unwrap(), Version::parse(&text(b)).unwrap());
+            let numeric = (a.0, a.1, a.2.unwrap_or(0)).cmp(&(b.0, b.1, b.2.unwrap_or(0)));
+            proptest::prop_assert_eq!(x.cmp(&y), numeric);
+            proptest::prop_assert_eq!(x.partial_cmp(&y), Some(numeric));
+            proptest::prop_assert_eq!(x == y, numeric.is_eq());
+            proptest::prop_assert_eq!(Version::same_text(&text(a), &text(b)), x == y);
+            if x == y {
+                let hash = |v: &Version| {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::hash::DefaultHasher::new();
+                    v.hash(&mut h);
+                    h.finish()
+                };
+                proptest::prop_assert_eq!(hash(&x), hash(&y));
+            }
+        }
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn diff(old: &SnapshotData, new: &SnapshotData) -> Diff {
         match o.get(id) {
             None => d.added.push(change(x, "added", "", &x.version)),
             Some(y) => {
-                if y.version != x.version {
+                if !crate::parse::document::Version::same_text(&y.version, &x.version) {
                     d.reversioned.push(change(x, "version", &y.version, &x.version));
                 }
                 if y.status != x.status {

@@ -2,6 +2,7 @@
 //! snapshot's About page.
 
 use super::*;
+use crate::model::review::ReviewState;
 
 /// "About this snapshot": what an auditor needs to identify the frozen copy.
 pub(crate) fn about_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
@@ -30,8 +31,8 @@ pub(crate) fn home(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     for d in site.current_documents() {
         let s = summary(site, d);
         match s.review_state {
-            "overdue" => overdue.push(s),
-            "due-soon" => due_soon.push(s),
+            ReviewState::Overdue => overdue.push(s),
+            ReviewState::DueSoon => due_soon.push(s),
             _ => {}
         }
     }
@@ -111,30 +112,33 @@ pub(crate) fn register(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
 
 pub(crate) fn reviews(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
+    // The first horizon is the warning window: the same documents as DC008 and the badges.
+    let horizons = crate::model::review::horizons(site.config.review.warn_days);
     let mut buckets: BTreeMap<&str, Vec<DocSummary>> = BTreeMap::new();
     for d in site.current_documents() {
         let s = summary(site, d);
-        let key = match s.days_to_review {
-            None => "unknown",
-            Some(n) if n < 0 => "overdue",
-            Some(n) if n <= 30 => "d30",
-            Some(n) if n <= 60 => "d60",
-            Some(n) if n <= 90 => "d90",
-            Some(_) => "later",
+        let key = match (s.review_state, s.days_to_review) {
+            (ReviewState::Overdue, _) => "overdue",
+            (_, Some(n)) => crate::model::review::horizon_of(&horizons, n).map_or("unknown", |h| h.key.as_str()),
+            (_, None) => "unknown",
         };
         buckets.entry(key).or_default().push(s);
     }
     for v in buckets.values_mut() {
         v.sort_by(|a, b| (a.days_to_review, &a.id).cmp(&(b.days_to_review, &b.id)));
     }
-    let sections = [
-        ("overdue", r.t("reviews-overdue"), r.t("reviews-overdue-note")),
-        ("d30", r.t("reviews-d30"), String::new()),
-        ("d60", r.t("reviews-d60"), String::new()),
-        ("d90", r.t("reviews-d90"), String::new()),
-        ("later", r.t("reviews-later"), String::new()),
-        ("unknown", r.t("reviews-unknown"), String::new()),
-    ];
+    let days = |n: i64| fluent_bundle::FluentValue::from(n);
+    let message = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| site.messages.get(key, args).unwrap_or_else(|| key.to_string());
+    let mut sections = vec![("overdue", r.t("reviews-overdue"), r.t("reviews-overdue-note"))];
+    for h in &horizons {
+        let label = match h.to {
+            Some(to) if h.from == 0 => message("reviews-due-within", &[("n", days(to))]),
+            Some(to) => message("reviews-due-between", &[("from", days(h.from)), ("to", days(to))]),
+            None => r.t("reviews-later"),
+        };
+        sections.push((h.key.as_str(), label, String::new()));
+    }
+    sections.push(("unknown", r.t("reviews-unknown"), String::new()));
     let sections: Vec<Value> = sections
         .iter()
         .map(|(key, label, note)| {
@@ -154,11 +158,10 @@ pub(crate) fn owners_index(r: &Renderer, p: &SitePage) -> Result<Page, Diagnosti
         let e = owners.entry(d.owner.as_str()).or_default();
         e.0 += 1;
         let s = summary(site, d);
-        if s.review_state == "overdue" {
-            e.1 += 1;
-        }
-        if s.review_state == "due-soon" {
-            e.2 += 1;
+        match s.review_state {
+            ReviewState::Overdue => e.1 += 1,
+            ReviewState::DueSoon => e.2 += 1,
+            _ => {}
         }
     }
     // Names in the language's collation order (Änne beside Anton, not after Zoë).
@@ -175,7 +178,7 @@ pub(crate) fn owner_page(r: &Renderer, owner: &str) -> Result<Page, Diagnostic> 
     let site = r.site;
     let owned: Vec<DocSummary> = site.documents.iter().filter(|d| d.owner == owner).map(|d| summary(site, d)).collect();
     let approves: Vec<DocSummary> = site.documents.iter().filter(|d| d.approver == owner).map(|d| summary(site, d)).collect();
-    let mut due: Vec<DocSummary> = owned.iter().filter(|s| s.review_state == "overdue" || s.review_state == "due-soon").cloned().collect();
+    let mut due: Vec<DocSummary> = owned.iter().filter(|s| s.review_state.needs_attention()).cloned().collect();
     due.sort_by_key(|s| s.days_to_review);
     r.page(
         &document::owner_url(owner),

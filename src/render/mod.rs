@@ -62,28 +62,14 @@ pub(crate) struct DocSummary {
     pub(crate) review_due: String,
     pub(crate) classification: String,
     pub(crate) url: String,
-    /// overdue | due-soon | ok | exempt | unknown
-    pub(crate) review_state: &'static str,
+    /// overdue | due-soon | ok | exempt | unknown (the one rule of model/review.rs)
+    pub(crate) review_state: crate::model::review::ReviewState,
     pub(crate) days_to_review: Option<i64>,
     pub(crate) path: String,
 }
 
-pub(crate) fn days_until(site: &Site, d: &Document) -> Option<i64> {
-    d.review_due.and_then(|due| site.today.until(due).ok()).map(|s| i64::from(s.get_days()))
-}
-
 pub(crate) fn summary(site: &Site, d: &Document) -> DocSummary {
-    let days = days_until(site, d);
-    let review_state = if d.status.is_obsolete() {
-        "exempt"
-    } else {
-        match days {
-            None => "unknown",
-            Some(n) if n < 0 => "overdue",
-            Some(n) if n <= site.config.review.warn_days => "due-soon",
-            Some(_) => "ok",
-        }
-    };
+    let review = site.review(d);
     DocSummary {
         id: d.id.clone(),
         title: d.title.clone(),
@@ -97,8 +83,8 @@ pub(crate) fn summary(site: &Site, d: &Document) -> DocSummary {
         review_due: d.review_due.map(|x| x.to_string()).unwrap_or_default(),
         classification: d.classification.clone(),
         url: d.url(),
-        review_state,
-        days_to_review: days,
+        review_state: review.state,
+        days_to_review: review.days,
         path: d.repo_rel.clone(),
     }
 }

@@ -152,7 +152,7 @@ pub(crate) fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersio
             if status == "draft" || version.is_empty() {
                 continue;
             }
-            let entry = match out.iter_mut().position(|v| v.version == version) {
+            let entry = match out.iter_mut().position(|v| crate::parse::document::Version::same_text(&v.version, version)) {
                 Some(i) => &mut out[i],
                 None => {
                     out.push(ApprovedVersion {
@@ -194,7 +194,7 @@ pub(crate) fn uncontrolled_change<'a>(versions: &'a [ApprovedVersion], d: &Docum
     if d.status.is_obsolete() || d.approved.is_none() {
         return None;
     }
-    let current = versions.iter().rev().find(|v| v.version == d.version_text)?;
+    let current = versions.iter().rev().find(|v| crate::parse::document::Version::same_text(&v.version, &d.version_text))?;
     let approved = current.body.as_deref()?;
     (words(approved) != words(&d.body)).then_some(current)
 }
@@ -516,7 +516,7 @@ pub(crate) fn text_changes(old: &[crate::model::snapshot::DocRecord], new: &[cra
             title: n.title.clone(),
             before_version: o.version.clone(),
             after_version: n.version.clone(),
-            uncontrolled: o.version == n.version,
+            uncontrolled: crate::parse::document::Version::same_text(&o.version, &n.version),
             words_inserted: red.words_inserted,
             words_deleted: red.words_deleted,
             blocks_changed: red.blocks_changed,

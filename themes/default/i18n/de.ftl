@@ -228,9 +228,11 @@ reviews-lead = Geltende Dokumente, geordnet nach ihrer nächsten fälligen Über
 reviews-periods = Zeiträume
 reviews-overdue = Überfällig
 reviews-overdue-note = Überprüfungstermin verstrichen: diese zuerst überprüfen.
-reviews-d30 = Fällig innerhalb von 30 Tagen
-reviews-d60 = Fällig in 31–60 Tagen
-reviews-d90 = Fällig in 61–90 Tagen
+reviews-due-within = { $n ->
+    [one] Fällig innerhalb von { $n } Tag
+   *[other] Fällig innerhalb von { $n } Tagen
+}
+reviews-due-between = Fällig in { $from }–{ $to } Tagen
 reviews-later = Später fällig
 reviews-unknown = Kein gültiges Überprüfungsdatum
 

@@ -225,9 +225,12 @@ reviews-lead = Documents in force, by when their next review falls due (as of { 
 reviews-periods = Review periods
 reviews-overdue = Overdue
 reviews-overdue-note = Past their review date: review these first.
-reviews-d30 = Due within 30 days
-reviews-d60 = Due in 31–60 days
-reviews-d90 = Due in 61–90 days
+# The first section is the warning window, `[review] warn_days` days ($n).
+reviews-due-within = { $n ->
+    [one] Due within { $n } day
+   *[other] Due within { $n } days
+}
+reviews-due-between = Due in { $from }–{ $to } days
 reviews-later = Due later
 reviews-unknown = No valid review date
 

@@ -228,9 +228,11 @@ reviews-lead = Documents en vigueur, selon l'échéance de leur prochaine revue 
 reviews-periods = Périodes de revue
 reviews-overdue = En retard
 reviews-overdue-note = Date de revue dépassée : à revoir en premier.
-reviews-d30 = Dans les 30 jours
-reviews-d60 = Dans 31 à 60 jours
-reviews-d90 = Dans 61 à 90 jours
+reviews-due-within = { $n ->
+    [one] Dans { $n } jour
+   *[other] Dans les { $n } jours
+}
+reviews-due-between = Dans { $from } à { $to } jours
 reviews-later = Plus tard
 reviews-unknown = Pas de date de revue valide
 
