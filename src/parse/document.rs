@@ -1,4 +1,5 @@
-//! The model: plain data types for controlled documents and the assembled [`Site`].
+//! The parsed document: plain data types for a controlled document (assembled into the site
+//! by [`crate::model`]).
 //!
 //! Nothing here does I/O. The parse stage fills these types; checks and renderers only read them.
 

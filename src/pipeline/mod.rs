@@ -1,6 +1,7 @@
-//! The pipeline, top to bottom: config → source → parse → model → check → render → output.
-//! `check` and `build` are thin wrappers around [`load`] and [`build`]; `serve` calls
-//! [`load_cached`] and [`render_all_cached`] with caches kept between rebuilds.
+//! The driver, top to bottom: config → source → parse → model → check ([`load`]), the edition
+//! and the diagnostic levels ([`prepare`]), then render → output into a sink ([`run`]). `build`,
+//! `serve` and `snapshot` all go through [`run`]; `serve` passes the caches it keeps between
+//! rebuilds ([`incremental`]).
 
 pub mod incremental;
 
@@ -229,7 +230,8 @@ fn hash_of(value: &impl std::hash::Hash) -> u64 {
     h.finish()
 }
 
-/// As [`build`], of the edition for `audience` when one is named (see [`crate::model::audience`]):
+/// Loads, checks, renders and — when there is no error — writes the site atomically, of the
+/// edition for `audience` when one is named (see [`crate::model::audience`]):
 /// every check runs on the whole repository, the site holds only what the edition publishes.
 pub fn build_edition(
     root: &Path,

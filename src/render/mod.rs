@@ -303,14 +303,14 @@ impl Renderer<'_> {
     }
 
     /// A site-wide page (lists, matrices, clause pages): its inputs are summarised by
-    /// [`overview_key`], so in `serve` it is not even re-assembled while that key is unchanged
+    /// [`cache::overview_key`], so in `serve` it is not even re-assembled while that key is unchanged
     /// (the common edit — a document's body — leaves it unchanged).
     fn overview(&self, path: &str, build: impl FnOnce() -> Result<Page, Diagnostic>) -> Result<Page, Diagnostic> {
         self.overview_with(path, 0, build)
     }
 
     /// As [`overview`](Self::overview), for a page that also shows document bodies: `extra`
-    /// identifies them (see [`bodies_key`]).
+    /// identifies them (see [`cache::bodies_key`]).
     fn overview_with(&self, path: &str, extra: u64, build: impl FnOnce() -> Result<Page, Diagnostic>) -> Result<Page, Diagnostic> {
         let (Some(cache), Some(key)) = (self.cache, self.overview_key.map(|k| k ^ extra.rotate_left(1))) else { return build() };
         if let Some(hit) = cache.overview.get(path, &key) {

@@ -5,14 +5,13 @@
 //!
 //! - [`write_new`]: creates a file that must not exist yet; an existing file (or symlink, or
 //!   folder) at that path is an [`std::io::ErrorKind::AlreadyExists`] error and is left alone.
-//! - [`replace_atomically`]: replaces a file with new bytes in one step. The bytes go into a
+//! - [`replace_if_unchanged`]: replaces a file with new bytes in one step, only if it still
+//!   holds the bytes the caller read (compared just before the rename). The bytes go into a
 //!   temporary file beside the target (same folder, so the same file system), which is flushed
 //!   to disk (`fsync`), given the target's permissions and owner, and renamed over the target;
 //!   then the folder is flushed so the rename itself survives a crash. A reader, a crash or a
-//!   `kill -9` sees either the old file or the new one, never a mix or a truncated file.
-//! - [`replace_if_unchanged`]: as [`replace_atomically`], but only if the file still holds the
-//!   bytes the caller read (compared just before the rename): an edit made by someone else
-//!   between reading and writing is never overwritten. Used by `approve`.
+//!   `kill -9` sees either the old file or the new one, never a mix or a truncated file. An edit
+//!   made by someone else between reading and writing is never overwritten. Used by `approve`.
 //! - [`replace_with_backup`]: keeps the current file under a free backup name beside it
 //!   (`NAME.bak`, or `NAME.bak.1`, `NAME.bak.2`, …; an existing backup is never overwritten),
 //!   then replaces it atomically.
@@ -132,7 +131,7 @@ impl From<io::Error> for ReplaceError {
     }
 }
 
-/// Replaces `path` with `bytes` atomically (as [`replace_atomically`]) only if it still holds
+/// Replaces `path` with `bytes` atomically only if it still holds
 /// exactly `expected`, the bytes the caller read and computed `bytes` from. The comparison is
 /// made after the new bytes are safely on disk, immediately before the rename, so the window
 /// in which a concurrent edit could be lost is as short as the file system allows. On
