@@ -201,17 +201,27 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
         }
     }
     let git = restrict_git(&site, &published, &assets);
-    let Site { config, catalog, today, documents, data_files, messages, .. } = site;
+    let Site { config, catalog, today, documents, data_files, messages, unparsed, unparsed_ids, .. } = site;
     let documents: Vec<Arc<Document>> = documents.into_iter().zip(&published).filter(|(_, &p)| p).map(|(d, _)| d).collect();
     let data_files: Vec<_> = data_files.into_iter().filter(|df| assets.contains(&df.rel)).collect();
     let known_ids = documents.iter().map(|d| d.id.clone()).collect();
-    let mut out = Site::assemble(config, catalog, today, documents, known_ids, assets, data_files);
+    let mut out = Site::assemble(crate::model::Parts {
+        config,
+        catalog,
+        today,
+        documents,
+        known_ids,
+        assets,
+        data_files,
+        unparsed,
+        unparsed_ids,
+        git,
+        messages,
+    });
     out.withheld_ids = withheld_ids;
     out.withheld_paths = withheld_paths;
-    out.index();
-    out.git = git;
     out.edition = Some(edition.clone());
-    out.messages = messages;
+    out.index();
     // The texts (search index, snapshot.json, redlines, api) carry a link to a withheld
     // document as its id and the note, not its link text, as the pages do.
     let redacted: Vec<Option<Document>> = out

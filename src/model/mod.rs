@@ -128,32 +128,36 @@ pub(crate) fn join_relative(from_rel: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// What a site is made of: the configuration and catalog, the build date, what the content
+/// folder parsed into (and what it could not), the git history and the interface messages.
+pub(crate) struct Parts {
+    pub(crate) config: Config,
+    pub(crate) catalog: Catalog,
+    pub(crate) today: Date,
+    pub(crate) documents: Vec<Arc<Document>>,
+    pub(crate) known_ids: BTreeSet<String>,
+    pub(crate) assets: BTreeSet<String>,
+    pub(crate) data_files: Vec<DataFile>,
+    pub(crate) unparsed: BTreeSet<String>,
+    pub(crate) unparsed_ids: BTreeMap<String, String>,
+    pub(crate) git: crate::source::git::GitInfo,
+    pub(crate) messages: Arc<crate::i18n::Messages>,
+}
+
 impl Site {
-    pub(crate) fn new(
-        config: Config,
-        catalog: Catalog,
-        today: Date,
-        documents: Vec<Arc<Document>>,
-        known_ids: BTreeSet<String>,
-        assets: BTreeSet<String>,
-        data_files: Vec<DataFile>,
-    ) -> Site {
-        let mut site = Site::assemble(config, catalog, today, documents, known_ids, assets, data_files);
+    /// The site of these parts, indexed: every link resolved and the traceability computed,
+    /// with everything it could depend on already in place.
+    pub(crate) fn new(parts: Parts) -> Site {
+        let mut site = Site::assemble(parts);
         site.index();
         site
     }
 
     /// The site's parts sorted and indexed by id and path, before links and traceability are
     /// computed ([`index`](Self::index)).
-    pub(crate) fn assemble(
-        config: Config,
-        catalog: Catalog,
-        today: Date,
-        mut documents: Vec<Arc<Document>>,
-        known_ids: BTreeSet<String>,
-        assets: BTreeSet<String>,
-        mut data_files: Vec<DataFile>,
-    ) -> Site {
+    pub(crate) fn assemble(parts: Parts) -> Site {
+        let Parts { config, catalog, today, mut documents, known_ids, assets, mut data_files, unparsed, unparsed_ids, git, messages } =
+            parts;
         let timer = crate::support::timer::Timer::new();
         data_files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let data_by_rel = data_files.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
@@ -177,8 +181,8 @@ impl Site {
             by_id,
             by_rel,
             known_ids,
-            unparsed: BTreeSet::new(),
-            unparsed_ids: BTreeMap::new(),
+            unparsed,
+            unparsed_ids,
             assets,
             link_keys: Vec::new(),
             resolved: Vec::new(),
@@ -188,12 +192,12 @@ impl Site {
             data_by_rel,
             data_owner,
             trace: Trace::default(),
-            git: crate::source::git::GitInfo::default(),
+            git,
             id_families: BTreeSet::new(),
             withheld_ids: BTreeSet::new(),
             withheld_paths: BTreeMap::new(),
             edition: None,
-            messages: Arc::default(),
+            messages,
         };
         site.id_families =
             site.known_ids.iter().chain(site.documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();

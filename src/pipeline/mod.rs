@@ -138,18 +138,27 @@ pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache
         }
     }
     timer.lap("parse data files");
-    let mut site = Site::new(config, catalog, today, documents, known_ids, assets, data_files);
-    timer.lap("model and traceability");
-    site.unparsed = unparsed;
-    site.unparsed_ids = unparsed_ids;
-    let (messages, message_diags) = crate::i18n::Messages::load(Some(&site.config.root), &site.config.book.language);
-    site.messages = std::sync::Arc::new(messages);
+    let (messages, message_diags) = crate::i18n::Messages::load(Some(&config.root), &config.book.language);
     diags.extend(message_diags);
-    site.git = match cache.and_then(|c| c.git.lock().ok()) {
-        Some(mut slot) => slot.get_or_insert_with(|| crate::source::git::read(&site.config.root, &site.config.build.content)).clone(),
-        None => crate::source::git::read(&site.config.root, &site.config.build.content),
+    let git = match cache.and_then(|c| c.git.lock().ok()) {
+        Some(mut slot) => slot.get_or_insert_with(|| crate::source::git::read(&config.root, &config.build.content)).clone(),
+        None => crate::source::git::read(&config.root, &config.build.content),
     };
-    timer.lap("git");
+    timer.lap("messages and git");
+    let site = Site::new(crate::model::Parts {
+        config,
+        catalog,
+        today,
+        documents,
+        known_ids,
+        assets,
+        data_files,
+        unparsed,
+        unparsed_ids,
+        git,
+        messages: std::sync::Arc::new(messages),
+    });
+    timer.lap("model and traceability");
     diags.extend(crate::check::run_all(&site));
     timer.lap("checks");
     Ok(Loaded { site, diagnostics: diags })
