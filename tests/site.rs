@@ -276,10 +276,13 @@ fn explain_prints_a_code_and_rejects_unknown_ones() {
     let text = stdout(&out);
     assert!(text.starts_with("DC004 (error)"), "{text}");
     assert!(text.contains("approved status without an approval date"), "{text}");
+    // The whole explanation: code, severity, title, then what it means and what to do.
+    insta::assert_snapshot!("explain_dc004", text);
 
     let out = run(&["explain", "XX999"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("XX999"));
+    insta::assert_snapshot!("explain_unknown_code", stderr(&out));
 }
 
 #[test]
