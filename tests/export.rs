@@ -320,12 +320,21 @@ fn xlsx_types_follow_the_data_of_another_repository() {
     let dir = tempfile::tempdir().unwrap();
     let export = |id: &str, file: &str| {
         let out = dir.path().join(file);
-        let o = Command::new(env!("CARGO_BIN_EXE_aimsbook"))
-            .args(["export", "register", "--id", id, "--format", "xlsx", "--out", out.to_str().unwrap()])
-            .args(["--root", root.to_str().unwrap(), "--today", TODAY])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = common::run(&[
+            "export",
+            "register",
+            "--id",
+            id,
+            "--format",
+            "xlsx",
+            "--out",
+            common::path_arg(&out),
+            "--root",
+            common::path_arg(&root),
+            "--today",
+            TODAY,
+        ]);
+        common::assert_ok(&o, "export register");
         out
     };
     let ncs = export("REG-003", "nc.xlsx");

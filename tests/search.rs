@@ -25,7 +25,7 @@ fn doc(i: usize, body: &str) -> String {
     )
 }
 
-fn fixture(root: &Path) {
+fn write_corpus(root: &Path) {
     std::fs::create_dir_all(root.join("content/data")).unwrap();
     std::fs::create_dir_all(root.join("schemas/registers")).unwrap();
     std::fs::write(
@@ -61,7 +61,7 @@ fn sharded_search_finds_by_id_and_body_word_loading_few_shards_from_file_urls() 
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
-    fixture(&root);
+    write_corpus(&root);
     let site = dir.path().join("site");
     let out = build(&root, &site, &[]);
     assert_eq!(code(&out), 0, "build failed:\n{}\n{}", stdout(&out), stderr(&out));

@@ -30,7 +30,7 @@ fn allowed_signers(dir: &Path, entries: &[(&str, &Path)]) -> PathBuf {
     path
 }
 
-fn snapshot(repo: &Path, out: &Path, label: &str, sign: Option<&Path>) -> std::process::Output {
+fn snapshot_signed_by(repo: &Path, out: &Path, label: &str, sign: Option<&Path>) -> std::process::Output {
     match sign {
         Some(key) => take_snapshot(repo, label, out, &["--sign", path_arg(key)]),
         None => take_snapshot(repo, label, out, &[]),
@@ -77,7 +77,7 @@ fn our_signatures_verify_with_ssh_keygen_for_each_key_type() {
     {
         let key = keygen(&keys, name, kind, "");
         let label = format!("signed-{name}");
-        let out = snapshot(&repo, &snaps, &label, Some(&key));
+        let out = snapshot_signed_by(&repo, &snaps, &label, Some(&key));
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         assert!(stdout(&out).contains("signed by key SHA256:"), "{}", stdout(&out));
         let folder = snaps.join(&label);
@@ -110,7 +110,7 @@ fn ssh_keygen_signatures_verify_with_aimsbook_and_tampering_or_strangers_fail() 
     let alice = keygen(&keys, "alice", &["-t", "ed25519"], "");
     let mallory = keygen(&keys, "mallory", &["-t", "ed25519"], "");
     let snaps = tmp.path().join("snaps");
-    let out = snapshot(&repo, &snaps, "plain", None);
+    let out = snapshot_signed_by(&repo, &snaps, "plain", None);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let folder = snaps.join("plain");
     let manifest = folder.join("manifest.json");
@@ -191,10 +191,10 @@ fn a_passphrase_protected_or_public_key_is_refused_before_anything_is_written() 
     let (tmp, repo) = temp_copy("clean");
     let locked = keygen(tmp.path(), "locked", &["-t", "ed25519"], "secret words");
     let snaps = tmp.path().join("snaps");
-    let out = snapshot(&repo, &snaps, "s", Some(&locked));
+    let out = snapshot_signed_by(&repo, &snaps, "s", Some(&locked));
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("protected by a passphrase"), "{}", stderr(&out));
-    let out = snapshot(&repo, &snaps, "s", Some(&locked.with_extension("pub")));
+    let out = snapshot_signed_by(&repo, &snaps, "s", Some(&locked.with_extension("pub")));
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("not an OpenSSH private key"), "{}", stderr(&out));
     assert!(!snaps.exists(), "no snapshot written");
@@ -368,7 +368,7 @@ fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_no
 
     // The snapshot's About page says who signed it, and the real signature agrees.
     let snaps = tmp.path().join("snaps");
-    let out = snapshot(&repo, &snaps, "helen", Some(&helen));
+    let out = snapshot_signed_by(&repo, &snaps, "helen", Some(&helen));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let about = std::fs::read_to_string(snaps.join("helen/about.html")).unwrap().replace("&#x2f;", "/");
     assert!(about.contains(&format!("<dt>Signature</dt><dd class=\"sig\"><span class=\"sig\"><span class=\"badge sig-verified\">verified</span> signed by <strong>helen@example.org</strong> (ssh-ed25519 key <code>{helen_fp}</code>)")), "{about}");
@@ -379,11 +379,11 @@ fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_no
         stdout(&out)
     );
     // Signed with a key the file does not list: said plainly, with the key.
-    let out = snapshot(&repo, &snaps, "eve", Some(&eve));
+    let out = snapshot_signed_by(&repo, &snaps, "eve", Some(&eve));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let about = std::fs::read_to_string(snaps.join("eve/about.html")).unwrap().replace("&#x2f;", "/");
     assert!(about.contains(&format!("<span class=\"badge sig-unverified\">signature not verified</span> governance/allowed_signers does not list key {eve_fp} for namespace aimsbook-snapshot (key <code>{eve_fp}</code>)")), "{about}");
-    let out = snapshot(&repo, &snaps, "plain", None);
+    let out = snapshot_signed_by(&repo, &snaps, "plain", None);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(std::fs::read_to_string(snaps.join("plain/about.html"))
         .unwrap()

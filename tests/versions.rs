@@ -796,12 +796,7 @@ fn diff_lists_every_kind_of_change_and_feeds_the_versions_pages() {
     let toml = repo.join("book.toml");
     append(&toml, "\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1.zip\"\ndate = \"2026-11-26\"\nnote = \"Stage 2 audit copy\"\n");
     let site = dir.path().join("site");
-    let out = Command::new(bin())
-        .args(["build", "--root", path_arg(&repo), "--out", path_arg(&site), "--today", TODAY])
-        .current_dir(dir.path())
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["build", "--root", path_arg(&repo), "--out", path_arg(&site), "--today", TODAY]);
     assert_ok(&out, "build with [[snapshots]]");
     let versions = page(&site, "versions.html");
     for needle in
