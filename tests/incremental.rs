@@ -97,7 +97,7 @@ fn error_codes(diags: &aimsbook::diagnostics::Diagnostics) -> Vec<&'static str> 
 
 #[test]
 fn serve_rebuilds_equal_fresh_builds_along_random_edits() {
-    let (_dir, root) = common::example_repo();
+    let (_dir, root) = common::example_content_repo();
     let root = root.canonicalize().unwrap();
     common::append(&root.join("book.toml"), "\n[check]\nLNK004 = \"warning\"\n");
     let content = root.join("content");

@@ -69,7 +69,7 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let (dir, repo) = common::example_repo();
+        let (dir, repo) = common::example_content_repo();
         let common::serve::Started { child, port, log } = common::serve::start(&repo, &[], Duration::from_secs(30));
         Server { child, _dir: dir, repo, port, log }
     }

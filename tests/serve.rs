@@ -25,8 +25,8 @@ const WAIT: Duration = Duration::from_secs(15);
 const LIVE_TAG: &str = "<script src=\"/__aimsbook/live.js\"></script>";
 const POLICY: &str = "content/governance/ai-policy.md";
 
-/// A fresh copy of the bundled example repository (`common::example_repo`): the temporary
-/// folder that holds it and the repository.
+/// A fresh copy of the bundled example's book.toml and content/
+/// (`common::example_content_repo`): the temporary folder that holds it and the repository.
 type Repo = (tempfile::TempDir, PathBuf);
 
 fn agent() -> ureq::Agent {
@@ -66,7 +66,7 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        Server::start_in(common::example_repo())
+        Server::start_in(common::example_content_repo())
     }
 
     fn start_in(repo: Repo) -> Server {
@@ -319,7 +319,7 @@ fn wait_endpoint_blocks_until_a_rebuild_and_unchanged_rebuilds_keep_the_build() 
 
 #[test]
 fn poll_mode_rebuilds_on_edit() {
-    let s = Server::start_with(common::example_repo(), &["--poll"]);
+    let s = Server::start_with(common::example_content_repo(), &["--poll"]);
     let before = s.status();
     let old = s.read(POLICY);
     let title = "Polled Policy Heron";
@@ -333,7 +333,7 @@ fn poll_mode_rebuilds_on_edit() {
 /// content folder that happens to be called `site` is watched like any other.
 #[test]
 fn poll_mode_watches_a_content_folder_named_site() {
-    let dir = common::example_repo();
+    let dir = common::example_content_repo();
     let record = std::fs::read_to_string(dir.1.join("content/records/2026-human-oversight-drill.md")).unwrap();
     let added = "content/site/drill-copy.md";
     std::fs::create_dir_all(dir.1.join("content/site")).unwrap();
@@ -354,7 +354,7 @@ fn poll_mode_watches_a_content_folder_named_site() {
 fn edit_saved_right_after_the_serving_line_is_picked_up() {
     for extra in [&[][..], &["--poll"][..]] {
         for round in 0..4 {
-            let dir = common::example_repo();
+            let dir = common::example_content_repo();
             let edited = std::fs::read_to_string(dir.1.join(POLICY)).unwrap().replace("\ntitle: AI Policy\n", "\ntitle: Early Edit\n");
             let s = Server::start_with(dir, extra);
             s.write(POLICY, &edited);
@@ -597,7 +597,7 @@ fn symlinks_out_of_the_repository_are_reported_and_never_served() {
 
 #[test]
 fn symlink_present_at_startup_is_refused() {
-    let dir = common::example_repo();
+    let dir = common::example_content_repo();
     let outside = tempfile::tempdir().unwrap();
     let marker = "TOPSECRET-77e0-startup";
     std::fs::write(outside.path().join("secret.txt"), format!("{marker}\n")).unwrap();
@@ -655,7 +655,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn build_output_never_contains_live_js() {
-    let repo = common::example_repo();
+    let repo = common::example_content_repo();
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let res = common::build(&repo.1, &site, &[]);
@@ -749,7 +749,7 @@ fn browser_live_reload_and_error_overlay() {
 /// Ctrl-C (SIGINT) stops the preview cleanly: exit status 0, promptly, with a goodbye line.
 #[test]
 fn ctrl_c_stops_cleanly() {
-    let dir = common::example_repo();
+    let dir = common::example_content_repo();
     let common::serve::Started { mut child, log, .. } = common::serve::start(&dir.1, &[], WAIT);
     let pid = child.0.id().to_string();
     let sent = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
@@ -813,7 +813,7 @@ fn served_site_equals_a_fresh_build_after_edits() {
 fn served_site_equals_a_fresh_build_after_heading_renames_new_and_deleted_files() {
     // With LNK004 a warning, renaming a heading breaks a link in *another* document without
     // failing the build: that other page must change although its own text did not.
-    let dir = common::example_repo();
+    let dir = common::example_content_repo();
     common::append(&dir.1.join("book.toml"), "\n[check]\nLNK004 = \"warning\"\n");
     let s = Server::start_in(dir);
     let policy_url = "/doc/POL-001.html";
@@ -872,7 +872,7 @@ fn assert_served_equals_fresh_build(s: &Server) {
 /// is cached for the session and read again when HEAD or a branch moves).
 #[test]
 fn a_commit_during_serve_updates_the_change_log() {
-    let dir = common::example_repo();
+    let dir = common::example_content_repo();
     let root = dir.1.clone();
     let git = |args: &[&str]| common::git(&root, args);
     git(&["init", "-q", "-b", "main"]);
@@ -898,7 +898,7 @@ const CHANGE_PROCEDURE: &str = "content/operations/change-management.md";
 /// A copy of the example whose first build fails: the policy's status is misspelt (DC002) and
 /// the change procedure's front matter is not YAML at all (SRC004).
 fn broken_example() -> Repo {
-    let dir = common::example_repo();
+    let dir = common::example_content_repo();
     let policy = dir.1.join(POLICY);
     let text = std::fs::read_to_string(&policy).unwrap().replace("\nstatus: approved\n", "\nstatus: aproved\n");
     std::fs::write(&policy, text).unwrap();

@@ -2,11 +2,13 @@
 //! binary against fixture repositories under tests/fixtures/ or repositories built in temporary
 //! folders, always building into temporary folders.
 //!
-//! - running: [`run`], [`run_in`], [`run_env`], [`spawn_quiet`], [`code`], [`stdout`], [`stderr`], [`assert_ok`];
+//! - running: [`run`], [`run_in`], [`run_env`], [`spawn_quiet`], [`code`], [`stdout`],
+//!   [`stderr`], [`assert_ok`];
 //! - checking and building: [`check_json`] (exit code and parsed [`Diag`]s), [`check_human`],
 //!   [`build`], [`build_ok`], [`take_snapshot`];
-//! - repositories: [`fixture`], [`temp_copy`], [`example_repo`], [`empty_repo`], [`write`],
-//!   [`read`], [`read_json`], [`edit`], [`replace_first`], [`append`], [`line_no`], [`git`], [`commit_all`];
+//! - repositories: [`fixture`], [`temp_copy`], [`example_repo`], [`example_content_repo`],
+//!   [`empty_repo`], [`write`], [`read`], [`read_json`], [`edit`], [`replace_first`],
+//!   [`append`], [`line_no`], [`git`], [`commit_all`];
 //! - built sites: [`snapshot`], [`site_differences`], [`page`];
 //! - modules: [`clients`] (third-party clients, skip or fail), [`serve`] (a started preview
 //!   server), [`webdriver`] (headless Chromium), [`sites`] (built sites for the browser and
@@ -315,12 +317,22 @@ pub mod webdriver;
 /// A temporary copy of the bundled example repository (book.toml, content/, and schemas/ and
 /// catalogs/ where present) at `dir/repo`, so tests can write beside it in `dir`.
 pub fn example_repo() -> (tempfile::TempDir, PathBuf) {
+    example_copy(&["content", "schemas", "catalogs"])
+}
+
+/// A temporary copy of the bundled example's book.toml and content/ only (the built-in schemas
+/// and catalogs apply) at `dir/repo`: the smaller tree the preview-server suites watch.
+pub fn example_content_repo() -> (tempfile::TempDir, PathBuf) {
+    example_copy(&["content"])
+}
+
+fn example_copy(folders: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let root = crate_root();
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
     std::fs::create_dir_all(&repo).unwrap();
     std::fs::copy(root.join("book.toml"), repo.join("book.toml")).unwrap();
-    for sub in ["content", "schemas", "catalogs"] {
+    for sub in folders {
         if root.join(sub).is_dir() {
             copy_dir(&root.join(sub), &repo.join(sub));
         }
