@@ -16,12 +16,9 @@
 //! AIMSBOOK_REQUIRE_CLIENTS=1, as in CI).
 
 mod common;
-#[path = "common/sites.rs"]
-mod sites;
-#[path = "common/webdriver.rs"]
-mod webdriver;
 
 use common::clients;
+use common::{sites, webdriver};
 use serde_json::json;
 use sites::{pages_per_template, short};
 use std::path::Path;
@@ -33,21 +30,9 @@ const ENTER: &str = "\u{E007}";
 const PATIENCE: Duration = Duration::from_secs(120);
 const WCAG_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
-fn driver() -> webdriver::Driver {
-    match webdriver::Driver::start() {
-        Ok(d) => d,
-        Err(webdriver::StartError::Missing(why)) => panic!("the browser tests need Chromium and chromedriver: {why}"),
-        Err(webdriver::StartError::Failed(why)) => panic!("cannot start headless Chromium through chromedriver: {why}"),
-    }
-}
-
-fn url(path: &Path) -> String {
-    format!("file://{}", path.canonicalize().unwrap().display())
-}
-
 /// Opens `path` and waits (bounded) until it has loaded.
 fn open(d: &webdriver::Driver, path: &Path) {
-    d.goto(&url(path));
+    d.goto(&webdriver::file_url(path));
     let ready = d.wait_for("return document.readyState === 'complete';", Duration::from_secs(10));
     assert_eq!(ready, json!(true), "{} did not finish loading", path.display());
 }
@@ -125,7 +110,7 @@ fn axe_finds_no_wcag_violations_on_any_page_template_in_light_and_dark() {
     let axe = std::fs::read_to_string(&axe_path).unwrap();
     let sites = sites::example_with_snapshot();
     let pages = pages_per_template(&sites);
-    let d = driver();
+    let d = webdriver::browser();
     d.set_viewport_width(1280, 900);
 
     let mut failures = Vec::new();
@@ -203,7 +188,7 @@ fn keyboard_reaches_the_skip_link_first_then_search_and_every_menu_link_with_vis
     }
     let sites = sites::example_with_snapshot();
     let pages = pages_per_template(&sites);
-    let d = driver();
+    let d = webdriver::browser();
     d.set_viewport_width(1280, 900);
     let mut failures = Vec::new();
     for (template, paths) in &pages {
@@ -321,7 +306,7 @@ fn no_page_scrolls_sideways_at_390_768_or_1400_px_and_wide_tables_scroll_in_thei
     }
     let sites = sites::example_with_snapshot();
     let pages = pages_per_template(&sites);
-    let d = driver();
+    let d = webdriver::browser();
     let mut failures = Vec::new();
     for width in [390u32, 768, 1400] {
         let inner = d.set_viewport_width(width, 900);

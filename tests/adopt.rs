@@ -11,21 +11,19 @@ use common::*;
 use serde_json::Value;
 use std::path::Path;
 
-const TODAY_ARG: &str = "2026-11-26";
 const RISKS: &str = "handbook/03-planning/risk-log.yaml";
 const INVENTORY: &str = "handbook/03-planning/systems-inventory.yaml";
 const ISSUES: &str = "handbook/05-improvement/issues.yaml";
 const TRAINING: &str = "handbook/05-improvement/training.yaml";
 
 fn adopt(root: &Path) -> std::process::Output {
-    run(&["adopt", root.to_str().unwrap(), "--today", TODAY_ARG])
+    run(&["adopt", root.to_str().unwrap(), "--today", TODAY])
 }
 
 /// A copy of the fixture, adopted.
 fn adopted() -> (tempfile::TempDir, std::path::PathBuf) {
     let (dir, repo) = temp_copy("byo-aims");
-    let out = adopt(&repo);
-    assert_eq!(code(&out), 0, "adopt failed:\n{}\n{}", stdout(&out), stderr(&out));
+    assert_ok(&adopt(&repo), "adopt");
     (dir, repo)
 }
 
@@ -37,16 +35,13 @@ fn line_of(repo: &Path, rel: &str, text: &str, after: usize) -> u64 {
 }
 
 fn edit(repo: &Path, rel: &str, from: &str, to: &str) {
-    let p = repo.join(rel);
-    let text = std::fs::read_to_string(&p).unwrap();
-    assert!(text.contains(from), "`{from}` not in {rel}");
-    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    replace_first(&repo.join(rel), from, to);
 }
 
 #[test]
 fn before_adoption_there_is_no_book_toml() {
     // The fixture is a plain folder: without book.toml `check` says how to start.
-    let out = run(&["check", "--root", fixture("byo-aims").to_str().unwrap(), "--today", TODAY_ARG]);
+    let out = run(&["check", "--root", fixture("byo-aims").to_str().unwrap(), "--today", TODAY]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("CFG001"), "{}", stderr(&out));
 }
@@ -98,8 +93,7 @@ fn inferred_schemas_validate_the_rows_they_came_from_and_declare_their_meaning()
         ("issues", ISSUES, "issues"),
         ("training", "handbook/05-improvement/training.yaml", "training"),
     ] {
-        let schema: Value =
-            serde_json::from_str(&std::fs::read_to_string(repo.join(format!("schemas/registers/{schema}.schema.json"))).unwrap()).unwrap();
+        let schema: Value = read_json(&repo.join(format!("schemas/registers/{schema}.schema.json")));
         let validator = jsonschema::validator_for(&schema).unwrap();
         let rows: Value = serde_saphyr::from_str(&std::fs::read_to_string(repo.join(data)).unwrap()).unwrap();
         let rows = rows[list].as_array().unwrap();
@@ -115,8 +109,7 @@ fn inferred_schemas_validate_the_rows_they_came_from_and_declare_their_meaning()
             assert!(!validator.is_valid(&bad), "{col} must be an integer");
         }
     }
-    let inventory: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo.join("schemas/registers/inventory.schema.json")).unwrap()).unwrap();
+    let inventory: Value = read_json(&repo.join("schemas/registers/inventory.schema.json"));
     let x = &inventory["x-aimsbook"];
     assert_eq!(x["kind"], "systems");
     assert_eq!(x["fields"]["id"], "ref");
@@ -125,11 +118,10 @@ fn inferred_schemas_validate_the_rows_they_came_from_and_declare_their_meaning()
     assert!(x["operational"].as_array().unwrap().contains(&Value::from("live")));
     assert!(x["retired"].as_array().unwrap().contains(&Value::from("decommissioned")));
     assert_eq!(x["assessment_not_required"], serde_json::json!(["not-required"]));
-    let issues: Value = serde_json::from_str(&std::fs::read_to_string(repo.join("schemas/registers/issues.schema.json")).unwrap()).unwrap();
+    let issues: Value = read_json(&repo.join("schemas/registers/issues.schema.json"));
     assert_eq!(issues["x-aimsbook"]["closed"], serde_json::json!(["done"]));
     assert_eq!(issues["x-aimsbook"]["fields"]["status"], "state");
-    let training: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo.join("schemas/registers/training.schema.json")).unwrap()).unwrap();
+    let training: Value = read_json(&repo.join("schemas/registers/training.schema.json"));
     assert!(training["x-aimsbook"]["key"].is_array(), "no id column: a row key instead");
 }
 

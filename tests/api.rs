@@ -9,8 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn json(site: &Path, rel: &str) -> Value {
-    let text = std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel} is not JSON: {e}"))
+    read_json(&site.join(rel))
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -96,7 +95,7 @@ fn assert_llms_links_resolve(site: &Path) -> String {
 fn the_example_publishes_json_indexes_that_match_its_pages() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    let out = build(Path::new(env!("CARGO_MANIFEST_DIR")), &site, &[]);
+    let out = build(common::crate_root(), &site, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 
     let docs = assert_documents_match_pages(&site);
@@ -169,17 +168,7 @@ fn another_repository_gets_its_own_indexes_deterministically() {
 #[test]
 fn snapshots_carry_the_indexes_in_their_manifest() {
     let (tmp, repo) = temp_copy("clean");
-    let out = run(&[
-        "snapshot",
-        "--root",
-        repo.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--label",
-        "s1",
-        "--out",
-        tmp.path().join("snaps").to_str().unwrap(),
-    ]);
+    let out = take_snapshot(&repo, "s1", &tmp.path().join("snaps"), &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let folder = tmp.path().join("snaps/s1");
     let manifest = json(&folder, "manifest.json");

@@ -4,6 +4,8 @@
 //! pipeline) fails here with the file, the line and the two stages, before it can become a
 //! cycle.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 /// The stages, bottom first. A module may use its own stage and the ones listed before it.
@@ -40,7 +42,7 @@ fn code_part(line: &str) -> &str {
 
 #[test]
 fn every_import_points_to_the_same_or_an_earlier_stage() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = common::crate_root().join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     files.sort();
@@ -78,7 +80,7 @@ fn every_import_points_to_the_same_or_an_earlier_stage() {
 
 #[test]
 fn every_stage_exists_and_is_declared_in_lib_rs() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::crate_root();
     let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
     let mut declared: Vec<&str> = lib.lines().filter_map(|l| l.trim().strip_prefix("pub mod ")).map(|m| m.trim_end_matches(';')).collect();
     declared.sort();

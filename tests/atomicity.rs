@@ -20,9 +20,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const DOCS: usize = 800;
@@ -68,21 +66,6 @@ fn leftovers(parent: &Path) -> Vec<String> {
     v
 }
 
-fn differences(want: &BTreeMap<String, Vec<u8>>, got: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    let mut d = Vec::new();
-    for (k, v) in want {
-        match got.get(k) {
-            None => d.push(format!("missing {k}")),
-            Some(g) if g != v => d.push(format!("changed {k} ({} -> {} bytes)", v.len(), g.len())),
-            _ => {}
-        }
-    }
-    for k in got.keys().filter(|k| !want.contains_key(*k)) {
-        d.push(format!("extra {k}"));
-    }
-    d
-}
-
 #[test]
 fn sigkill_during_build_leaves_the_previous_site_intact() {
     let dir = tempfile::tempdir().unwrap();
@@ -121,14 +104,7 @@ fn sigkill_during_build_leaves_the_previous_site_intact() {
     let mut killed = 0;
     let mut in_write_phase = 0;
     for (label, when) in &plan {
-        let mut child = Command::new(common::bin())
-            .args(build_args(repo_s, out_s))
-            .env_remove("SOURCE_DATE_EPOCH")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = common::spawn_quiet(&build_args(repo_s, out_s));
         let tmp = dir.path().join(format!(".site.aimsbook-tmp-{}", child.id()));
         let started = Instant::now();
         let limit = build_time * 4 + Duration::from_secs(10);
@@ -158,7 +134,7 @@ fn sigkill_during_build_leaves_the_previous_site_intact() {
         }
         let status = child.wait().unwrap();
         let now = common::snapshot(&out);
-        let diff = differences(&good, &now);
+        let diff = common::site_differences(&good, &now);
         println!(
             "atomicity: kill {label}: {} ({}), site {}; leftovers: {:?}",
             if still_running { "killed" } else { "build had finished" },
@@ -178,7 +154,7 @@ fn sigkill_during_build_leaves_the_previous_site_intact() {
     let before_final = leftovers(dir.path());
     let last = common::run(&build_args(repo_s, out_s));
     assert_eq!(common::code(&last), 0, "the build after the kills must succeed: {}", common::stderr(&last));
-    let diff = differences(&good, &common::snapshot(&out));
+    let diff = common::site_differences(&good, &common::snapshot(&out));
     assert!(diff.is_empty(), "the final build differs from the first: {diff:?}");
     let after_final = leftovers(dir.path());
     // The successful build removes what the killed ones left behind (their processes are gone).

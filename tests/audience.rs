@@ -10,8 +10,6 @@
 //! snapshot opened from file://.
 
 mod common;
-#[path = "common/webdriver.rs"]
-mod webdriver;
 
 use common::*;
 use serde_json::{json, Value};
@@ -157,46 +155,30 @@ fn document_text(d: &Doc) -> String {
     )
 }
 
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn run_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).args(args).current_dir(cwd).env_remove("SOURCE_DATE_EPOCH").output().expect("aimsbook runs")
-}
-
-#[track_caller]
-fn assert_ok(out: &Output, what: &str) {
-    assert!(out.status.success(), "{what} failed\nstdout:\n{}\nstderr:\n{}", stdout(out), stderr(out));
-}
-
 /// The repository: its own schema (the organisation's four words, classification optional),
 /// the documents and files above, committed; a complete snapshot S1; then OFF-1 re-approved
 /// with a changed text, VER-3 and STR-4 changed without approval, and S1 listed in book.toml.
 fn repository(extra_config: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
+    let (dir, repo) = empty_repo();
     write(
         &repo.join("book.toml"),
-        &format!("[book]\ntitle = \"Hafen AIMS\"\norganization = \"Hafenamt Nord\"\nlanguage = \"de-DE\"\n{extra_config}"),
+        format!("[book]\ntitle = \"Hafen AIMS\"\norganization = \"Hafenamt Nord\"\nlanguage = \"de-DE\"\n{extra_config}"),
     );
-    let schema = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/document.schema.json")).unwrap();
+    let schema = read(&crate_root().join("schemas/document.schema.json"));
     let mut schema: Value = serde_json::from_str(&schema).unwrap();
     schema["properties"]["classification"]["enum"] = json!(LEVELS);
     let required = schema["required"].as_array_mut().unwrap();
     required.retain(|r| r != "classification");
-    write(&repo.join("schemas/document.schema.json"), &serde_json::to_string_pretty(&schema).unwrap());
+    write(&repo.join("schemas/document.schema.json"), serde_json::to_string_pretty(&schema).unwrap());
     for d in DOCS {
-        write(&repo.join("content").join(d.rel), &document_text(d));
+        write(&repo.join("content").join(d.rel), document_text(d));
     }
     for (rel, text, _, _) in FILES {
         write(&repo.join("content").join(rel), text);
     }
     write(&repo.join(".gitignore"), "snapshots/\n");
     git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "Harbour AIMS first issue"]);
+    commit_all(&repo, "Harbour AIMS first issue");
     let r = repo.to_str().unwrap();
     let out = run_in(
         dir.path(),
@@ -204,12 +186,7 @@ fn repository(extra_config: &str) -> (tempfile::TempDir, PathBuf) {
     );
     assert_ok(&out, "snapshot S1");
 
-    let edit = |rel: &str, from: &str, to: &str| {
-        let path = repo.join("content").join(rel);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{rel} holds {from:?}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |rel: &str, from: &str, to: &str| replace_first(&repo.join("content").join(rel), from, to);
     edit("open/handbook.md", "at dawn.", "at dawn.\n\nThe keeper rings the bell at dusk.");
     let out = run_in(
         dir.path(),
@@ -219,9 +196,7 @@ fn repository(extra_config: &str) -> (tempfile::TempDir, PathBuf) {
     edit("conf/plan.md", "northern jetty.", "northern jetty.\n\nIt stays asleep until the spring tide.");
     edit("vault/dossier.md", "in winter.", "in winter.\n\nThey rest in the narwhal season.");
     git(&repo, &["commit", "-q", "-am", "OFF-1 re-approved; kraken plan and narwhal dossier edited"]);
-    let mut cfg = std::fs::read_to_string(repo.join("book.toml")).unwrap();
-    cfg.push_str("\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1\"\ndate = \"2026-11-26\"\n");
-    std::fs::write(repo.join("book.toml"), cfg).unwrap();
+    append(&repo.join("book.toml"), "\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1\"\ndate = \"2026-11-26\"\n");
     (dir, repo)
 }
 
@@ -592,11 +567,7 @@ fn redlines_work_in_a_snapshot_opened_from_file_urls() {
     if !clients::browser() {
         return;
     }
-    let driver = match webdriver::Driver::start() {
-        Ok(d) => d,
-        Err(webdriver::StartError::Missing(why)) => panic!("the browser test needs Chromium and chromedriver ({why})"),
-        Err(webdriver::StartError::Failed(why)) => panic!("cannot start headless Chromium through chromedriver: {why}"),
-    };
+    let driver = webdriver::browser();
     let wait = Duration::from_secs(5);
     driver.goto(&format!("file://{}/doc/OFF-1.html", folder.display()));
     driver.wait_for("return document.readyState === 'complete' ? true : '';", wait);

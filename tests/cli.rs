@@ -4,41 +4,19 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_aimsbook")
-}
-
-fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(bin());
-    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run aimsbook")
-}
-
-fn run(args: &[&str]) -> Output {
-    run_env(args, &[])
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{run, run_env, temp_copy, text};
+use std::path::PathBuf;
+use std::process::Output;
 
 /// A temporary copy of the clean fixture.
 fn clean_copy() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("repo");
-    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &repo);
-    (tmp, repo)
+    temp_copy("clean")
 }
 
+/// The codes `check --format json` printed.
 fn codes(out: &Output) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
-    v.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+    let diags = common::parse_diags(&text(&out.stdout)).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
+    diags.into_iter().map(|d| d.code).collect()
 }
 
 #[test]
@@ -63,7 +41,7 @@ fn schema_command_writes_every_schema_and_an_override_adds_a_field() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     for f in ["document.schema.json", "registers/risks.schema.json", "registers/controls.schema.json", "registers/systems.schema.json"] {
         let p = repo.join("schemas").join(f);
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let v: serde_json::Value = common::read_json(&p);
         assert!(v.get("$schema").is_some(), "{f} is a JSON Schema");
     }
     // An unknown field is DC019 ...
@@ -74,7 +52,7 @@ fn schema_command_writes_every_schema_and_an_override_adds_a_field() {
     assert_eq!(codes(&before), vec!["DC019"]);
     // ... until the repository's own schema defines it.
     let schema_path = repo.join("schemas/document.schema.json");
-    let mut schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let mut schema: serde_json::Value = common::read_json(&schema_path);
     schema["properties"]["business_unit"] = serde_json::json!({ "type": "string" });
     std::fs::write(&schema_path, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
     let after = run(&["check", "--root", root, "--today", "2026-11-26", "--format", "json"]);
@@ -86,9 +64,10 @@ fn raw_html_is_sanitised_unless_allowed() {
     let (tmp, repo) = clean_copy();
     let root = repo.to_str().unwrap();
     let policy = repo.join("content/governance/policy.md");
-    let mut body = std::fs::read_to_string(&policy).unwrap();
-    body.push_str("\n<div class=\"callout\">Kept</div>\n\n<script>alert('x')</script>\n\n<img src=\"x.png\" onerror=\"alert(1)\">\n");
-    std::fs::write(&policy, body).unwrap();
+    common::append(
+        &policy,
+        "\n<div class=\"callout\">Kept</div>\n\n<script>alert('x')</script>\n\n<img src=\"x.png\" onerror=\"alert(1)\">\n",
+    );
     let out = tmp.path().join("out");
     let b = run(&["build", "--root", root, "--out", out.to_str().unwrap(), "--today", "2026-11-26"]);
     assert_eq!(b.status.code(), Some(0), "{}", text(&b.stderr));
@@ -127,7 +106,7 @@ fn document_pages_show_the_git_change_log() {
 
     // Without git the section is simply absent.
     let plain = tmp.path().join("plain");
-    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &plain);
+    common::copy_dir(&common::fixture("clean"), &plain);
     let out2 = tmp.path().join("out2");
     let b = run(&["build", "--root", plain.to_str().unwrap(), "--out", out2.to_str().unwrap(), "--today", "2026-11-26"]);
     assert_eq!(b.status.code(), Some(0));

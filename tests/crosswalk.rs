@@ -8,16 +8,11 @@ use serde_json::Value;
 use std::path::Path;
 
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    let out = build(&fixture("crosswalk"), &site, &[]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    (tmp, site)
+    build_ok(&fixture("crosswalk"), &[])
 }
 
 fn rows(site: &Path, ns: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(site.join(format!("downloads/crosswalk-{ns}.json"))).unwrap();
-    serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
+    read_json(&site.join(format!("downloads/crosswalk-{ns}.json"))).as_array().unwrap().clone()
 }
 
 /// The table row of a requirement on a coverage page.
@@ -70,7 +65,7 @@ fn requirement_pages_list_their_mapped_requirements_both_ways() {
     let art27 = page(&site, "clauses/ai-act_Art.27.html");
     assert!(art27.contains("<a href=\"../clauses/6.1.4.html\"><span class=\"clause-id\">6.1.4</span> AI system impact assessment</a> <span class=\"badge cov-evidenced\">evidenced</span>"), "{art27}");
     // api/clauses.json carries the same mappings.
-    let api: Value = serde_json::from_str(&std::fs::read_to_string(site.join("api/clauses.json")).unwrap()).unwrap();
+    let api: Value = read_json(&site.join("api/clauses.json"));
     let item = api["items"].as_array().unwrap().iter().find(|i| i["id"] == "ai-act:Art.27").unwrap();
     assert_eq!(item["mapped"][0]["id"], "6.1.4");
     assert_eq!(item["mapped"][0]["relationship"], "superset");

@@ -11,9 +11,8 @@
 
 mod common;
 
-use common::{code, run, snapshot, stderr, stdout, TODAY};
+use common::{code, empty_repo, path_arg, run, snapshot, stderr, stdout, take_snapshot, write, TODAY};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const DOC_REL: &str = "content/handbook/ethics-rules.md";
@@ -29,24 +28,18 @@ fn ethics_rules(body: &str) -> String {
 
 /// A small repository of another organisation: `dir/repo`.
 fn repo_with(body: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    std::fs::create_dir_all(repo.join("content/handbook")).unwrap();
-    std::fs::write(repo.join("book.toml"), "[book]\ntitle = \"Fjord Mutual AI rules\"\norganization = \"Fjord Mutual\"\n").unwrap();
-    std::fs::write(repo.join(DOC_REL), ethics_rules(body)).unwrap();
+    let (dir, repo) = empty_repo();
+    write(&repo.join("book.toml"), "[book]\ntitle = \"Fjord Mutual AI rules\"\norganization = \"Fjord Mutual\"\n");
+    write(&repo.join(DOC_REL), ethics_rules(body));
     (dir, repo)
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 fn embedded_schema(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas").join(rel)).unwrap()
+    std::fs::read(common::crate_root().join("schemas").join(rel)).unwrap()
 }
 
 fn approve(repo: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["approve", "ETH-12", "--root", s(repo), "--today", TODAY, "--by", "Board"];
+    let mut args = vec!["approve", "ETH-12", "--root", path_arg(repo), "--today", TODAY, "--by", "Board"];
     args.extend_from_slice(extra);
     run(&args)
 }
@@ -65,7 +58,7 @@ fn front_matter(text: &str) -> serde_json::Value {
 fn schema_keeps_an_edited_schema_and_force_keeps_it_as_a_backup() {
     let (_dir, repo) = repo_with("");
     let schemas = repo.join("schemas");
-    let first = run(&["schema", "--root", s(&repo)]);
+    let first = run(&["schema", "--root", path_arg(&repo)]);
     assert_eq!(code(&first), 0, "{}", stderr(&first));
     assert!(stdout(&first).lines().all(|l| l.starts_with("created ")), "{}", stdout(&first));
     assert!(stdout(&first).contains("registers/risks.schema.json"), "{}", stdout(&first));
@@ -79,7 +72,7 @@ fn schema_keeps_an_edited_schema_and_force_keeps_it_as_a_backup() {
 
     // Again, without --force: the edit stays, reported with its path; the rest is up to date.
     let before = snapshot(&repo);
-    let again = run(&["schema", "--root", s(&repo)]);
+    let again = run(&["schema", "--root", path_arg(&repo)]);
     assert_eq!(code(&again), 0, "keeping an edited schema is not a failure: {}", stderr(&again));
     let warning = stderr(&again);
     assert!(warning.contains(&format!("{} differs from the built-in schema", risks.display())), "{warning}");
@@ -93,7 +86,7 @@ fn schema_keeps_an_edited_schema_and_force_keeps_it_as_a_backup() {
     // A backup the user already has is never overwritten: the next free name is used.
     let their_bak = schemas.join("registers/risks.schema.json.bak");
     std::fs::write(&their_bak, b"their own backup").unwrap();
-    let forced = run(&["schema", "--root", s(&repo), "--force"]);
+    let forced = run(&["schema", "--root", path_arg(&repo), "--force"]);
     assert_eq!(code(&forced), 0, "{}", stderr(&forced));
     let backup = schemas.join("registers/risks.schema.json.bak.1");
     assert!(
@@ -121,7 +114,7 @@ fn init_into_a_non_empty_folder_keeps_every_existing_file() {
     std::fs::write(target.join("notes/kick-off.txt"), "Kick-off on Monday.\n").unwrap();
     let before = snapshot(&target);
 
-    let out = run(&["init", s(&target), "--today", TODAY]);
+    let out = run(&["init", path_arg(&target), "--today", TODAY]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let after = snapshot(&target);
     for (rel, bytes) in &before {
@@ -136,7 +129,7 @@ fn init_into_a_non_empty_folder_keeps_every_existing_file() {
     assert!(after.keys().all(|k| !k.contains(".aimsbook-tmp")), "{:?}", after.keys().collect::<Vec<_>>());
 
     // A second init is refused and changes nothing.
-    let again = run(&["init", s(&target), "--today", TODAY]);
+    let again = run(&["init", path_arg(&target), "--today", TODAY]);
     assert_eq!(code(&again), 2);
     assert_eq!(snapshot(&target), after);
 }
@@ -149,7 +142,8 @@ fn export_out_never_replaces_a_differing_file_without_force() {
     let (dir, repo) = repo_with("");
     let out_file = dir.path().join("documents.csv");
     let export = |extra: &[&str]| {
-        let mut args = vec!["export", "documents", "--format", "csv", "--root", s(&repo), "--today", TODAY, "--out", s(&out_file)];
+        let mut args =
+            vec!["export", "documents", "--format", "csv", "--root", path_arg(&repo), "--today", TODAY, "--out", path_arg(&out_file)];
         args.extend_from_slice(extra);
         run(&args)
     };
@@ -185,7 +179,7 @@ fn export_out_never_replaces_a_differing_file_without_force() {
 fn snapshot_never_replaces_a_snapshot_or_a_file_with_its_name() {
     let (dir, repo) = repo_with("");
     let snaps = dir.path().join("audits");
-    let take = |label: &str| run(&["snapshot", "--label", label, "--out", s(&snaps), "--root", s(&repo), "--today", TODAY]);
+    let take = |label: &str| take_snapshot(&repo, label, &snaps, &[]);
     let first = take("2026-stage1");
     assert_eq!(code(&first), 0, "{}", stderr(&first));
     let before = snapshot(&snaps);
@@ -241,7 +235,7 @@ fn approve_writes_any_summary_as_valid_yaml() {
     let by = "*Board*: #1 & all";
     // `--opt=VALUE`: a value starting with `-` is not taken for an option.
     let (by_arg, summary_arg) = (format!("--by={by}"), format!("--summary={summary}"));
-    let out = run(&["approve", "ETH-12", "--root", s(&repo), "--today", TODAY, &by_arg, &summary_arg, "--bump", "major"]);
+    let out = run(&["approve", "ETH-12", "--root", path_arg(&repo), "--today", TODAY, &by_arg, &summary_arg, "--bump", "major"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = std::fs::read_to_string(repo.join(DOC_REL)).unwrap();
     let fm = front_matter(&text);
@@ -284,14 +278,7 @@ fn run_and_kill(args: &[&str], watch: &Path, delay: Option<Duration>, limit: Dur
     let tmp_present = || {
         std::fs::read_dir(watch).map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().ends_with(".aimsbook-tmp"))).unwrap_or(false)
     };
-    let mut child = Command::new(common::bin())
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_quiet(args);
     let started = Instant::now();
     match delay {
         Some(d) => {
@@ -326,7 +313,7 @@ fn sigkill_during_approve_leaves_the_old_or_the_new_document() {
     let doc = repo.join(DOC_REL);
     let folder = doc.parent().unwrap().to_path_buf();
     let old = std::fs::read(&doc).unwrap();
-    let args = ["approve", "ETH-12", "--root", s(&repo), "--today", TODAY, "--by", "Board"];
+    let args = ["approve", "ETH-12", "--root", path_arg(&repo), "--today", TODAY, "--by", "Board"];
 
     // One full run gives the new content and the time it takes.
     let t = Instant::now();
@@ -374,7 +361,7 @@ fn sigkill_during_schema_force_never_loses_the_edited_schema() {
     let (_dir, repo) = repo_with("");
     let folder = repo.join("schemas/registers");
     let risks = folder.join("risks.schema.json");
-    let out = run(&["schema", "--root", s(&repo)]);
+    let out = run(&["schema", "--root", path_arg(&repo)]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let embedded = embedded_schema("registers/risks.schema.json");
     // A large edit, so that writing it out takes a while.
@@ -383,7 +370,7 @@ fn sigkill_during_schema_force_never_loses_the_edited_schema() {
         v["properties"][format!("fjord_field_{i}")] = serde_json::json!({ "type": "string", "description": "a field of our own" });
     }
     let edited = serde_json::to_vec_pretty(&v).unwrap();
-    let args = ["schema", "--root", s(&repo), "--force"];
+    let args = ["schema", "--root", path_arg(&repo), "--force"];
     let backups = || -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(&folder)
             .unwrap()

@@ -257,8 +257,14 @@ fn all_diagnostics_of_a_repository_are_reported_in_one_run() {
     // The JSON output is sorted by file, line, column and code.
     assert_eq!(got, want, "\n{}", show(&diags));
 
-    // The human format reports the same eight findings and the summary.
-    let out = run(&["check", "--root", fixture("multi-error").to_str().unwrap(), "--today", TODAY]);
+    // The JSON a CI job reads, field by field (file paths relative to the root, message and
+    // help in full).
+    let out = run(&["check", "--root", path_arg(&fixture("multi-error")), "--today", TODAY, "--format", "json"]);
+    insta::assert_snapshot!("multi_error_json", stdout(&out));
+
+    // The human format reports the same eight findings, each with its source line, a caret
+    // under the column and the hint, then the summary.
+    let out = check_human(&fixture("multi-error"), &[]);
     assert_eq!(code(&out), 1);
     let err = stderr(&out);
     for (c, f, l, col) in &want {
@@ -266,7 +272,7 @@ fn all_diagnostics_of_a_repository_are_reported_in_one_run() {
         let loc = format!("--> {f}:{l}:{col}");
         assert!(err.contains(&head) && err.contains(&loc), "missing {head} {loc} in:\n{err}");
     }
-    assert!(err.contains("8 error(s), 0 warning(s)"), "{err}");
+    insta::assert_snapshot!("multi_error_human", err);
 
     // And build refuses to write anything.
     let tmp = tempfile::tempdir().unwrap();

@@ -203,12 +203,12 @@ impl Drop for Lsp {
 }
 
 /// A repository with the example's data files and the schemas `aimsbook schema` writes.
-fn example_repo() -> (tempfile::TempDir, PathBuf) {
+fn data_files_repo() -> (tempfile::TempDir, PathBuf) {
     // No dot in the path: yaml-language-server's file globs (picomatch) do not match through a
     // hidden folder such as tempfile's default `.tmpXXXX`.
     let tmp = tempfile::Builder::new().prefix("aimsbook-editors-").tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content/data"), &repo.join("content/data"));
+    common::copy_dir(&common::crate_root().join("content/data"), &repo.join("content/data"));
     let out = common::run(&["schema", "--root", repo.to_str().unwrap()]);
     assert_eq!(common::code(&out), 0, "{}", common::stderr(&out));
     (tmp, repo)
@@ -263,7 +263,7 @@ fn assert_broken_risks_flagged(diags: &[Value], likelihood: usize, status: usize
 #[test]
 fn yaml_schemas_setting_from_the_readme_validates_the_example_data_files() {
     let Some(server) = server() else { return };
-    let (_tmp, repo) = example_repo();
+    let (_tmp, repo) = data_files_repo();
     // The README's `yaml.schemas` mapping, paths relative to the workspace folder.
     let mut schemas = serde_json::Map::new();
     for (file, schema) in DATA_FILES {
@@ -292,7 +292,7 @@ fn yaml_schemas_setting_from_the_readme_validates_the_example_data_files() {
 #[test]
 fn modeline_from_the_readme_validates_the_example_data_files() {
     let Some(server) = server() else { return };
-    let (_tmp, repo) = example_repo();
+    let (_tmp, repo) = data_files_repo();
     let mut lsp = Lsp::start(&server, &repo, json!({"validate": true, "schemaStore": {"enable": false}}));
     let with_modeline = |file: &str, schema: &str| {
         let path = repo.join("content/data").join(file);
@@ -336,7 +336,7 @@ fn modeline_from_the_readme_validates_the_example_data_files() {
 #[test]
 fn another_organisations_register_with_its_own_list_key_uses_the_same_schema() {
     let Some(server) = server() else { return };
-    let (_tmp, repo) = example_repo();
+    let (_tmp, repo) = data_files_repo();
     // Different folders, id scheme and list key (`meta.schema` names the schema): the file
     // schema takes the rows under whatever key holds them.
     let path = repo.join("aims/registers/hazards.yaml");
@@ -373,9 +373,9 @@ fn front_matter(text: &str) -> Option<String> {
 #[test]
 fn front_matter_schema_applies_as_is_to_every_example_document() {
     let Some(server) = server() else { return };
-    let (_tmp, repo) = example_repo();
+    let (_tmp, repo) = data_files_repo();
     // Each document's front matter as its own YAML file, with a modeline to the schema.
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let content = common::crate_root().join("content");
     let mut docs = Vec::new();
     for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
         let entry = entry.unwrap();

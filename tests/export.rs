@@ -4,20 +4,16 @@
 
 mod common;
 
-use common::clients;
+use common::{clients, TODAY};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const TODAY: &str = "2026-11-26";
-
+/// `aimsbook ARGS --root <the bundled example> --today TODAY`.
 fn aimsbook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aimsbook"))
-        .args(args)
-        .args(["--root", env!("CARGO_MANIFEST_DIR"), "--today", TODAY])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run aimsbook")
+    let mut all = args.to_vec();
+    all.extend(["--root", common::path_arg(common::crate_root()), "--today", TODAY]);
+    common::run(&all)
 }
 
 fn export_to(dir: &Path, what: &[&str], format: &str, file: &str) -> PathBuf {
@@ -180,7 +176,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn download_pages_cover_every_table_in_every_format() {
     let today = jiff::civil::Date::new(2026, 11, 26).unwrap();
-    let loaded = aimsbook::pipeline::load(Path::new(env!("CARGO_MANIFEST_DIR")), today).unwrap();
+    let loaded = aimsbook::pipeline::load(common::crate_root(), today).unwrap();
     let pages = aimsbook::output::export::download_pages(&loaded.site);
     let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut want = Vec::new();
@@ -320,16 +316,25 @@ fn xlsx_types_follow_the_data_of_another_repository() {
     if !clients::python_module("openpyxl", "openpyxl") {
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trace-registers");
+    let root = common::fixture("trace-registers");
     let dir = tempfile::tempdir().unwrap();
     let export = |id: &str, file: &str| {
         let out = dir.path().join(file);
-        let o = Command::new(env!("CARGO_BIN_EXE_aimsbook"))
-            .args(["export", "register", "--id", id, "--format", "xlsx", "--out", out.to_str().unwrap()])
-            .args(["--root", root.to_str().unwrap(), "--today", TODAY])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = common::run(&[
+            "export",
+            "register",
+            "--id",
+            id,
+            "--format",
+            "xlsx",
+            "--out",
+            common::path_arg(&out),
+            "--root",
+            common::path_arg(&root),
+            "--today",
+            TODAY,
+        ]);
+        common::assert_ok(&o, "export register");
         out
     };
     let ncs = export("REG-003", "nc.xlsx");

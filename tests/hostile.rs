@@ -17,10 +17,9 @@
 //! Run: `cargo test --test hostile` (known bugs are `#[ignore]`d: add `-- --ignored`).
 
 mod common;
-#[path = "support/html_scan.rs"]
-mod html_scan;
 
-use common::{code, fixture, show, stderr, stdout, Diag, TODAY};
+use common::html_scan;
+use common::{code, path_arg, show, stderr, stdout, Diag, TODAY};
 use std::collections::BTreeMap;
 use std::os::unix::fs::{symlink, MetadataExt};
 use std::path::{Path, PathBuf};
@@ -125,8 +124,8 @@ fn diff_listing(before: &Listing, after: &Listing) -> String {
 }
 
 fn assert_same_site(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) {
-    let changed: Vec<&String> = before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).collect();
-    assert!(changed.is_empty(), "the previous site was changed; differing files: {changed:?}");
+    let changed = common::site_differences(before, after);
+    assert!(changed.is_empty(), "the previous site was changed: {changed:?}");
 }
 
 /// A repository in `PARENT/repo`, built once (successfully) into `PARENT/site`.
@@ -143,9 +142,7 @@ impl Case {
     }
 
     fn from_fixture(name: &str) -> Case {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = dir.path().join("repo");
-        common::copy_dir(&fixture(name), &repo);
+        let (dir, repo) = common::temp_copy(name);
         let out = dir.path().join("site");
         let case = Case { dir, repo, out, good: BTreeMap::new() };
         let b = case.build();
@@ -160,16 +157,11 @@ impl Case {
     }
 
     fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
-        let p = self.repo.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
+        common::write(&self.repo.join(rel), bytes);
     }
 
     fn append_book_toml(&self, text: &str) {
-        let p = self.repo.join("book.toml");
-        let mut t = std::fs::read_to_string(&p).unwrap();
-        t.push_str(text);
-        std::fs::write(p, t).unwrap();
+        common::append(&self.repo.join("book.toml"), text);
     }
 
     /// Everything under the parent folder except the output folder.
@@ -178,13 +170,13 @@ impl Case {
     }
 
     fn check(&self) -> (Output, Vec<Diag>) {
-        let out = aimsbook(&["check", "--root", self.repo.to_str().unwrap(), "--today", TODAY, "--format", "json"]);
+        let out = aimsbook(&["check", "--root", path_arg(&self.repo), "--today", TODAY, "--format", "json"]);
         let diags = parse_diags(&stdout(&out));
         (out, diags)
     }
 
     fn build(&self) -> Output {
-        aimsbook(&["build", "--root", self.repo.to_str().unwrap(), "--out", self.out.to_str().unwrap(), "--today", TODAY])
+        aimsbook(&["build", "--root", path_arg(&self.repo), "--out", path_arg(&self.out), "--today", TODAY])
     }
 
     /// check and build must refuse the repository with (at least) the `expected` diagnostics
@@ -778,9 +770,7 @@ fn ids_with_html_or_path_characters_are_refused() {
 /// A repository may loosen the id pattern by overriding schemas/document.schema.json; the
 /// output stage must still keep every page inside the output folder and escape the id.
 fn loosened_schema(c: &Case) {
-    let mut schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/document.schema.json")).unwrap())
-            .unwrap();
+    let mut schema: serde_json::Value = common::read_json(&common::crate_root().join("schemas/document.schema.json"));
     schema["properties"]["id"].as_object_mut().unwrap().remove("pattern");
     c.write("schemas/document.schema.json", serde_json::to_vec_pretty(&schema).unwrap());
 }

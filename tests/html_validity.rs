@@ -7,10 +7,9 @@
 //! AIMSBOOK_REQUIRE_CLIENTS=1, as in CI).
 
 mod common;
-#[path = "common/sites.rs"]
-mod sites;
 
 use common::clients;
+use common::sites;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,8 +4,6 @@
 //! Chromium for words typed without umlauts and in another inflection.
 
 mod common;
-#[path = "common/webdriver.rs"]
-mod webdriver;
 
 use common::*;
 use serde_json::{json, Value};
@@ -15,7 +13,7 @@ use std::time::Duration;
 fn built(repo: &Path, dir: &Path) -> PathBuf {
     let site = dir.join("site");
     let out = build(repo, &site, &[]);
-    assert_eq!(code(&out), 0, "build failed:\n{}\n{}", stdout(&out), stderr(&out));
+    assert_ok(&out, "build");
     let report = format!("{}{}", stdout(&out), stderr(&out));
     assert!(report.contains("0 error(s), 0 warning(s)"), "a complete translation builds clean: {report}");
     site
@@ -287,7 +285,7 @@ fn a_missing_translation_falls_back_to_english_and_is_reported_once() {
     // The organisation's own message, used by its own template, in English only.
     std::fs::write(repo.join("i18n/en.ftl"), "org-contact = Questions: the AI office.\n").unwrap();
     std::fs::create_dir_all(repo.join("themes/default/templates")).unwrap();
-    let base = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/404.html")).unwrap();
+    let base = std::fs::read_to_string(common::crate_root().join("themes/default/templates/404.html")).unwrap();
     std::fs::write(
         repo.join("themes/default/templates/404.html"),
         base.replace("{% block content %}", "{% block content %}<p id=\"contact\">{{ t(\"org-contact\") }} {{ t(\"org-contact\") }}</p>"),
@@ -309,14 +307,11 @@ fn a_missing_translation_falls_back_to_english_and_is_reported_once() {
     assert!(visible(&html).contains("Seite nicht gefunden"), "the rest stays German");
 }
 
-/// Ids of the rendered results, once the list is no longer loading.
-const RESULTS: &str = "var l = document.getElementById('search-results'); if (l.getAttribute('aria-busy')) return []; \
-    return Array.from(l.querySelectorAll('.search-result .result-id')).map(function (e) { return e.textContent; });";
-
-fn strings(v: &Value) -> Vec<String> {
-    let mut out: Vec<String> = v.as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default();
-    out.sort();
-    out
+/// The result ids, sorted.
+fn sorted_ids(v: &Value) -> Vec<String> {
+    let mut ids = webdriver::strings(v);
+    ids.sort();
+    ids
 }
 
 #[test]
@@ -326,11 +321,7 @@ fn search_finds_ueberwachung_typed_without_umlaut_and_in_another_inflection() {
     }
     let dir = tempfile::tempdir().unwrap();
     let site = built(&fixture("de-aims"), dir.path()).canonicalize().unwrap();
-    let driver = match webdriver::Driver::start() {
-        Ok(d) => d,
-        Err(webdriver::StartError::Missing(why)) => panic!("the browser test needs Chromium and chromedriver ({why})"),
-        Err(webdriver::StartError::Failed(why)) => panic!("cannot start headless Chromium through chromedriver: {why}"),
-    };
+    let driver = webdriver::browser();
     let wait = Duration::from_secs(10);
     // BSL-LL-01 says "Überwachung", BSL-VA-03 "Überwachungen" (and "Modellüberwachung" in its
     // title, a compound: not the same word); the German catalog (titles of 9.1 and A.6.2.6, the summary of 9,
@@ -343,7 +334,7 @@ fn search_finds_ueberwachung_typed_without_umlaut_and_in_another_inflection() {
             "var i = document.getElementById('search-input'); i.value = arguments[0]; i.dispatchEvent(new Event('input')); return null;",
             json!([query]),
         );
-        let ids = strings(&driver.wait_for(RESULTS, wait));
+        let ids = sorted_ids(&driver.wait_for(webdriver::SEARCH_RESULT_IDS, wait));
         assert_eq!(ids, want, "\"{query}\" finds what speaks of Überwachung");
         let status = driver.execute("return document.getElementById('search-status').textContent;", json!([]));
         assert_eq!(status, format!("{} Treffer für „{query}“", want.len()), "the status line is German");

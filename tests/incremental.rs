@@ -98,12 +98,9 @@ fn error_codes(diags: &aimsbook::diagnostics::Diagnostics) -> Vec<&'static str> 
 
 #[test]
 fn serve_rebuilds_equal_fresh_builds_along_random_edits() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let toml = std::fs::read_to_string(src.join("book.toml")).unwrap();
-    std::fs::write(root.join("book.toml"), format!("{toml}\n[check]\nLNK004 = \"warning\"\n")).unwrap();
-    common::copy_dir(&src.join("content"), &root.join("content"));
+    let (_dir, root) = common::example_content_repo();
+    let root = root.canonicalize().unwrap();
+    common::append(&root.join("book.toml"), "\n[check]\nLNK004 = \"warning\"\n");
     let content = root.join("content");
 
     let parse_cache = ParseCache::default();

@@ -22,7 +22,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -61,19 +61,17 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 /// A running `aimsbook serve` on a private copy of the bundled example.
 struct Server {
     child: common::serve::KillOnDrop,
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
+    repo: PathBuf,
     port: u16,
     log: Arc<Mutex<String>>,
 }
 
 impl Server {
     fn start() -> Server {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(src.join("book.toml"), dir.path().join("book.toml")).unwrap();
-        common::copy_dir(&src.join("content"), &dir.path().join("content"));
-        let common::serve::Started { child, port, log } = common::serve::start(dir.path(), &[], Duration::from_secs(30));
-        Server { child, dir, port, log }
+        let (dir, repo) = common::example_content_repo();
+        let common::serve::Started { child, port, log } = common::serve::start(&repo, &[], Duration::from_secs(30));
+        Server { child, _dir: dir, repo, port, log }
     }
 
     fn pid(&self) -> u32 {
@@ -155,7 +153,7 @@ fn incomplete(body: &str) -> Option<String> {
 fn two_hundred_clients_while_a_document_is_edited() {
     let _serial = serial();
     let mut server = Server::start();
-    let policy_path = server.dir.path().join(POLICY);
+    let policy_path = server.repo.join(POLICY);
     let original = std::fs::read_to_string(&policy_path).unwrap();
     assert!(original.contains("\ntitle: AI Policy\n"));
     // Warm-up: every page of the mix exists and is complete before the load starts.

@@ -14,7 +14,7 @@ fn export(root: &Path, dir: &Path) -> std::process::Output {
 
 /// What trestle read from the three files (see the script's output format).
 fn trestle_read(dir: &Path) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/oscal_check.py");
+    let script = crate_root().join("tests/clients/oscal_check.py");
     let out = std::process::Command::new("python3").arg(&script).arg(dir).output().expect("python3 runs");
     assert!(out.status.success(), "trestle rejected the export:\n{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("the script prints JSON")
@@ -49,7 +49,7 @@ fn the_example_exports_oscal_that_trestle_loads() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::crate_root();
     for dir in [&a, &b] {
         let out = export(root, dir);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -147,7 +147,7 @@ fn another_soa_exports_its_own_statuses_and_skips_what_it_cannot_name() {
     assert_eq!(with_ids.len(), 32 + controls.len());
     // Another organisation, another SSP: its UUIDs differ from the example's.
     let example = tempfile::tempdir().unwrap();
-    assert_eq!(code(&export(Path::new(env!("CARGO_MANIFEST_DIR")), example.path())), 0);
+    assert_eq!(code(&export(common::crate_root(), example.path())), 0);
     let other = trestle_read(example.path());
     assert_ne!(other["ssp"]["uuid"], read["ssp"]["uuid"]);
     assert_eq!(other["catalog"]["uuid"], read["catalog"]["uuid"], "the same catalog keeps its UUID");

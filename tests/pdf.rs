@@ -13,28 +13,15 @@ use std::process::{Command, Output};
 
 /// Headless Chromium (the print engine) and poppler (the reader), or a skip notice.
 fn clients_present() -> bool {
-    if std::env::var("AIMSBOOK_SKIP_BROWSER").is_ok_and(|v| v == "1") && !clients::required() {
-        eprintln!("browser test skipped: AIMSBOOK_SKIP_BROWSER=1");
-        return false;
-    }
-    let chromium = clients::gate(
-        "chromium",
-        (!Path::new(clients::CHROMIUM).exists()).then(|| format!("{} not found", clients::CHROMIUM)),
-        "apt-get install chromium",
-    );
-    chromium
+    clients::chromium()
         && clients::program("pdftotext", "apt-get install poppler-utils")
         && clients::program("pdfinfo", "apt-get install poppler-utils")
 }
 
 fn aimsbook(root: &Path, args: &[&str]) -> Output {
-    Command::new(common::bin())
-        .args(args)
-        .args(["--root", root.to_str().unwrap(), "--today", common::TODAY])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("AIMSBOOK_CHROMIUM", clients::CHROMIUM)
-        .output()
-        .expect("run aimsbook")
+    let mut all = args.to_vec();
+    all.extend(["--root", common::path_arg(root), "--today", common::TODAY]);
+    common::run_env(&all, &[("AIMSBOOK_CHROMIUM", clients::CHROMIUM)])
 }
 
 fn print_pdf(root: &Path, id: Option<&str>, out: &Path) {
@@ -198,7 +185,7 @@ fn manual_of_the_bundled_example() {
     if !clients_present() {
         return;
     }
-    check_manual(Path::new(env!("CARGO_MANIFEST_DIR")), "Corvid Mutual Insurance Ltd");
+    check_manual(common::crate_root(), "Corvid Mutual Insurance Ltd");
 }
 
 #[test]
@@ -230,7 +217,7 @@ fn one_document_of_the_bundled_example_and_of_another_repository() {
         return;
     }
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let pdf = check_document(Path::new(env!("CARGO_MANIFEST_DIR")), "PRC-001", a.path());
+    let pdf = check_document(common::crate_root(), "PRC-001", a.path());
     assert!(info(&pdf).1.contains("(A4)"));
     // A superseded document prints with its own status.
     let pdf = check_document(&common::fixture("clean"), "POL-000", b.path());
@@ -243,11 +230,8 @@ fn paper_size_and_header_text_come_from_the_repository() {
     if !clients_present() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("repo");
-    copy_dir(&common::fixture("clean"), &root);
-    let book = std::fs::read_to_string(root.join("book.toml")).unwrap();
-    std::fs::write(root.join("book.toml"), format!("{book}\n[pdf]\npaper = \"letter\"\n")).unwrap();
+    let (_dir, root) = common::temp_copy("clean");
+    common::append(&root.join("book.toml"), "\n[pdf]\npaper = \"letter\"\n");
     let policy = root.join("content/governance/policy-2024.md");
     let text = std::fs::read_to_string(&policy).unwrap();
     std::fs::write(&policy, text.replace("title: AI Policy (2024 edition)", r#"title: 'AI "Policy" \ </style> 2024'"#)).unwrap();
@@ -290,16 +274,4 @@ fn an_unknown_document_is_a_usage_error() {
     assert_eq!(common::code(&o), 2, "{}", common::stderr(&o));
     assert!(common::stderr(&o).contains("no document with id NOPE-1"));
     assert!(!out.exists());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }

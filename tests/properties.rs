@@ -13,9 +13,6 @@
 
 mod common;
 
-#[path = "support/html_scan.rs"]
-mod html_scan;
-
 use aimsbook::commands::{serve, snapshot};
 use aimsbook::diagnostics::{Code, Diagnostic};
 use aimsbook::output::export;
@@ -24,6 +21,7 @@ use aimsbook::parse::markdown::{self, Resolved};
 use aimsbook::parse::schemas::Schemas;
 use aimsbook::parse::{self, data, document};
 use aimsbook::source::{self, SourceFile, SourceKind};
+use common::html_scan;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use std::path::{Path, PathBuf};
@@ -591,9 +589,7 @@ proptest! {
 
 /// A real snapshot zip of the `clean` fixture, made once.
 static SNAPSHOT_ZIP: LazyLock<Vec<u8>> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &repo);
+    let (dir, repo) = common::temp_copy("clean");
     let today = parse::parse_date("2026-11-26").unwrap();
     let out = dir.path().join("snapshots");
     let report = snapshot::snapshot(&repo, today, "prop", Some(&out), None).unwrap_or_else(|e| panic!("snapshot failed: {:?}", e.0));

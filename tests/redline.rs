@@ -32,30 +32,25 @@ fn body(purpose: &str, duties: &[&str]) -> String {
     format!("## Purpose\n\n{purpose}\n\n## Duties\n\n{items}")
 }
 
-fn commit(repo: &Path, message: &str) {
-    git(repo, &["add", "-A"]);
-    git(repo, &["commit", "-q", "-m", message]);
-}
-
 /// The repository with its history; returns the temp dir (repo at `repo`).
 fn repository() -> (tempfile::TempDir, std::path::PathBuf) {
     let (dir, repo) = temp_copy("codes/base");
     git(&repo, &["init", "-q"]);
     let h10 = [("1.0", "2026-01-10")];
     write_version(&repo, "1.0", "approved", Some("2026-01-10"), &h10, &body(PURPOSE_1_0, &["Keep a register of models."]));
-    commit(&repo, "Approve 1.0");
+    commit_all(&repo, "Approve 1.0");
     let h11 = [("1.0", "2026-01-10"), ("1.1", "2026-03-01")];
     write_version(&repo, "1.1", "approved", Some("2026-03-01"), &h11, &body(PURPOSE_1_1, &["Keep a register of models."]));
-    commit(&repo, "Approve 1.1");
+    commit_all(&repo, "Approve 1.1");
     write_version(&repo, "2.0", "draft", None, &h11, &body(PURPOSE_1_1, &["Keep a register of models.", DRAFT_ONLY]));
-    commit(&repo, "Draft 2.0");
+    commit_all(&repo, "Draft 2.0");
     let h20 = [("1.0", "2026-01-10"), ("1.1", "2026-03-01"), ("2.0", "2026-06-15")];
     let approved_2_0 = body(PURPOSE_1_1, &["Keep a register of models.", DUTY_2_0]);
     write_version(&repo, "2.0", "approved", Some("2026-06-15"), &h20, &approved_2_0);
-    commit(&repo, "Approve 2.0");
+    commit_all(&repo, "Approve 2.0");
     // The text changes, the version does not.
     write_version(&repo, "2.0", "approved", Some("2026-06-15"), &h20, &approved_2_0.replace("every quarter", "every month"));
-    commit(&repo, "Tweak wording");
+    commit_all(&repo, "Tweak wording");
     (dir, repo)
 }
 
@@ -107,7 +102,7 @@ fn a_text_change_without_a_version_bump_is_called_out() {
     let text = std::fs::read_to_string(repo.join("content/a.md")).unwrap();
     let body_now = text.split("# Alpha\n\n").nth(1).unwrap().to_string();
     write_version(&repo, "2.1", "approved", Some("2026-07-01"), &h21, &body_now);
-    commit(&repo, "Approve 2.1");
+    commit_all(&repo, "Approve 2.1");
     let site2 = dir.path().join("site2");
     let out = build(&repo, &site2, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -132,7 +127,7 @@ fn diff_and_changes_page_show_text_changes_and_uncontrolled_edits() {
     let (dir, repo) = repository();
     // A snapshot of the approved 2.1-less state: version 2.0 with "every month".
     let snaps = dir.path().join("snaps");
-    let out = run(&["snapshot", "--label", "s1", "--out", snaps.to_str().unwrap(), "--root", repo.to_str().unwrap(), "--today", TODAY]);
+    let out = take_snapshot(&repo, "s1", &snaps, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let snap = snaps.join("s1");
 
@@ -176,10 +171,10 @@ fn a_version_spelled_with_and_without_its_patch_is_one_version() {
     git(&repo, &["init", "-q"]);
     let h10 = [("1.0.0", "2026-01-10")];
     write_version(&repo, "1.0", "approved", Some("2026-01-10"), &h10, &body(PURPOSE_1_0, &["Keep a register of models."]));
-    commit(&repo, "Approve 1.0");
+    commit_all(&repo, "Approve 1.0");
     let h11 = [("1.0.0", "2026-01-10"), ("1.1", "2026-03-01")];
     write_version(&repo, "1.1", "approved", Some("2026-03-01"), &h11, &body(PURPOSE_1_1, &["Keep a register of models."]));
-    commit(&repo, "Approve 1.1");
+    commit_all(&repo, "Approve 1.1");
     let site = dir.path().join("site");
     let out = build(&repo, &site, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -91,11 +91,7 @@ fn section_rows(html: &str, state: &str) -> Vec<(String, String, String)> {
 }
 
 fn build_fixture() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    let out = build(&fixture("retention"), &site, &[]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    (dir, site)
+    build_ok(&fixture("retention"), &[])
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{clients, code, fixture, run, stderr, stdout, TODAY};
+use common::{clients, code, fixture, git, run, stderr, stdout, TODAY};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,11 +26,6 @@ fn uri(result: &Value) -> &str {
 
 fn fingerprint(result: &Value) -> &str {
     result["partialFingerprints"]["aimsbookFinding/v1"].as_str().expect("a partial fingerprint")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A git repository whose AIMS lives in `compliance/aims/` (a copy of `fixture_name`).
@@ -176,7 +171,7 @@ fn every_finding_has_its_own_fingerprint_and_keeps_it_from_day_to_day() {
 #[test]
 fn example_ci_files_check_upload_build_and_publish() {
     let read = |name: &str| -> (String, Value) {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci").join(name)).unwrap();
+        let text = std::fs::read_to_string(common::crate_root().join("docs/ci").join(name)).unwrap();
         let value: Value = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("docs/ci/{name}: {e}"));
         (text, value)
     };

@@ -6,11 +6,10 @@
 //! stays fast: rendering 20,000 full documents in a debug build takes minutes.
 
 mod common;
-#[path = "common/webdriver.rs"]
-mod webdriver;
 
+use common::webdriver::strings;
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
 
@@ -26,7 +25,7 @@ fn doc(i: usize, body: &str) -> String {
     )
 }
 
-fn fixture(root: &Path) {
+fn write_corpus(root: &Path) {
     std::fs::create_dir_all(root.join("content/data")).unwrap();
     std::fs::create_dir_all(root.join("schemas/registers")).unwrap();
     std::fs::write(
@@ -51,16 +50,9 @@ fn fixture(root: &Path) {
     std::fs::write(root.join("content/data/lines.yaml"), yaml).unwrap();
 }
 
-/// Ids of the rendered results, once the list is no longer loading.
-const RESULTS: &str = "var l = document.getElementById('search-results'); if (l.getAttribute('aria-busy')) return []; \
-    return Array.from(l.querySelectorAll('.search-result .result-id')).map(function (e) { return e.textContent; });";
 /// The shard scripts the page added, in load order.
 const SHARDS: &str =
     "return Array.from(document.querySelectorAll('script[data-search-shard]')).map(function (e) { return e.getAttribute('src'); });";
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
-}
 
 #[test]
 fn sharded_search_finds_by_id_and_body_word_loading_few_shards_from_file_urls() {
@@ -69,7 +61,7 @@ fn sharded_search_finds_by_id_and_body_word_loading_few_shards_from_file_urls() 
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
-    fixture(&root);
+    write_corpus(&root);
     let site = dir.path().join("site");
     let out = build(&root, &site, &[]);
     assert_eq!(code(&out), 0, "build failed:\n{}\n{}", stdout(&out), stderr(&out));
@@ -83,18 +75,14 @@ fn sharded_search_finds_by_id_and_body_word_loading_few_shards_from_file_urls() 
     let entry = std::fs::metadata(site.join("static/search-index.js")).unwrap().len();
     assert!(entry < 20_000, "the fixed entry file stays small: {entry} bytes");
 
-    let driver = match webdriver::Driver::start() {
-        Ok(d) => d,
-        Err(webdriver::StartError::Missing(why)) => panic!("the browser test needs Chromium and chromedriver ({why})"),
-        Err(webdriver::StartError::Failed(why)) => panic!("cannot start headless Chromium through chromedriver: {why}"),
-    };
+    let driver = webdriver::browser();
     let site = site.canonicalize().unwrap();
     let url = |rel: &str| format!("file://{}/{rel}", site.display());
     let wait = Duration::from_secs(10);
 
     // By id: a register row among 20,000, ranked first, linking to its row.
     driver.goto(&url("search.html?q=LN-13579"));
-    let ids = strings(&driver.wait_for(RESULTS, wait));
+    let ids = strings(&driver.wait_for(webdriver::SEARCH_RESULT_IDS, wait));
     assert_eq!(ids.first().map(String::as_str), Some("LN-13579"), "the exact id ranks first; got {ids:?}");
     let href = driver.execute("return document.querySelector('#search-results a').getAttribute('href');", json!([]));
     assert_eq!(href, "doc/LDG-000.html#row-ln-13579");
@@ -104,7 +92,7 @@ fn sharded_search_finds_by_id_and_body_word_loading_few_shards_from_file_urls() 
 
     // By a body word of one document: found, with an excerpt marking the word.
     driver.goto(&url("search.html?q=anemometer"));
-    let ids = strings(&driver.wait_for(RESULTS, wait));
+    let ids = strings(&driver.wait_for(webdriver::SEARCH_RESULT_IDS, wait));
     assert_eq!(ids, ["LDG-041"], "only LDG-041 uses the word");
     let mark = driver.execute("return document.querySelector('#search-results .result-snippet mark').textContent;", json!([]));
     assert_eq!(mark, "anemometer");
@@ -120,7 +108,7 @@ fn sharded_search_finds_by_id_and_body_word_loading_few_shards_from_file_urls() 
         "var i = document.getElementById('search-input'); i.value = 'kq1234'; i.dispatchEvent(new Event('input')); return null;",
         json!([]),
     );
-    let ids = strings(&driver.wait_for(RESULTS, wait));
+    let ids = strings(&driver.wait_for(webdriver::SEARCH_RESULT_IDS, wait));
     assert!(ids.contains(&"LN-01234".to_string()), "prefix kq1234 finds LN-01234 (word kq1234x); got {ids:?}");
     let loaded = strings(&driver.execute(SHARDS, json!([])));
     assert!(loaded.len() <= 14, "typing loads few shards: {loaded:?}");

@@ -11,35 +11,23 @@
 mod common;
 
 use common::serve::KillOnDrop;
-
+use common::webdriver;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The build date every test runs against.
-const TODAY: &str = "2026-11-26";
 /// Upper bound of every wait in this file.
 const WAIT: Duration = Duration::from_secs(15);
 const LIVE_TAG: &str = "<script src=\"/__aimsbook/live.js\"></script>";
 const POLICY: &str = "content/governance/ai-policy.md";
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_aimsbook")
-}
-
-/// A fresh copy of the bundled example repository.
-fn example_copy() -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(src.join("book.toml"), dir.path().join("book.toml")).unwrap();
-    common::copy_dir(&src.join("content"), &dir.path().join("content"));
-    dir
-}
+/// A fresh copy of the bundled example's book.toml and content/
+/// (`common::example_content_repo`): the temporary folder that holds it and the repository.
+type Repo = (tempfile::TempDir, PathBuf);
 
 fn agent() -> ureq::Agent {
     ureq::Agent::new_with_config(
@@ -69,7 +57,8 @@ fn to_resp(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>, what: &str)
 struct Server {
     _child: KillOnDrop,
     // Dropped after `child` (fields drop in declaration order), so the server dies first.
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
+    root: PathBuf,
     port: u16,
     log: Arc<Mutex<String>>,
     agent: ureq::Agent,
@@ -77,20 +66,20 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        Server::start_in(example_copy())
+        Server::start_in(common::example_content_repo())
     }
 
-    fn start_in(dir: tempfile::TempDir) -> Server {
-        Server::start_with(dir, &[])
+    fn start_in(repo: Repo) -> Server {
+        Server::start_with(repo, &[])
     }
 
-    fn start_with(dir: tempfile::TempDir, extra: &[&str]) -> Server {
-        let common::serve::Started { child, port, log } = common::serve::start(dir.path(), extra, WAIT);
-        Server { _child: child, dir, port, log, agent: agent() }
+    fn start_with((dir, root): Repo, extra: &[&str]) -> Server {
+        let common::serve::Started { child, port, log } = common::serve::start(&root, extra, WAIT);
+        Server { _child: child, _dir: dir, root, port, log, agent: agent() }
     }
 
     fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     fn url(&self, path: &str) -> String {
@@ -330,7 +319,7 @@ fn wait_endpoint_blocks_until_a_rebuild_and_unchanged_rebuilds_keep_the_build() 
 
 #[test]
 fn poll_mode_rebuilds_on_edit() {
-    let s = Server::start_with(example_copy(), &["--poll"]);
+    let s = Server::start_with(common::example_content_repo(), &["--poll"]);
     let before = s.status();
     let old = s.read(POLICY);
     let title = "Polled Policy Heron";
@@ -344,11 +333,11 @@ fn poll_mode_rebuilds_on_edit() {
 /// content folder that happens to be called `site` is watched like any other.
 #[test]
 fn poll_mode_watches_a_content_folder_named_site() {
-    let dir = example_copy();
-    let record = std::fs::read_to_string(dir.path().join("content/records/2026-human-oversight-drill.md")).unwrap();
+    let dir = common::example_content_repo();
+    let record = std::fs::read_to_string(dir.1.join("content/records/2026-human-oversight-drill.md")).unwrap();
     let added = "content/site/drill-copy.md";
-    std::fs::create_dir_all(dir.path().join("content/site")).unwrap();
-    std::fs::write(dir.path().join(added), record.replacen("id: REC-017", "id: REC-917", 1)).unwrap();
+    std::fs::create_dir_all(dir.1.join("content/site")).unwrap();
+    std::fs::write(dir.1.join(added), record.replacen("id: REC-017", "id: REC-917", 1)).unwrap();
     let s = Server::start_with(dir, &["--poll"]);
     let before = s.status();
     assert!(errors_of(&before).is_empty(), "{before}");
@@ -365,8 +354,8 @@ fn poll_mode_watches_a_content_folder_named_site() {
 fn edit_saved_right_after_the_serving_line_is_picked_up() {
     for extra in [&[][..], &["--poll"][..]] {
         for round in 0..4 {
-            let dir = example_copy();
-            let edited = std::fs::read_to_string(dir.path().join(POLICY)).unwrap().replace("\ntitle: AI Policy\n", "\ntitle: Early Edit\n");
+            let dir = common::example_content_repo();
+            let edited = std::fs::read_to_string(dir.1.join(POLICY)).unwrap().replace("\ntitle: AI Policy\n", "\ntitle: Early Edit\n");
             let s = Server::start_with(dir, extra);
             s.write(POLICY, &edited);
             // A rebuild takes well under a second; the --poll watcher looks every 500 ms.
@@ -608,11 +597,11 @@ fn symlinks_out_of_the_repository_are_reported_and_never_served() {
 
 #[test]
 fn symlink_present_at_startup_is_refused() {
-    let dir = example_copy();
+    let dir = common::example_content_repo();
     let outside = tempfile::tempdir().unwrap();
     let marker = "TOPSECRET-77e0-startup";
     std::fs::write(outside.path().join("secret.txt"), format!("{marker}\n")).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("content/leak.txt")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.1.join("content/leak.txt")).unwrap();
     let s = Server::start_in(dir);
     let st = s.status();
     assert!(errors_of(&st).iter().any(|e| e["code"] == "SRC006" && e["file"] == "content/leak.txt"), "{st}");
@@ -666,15 +655,11 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn build_output_never_contains_live_js() {
-    let repo = example_copy();
+    let repo = common::example_content_repo();
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let res = Command::new(bin())
-        .args(["build", "--root", repo.path().to_str().unwrap(), "--out", site.to_str().unwrap(), "--today", TODAY])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap();
-    assert!(res.status.success(), "build failed:\n{}", String::from_utf8_lossy(&res.stderr));
+    let res = common::build(&repo.1, &site, &[]);
+    assert!(res.status.success(), "build failed:\n{}", common::stderr(&res));
     let files = files_under(&site);
     assert!(files.len() > 100, "the example builds into many files ({})", files.len());
     assert!(files.iter().any(|f| f.ends_with("doc/POL-001.html")));
@@ -694,159 +679,18 @@ fn build_output_never_contains_live_js() {
 // ---------------------------------------------------------------------------------------------
 // 6. The browser: live reload and the error overlay in headless Chromium
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A chromedriver process with one WebDriver session; both end on Drop.
-struct Browser {
-    agent: ureq::Agent,
-    base: String,
-    session: Option<String>,
-    driver: KillOnDrop,
-    // Removed after chromedriver (and with it Chromium) has gone.
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        if let Some(id) = self.session.take() {
-            let _ = self
-                .agent
-                .delete(format!("{}/session/{id}", self.base))
-                .config()
-                .timeout_global(Some(Duration::from_secs(5)))
-                .build()
-                .call();
-        }
-        // If the session could not be closed (a hung page, a dead driver), Chromium would outlive
-        // chromedriver: end the process group chromedriver leads (it and the Chromium it started),
-        // by its id. `driver` then reaps chromedriver.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.driver.0.id())])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-impl Browser {
-    fn start() -> Browser {
-        let port = free_port();
-        let driver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            // Its own process group, so Drop can end chromedriver and Chromium together.
-            .process_group(0)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
-        let mut b = Browser {
-            agent: agent(),
-            base: format!("http://127.0.0.1:{port}"),
-            session: None,
-            driver: KillOnDrop(driver),
-            _profile: tempfile::tempdir().unwrap(),
-        };
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let ready = b.agent.get(format!("{}/status", b.base)).call().ok().and_then(|r| r.into_body().read_to_string().ok());
-            if ready.and_then(|t| serde_json::from_str::<Value>(&t).ok()).is_some_and(|v| v["value"]["ready"] == true) {
-                break;
-            }
-            if let Ok(Some(st)) = b.driver.0.try_wait() {
-                panic!("chromedriver exited ({st}) before becoming ready on port {port}");
-            }
-            assert!(Instant::now() < deadline, "chromedriver not ready on port {port} within {WAIT:?}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let caps = json!({
-            "capabilities": {
-                "alwaysMatch": {
-                    "goog:chromeOptions": {
-                        "binary": CHROMIUM,
-                        "args": [
-                            "--headless",
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-dev-shm-usage",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync",
-                            "--no-first-run",
-                            format!("--user-data-dir={}", b._profile.path().display()),
-                        ]
-                    }
-                }
-            }
-        });
-        let v = b.post("/session", &caps).unwrap_or_else(|e| panic!("creating a WebDriver session failed: {e}"));
-        let id = v["sessionId"].as_str().unwrap_or_else(|| panic!("no sessionId in {v}")).to_string();
-        b.session = Some(id);
-        b
-    }
-
-    /// POSTs JSON to chromedriver; Ok(value) or Err(the WebDriver error).
-    fn post(&self, path: &str, body: &Value) -> Result<Value, String> {
-        let r = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("Content-Type", "application/json; charset=utf-8")
-            .send(body.to_string())
-            .map_err(|e| format!("POST {path}: {e}"))?;
-        let status = r.status().as_u16();
-        let text = r.into_body().read_to_string().map_err(|e| format!("POST {path}: {e}"))?;
-        let v: Value = serde_json::from_str(&text).map_err(|e| format!("POST {path}: not JSON ({e}): {text}"))?;
-        if status != 200 {
-            return Err(format!("POST {path}: {status}: {}", v["value"]));
-        }
-        Ok(v["value"].clone())
-    }
-
-    fn session_path(&self, rest: &str) -> String {
-        format!("/session/{}{rest}", self.session.as_deref().unwrap())
-    }
-
-    fn navigate(&self, url: &str) {
-        self.post(&self.session_path("/url"), &json!({ "url": url })).unwrap();
-    }
-
-    fn exec(&self, script: &str) -> Result<Value, String> {
-        self.post(&self.session_path("/execute/sync"), &json!({ "script": script, "args": [] }))
-    }
-
-    /// Runs `script` until `pred` accepts its value (errors during a reload count as "not yet").
-    fn poll(&self, what: &str, script: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + WAIT;
-        let mut last = Err("never ran".to_string());
-        while Instant::now() < deadline {
-            last = self.exec(script);
-            if let Ok(v) = &last {
-                if pred(v) {
-                    return v.clone();
-                }
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("timed out after {WAIT:?} waiting for {what}; last result: {last:?}");
-    }
-
-    /// Waits until live.js has had its first answer from the wait endpoint (so it knows the
-    /// build being shown and will reload on the next one).
-    fn wait_live_client(&self) {
-        self.poll(
-            "live.js to connect",
-            "return document.readyState === 'complete' && performance.getEntriesByType('resource')\
-             .some(function (e) { return e.name.indexOf('/__aimsbook/wait') >= 0; });",
-            |v| v == &Value::Bool(true),
-        );
-        // The answer is parsed asynchronously after the resource entry is recorded.
-        std::thread::sleep(Duration::from_millis(300));
-    }
+/// Waits until live.js has had its first answer from the wait endpoint (so it knows the build
+/// being shown and will reload on the next one).
+fn wait_live_client(browser: &webdriver::Driver) {
+    browser.poll(
+        "live.js to connect",
+        "return document.readyState === 'complete' && performance.getEntriesByType('resource')\
+         .some(function (e) { return e.name.indexOf('/__aimsbook/wait') >= 0; });",
+        WAIT,
+        |v| v == &Value::Bool(true),
+    );
+    // The answer is parsed asynchronously after the resource entry is recorded.
+    std::thread::sleep(Duration::from_millis(300));
 }
 
 #[test]
@@ -855,17 +699,17 @@ fn browser_live_reload_and_error_overlay() {
         return;
     }
     let s = Server::start();
-    let browser = Browser::start();
+    let browser = webdriver::browser();
     let page = s.url("/doc/POL-001.html");
-    browser.navigate(&page);
-    let text = browser.poll("the page to load", "return document.body ? document.body.innerText : '';", |v| {
+    browser.goto(&page);
+    let text = browser.poll("the page to load", "return document.body ? document.body.innerText : '';", WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains("Statement from the Chief Executive"))
     });
     let sentence = "Kingfisher live reload sentence 93e1.";
     assert!(!text.as_str().unwrap().contains(sentence));
-    browser.wait_live_client();
+    wait_live_client(&browser);
     // A marker that only survives as long as the page is not reloaded.
-    browser.exec("window.__aimsbookTestMarker = 'kept'; return true;").unwrap();
+    browser.try_execute("window.__aimsbookTestMarker = 'kept'; return true;", json!([])).unwrap();
 
     // 1. Edit the body: the open tab reloads by itself and shows the new sentence.
     let good = s.read(POLICY);
@@ -873,29 +717,31 @@ fn browser_live_reload_and_error_overlay() {
     assert!(good.contains(heading));
     let edited = good.replacen(heading, &format!("{heading}{sentence}\n\n"), 1);
     s.write(POLICY, &edited);
-    browser.poll("the new sentence to appear without navigating", "return document.body ? document.body.innerText : '';", |v| {
+    browser.poll("the new sentence to appear without navigating", "return document.body ? document.body.innerText : '';", WAIT, |v| {
         v.as_str().is_some_and(|t| t.contains(sentence))
     });
-    let v = browser.exec("return [location.href, typeof window.__aimsbookTestMarker];").unwrap();
+    let v = browser.try_execute("return [location.href, typeof window.__aimsbookTestMarker];", json!([])).unwrap();
     assert_eq!(v[0], page.as_str(), "the tab stayed on the page");
     assert_eq!(v[1], "undefined", "the new content arrived by a reload of the page (live.js)");
-    browser.wait_live_client();
-    browser.exec("window.__aimsbookTestMarker = 'kept'; return true;").unwrap();
+    wait_live_client(&browser);
+    browser.try_execute("window.__aimsbookTestMarker = 'kept'; return true;", json!([])).unwrap();
 
     // 2. Break the front matter: the overlay shows the DC002 diagnostic over the last good page.
     s.write(POLICY, &edited.replace("\nstatus: approved\n", "\nstatus: aproved\n"));
     let overlay = "var e = document.getElementById('aimsbook-overlay'); return e ? e.innerText : null;";
-    let text = browser.poll("the error overlay with DC002", overlay, |v| v.as_str().is_some_and(|t| t.contains("DC002")));
+    let text = browser.poll("the error overlay with DC002", overlay, WAIT, |v| v.as_str().is_some_and(|t| t.contains("DC002")));
     let text = text.as_str().unwrap();
     assert!(text.contains(&format!("{POLICY}:8:")), "overlay names file and line: {text}");
     assert!(text.contains("aproved"), "overlay has the message: {text}");
-    let body = browser.exec("return document.body.innerText;").unwrap();
+    let body = browser.try_execute("return document.body.innerText;", json!([])).unwrap();
     assert!(body.as_str().unwrap().contains(sentence), "the last good page stays under the overlay");
 
     // 3. Fix it: the overlay disappears (the pages did not change, so no reload is needed).
     s.write(POLICY, &edited);
-    browser.poll("the overlay to disappear", "return document.getElementById('aimsbook-overlay') === null;", |v| v == &Value::Bool(true));
-    let v = browser.exec("return [typeof window.__aimsbookTestMarker, document.body.innerText];").unwrap();
+    browser.poll("the overlay to disappear", "return document.getElementById('aimsbook-overlay') === null;", WAIT, |v| {
+        v == &Value::Bool(true)
+    });
+    let v = browser.try_execute("return [typeof window.__aimsbookTestMarker, document.body.innerText];", json!([])).unwrap();
     assert!(v[1].as_str().unwrap().contains(sentence));
     assert_eq!(v[0], "string", "fixing an error that never reached the served pages does not reload the tab");
 }
@@ -903,8 +749,8 @@ fn browser_live_reload_and_error_overlay() {
 /// Ctrl-C (SIGINT) stops the preview cleanly: exit status 0, promptly, with a goodbye line.
 #[test]
 fn ctrl_c_stops_cleanly() {
-    let dir = example_copy();
-    let common::serve::Started { mut child, log, .. } = common::serve::start(dir.path(), &[], WAIT);
+    let dir = common::example_content_repo();
+    let common::serve::Started { mut child, log, .. } = common::serve::start(&dir.1, &[], WAIT);
     let pid = child.0.id().to_string();
     let sent = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
     assert!(sent.success());
@@ -967,9 +813,8 @@ fn served_site_equals_a_fresh_build_after_edits() {
 fn served_site_equals_a_fresh_build_after_heading_renames_new_and_deleted_files() {
     // With LNK004 a warning, renaming a heading breaks a link in *another* document without
     // failing the build: that other page must change although its own text did not.
-    let dir = example_copy();
-    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
-    std::fs::write(dir.path().join("book.toml"), format!("{toml}\n[check]\nLNK004 = \"warning\"\n")).unwrap();
+    let dir = common::example_content_repo();
+    common::append(&dir.1.join("book.toml"), "\n[check]\nLNK004 = \"warning\"\n");
     let s = Server::start_in(dir);
     let policy_url = "/doc/POL-001.html";
     assert!(s.get(policy_url).body.contains("ROL-001.html#6-raising-concerns-about-ai\""), "the policy links to the roles section");
@@ -1003,12 +848,8 @@ fn served_site_equals_a_fresh_build_after_heading_renames_new_and_deleted_files(
 fn assert_served_equals_fresh_build(s: &Server) {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let built = Command::new(bin())
-        .args(["build", "--root", s.root().to_str().unwrap(), "--out", site.to_str().unwrap(), "--today", TODAY])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap();
-    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
+    let built = common::build(s.root(), &site, &[]);
+    assert_eq!(built.status.code(), Some(0), "{}", common::stderr(&built));
     let files = common::snapshot(&site);
     let injected = format!("{LIVE_TAG}\n</body>");
     let mut compared = 0;
@@ -1031,8 +872,8 @@ fn assert_served_equals_fresh_build(s: &Server) {
 /// is cached for the session and read again when HEAD or a branch moves).
 #[test]
 fn a_commit_during_serve_updates_the_change_log() {
-    let dir = example_copy();
-    let root = dir.path().to_path_buf();
+    let dir = common::example_content_repo();
+    let root = dir.1.clone();
     let git = |args: &[&str]| common::git(&root, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "."]);
@@ -1056,12 +897,12 @@ const CHANGE_PROCEDURE: &str = "content/operations/change-management.md";
 
 /// A copy of the example whose first build fails: the policy's status is misspelt (DC002) and
 /// the change procedure's front matter is not YAML at all (SRC004).
-fn broken_example() -> tempfile::TempDir {
-    let dir = example_copy();
-    let policy = dir.path().join(POLICY);
+fn broken_example() -> Repo {
+    let dir = common::example_content_repo();
+    let policy = dir.1.join(POLICY);
     let text = std::fs::read_to_string(&policy).unwrap().replace("\nstatus: approved\n", "\nstatus: aproved\n");
     std::fs::write(&policy, text).unwrap();
-    let change = dir.path().join(CHANGE_PROCEDURE);
+    let change = dir.1.join(CHANGE_PROCEDURE);
     let text = std::fs::read_to_string(&change).unwrap().replace("\ntitle: AI Change Management Procedure\n", "\ntitle: \"AI Change\n");
     std::fs::write(&change, text).unwrap();
     dir
@@ -1113,15 +954,15 @@ fn browser_shows_the_overlay_on_the_home_page_of_a_repository_with_errors() {
         return;
     }
     let s = Server::start_in(broken_example());
-    let browser = Browser::start();
-    browser.navigate(&s.url("/"));
+    let browser = webdriver::browser();
+    browser.goto(&s.url("/"));
     let overlay = "var e = document.getElementById('aimsbook-overlay'); return e ? e.innerText : null;";
-    let text = browser.poll("the overlay on the home page", overlay, |v| v.as_str().is_some_and(|t| t.contains("SRC004")));
+    let text = browser.poll("the overlay on the home page", overlay, WAIT, |v| v.as_str().is_some_and(|t| t.contains("SRC004")));
     let text = text.as_str().unwrap();
     assert!(text.contains("DC002"), "every error is listed: {text}");
     assert!(text.contains(&format!("{POLICY}:8:")), "with file and line: {text}");
     assert!(text.contains("does not build yet"), "{text}");
-    let title = browser.exec("return document.title;").unwrap();
+    let title = browser.try_execute("return document.title;", json!([])).unwrap();
     assert!(!title.as_str().unwrap_or("").to_lowercase().contains("not found"), "{title}");
 }
 

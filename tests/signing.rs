@@ -30,12 +30,11 @@ fn allowed_signers(dir: &Path, entries: &[(&str, &Path)]) -> PathBuf {
     path
 }
 
-fn snapshot(repo: &Path, out: &Path, label: &str, sign: Option<&Path>) -> std::process::Output {
-    let mut args = vec!["snapshot", "--root", repo.to_str().unwrap(), "--today", TODAY, "--label", label, "--out", out.to_str().unwrap()];
-    if let Some(k) = sign {
-        args.extend(["--sign", k.to_str().unwrap()]);
+fn snapshot_signed_by(repo: &Path, out: &Path, label: &str, sign: Option<&Path>) -> std::process::Output {
+    match sign {
+        Some(key) => take_snapshot(repo, label, out, &["--sign", path_arg(key)]),
+        None => take_snapshot(repo, label, out, &[]),
     }
-    run(&args)
 }
 
 fn verify(path: &Path, allowed: Option<&Path>) -> std::process::Output {
@@ -78,7 +77,7 @@ fn our_signatures_verify_with_ssh_keygen_for_each_key_type() {
     {
         let key = keygen(&keys, name, kind, "");
         let label = format!("signed-{name}");
-        let out = snapshot(&repo, &snaps, &label, Some(&key));
+        let out = snapshot_signed_by(&repo, &snaps, &label, Some(&key));
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         assert!(stdout(&out).contains("signed by key SHA256:"), "{}", stdout(&out));
         let folder = snaps.join(&label);
@@ -111,7 +110,7 @@ fn ssh_keygen_signatures_verify_with_aimsbook_and_tampering_or_strangers_fail() 
     let alice = keygen(&keys, "alice", &["-t", "ed25519"], "");
     let mallory = keygen(&keys, "mallory", &["-t", "ed25519"], "");
     let snaps = tmp.path().join("snaps");
-    let out = snapshot(&repo, &snaps, "plain", None);
+    let out = snapshot_signed_by(&repo, &snaps, "plain", None);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let folder = snaps.join("plain");
     let manifest = folder.join("manifest.json");
@@ -192,10 +191,10 @@ fn a_passphrase_protected_or_public_key_is_refused_before_anything_is_written() 
     let (tmp, repo) = temp_copy("clean");
     let locked = keygen(tmp.path(), "locked", &["-t", "ed25519"], "secret words");
     let snaps = tmp.path().join("snaps");
-    let out = snapshot(&repo, &snaps, "s", Some(&locked));
+    let out = snapshot_signed_by(&repo, &snaps, "s", Some(&locked));
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("protected by a passphrase"), "{}", stderr(&out));
-    let out = snapshot(&repo, &snaps, "s", Some(&locked.with_extension("pub")));
+    let out = snapshot_signed_by(&repo, &snaps, "s", Some(&locked.with_extension("pub")));
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("not an OpenSSH private key"), "{}", stderr(&out));
     assert!(!snaps.exists(), "no snapshot written");
@@ -210,12 +209,9 @@ fn a_passphrase_protected_or_public_key_is_refused_before_anything_is_written() 
 fn signed_approvals_repo(tmp: &Path, key: &Path) -> PathBuf {
     let repo = tmp.join("repo");
     copy_dir(&fixture("codes/base"), &repo);
-    let mut toml = std::fs::read_to_string(repo.join("book.toml")).unwrap();
-    toml.push_str("\n[approval]\nallowed_signers = \"governance/allowed_signers\"\n");
-    std::fs::write(repo.join("book.toml"), toml).unwrap();
-    std::fs::create_dir_all(repo.join("governance")).unwrap();
-    let line = format!("helen@example.org {}", std::fs::read_to_string(key.with_extension("pub")).unwrap().trim());
-    std::fs::write(repo.join("governance/allowed_signers"), line + "\n").unwrap();
+    append(&repo.join("book.toml"), "\n[approval]\nallowed_signers = \"governance/allowed_signers\"\n");
+    let line = format!("helen@example.org {}", read(&key.with_extension("pub")).trim());
+    write(&repo.join("governance/allowed_signers"), line + "\n");
     repo
 }
 
@@ -229,10 +225,6 @@ fn approve(repo: &Path, key: Option<&Path>, date: &str) -> std::process::Output 
 
 fn codes(repo: &Path) -> Vec<(String, u64)> {
     check_json(repo, &[]).1.into_iter().map(|d| (d.code, d.line)).collect()
-}
-
-fn line_of(text: &str, prefix: &str) -> u64 {
-    text.lines().position(|l| l.starts_with(prefix)).unwrap() as u64 + 1
 }
 
 #[test]
@@ -262,7 +254,7 @@ fn signed_approvals_are_checked_against_the_allowed_signers_of_book_toml() {
     // Someone types in another approver: the signature no longer matches (FPR003 at the signature).
     let forged = text.replace("approver: \"Helen Marsh\"", "approver: \"Board of Directors\"");
     std::fs::write(&doc, &forged).unwrap();
-    assert_eq!(codes(&repo), vec![("FPR003".to_string(), line_of(&forged, "approval_signature:"))]);
+    assert_eq!(codes(&repo), vec![("FPR003".to_string(), line_no(&forged, "approval_signature:"))]);
     std::fs::write(&doc, &text).unwrap();
 
     // Eve, whose key is not listed, re-approves with her own key: FPR004.
@@ -270,14 +262,14 @@ fn signed_approvals_are_checked_against_the_allowed_signers_of_book_toml() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let eves = std::fs::read_to_string(&doc).unwrap();
     assert_eq!(eves.matches("approval_signature:").count(), 1, "the old signature is replaced, not kept beside");
-    assert_eq!(codes(&repo), vec![("FPR004".to_string(), line_of(&eves, "approval_signature:"))]);
+    assert_eq!(codes(&repo), vec![("FPR004".to_string(), line_no(&eves, "approval_signature:"))]);
 
     // An approval without --sign drops the earlier signature, which no longer attests it.
     let out = approve(&repo, None, "2026-11-22");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let unsigned = std::fs::read_to_string(&doc).unwrap();
     assert!(!unsigned.contains("approval_signature"), "{unsigned}");
-    assert_eq!(codes(&repo), vec![("FPR002".to_string(), line_of(&unsigned, "approved:"))]);
+    assert_eq!(codes(&repo), vec![("FPR002".to_string(), line_no(&unsigned, "approved:"))]);
 
     // A key with a passphrase is refused before the file is touched.
     let locked = keygen(tmp.path(), "locked", &["-t", "ed25519"], "secret words");
@@ -376,7 +368,7 @@ fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_no
 
     // The snapshot's About page says who signed it, and the real signature agrees.
     let snaps = tmp.path().join("snaps");
-    let out = snapshot(&repo, &snaps, "helen", Some(&helen));
+    let out = snapshot_signed_by(&repo, &snaps, "helen", Some(&helen));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let about = std::fs::read_to_string(snaps.join("helen/about.html")).unwrap().replace("&#x2f;", "/");
     assert!(about.contains(&format!("<dt>Signature</dt><dd class=\"sig\"><span class=\"sig\"><span class=\"badge sig-verified\">verified</span> signed by <strong>helen@example.org</strong> (ssh-ed25519 key <code>{helen_fp}</code>)")), "{about}");
@@ -387,11 +379,11 @@ fn pages_say_who_signed_as_verified_against_the_allowed_signers_or_that_it_is_no
         stdout(&out)
     );
     // Signed with a key the file does not list: said plainly, with the key.
-    let out = snapshot(&repo, &snaps, "eve", Some(&eve));
+    let out = snapshot_signed_by(&repo, &snaps, "eve", Some(&eve));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let about = std::fs::read_to_string(snaps.join("eve/about.html")).unwrap().replace("&#x2f;", "/");
     assert!(about.contains(&format!("<span class=\"badge sig-unverified\">signature not verified</span> governance/allowed_signers does not list key {eve_fp} for namespace aimsbook-snapshot (key <code>{eve_fp}</code>)")), "{about}");
-    let out = snapshot(&repo, &snaps, "plain", None);
+    let out = snapshot_signed_by(&repo, &snaps, "plain", None);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(std::fs::read_to_string(snaps.join("plain/about.html"))
         .unwrap()

@@ -8,8 +8,7 @@ use common::*;
 use std::path::Path;
 
 fn build_clean(out_dir: &Path) {
-    let out = build(&fixture("clean"), out_dir, &[]);
-    assert_eq!(code(&out), 0, "build failed:\n{}", stderr(&out));
+    assert_ok(&build(&fixture("clean"), out_dir, &[]), "build of the clean fixture");
 }
 
 /// Every `href="…"` / `src="…"` value of an HTML page (after `page()` unescaping).
@@ -277,10 +276,13 @@ fn explain_prints_a_code_and_rejects_unknown_ones() {
     let text = stdout(&out);
     assert!(text.starts_with("DC004 (error)"), "{text}");
     assert!(text.contains("approved status without an approval date"), "{text}");
+    // The whole explanation: code, severity, title, then what it means and what to do.
+    insta::assert_snapshot!("explain_dc004", text);
 
     let out = run(&["explain", "XX999"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("XX999"));
+    insta::assert_snapshot!("explain_unknown_code", stderr(&out));
 }
 
 #[test]
@@ -321,9 +323,7 @@ fn check_level_in_book_toml_turns_a_code_off() {
 fn check_level_can_demote_an_error() {
     let (tmp, repo) = temp_copy("codes/dc007-review-overdue");
     let book = repo.join("book.toml");
-    let mut text = std::fs::read_to_string(&book).unwrap();
-    text.push_str("\n[check]\nDC007 = \"warning\"\n");
-    std::fs::write(&book, text).unwrap();
+    append(&book, "\n[check]\nDC007 = \"warning\"\n");
     let (rc, diags) = check_json(&repo, &[]);
     assert_eq!(rc, 0);
     assert_eq!(diags.len(), 1);

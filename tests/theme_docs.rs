@@ -5,11 +5,12 @@
 //! Variables come from MiniJinja's own parser (`Template::undeclared_variables`), filters from
 //! the template tags; MiniJinja's built-in filters need no listing.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 fn crate_file(rel: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    common::crate_root().join(rel)
 }
 
 /// The built-in theme's templates: file name → text.

@@ -12,8 +12,6 @@
 //! content/ at the crate root) and always runs with `--today 2026-11-26`.
 
 mod common;
-#[path = "common/webdriver.rs"]
-mod webdriver;
 
 use common::*;
 use serde_json::{json, Value};
@@ -27,27 +25,8 @@ use std::time::Duration;
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// A temporary copy of the bundled example repository at `dir/repo`.
-fn example_copy() -> (tempfile::TempDir, PathBuf) {
-    common::example_repo()
-}
-
-/// Runs `aimsbook ARGS` in `cwd`.
-fn run_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).args(args).current_dir(cwd).env_remove("SOURCE_DATE_EPOCH").output().expect("aimsbook runs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-#[track_caller]
-fn assert_ok(out: &Output, what: &str) {
-    assert_eq!(code(out), 0, "{what} failed\nstdout:\n{}\nstderr:\n{}", stdout(out), stderr(out));
-}
-
 fn approve(repo: &Path, id: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["approve", id, "--root", s(repo), "--today", TODAY];
+    let mut args = vec!["approve", id, "--root", path_arg(repo), "--today", TODAY];
     args.extend_from_slice(extra);
     run(&args)
 }
@@ -56,33 +35,6 @@ fn approve(repo: &Path, id: &str, extra: &[&str]) -> Output {
 fn assert_clean(repo: &Path) {
     let (code, diags) = check_json(repo, &[]);
     assert!(diags.is_empty() && code == 0, "expected a clean check (exit {code}):\n{}", show(&diags));
-}
-
-fn with_code<'a>(diags: &'a [Diag], code: &str) -> Vec<&'a Diag> {
-    diags.iter().filter(|d| d.code == code).collect()
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// Replaces exactly one occurrence of `from` in the file.
-#[track_caller]
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = read(path);
-    assert_eq!(text.matches(from).count(), 1, "`{from}` should occur once in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
-/// 1-based number of the first line starting with `prefix`.
-#[track_caller]
-fn line_no(text: &str, prefix: &str) -> u64 {
-    text.split('\n').position(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no line starts with `{prefix}`")) as u64 + 1
 }
 
 /// Byte-exact comparison that names the first differing line (with \r and \t made visible).
@@ -365,7 +317,7 @@ fn approve_keeps_the_alignment_of_trailing_comments() {
     let file = repo.join("content/risk/aligned.md");
     write(
         &file,
-        &doc("PRO-011", "Aligned Comments", "", "Body.").replace("version: \"1.0\"\n", "version: \"1.0\"      # bumped by approve\n"),
+        doc("PRO-011", "Aligned Comments", "", "Body.").replace("version: \"1.0\"\n", "version: \"1.0\"      # bumped by approve\n"),
     );
     assert_clean(&repo);
     assert_ok(&approve(&repo, "PRO-011", &["--by", "Grace Hopper"]), "approve PRO-011");
@@ -377,7 +329,7 @@ fn approve_keeps_the_alignment_of_trailing_comments() {
 fn approve_replaces_a_quoted_value_containing_a_hash_cleanly() {
     let (_dir, repo) = temp_copy("clean");
     let file = repo.join("content/risk/hash.md");
-    write(&file, &doc("PRO-012", "Hash In Value", "", "Body.").replace("approver: \"Grace Hopper\"", "approver: \"Risk Committee #2\""));
+    write(&file, doc("PRO-012", "Hash In Value", "", "Body.").replace("approver: \"Grace Hopper\"", "approver: \"Risk Committee #2\""));
     assert_clean(&repo);
     assert_ok(&approve(&repo, "PRO-012", &["--by", "Board of Directors"]), "approve PRO-012");
     let text = read(&file);
@@ -407,7 +359,7 @@ fn approve_keeps_lf_front_matter_when_the_body_has_a_crlf_line() {
 
 #[test]
 fn editing_the_governed_data_file_triggers_fpr001() {
-    let (_dir, repo) = example_copy();
+    let (_dir, repo) = example_repo();
     assert_ok(&approve(&repo, "SOA-001", &["--by", "AI Governance Committee"]), "approve SOA-001");
     assert_clean(&repo);
     let soa = repo.join("content/data/soa.yaml");
@@ -490,7 +442,7 @@ const LABEL: &str = "2026-stage2";
 /// `aimsbook snapshot --label LABEL --out OUT` on `repo`; returns the manifest sha printed.
 #[track_caller]
 fn snapshot_into(repo: &Path, out: &Path, label: &str) -> String {
-    let o = run(&["snapshot", "--root", s(repo), "--today", TODAY, "--label", label, "--out", s(out)]);
+    let o = take_snapshot(repo, label, out, &[]);
     assert_ok(&o, "snapshot");
     let sha = stdout(&o).trim().strip_prefix("manifest sha256: ").unwrap_or_else(|| panic!("stdout: {}", stdout(&o))).to_string();
     assert_eq!(sha.len(), 64);
@@ -498,7 +450,7 @@ fn snapshot_into(repo: &Path, out: &Path, label: &str) -> String {
 }
 
 fn verify(path: &Path) -> Output {
-    run(&["verify", s(path)])
+    run(&["verify", path_arg(path)])
 }
 
 /// The `added/removed/modified` lines `verify` printed.
@@ -561,7 +513,7 @@ fn flip_middle_byte(mut bytes: Vec<u8>) -> Vec<u8> {
 
 #[test]
 fn snapshot_of_the_example_verifies_describes_itself_and_detects_tampering() {
-    let (dir, repo) = example_copy();
+    let (dir, repo) = example_repo();
     let snaps = dir.path().join("snaps");
     let sha = snapshot_into(&repo, &snaps, LABEL);
     let folder = snaps.join(LABEL);
@@ -637,7 +589,7 @@ fn snapshot_with_an_existing_label_is_refused_and_nothing_is_overwritten() {
 
     // The repository changes, then the same label again.
     edit(&repo.join("content/governance/scope.md"), "This AI management system covers", "This AI management system now covers");
-    let again = || run(&["snapshot", "--root", s(&repo), "--today", TODAY, "--label", LABEL, "--out", s(&snaps)]);
+    let again = || take_snapshot(&repo, LABEL, &snaps, &[]);
     let out = again();
     assert_eq!(code(&out), 2, "a second snapshot with the same label is refused\n{}", stderr(&out));
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
@@ -751,7 +703,7 @@ fn json_changes(v: &Value) -> BTreeMap<&'static str, Vec<Entry>> {
 /// The example plus REC-900 and the draft POL-900, snapshot S1 in repo/snapshots; then every
 /// kind of change made to the repository and snapshot S2.
 fn two_snapshots() -> (tempfile::TempDir, PathBuf) {
-    let (dir, repo) = example_copy();
+    let (dir, repo) = example_repo();
     write(&repo.join("content/records/working-note.md"), REC_900);
     write(&repo.join("content/governance/genai-addendum.md"), POL_900);
     let snaps = repo.join("snapshots");
@@ -768,7 +720,7 @@ fn two_snapshots() -> (tempfile::TempDir, PathBuf) {
     );
     edit(&repo.join("content/operations/lifecycle.md"), "review_due: 2027-06-10", "review_due: 2027-03-31");
     // A document added, one removed.
-    write(&repo.join("content/records/fresh-note.md"), &REC_900.replace("REC-900", "REC-901").replace("Obsolete", "Fresh"));
+    write(&repo.join("content/records/fresh-note.md"), REC_900.replace("REC-900", "REC-901").replace("Obsolete", "Fresh"));
     std::fs::remove_file(repo.join("content/records/working-note.md")).unwrap();
     // An SoA entry's implementation.
     let soa = repo.join("content/data/soa.yaml");
@@ -794,7 +746,7 @@ fn diff_lists_every_kind_of_change_and_feeds_the_versions_pages() {
     let (s1, s2) = (snaps.join("S1"), snaps.join("S2"));
 
     // Human output.
-    let out = run(&["diff", s(&s1), s(&s2), "--root", s(&repo), "--today", TODAY]);
+    let out = run(&["diff", path_arg(&s1), path_arg(&s2), "--root", path_arg(&repo), "--today", TODAY]);
     assert_ok(&out, "diff S1 S2");
     let text = stdout(&out);
     assert!(text.starts_with("Changes from S1 (2026-11-26) to S2 (2026-11-26)\n"), "{text}");
@@ -823,12 +775,12 @@ fn diff_lists_every_kind_of_change_and_feeds_the_versions_pages() {
 
     // JSON, zip against folder.
     let json_of = |old: &str, new: &str, cwd: &Path| -> Value {
-        let out = run_in(cwd, &["diff", old, new, "--format", "json", "--root", s(&repo), "--today", TODAY]);
+        let out = run_in(cwd, &["diff", old, new, "--format", "json", "--root", path_arg(&repo), "--today", TODAY]);
         assert_ok(&out, &format!("diff {old} {new} --format json"));
         serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", stdout(&out)))
     };
     let s1_zip = snaps.join("S1.zip");
-    let v = json_of(s(&s1_zip), s(&s2), dir.path());
+    let v = json_of(path_arg(&s1_zip), path_arg(&s2), dir.path());
     assert_eq!(json_changes(&v), expected_changes());
     assert_eq!((v["old"]["label"].as_str(), v["new"]["label"].as_str()), (Some("S1"), Some("S2")));
 
@@ -836,22 +788,15 @@ fn diff_lists_every_kind_of_change_and_feeds_the_versions_pages() {
     let v = json_of("snapshots/S1.zip", "current", dir.path());
     assert_eq!(json_changes(&v), expected_changes());
     assert_eq!(v["new"]["label"], "current");
-    let out = run_in(dir.path(), &["diff", "snapshots/S2", "current", "--root", s(&repo), "--today", TODAY]);
+    let out = run_in(dir.path(), &["diff", "snapshots/S2", "current", "--root", path_arg(&repo), "--today", TODAY]);
     assert_ok(&out, "diff S2 current");
     assert!(stdout(&out).contains("No changes."), "{}", stdout(&out));
 
     // [[snapshots]] in book.toml: the Versions page and "Changes since S1".
     let toml = repo.join("book.toml");
-    let mut cfg = read(&toml);
-    cfg.push_str("\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1.zip\"\ndate = \"2026-11-26\"\nnote = \"Stage 2 audit copy\"\n");
-    std::fs::write(&toml, cfg).unwrap();
+    append(&toml, "\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1.zip\"\ndate = \"2026-11-26\"\nnote = \"Stage 2 audit copy\"\n");
     let site = dir.path().join("site");
-    let out = Command::new(bin())
-        .args(["build", "--root", s(&repo), "--out", s(&site), "--today", TODAY])
-        .current_dir(dir.path())
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["build", "--root", path_arg(&repo), "--out", path_arg(&site), "--today", TODAY]);
     assert_ok(&out, "build with [[snapshots]]");
     let versions = page(&site, "versions.html");
     for needle in
@@ -905,7 +850,7 @@ fn changes_page_resolves_the_snapshot_path_against_the_repository_root() {
     let cfg = read(&toml) + "\n[[snapshots]]\nlabel = \"S1\"\npath = \"snapshots/S1.zip\"\n";
     std::fs::write(&toml, cfg).unwrap();
     let site = dir.path().join("site");
-    let out = run_in(&cwd, &["build", "--root", s(&repo), "--out", s(&site), "--today", TODAY]);
+    let out = run_in(&cwd, &["build", "--root", path_arg(&repo), "--out", path_arg(&site), "--today", TODAY]);
     assert_ok(&out, "build");
     assert_changes_page(&page(&site, "changes.html"));
 }
@@ -942,19 +887,13 @@ fn snapshot_folder_works_from_file_urls_in_headless_chromium() {
     if !common::clients::browser() {
         return;
     }
-    let (dir, repo) = example_copy();
+    let (dir, repo) = example_repo();
     let snaps = dir.path().join("snaps");
     snapshot_into(&repo, &snaps, LABEL);
     let folder = snaps.join(LABEL).canonicalize().unwrap();
     let url = |rel: &str| format!("file://{}/{rel}", folder.display());
 
-    let driver = match webdriver::Driver::start() {
-        Ok(d) => d,
-        Err(webdriver::StartError::Missing(why)) => panic!(
-            "the browser test needs Chromium and chromedriver ({why}); install them (e.g. apt-get install chromium chromium-driver) or set AIMSBOOK_SKIP_BROWSER=1 to skip it"
-        ),
-        Err(webdriver::StartError::Failed(why)) => panic!("cannot start headless Chromium through chromedriver: {why}"),
-    };
+    let driver = webdriver::browser();
     let wait = Duration::from_secs(5);
 
     // Home page.
@@ -1002,7 +941,7 @@ fn diff_into_a_closed_pipe_does_not_panic() {
     let snaps = dir.path().join("snaps");
     snapshot_into(&repo, &snaps, LABEL);
     let mut child = Command::new(bin())
-        .args(["diff", s(&snaps.join(LABEL)), "current", "--format", "json", "--root", s(&repo), "--today", TODAY])
+        .args(["diff", path_arg(&snaps.join(LABEL)), "current", "--format", "json", "--root", path_arg(&repo), "--today", TODAY])
         .env_remove("SOURCE_DATE_EPOCH")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -34,8 +34,7 @@ pub fn gate(client: &str, missing: Option<String>, install: &str) -> bool {
 /// Headless Chromium and ChromeDriver (Debian packages). `AIMSBOOK_SKIP_BROWSER=1` still skips
 /// the browser tests on purpose, unless clients are required.
 pub fn browser() -> bool {
-    if std::env::var("AIMSBOOK_SKIP_BROWSER").is_ok_and(|v| v == "1") && !required() {
-        eprintln!("browser test skipped: AIMSBOOK_SKIP_BROWSER=1");
+    if browser_skipped_on_purpose() {
         return false;
     }
     let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER].into_iter().filter(|p| !Path::new(p).exists()).collect();
@@ -44,6 +43,24 @@ pub fn browser() -> bool {
         (!missing.is_empty()).then(|| format!("{} not found", missing.join(" and "))),
         "apt-get install chromium chromium-driver",
     )
+}
+
+/// Headless Chromium alone (the print engine of `aimsbook pdf`), under the same
+/// `AIMSBOOK_SKIP_BROWSER` rule as [`browser`].
+pub fn chromium() -> bool {
+    if browser_skipped_on_purpose() {
+        return false;
+    }
+    gate("chromium", (!Path::new(CHROMIUM).exists()).then(|| format!("{CHROMIUM} not found")), "apt-get install chromium")
+}
+
+/// `AIMSBOOK_SKIP_BROWSER=1` without `AIMSBOOK_REQUIRE_CLIENTS=1`: prints the skip notice.
+fn browser_skipped_on_purpose() -> bool {
+    let skip = std::env::var("AIMSBOOK_SKIP_BROWSER").is_ok_and(|v| v == "1") && !required();
+    if skip {
+        eprintln!("browser test skipped: AIMSBOOK_SKIP_BROWSER=1");
+    }
+    skip
 }
 
 /// The folder the npm clients are installed into (`tests/clients/node_modules`, by

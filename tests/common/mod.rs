@@ -1,5 +1,21 @@
-//! Helpers shared by the integration tests: run the real `aimsbook` binary against fixture
-//! repositories under tests/fixtures/, always building into temporary folders.
+//! The one test harness every integration suite uses (`mod common;`): run the real `aimsbook`
+//! binary against fixture repositories under tests/fixtures/ or repositories built in temporary
+//! folders, always building into temporary folders.
+//!
+//! - running: [`run`], [`run_in`], [`run_env`], [`spawn_quiet`], [`code`], [`stdout`],
+//!   [`stderr`], [`assert_ok`];
+//! - checking and building: [`check_json`] (exit code and parsed [`Diag`]s), [`check_human`],
+//!   [`build`], [`build_ok`], [`take_snapshot`];
+//! - repositories: [`fixture`], [`temp_copy`], [`example_repo`], [`example_content_repo`],
+//!   [`empty_repo`], [`write`], [`read`], [`read_json`], [`edit`], [`replace_first`],
+//!   [`append`], [`line_no`], [`git`], [`commit_all`];
+//! - built sites: [`snapshot`], [`site_differences`], [`page`];
+//! - modules: [`clients`] (third-party clients, skip or fail), [`serve`] (a started preview
+//!   server), [`webdriver`] (headless Chromium), [`sites`] (built sites for the browser and
+//!   validator suites), [`html_scan`] (script-capable markup).
+//!
+//! Each suite compiles its own copy of this module and uses only part of it, hence the
+//! `dead_code` allowance (inherited by the sub-modules).
 
 #![allow(dead_code)]
 
@@ -15,6 +31,16 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_aimsbook")
 }
 
+/// The crate's root folder (book.toml, content/, schemas/ of the bundled example).
+pub fn crate_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path as a command-line argument.
+pub fn path_arg(p: &Path) -> &str {
+    p.to_str().expect("test paths are UTF-8")
+}
+
 /// Absolute path of a fixture repository, e.g. `fixture("clean")`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
@@ -22,7 +48,41 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs `aimsbook ARGS`, never inheriting SOURCE_DATE_EPOCH from the environment.
 pub fn run(args: &[&str]) -> Output {
-    Command::new(bin()).args(args).env_remove("SOURCE_DATE_EPOCH").output().expect("aimsbook binary runs")
+    run_env(args, &[])
+}
+
+/// Runs `aimsbook ARGS` with `cwd` as the working directory.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(bin()).args(args).current_dir(cwd).env_remove("SOURCE_DATE_EPOCH").output().expect("aimsbook binary runs")
+}
+
+/// Runs `aimsbook ARGS` with extra environment variables (SOURCE_DATE_EPOCH only when listed).
+pub fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(bin());
+    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("aimsbook binary runs")
+}
+
+/// Starts `aimsbook ARGS` in the background with no input and its output discarded (for
+/// tests that kill it part-way).
+pub fn spawn_quiet(args: &[&str]) -> std::process::Child {
+    Command::new(bin())
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("aimsbook binary starts")
+}
+
+/// Asserts the run exited with 0, showing both streams otherwise.
+#[track_caller]
+pub fn assert_ok(out: &Output, what: &str) {
+    assert_eq!(out.status.code(), Some(0), "{what} failed\nstdout:\n{}\nstderr:\n{}", stdout(out), stderr(out));
 }
 
 pub fn code(out: &Output) -> i32 {
@@ -30,11 +90,16 @@ pub fn code(out: &Output) -> i32 {
 }
 
 pub fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    text(&out.stdout)
 }
 
 pub fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    text(&out.stderr)
+}
+
+/// Bytes read as text (invalid UTF-8 replaced).
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// One diagnostic as printed by `--format json`.
@@ -77,6 +142,18 @@ pub fn check_json(root: &Path, extra: &[&str]) -> (i32, Vec<Diag>) {
     (code(&out), diags)
 }
 
+/// `aimsbook check --root ROOT --today TODAY [EXTRA]` with the human output (on stderr).
+pub fn check_human(root: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["check", "--root", path_arg(root), "--today", TODAY];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// The diagnostics with `code`.
+pub fn with_code<'a>(diags: &'a [Diag], code: &str) -> Vec<&'a Diag> {
+    diags.iter().filter(|d| d.code == code).collect()
+}
+
 /// Pretty list for assertion messages.
 pub fn show(diags: &[Diag]) -> String {
     diags
@@ -91,6 +168,28 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap(), "--today", TODAY];
     args.extend_from_slice(extra);
     run(&args)
+}
+
+/// `aimsbook snapshot --root REPO --today TODAY --label LABEL --out OUT [EXTRA]`.
+pub fn take_snapshot(repo: &Path, label: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["snapshot", "--root", path_arg(repo), "--today", TODAY, "--label", label, "--out", path_arg(out)];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &Path) -> Value {
+    let text = read(path);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// `build` of `root` into `DIR/site` of a new temporary folder; panics unless it exits with 0.
+pub fn build_ok(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = build(root, &site, extra);
+    assert_ok(&out, &format!("build of {}", root.display()));
+    (dir, site)
 }
 
 /// Copies a folder tree (regular files and folders only) into `to`.
@@ -115,6 +214,71 @@ pub fn temp_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
     let repo = dir.path().join("repo");
     copy_dir(&fixture(name), &repo);
     (dir, repo)
+}
+
+/// An empty temporary repository folder at `dir/repo` (created), for suites that write their
+/// own book.toml and files with [`write`].
+pub fn empty_repo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    (dir, repo)
+}
+
+/// Writes a file, creating its folders.
+pub fn write(path: &Path, text: impl AsRef<[u8]>) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Replaces the one occurrence of `from` in the file (fails when it occurs not exactly once).
+#[track_caller]
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert_eq!(text.matches(from).count(), 1, "`{from}` should occur once in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Replaces the first occurrence of `from` in the file (fails when there is none).
+#[track_caller]
+pub fn replace_first(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "`{from}` not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// 1-based number of the first line starting with `prefix`.
+#[track_caller]
+pub fn line_no(text: &str, prefix: &str) -> u64 {
+    text.split('\n').position(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no line starts with `{prefix}`")) as u64 + 1
+}
+
+/// Appends text to a file (e.g. a `[check]` table to book.toml).
+pub fn append(path: &Path, more: &str) {
+    let mut text = read(path);
+    text.push_str(more);
+    std::fs::write(path, text).unwrap();
+}
+
+/// The differences between two [`snapshot`]s of a site: `missing F`, `changed F (A -> B
+/// bytes)`, `extra F`; empty when they are byte-identical.
+pub fn site_differences(want: &BTreeMap<String, Vec<u8>>, got: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut d = Vec::new();
+    for (k, v) in want {
+        match got.get(k) {
+            None => d.push(format!("missing {k}")),
+            Some(g) if g != v => d.push(format!("changed {k} ({} -> {} bytes)", v.len(), g.len())),
+            _ => {}
+        }
+    }
+    for k in got.keys().filter(|k| !want.contains_key(*k)) {
+        d.push(format!("extra {k}"));
+    }
+    d
 }
 
 /// Every file under `root` (relative path, `/`-separated) with its bytes.
@@ -144,24 +308,37 @@ pub fn page(site: &Path, rel: &str) -> String {
     text.replace("&#x2f;", "/").replace("&#47;", "/")
 }
 pub mod clients;
+#[path = "../support/html_scan.rs"]
+pub mod html_scan;
+pub mod serve;
+pub mod sites;
+pub mod webdriver;
 
 /// A temporary copy of the bundled example repository (book.toml, content/, and schemas/ and
 /// catalogs/ where present) at `dir/repo`, so tests can write beside it in `dir`.
 pub fn example_repo() -> (tempfile::TempDir, PathBuf) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    example_copy(&["content", "schemas", "catalogs"])
+}
+
+/// A temporary copy of the bundled example's book.toml and content/ only (the built-in schemas
+/// and catalogs apply) at `dir/repo`: the smaller tree the preview-server suites watch.
+pub fn example_content_repo() -> (tempfile::TempDir, PathBuf) {
+    example_copy(&["content"])
+}
+
+fn example_copy(folders: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let root = crate_root();
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
     std::fs::create_dir_all(&repo).unwrap();
     std::fs::copy(root.join("book.toml"), repo.join("book.toml")).unwrap();
-    for sub in ["content", "schemas", "catalogs"] {
+    for sub in folders {
         if root.join(sub).is_dir() {
             copy_dir(&root.join(sub), &repo.join(sub));
         }
     }
     (dir, repo)
 }
-pub mod serve;
-
 /// Runs `git -C repo ARGS` as a fixed author with a fixed date (so commits are reproducible)
 /// and asserts it succeeded.
 pub fn git(repo: &Path, args: &[&str]) {
@@ -175,4 +352,10 @@ pub fn git(repo: &Path, args: &[&str]) {
         .output()
         .expect("git runs");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `git add -A` and `git commit -q -m MESSAGE` (fixed author and date, see [`git`]).
+pub fn commit_all(repo: &Path, message: &str) {
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", message]);
 }

@@ -2,14 +2,11 @@
 //! tests/html_validity.rs): the bundled example with a published snapshot, so that every page
 //! template of the theme appears somewhere, and the way to find one page per template.
 //!
-//! Included with `#[path = "common/sites.rs"] mod sites;` next to `mod common;`.
+//! A module of the shared harness: `common::sites`.
 
-#![allow(dead_code)]
-
-use crate::common::{bin, TODAY};
+use super::{assert_ok, crate_root, run_in as run, TODAY};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 // A throwaway Ed25519 key (`ssh-keygen -t ed25519 -N ''`), the same as src/signing.rs's tests.
 const SIGNING_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY-----
@@ -22,10 +19,6 @@ WIgP5wCEcr3tWYQ8fYvYAAAADXVuaXRAYWltc2Jvb2s=
 ";
 const SIGNING_PUB: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAWNaNH9YmqUdkNQSh9UNaS9WIgP5wCEcr3tWYQ8fYvY unit@aimsbook";
 
-pub fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Built site folders in a temporary directory (removed when dropped).
 pub struct Sites {
     pub dir: tempfile::TempDir,
@@ -34,26 +27,12 @@ pub struct Sites {
     pub roots: Vec<PathBuf>,
 }
 
-fn run(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).args(args).current_dir(cwd).env_remove("SOURCE_DATE_EPOCH").output().expect("aimsbook runs")
-}
-
-#[track_caller]
-fn assert_ok(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed\nstdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The bundled example (book.toml, content/, schemas/, catalogs/ of the crate root) built with
 /// a published snapshot S1 listed in book.toml and one review date changed since, so the site
 /// has the Versions page with a snapshot, a non-empty "Changes since S1" page, and the snapshot
 /// folder has its "About this snapshot" page.
 pub fn example_with_snapshot() -> Sites {
-    let (dir, repo) = crate::common::example_repo();
+    let (dir, repo) = super::example_repo();
     let repo_s = repo.to_str().unwrap();
     let snaps = repo.join("snapshots");
     // Signed: the snapshot and the AI policy's re-approval below, so the About page and a
@@ -74,9 +53,9 @@ pub fn example_with_snapshot() -> Sites {
 
     // A git history in which the AI policy is re-approved with a changed text, so the site has
     // a redline page (doc/POL-001/redline-*.html) comparing the two approved versions.
-    crate::common::git(&repo, &["init", "-q"]);
-    crate::common::git(&repo, &["add", "-A"]);
-    crate::common::git(&repo, &["commit", "-q", "-m", "AIMS as audited"]);
+    super::git(&repo, &["init", "-q"]);
+    super::git(&repo, &["add", "-A"]);
+    super::git(&repo, &["commit", "-q", "-m", "AIMS as audited"]);
     let policy = repo.join("content/governance/ai-policy.md");
     let text = std::fs::read_to_string(&policy).unwrap();
     let body_at = text[4..].find("\n---\n").expect("the AI policy has front matter") + 4 + 5;
@@ -103,7 +82,7 @@ pub fn example_with_snapshot() -> Sites {
         ],
     );
     assert_ok(&out, "re-approval of POL-001");
-    crate::common::git(&repo, &["commit", "-q", "-am", "POL-001 re-approved"]);
+    super::git(&repo, &["commit", "-q", "-am", "POL-001 re-approved"]);
 
     // One change since S1 (a review date is not covered by the approval fingerprint).
     let text = std::fs::read_to_string(&policy).unwrap();

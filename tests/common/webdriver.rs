@@ -5,13 +5,12 @@
 
 #![allow(dead_code)]
 
+pub use super::clients::{CHROMEDRIVER, CHROMIUM};
 use serde_json::{json, Value};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Longest single HTTP exchange with chromedriver (session creation starts the browser).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -38,6 +37,30 @@ fn free_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
+/// Ids of the rendered search results, once the list is no longer loading (`[]` meanwhile).
+pub const SEARCH_RESULT_IDS: &str = "var l = document.getElementById('search-results'); if (l.getAttribute('aria-busy')) return []; \
+    return Array.from(l.querySelectorAll('.search-result .result-id')).map(function (e) { return e.textContent; });";
+
+/// The strings of a JSON array a script returned (nothing for anything else).
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// A started browser for a test that has already passed `clients::browser()`: a failure to
+/// start is a test failure.
+pub fn browser() -> Driver {
+    match Driver::start() {
+        Ok(d) => d,
+        Err(StartError::Missing(why)) => panic!("the browser test needs Chromium and chromedriver ({why})"),
+        Err(StartError::Failed(why)) => panic!("cannot start headless Chromium through chromedriver: {why}"),
+    }
+}
+
+/// `file://` URL of a file on disk (canonicalized).
+pub fn file_url(path: &Path) -> String {
+    format!("file://{}", path.canonicalize().unwrap_or_else(|e| panic!("{}: {e}", path.display())).display())
+}
+
 impl Driver {
     /// Starts chromedriver and a headless Chromium session.
     pub fn start() -> Result<Driver, StartError> {
@@ -49,6 +72,8 @@ impl Driver {
         let port = free_port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            // Its own process group, so Drop can end chromedriver and Chromium together.
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -94,7 +119,7 @@ impl Driver {
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
                 "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run",
                     "--allow-file-access-from-files", format!("--user-data-dir={profile_dir}")
                 ]
@@ -152,8 +177,29 @@ impl Driver {
 
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its result.
     pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.try_execute(script, args).unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// As [`Driver::execute`], with the WebDriver error (e.g. during a page reload) returned.
+    pub fn try_execute(&self, script: &str, args: Value) -> Result<Value, String> {
         self.cmd("POST", "execute/sync", Some(json!({ "script": script, "args": args })))
-            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Re-runs `script` until `accept` takes its value, for at most `timeout`; errors meanwhile
+    /// (a page being reloaded) count as "not yet". Panics naming `what` on time-out.
+    pub fn poll(&self, what: &str, script: &str, timeout: Duration, accept: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + timeout;
+        let mut last = Err("never ran".to_string());
+        while Instant::now() < deadline {
+            last = self.try_execute(script, json!([]));
+            if let Ok(v) = &last {
+                if accept(v) {
+                    return v.clone();
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out after {timeout:?} waiting for {what}; last result: {last:?}");
     }
 
     /// Re-runs `script` until it returns something truthy (not null/false/""/[]/0), for at most
@@ -183,6 +229,14 @@ impl Drop for Driver {
         if let Some(id) = self.session.take() {
             let _ = self.request("DELETE", &format!("/session/{id}"), None);
         }
+        // If the session could not be closed (a hung page, a dead driver), Chromium would outlive
+        // chromedriver: end the process group chromedriver leads (it and the Chromium it
+        // started), by its id.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
