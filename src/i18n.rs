@@ -12,7 +12,7 @@
 use crate::diagnostics::{Code::*, Diagnostic};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use unic_langid::LanguageIdentifier;
@@ -37,6 +37,11 @@ pub(crate) struct Messages {
     pub(crate) fingerprint: u64,
     chosen: Option<FluentBundle<FluentResource>>,
     english: FluentBundle<FluentResource>,
+    /// Every message formatted once without arguments, in the chosen language, else English:
+    /// pages ask for the same labels thousands of times, and formatting through Fluent on each
+    /// call was a measurable part of rendering. Messages with arguments are still formatted
+    /// per call.
+    plain: HashMap<String, String>,
 }
 
 impl std::fmt::Debug for Messages {
@@ -117,7 +122,8 @@ impl Messages {
             english_ids.extend(add(&mut english, &file, text, &mut diags));
         }
         if lang == "en" {
-            return (Messages { lang, fingerprint: hasher.finish(), chosen: None, english }, diags);
+            let plain = plain_messages(None, &english, &english_ids);
+            return (Messages { lang, fingerprint: hasher.finish(), chosen: None, english, plain }, diags);
         }
         let mut chosen = bundle(&lang);
         let mut chosen_ids = BTreeSet::new();
@@ -160,7 +166,9 @@ impl Messages {
                 );
             }
         }
-        (Messages { lang, fingerprint: hasher.finish(), chosen: Some(chosen), english }, diags)
+        let ids: BTreeSet<String> = english_ids.union(&chosen_ids).cloned().collect();
+        let plain = plain_messages(Some(&chosen), &english, &ids);
+        (Messages { lang, fingerprint: hasher.finish(), chosen: Some(chosen), english, plain }, diags)
     }
 
     fn format(bundle: &FluentBundle<FluentResource>, key: &str, args: Option<&FluentArgs>) -> Option<String> {
@@ -173,11 +181,14 @@ impl Messages {
     /// The message `key` with named arguments, in the chosen language, else English, else
     /// `None`.
     pub(crate) fn get(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> Option<String> {
+        if args.is_empty() {
+            return self.plain.get(key).cloned();
+        }
         let mut fa = FluentArgs::new();
         for (k, v) in args {
             fa.set(k.to_string(), v.clone());
         }
-        let fa = (!args.is_empty()).then_some(&fa);
+        let fa = Some(&fa);
         self.chosen.as_ref().and_then(|b| Self::format(b, key, fa)).or_else(|| Self::format(&self.english, key, fa))
     }
 
@@ -218,6 +229,21 @@ impl Messages {
         let mut c = collator();
         items.sort_by(|a, b| c.collate(key(a), key(b)));
     }
+}
+
+/// `ids` formatted without arguments exactly as [`Messages::get`] would: the chosen language's
+/// message when it has a value, else English's; ids neither formats are left out.
+fn plain_messages(
+    chosen: Option<&FluentBundle<FluentResource>>,
+    english: &FluentBundle<FluentResource>,
+    ids: &BTreeSet<String>,
+) -> HashMap<String, String> {
+    ids.iter()
+        .filter_map(|key| {
+            let text = chosen.and_then(|b| Messages::format(b, key, None)).or_else(|| Messages::format(english, key, None))?;
+            Some((key.clone(), text))
+        })
+        .collect()
 }
 
 /// The Unicode Collation Algorithm with the CLDR root order. feruca (pure Rust, no data
@@ -268,6 +294,40 @@ mod tests {
         assert_eq!(diags[0].code, MSG001);
         assert_eq!(nl.t("nav-home"), "Home");
         assert_eq!(nl.lang, "nl");
+    }
+
+    /// The precomputed no-argument messages are what formatting through Fluent on each call gives:
+    /// repository overrides, terms and message references, attribute-only messages (English
+    /// fallback), and a variable with no argument given (Fluent's visible placeholder).
+    #[test]
+    fn messages_without_arguments_match_fluent_formatting() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("i18n")).unwrap();
+        let ftl = "-org = Versicherung\nnav-home = Start bei { -org }\nalias = { nav-home }!\nonly-attr =\n    .title = t\nneeds-n = { $n } Dinge\n";
+        std::fs::write(dir.path().join("i18n/de.ftl"), ftl).unwrap();
+        std::fs::write(dir.path().join("i18n/en.ftl"), "only-attr = English text\n").unwrap();
+        let (de, _) = Messages::load(Some(dir.path()), "de");
+        assert_eq!(de.t("nav-home"), "Start bei Versicherung");
+        assert_eq!(de.t("alias"), "Start bei Versicherung!");
+        assert_eq!(de.t("only-attr"), "English text");
+        assert_eq!(de.t("needs-n"), "{$n} Dinge");
+        assert_eq!(de.t("no-such-key"), "no-such-key");
+        assert_eq!(de.label("status", "Approved"), de.t("status-approved"));
+        assert_eq!(de.label("status", "Eigenes Wort"), "Eigenes Wort");
+        // Every message of every shipped language, against Fluent itself.
+        for lang in ["en", "de", "fr"] {
+            let (m, _) = Messages::load(None, lang);
+            for (l, _, text) in BUILT_IN.iter().filter(|(l, _, _)| *l == "en" || *l == lang) {
+                let res = FluentResource::try_new(text.to_string()).unwrap();
+                for entry in res.entries() {
+                    let fluent_syntax::ast::Entry::Message(msg) = entry else { continue };
+                    let key = msg.id.name;
+                    let direct =
+                        m.chosen.as_ref().and_then(|b| Messages::format(b, key, None)).or_else(|| Messages::format(&m.english, key, None));
+                    assert_eq!(m.get(key, &[]), direct, "{l}: {key}");
+                }
+            }
+        }
     }
 
     #[test]

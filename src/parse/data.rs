@@ -7,17 +7,16 @@ use crate::diagnostics::{Code::*, Diagnostic};
 use crate::parse::parse_yaml;
 use crate::parse::schemas::Schemas;
 use crate::parse::semantics::{Kind, Semantics};
-use crate::parse::yaml::{Positions, Step};
+use crate::parse::yaml::{item_positions, KeyLines, LazyPositions, Step};
 use crate::source::SourceFile;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// One row of a register or SoA, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub(crate) value: Map<String, Value>,
     pub line: usize,
-    pub(crate) field_lines: BTreeMap<String, usize>,
+    pub(crate) field_lines: KeyLines,
     /// The row's id, from the column its register declares as the id (`x-aimsbook.fields.id`).
     pub(crate) row_id: Option<String>,
     /// 1-based position in the list, which identifies a row without an id.
@@ -99,9 +98,9 @@ pub struct DataFile {
     pub(crate) rel: String,
     pub(crate) repo_rel: String,
     pub(crate) meta: Map<String, Value>,
-    pub(crate) key_lines: BTreeMap<String, usize>,
+    pub(crate) key_lines: KeyLines,
     /// 1-based line of each key inside the `meta` mapping.
-    pub(crate) meta_lines: BTreeMap<String, usize>,
+    pub(crate) meta_lines: KeyLines,
     /// The key of the row list: systems, risks, entries, records, controls, or a custom one.
     pub(crate) list_key: String,
     /// The schema the rows were validated against (list key or `meta.schema`).
@@ -159,9 +158,11 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
     };
     // Lines from the parser's own positions: rows and fields written in flow style, after
     // block scalars or under quoted keys are found where they are written.
-    let positions = Positions::of(&file.text, 1);
-    let key_lines = positions.key_lines(&[]);
-    let meta_lines = positions.key_lines(&[Step::from("meta")]);
+    // Walked only when a line is asked for (a finding); the rows' own lines are needed for
+    // every file and come from a lean walk below.
+    let positions = LazyPositions::new(file.text.clone(), 1);
+    let key_lines = KeyLines::new(positions.clone(), Vec::new());
+    let meta_lines = KeyLines::new(positions.clone(), vec![Step::from("meta")]);
     let meta = match map.get("meta") {
         Some(Value::Object(m)) => m.clone(),
         Some(_) => {
@@ -230,12 +231,13 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
     }
     let mut rows = Vec::new();
     let mut columns: Vec<String> = Vec::new();
+    let row_positions = item_positions(&file.text, 1, &list_key);
     for (i, item) in items.into_iter().enumerate() {
         let row_path = [Step::from(list_key.as_str()), Step::Index(i)];
         // A row the text does not hold itself (e.g. an alias of another row's anchor) is
         // reported where the alias is, or at the list's key.
-        let line = positions.line(&row_path).unwrap_or_else(|| *key_lines.get(list_key.as_str()).unwrap_or(&1));
-        let field_lines = positions.key_lines(&row_path);
+        let line = row_positions.get(&i).map(|p| p.line).unwrap_or_else(|| *key_lines.get(list_key.as_str()).unwrap_or(&1));
+        let field_lines = KeyLines::new(positions.clone(), row_path.to_vec());
         let Value::Object(obj) = item else {
             diags.push(
                 Diagnostic::new(REG005, repo_rel, line, format!("row {} of `{list_key}` is not a mapping", i + 1))
@@ -265,7 +267,7 @@ pub fn parse_data_file(file: &SourceFile, schemas: &Schemas) -> (Option<DataFile
                         format!("{}: unknown field(s) {}", row_label(&semantics, &row), unexpected.join(", ")),
                     ),
                     _ => (
-                        positions.pointer_line(&row_path, &pointer).unwrap_or(row.line),
+                        positions.get().pointer_line(&row_path, &pointer).unwrap_or(row.line),
                         format!("{}: `{}` {}", row_label(&semantics, &row), field, err),
                     ),
                 };

@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 pub(crate) const DOC_TYPES: &[&str] = &[
@@ -234,7 +234,7 @@ pub struct Document {
     /// Path relative to the repository root (diagnostics).
     pub(crate) repo_rel: String,
     /// 1-based line of each top-level front-matter key.
-    pub key_lines: BTreeMap<String, usize>,
+    pub key_lines: crate::parse::yaml::KeyLines,
     /// Fields whose schema validation failed: value checks skip them to avoid double reports.
     pub(crate) invalid_fields: BTreeSet<String>,
     pub(crate) body: String,

@@ -15,7 +15,7 @@ pub(crate) mod yaml;
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::parse::document::{Document, HistoryEntry, Status, Version};
 use crate::parse::schemas::Schemas;
-use crate::parse::yaml::{Positions, Step};
+use crate::parse::yaml::{item_positions, KeyLines, LazyPositions};
 use crate::source::{split_front_matter, SourceFile};
 use jiff::civil::Date;
 use serde_json::Value;
@@ -152,8 +152,9 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
     };
     // Lines from the parser's own positions, so flow style, block scalars, comments and
     // quoted keys point where the user wrote the key.
-    let positions = Positions::of(split.front_matter, fm_line);
-    let key_lines = positions.key_lines(&[]);
+    // Walked only when a line is asked for: most documents have no finding.
+    let positions = LazyPositions::new(split.front_matter.into(), fm_line);
+    let key_lines = KeyLines::with_keys(positions.clone(), Vec::new(), value.as_object().into_iter().flat_map(|m| m.keys()));
     if !value.is_object() {
         diags.push(
             Diagnostic::new(SRC005, repo_rel, fm_line, "front matter is not a mapping of fields")
@@ -169,8 +170,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
             }
         }
     }
-    let history_lines = positions.item_lines(&[Step::from("history")]);
-    let line_for_pointer = |pointer: &str| -> usize { positions.pointer_line(&[], pointer).unwrap_or(fm_line) };
+    let line_for_pointer = |pointer: &str| -> usize { positions.get().pointer_line(&[], pointer).unwrap_or(fm_line) };
 
     let mut invalid_fields = BTreeSet::new();
     for err in schemas.document.iter_errors(&value) {
@@ -290,6 +290,9 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         map.get("history")
             .and_then(|v| v.as_array())
             .map(|items| {
+                // Every entry carries its line, so these are walked for every document.
+                let history_lines: Vec<usize> =
+                    item_positions(split.front_matter, fm_line, "history").into_values().map(|p| p.line).collect();
                 items
                     .iter()
                     .enumerate()

@@ -8,7 +8,8 @@
 //! over its events records, for every path of the value (`["rows", 3, "status"]`), where it is.
 
 use serde_saphyr::granit_parser::{Event, Parser};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, OnceLock};
 
 /// One step of a path into a YAML value: a mapping key or a sequence index.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,101 +49,12 @@ impl Positions {
     /// (2 for front matter after the opening `---`). Text the parser rejects yields the
     /// positions found before the error (callers have already reported the error itself).
     pub(crate) fn of(text: &str, first_line: usize) -> Positions {
-        enum Frame {
-            /// A mapping. `key`: `None` when a key comes next, `Some(Some(name))` when the value
-            /// of `name` does, `Some(None)` when the value of a non-scalar key does (no path).
-            /// `entered`: this collection added a step to `path` (all but the root).
-            Map {
-                key: Option<Option<String>>,
-                entered: bool,
-            },
-            Seq {
-                next: usize,
-                entered: bool,
-            },
-        }
         let mut by_path = BTreeMap::new();
-        let mut path: Vec<Step> = Vec::new();
-        let mut frames: Vec<Frame> = Vec::new();
-        // Depth inside a node that has no path: a mapping or sequence used as a key, and its value.
-        let mut skipping = 0usize;
-        let pos = |line: usize, col: usize| Pos { line: line + first_line - 1, column: col + 1 };
-        for event in Parser::new_from_str(text) {
-            let Ok((event, span)) = event else { break };
-            let (opens, closes) = match &event {
-                Event::Scalar(..) | Event::Alias(..) => (false, false),
-                Event::MappingStart(..) | Event::SequenceStart(..) => (true, false),
-                Event::MappingEnd | Event::SequenceEnd => (false, true),
-                Event::DocumentEnd => break,
-                _ => continue,
-            };
-            if skipping > 0 {
-                if opens {
-                    skipping += 1;
-                } else if closes {
-                    skipping -= 1;
-                }
-                continue;
+        walk(text, first_line, |path, pos| {
+            if !by_path.contains_key(path) {
+                by_path.insert(path.to_vec(), pos);
             }
-            if closes {
-                if let Some(Frame::Map { entered: true, .. } | Frame::Seq { entered: true, .. }) = frames.pop() {
-                    path.pop();
-                }
-                continue;
-            }
-            let here = pos(span.start.line(), span.start.col());
-            // Where this node goes: `Some(step)` below the current path, `None` for the root or
-            // a node without a path.
-            let step = match frames.last_mut() {
-                None => {
-                    by_path.entry(Vec::new()).or_insert(here);
-                    None
-                }
-                Some(Frame::Seq { next, .. }) => {
-                    let step = Step::Index(*next);
-                    *next += 1;
-                    Some(step)
-                }
-                Some(Frame::Map { key, .. }) => match key.take() {
-                    // This node is a key: a scalar names the entry, anything else has no path.
-                    None => {
-                        if let Event::Scalar(name, ..) = &event {
-                            *key = Some(Some(name.to_string()));
-                            let mut entry = path.clone();
-                            entry.push(Step::Key(name.to_string()));
-                            by_path.entry(entry).or_insert(here);
-                        } else {
-                            *key = Some(None);
-                            if opens {
-                                skipping = 1;
-                            }
-                        }
-                        continue;
-                    }
-                    Some(Some(name)) => Some(Step::Key(name)),
-                    Some(None) => {
-                        if opens {
-                            skipping = 1;
-                        }
-                        continue;
-                    }
-                },
-            };
-            let entered = step.is_some();
-            if let Some(step) = step {
-                path.push(step);
-                // A mapping entry already has its key's position; a sequence item gets its own.
-                by_path.entry(path.clone()).or_insert(here);
-                if !opens {
-                    path.pop();
-                }
-            }
-            match event {
-                Event::MappingStart(..) => frames.push(Frame::Map { key: None, entered }),
-                Event::SequenceStart(..) => frames.push(Frame::Seq { next: 0, entered }),
-                _ => {}
-            }
-        }
+        });
         Positions { by_path }
     }
 
@@ -195,25 +107,217 @@ impl Positions {
             .collect()
     }
 
-    /// The line of each item of the sequence at `path`, in order.
-    pub(crate) fn item_lines(&self, path: &[Step]) -> Vec<usize> {
-        let mut items: Vec<(usize, usize)> = self
-            .children(path)
-            .filter_map(|(step, pos)| match step {
-                Step::Index(i) => Some((*i, pos.line)),
-                Step::Key(_) => None,
-            })
-            .collect();
-        items.sort();
-        items.into_iter().map(|(_, line)| line).collect()
-    }
-
     fn children<'a>(&'a self, path: &'a [Step]) -> impl Iterator<Item = (&'a Step, &'a Pos)> + 'a {
         self.by_path
             .range(path.to_vec()..)
             .take_while(move |(p, _)| p.starts_with(path))
             .filter(move |(p, _)| p.len() == path.len() + 1)
             .filter_map(|(p, pos)| p.last().map(|s| (s, pos)))
+    }
+}
+
+/// One walk over the events of the first document of `text`, calling `record` with the path
+/// and position of every node in document order (a path can come more than once, e.g. for a
+/// repeated key; the first is where it is written). [`Positions::of`] keeps them all; the
+/// parse stage keeps only the few it needs for every file (the lines of a list's items) and
+/// leaves the rest to a [`LazyPositions`], walked only when a diagnostic asks for a line.
+fn walk(text: &str, first_line: usize, mut record: impl FnMut(&[Step], Pos)) {
+    enum Frame {
+        /// A mapping. `key`: `None` when a key comes next, `Some(Some(name))` when the value
+        /// of `name` does, `Some(None)` when the value of a non-scalar key does (no path).
+        /// `entered`: this collection added a step to `path` (all but the root).
+        Map {
+            key: Option<Option<String>>,
+            entered: bool,
+        },
+        Seq {
+            next: usize,
+            entered: bool,
+        },
+    }
+    let mut path: Vec<Step> = Vec::new();
+    let mut frames: Vec<Frame> = Vec::new();
+    // Depth inside a node that has no path: a mapping or sequence used as a key, and its value.
+    let mut skipping = 0usize;
+    let pos = |line: usize, col: usize| Pos { line: line + first_line - 1, column: col + 1 };
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else { break };
+        let (opens, closes) = match &event {
+            Event::Scalar(..) | Event::Alias(..) => (false, false),
+            Event::MappingStart(..) | Event::SequenceStart(..) => (true, false),
+            Event::MappingEnd | Event::SequenceEnd => (false, true),
+            Event::DocumentEnd => break,
+            _ => continue,
+        };
+        if skipping > 0 {
+            if opens {
+                skipping += 1;
+            } else if closes {
+                skipping -= 1;
+            }
+            continue;
+        }
+        if closes {
+            if let Some(Frame::Map { entered: true, .. } | Frame::Seq { entered: true, .. }) = frames.pop() {
+                path.pop();
+            }
+            continue;
+        }
+        let here = pos(span.start.line(), span.start.col());
+        // Where this node goes: `Some(step)` below the current path, `None` for the root or
+        // a node without a path.
+        let step = match frames.last_mut() {
+            None => {
+                record(&[], here);
+                None
+            }
+            Some(Frame::Seq { next, .. }) => {
+                let step = Step::Index(*next);
+                *next += 1;
+                Some(step)
+            }
+            Some(Frame::Map { key, .. }) => match key.take() {
+                // This node is a key: a scalar names the entry, anything else has no path.
+                None => {
+                    if let Event::Scalar(name, ..) = &event {
+                        *key = Some(Some(name.to_string()));
+                        path.push(Step::Key(name.to_string()));
+                        record(&path, here);
+                        path.pop();
+                    } else {
+                        *key = Some(None);
+                        if opens {
+                            skipping = 1;
+                        }
+                    }
+                    continue;
+                }
+                Some(Some(name)) => Some(Step::Key(name)),
+                Some(None) => {
+                    if opens {
+                        skipping = 1;
+                    }
+                    continue;
+                }
+            },
+        };
+        let entered = step.is_some();
+        if let Some(step) = step {
+            path.push(step);
+            // A mapping entry already has its key's position; a sequence item gets its own.
+            record(&path, here);
+            if !opens {
+                path.pop();
+            }
+        }
+        match event {
+            Event::MappingStart(..) => frames.push(Frame::Map { key: None, entered }),
+            Event::SequenceStart(..) => frames.push(Frame::Seq { next: 0, entered }),
+            _ => {}
+        }
+    }
+}
+
+/// The position of each item of the sequence under the top-level key `key`, by index: what
+/// `Positions::of(text, first_line).get(&[key, i])` gives, without keeping every other path.
+pub(crate) fn item_positions(text: &str, first_line: usize, key: &str) -> BTreeMap<usize, Pos> {
+    let mut items = BTreeMap::new();
+    walk(text, first_line, |path, pos| {
+        if let [Step::Key(k), Step::Index(i)] = path {
+            if k == key {
+                items.entry(*i).or_insert(pos);
+            }
+        }
+    });
+    items
+}
+
+/// The [`Positions`] of a YAML text, walked on first use. Most files have no finding, and a
+/// walk over every front matter and data file on every parse was a large part of parse time;
+/// the text is kept (shared) so a diagnostic raised later, by a check, still gets its line.
+#[derive(Clone)]
+pub(crate) struct LazyPositions(Arc<LazyText>);
+
+struct LazyText {
+    text: Arc<str>,
+    first_line: usize,
+    positions: OnceLock<Positions>,
+}
+
+impl LazyPositions {
+    /// `text` as [`Positions::of`] takes it, its first line being line `first_line` of the file.
+    pub(crate) fn new(text: Arc<str>, first_line: usize) -> LazyPositions {
+        LazyPositions(Arc::new(LazyText { text, first_line, positions: OnceLock::new() }))
+    }
+
+    /// The positions, walking the text the first time they are asked for.
+    pub(crate) fn get(&self) -> &Positions {
+        let lazy = &*self.0;
+        lazy.positions.get_or_init(|| Positions::of(&lazy.text, lazy.first_line))
+    }
+}
+
+impl std::fmt::Debug for LazyPositions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyPositions").field("first_line", &self.0.first_line).field("walked", &self.0.positions.get().is_some()).finish()
+    }
+}
+
+/// The line of each key of one mapping ([`Positions::key_lines`]), computed on first use.
+#[derive(Debug, Clone)]
+pub struct KeyLines {
+    positions: LazyPositions,
+    path: Vec<Step>,
+    /// The mapping's keys, when known without a walk to be exactly the keys written in the text
+    /// (see [`KeyLines::with_keys`]): answers [`KeyLines::contains_key`], which checks ask of
+    /// every document.
+    keys: Option<BTreeSet<String>>,
+    lines: OnceLock<BTreeMap<String, usize>>,
+}
+
+impl KeyLines {
+    /// The keys of the mapping at `path` of `positions`.
+    pub(crate) fn new(positions: LazyPositions, path: Vec<Step>) -> KeyLines {
+        KeyLines { positions, path, keys: None, lines: OnceLock::new() }
+    }
+
+    /// As [`new`](Self::new), with the keys of the parsed mapping at `path`. They are the
+    /// scalar keys written in the text unless an alias or a merge key (`<<`) brought keys in
+    /// from elsewhere; then presence is answered from the walk, as before.
+    pub(crate) fn with_keys<'a>(positions: LazyPositions, path: Vec<Step>, keys: impl Iterator<Item = &'a String>) -> KeyLines {
+        let text = &positions.0.text;
+        let keys = (!text.contains('*') && !text.contains("<<")).then(|| keys.cloned().collect());
+        KeyLines { positions, path, keys, lines: OnceLock::new() }
+    }
+
+    fn lines(&self) -> &BTreeMap<String, usize> {
+        self.lines.get_or_init(|| self.positions.get().key_lines(&self.path))
+    }
+
+    /// The line of `key`, if the mapping has it in the text.
+    pub(crate) fn get(&self, key: &str) -> Option<&usize> {
+        self.lines().get(key)
+    }
+
+    /// True when the text writes `key` in the mapping.
+    pub(crate) fn contains_key(&self, key: &str) -> bool {
+        match &self.keys {
+            Some(keys) => keys.contains(key),
+            None => self.lines().contains_key(key),
+        }
+    }
+
+    /// Every key with its line, in key order.
+    pub(crate) fn iter(&self) -> std::collections::btree_map::Iter<'_, String, usize> {
+        self.lines().iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a KeyLines {
+    type Item = (&'a String, &'a usize);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, usize>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 
@@ -232,7 +336,8 @@ mod tests {
         let top = p.key_lines(&[]);
         assert_eq!(top["id"], 2);
         assert_eq!(top["history"], 4);
-        assert_eq!(p.item_lines(&[k("history")]), vec![5, 7]);
+        assert_eq!(p.line(&[k("history"), Step::Index(0)]), Some(5));
+        assert_eq!(p.line(&[k("history"), Step::Index(1)]), Some(7));
         assert_eq!(p.line(&[k("history"), Step::Index(1), k("date")]), Some(8));
         assert_eq!(p.get(&[k("history"), Step::Index(1), k("date")]).map(|p| p.column), Some(6));
         assert_eq!(p.pointer_line(&[], "/history/0/date"), Some(6));
@@ -249,5 +354,45 @@ mod tests {
         assert_eq!(p.key_lines(&[]).into_iter().collect::<Vec<_>>(), vec![("after".into(), 7), ("base".into(), 3), ("m".into(), 4)]);
         assert_eq!(p.line(&[k("m"), k("j")]), Some(6));
         assert_eq!(p.line(&[k("base"), k("k")]), Some(3));
+    }
+    /// The lean walk and the lazy views give what the full walk gives, including for rows
+    /// written in flow style, aliased rows and a repeated key (the first is where it is written).
+    #[test]
+    fn lazy_views_match_the_full_walk() {
+        let texts = [
+            "meta: {a: 1}\nrisks:\n  - id: A\n  - {id: B,\n     x: 1}\n  - &r\n    id: C\n  - *r\n",
+            "risks: [ {id: A}, {id: B} ]\nmeta:\n  b: 2\n",
+            "? [x]\n: {risks: [1]}\nrisks:\n- 1\n- 2\n",
+            "risks: 1\n",
+            "risks:\n  - a\nrisks:\n  - b\n  - c\n",
+        ];
+        for text in texts {
+            let full = Positions::of(text, 3);
+            let lean = item_positions(text, 3, "risks");
+            let expected: BTreeMap<usize, Pos> = (0..10).filter_map(|i| full.get(&[k("risks"), Step::Index(i)]).map(|p| (i, p))).collect();
+            assert_eq!(lean, expected, "{text}");
+            let lazy = LazyPositions::new(text.into(), 3);
+            for path in [vec![], vec![k("meta")], vec![k("risks"), Step::Index(1)]] {
+                let lines = KeyLines::new(lazy.clone(), path.clone());
+                assert_eq!(lines.iter().map(|(k, l)| (k.clone(), *l)).collect::<BTreeMap<_, _>>(), full.key_lines(&path), "{text}");
+            }
+        }
+    }
+
+    /// Presence of a key is answered from the parsed keys only when they are the text's own.
+    #[test]
+    fn key_presence_with_merge_keys_and_aliases_comes_from_the_text() {
+        let parsed_keys = |text: &str| -> Vec<String> {
+            let v: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        for text in ["approved: 2026-01-01\nid: A\n", "base: &b {approved: 1}\n<<: *b\nid: A\n", "a: &k approved\n*k : 2\n"] {
+            let keys = parsed_keys(text);
+            let lines = KeyLines::with_keys(LazyPositions::new(text.into(), 2), Vec::new(), keys.iter());
+            let full = Positions::of(text, 2).key_lines(&[]);
+            for key in ["approved", "id", "base", "<<"] {
+                assert_eq!(lines.contains_key(key), full.contains_key(key), "{key} in {text}");
+            }
+        }
     }
 }
