@@ -92,3 +92,27 @@ fn every_stage_exists_and_is_declared_in_lib_rs() {
         assert!(folder.join("mod.rs").is_file() || root.join(format!("src/{stage}.rs")).is_file(), "stage {stage} has no source");
     }
 }
+
+/// Render is a function of its inputs (the site, the theme, what the driver read): no page
+/// reads a file or runs a program while it is rendered, so a preview rebuild and a build give
+/// the same pages and the driver decides what is read, once.
+#[test]
+fn render_reads_no_files_and_runs_no_programs() {
+    let dir = common::crate_root().join("src/render");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = code_part(line);
+            for io in ["std::fs", "File::open", "Command::new", "std::process", "read_dir", "read_to_string("] {
+                if code.contains(io) {
+                    found.push(format!("{}:{}: {io}\n    {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "render touches the disk or spawns a program:\n{}", found.join("\n"));
+}

@@ -14,8 +14,8 @@ use crate::output;
 use crate::parse;
 use crate::parse::schemas::Schemas;
 use crate::render::changes::Published;
-use crate::render::theme::Theme;
 use crate::render::{self, Page};
+use crate::source::theme::Theme;
 use crate::source::{self, SourceKind};
 use crate::support::timer::Timer;
 use incremental::{cached, ParseCache};
@@ -196,7 +196,8 @@ fn render_pages(site: &Site, snapshot: Option<SnapshotInfo>, cache: Option<&rend
     let theme = Theme::load(&site.config.root, &site.config.build.theme)
         .map_err(|e| vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))])?;
     timer.lap("theme");
-    let inputs = render::Inputs { published: published_snapshot(site), snapshot };
+    let blobs = crate::source::git::blobs(&site.config.root, &render::redline::blob_keys(site));
+    let inputs = render::Inputs { published: published_snapshot(site), snapshot, blobs };
     timer.lap("published snapshot");
     let cache = cache.map(|c| (c, render::InputKeys::of(site)));
     timer.lap("input keys");

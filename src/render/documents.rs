@@ -85,7 +85,7 @@ pub(super) fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnost
     let soa =
         (site.trace.soa_doc.map(|i| site.documents[i].id.as_str()) == Some(d.id.as_str())).then(|| crate::render::trace::soa_value(site));
     let toc: Vec<&document::Heading> = d.headings.iter().filter(|h| h.level == 2).collect();
-    let versions = if site.git.head.is_some() { crate::render::redline::approved_versions(site, d) } else { Vec::new() };
+    let versions = if site.git.head.is_some() { crate::render::redline::approved_versions(site, &r.inputs.blobs, d) } else { Vec::new() };
     let uncontrolled = crate::render::redline::uncontrolled_change(&versions, d).map(|a| a.version.clone());
     // Who signed the approval, verified against the allowed signers file (on the approval date).
     let approval_signature = d.approval_signature.as_deref().map(|sig| {

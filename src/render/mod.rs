@@ -12,7 +12,6 @@ pub(crate) mod manual;
 pub(crate) mod redline;
 pub(crate) mod retention;
 pub(crate) mod search;
-pub(crate) mod theme;
 pub(crate) mod trace;
 
 use crate::diagnostics::{Code::*, Diagnostic};
@@ -20,7 +19,7 @@ use crate::i18n::Messages;
 use crate::model::{Destination, Site};
 use crate::parse::document::{self, Document, LinkTarget, Status};
 use crate::parse::markdown::{self, Resolved};
-use crate::render::theme::Theme;
+use crate::source::theme::Theme;
 use bytes::Bytes;
 pub use cache::RenderCache;
 pub(crate) use cache::{AssetCache, DownloadCache, InputKeys};
@@ -283,6 +282,9 @@ pub(crate) struct Inputs {
     pub(crate) published: Option<changes::Published>,
     /// Set while rendering a snapshot: pages say which frozen copy they belong to.
     pub(crate) snapshot: Option<crate::model::snapshot::SnapshotInfo>,
+    /// The documents' files at the commits that touched them, for the redlines
+    /// ([`redline::blob_keys`]).
+    pub(crate) blobs: crate::source::git::Blobs,
 }
 
 pub(crate) struct Renderer<'a> {

@@ -6,9 +6,10 @@
 //! that commit. The list of versions follows the front matter `history` (the approved versions,
 //! oldest first); versions found in git but missing from the history are added in commit order.
 //!
-//! Git is read with one `git cat-file --batch` process per build for the file versions not read
-//! before; file texts are cached for the life of the process by commit and path (content
-//! addressed, so never stale), and so are the rendered comparisons: `serve` reads git once.
+//! Git is read before rendering, by the driver ([`crate::source::git::blobs`], one
+//! `git cat-file --batch` process for the file versions not read before, cached for the life of
+//! the process by commit and path: content addressed, so never stale); the rendered comparisons
+//! are kept too, so `serve` reads git once.
 //!
 //! A comparison works on the rendered text, block by block (headings, paragraphs, list items,
 //! table rows): blocks are matched with the patience algorithm of `similar`, and changed blocks
@@ -16,82 +17,17 @@
 
 use crate::model::Site;
 use crate::parse::document::Document;
+use crate::source::git::{BlobKey, Blobs};
 use crate::support::memo::Memo;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
 use similar::{Algorithm, DiffOp};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 
-type BlobKey = (String, String);
-/// File texts at (commit, repository-relative path); `None` when the file is absent there.
-static BLOBS: LazyLock<Mutex<HashMap<BlobKey, Option<Arc<str>>>>> = LazyLock::new(Default::default);
 /// Rendered comparisons by (old commit, new commit or "", path, new text hash).
 type RedlineKey = (String, String, String, u64);
 static REDLINES: LazyLock<Memo<RedlineKey, Arc<Redline>, ()>> = LazyLock::new(Default::default);
-
-/// Reads the files at the given commits that are not cached yet, with one `git cat-file --batch`.
-fn load_blobs(root: &Path, wanted: &[BlobKey]) {
-    let missing: Vec<BlobKey> = {
-        let Ok(cache) = BLOBS.lock() else { return };
-        wanted.iter().filter(|k| !cache.contains_key(*k)).cloned().collect()
-    };
-    if missing.is_empty() {
-        return;
-    }
-    let Ok(mut child) = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        return;
-    };
-    let Some(mut stdin) = child.stdin.take() else { return };
-    let requests: String = missing.iter().map(|(c, p)| format!("{c}:{p}\n")).collect();
-    // Written from another thread: git answers while reading, and a full pipe must not block us.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(requests.as_bytes());
-    });
-    let mut found: Vec<(BlobKey, Option<Arc<str>>)> = Vec::new();
-    if let Some(stdout) = child.stdout.take() {
-        let mut reader = BufReader::new(stdout);
-        for key in &missing {
-            let mut header = String::new();
-            if reader.read_line(&mut header).unwrap_or(0) == 0 {
-                break;
-            }
-            let size = header.split_whitespace().nth(2).and_then(|s| s.parse::<usize>().ok());
-            let text = match size {
-                Some(size) if !header.trim_end().ends_with("missing") => {
-                    let mut buf = vec![0; size + 1];
-                    if reader.read_exact(&mut buf).is_err() {
-                        break;
-                    }
-                    buf.truncate(size);
-                    String::from_utf8(buf).ok().map(Arc::from)
-                }
-                _ => None,
-            };
-            found.push((key.clone(), text));
-        }
-    }
-    let _ = writer.join();
-    let _ = child.wait();
-    if let Ok(mut cache) = BLOBS.lock() {
-        cache.extend(found);
-    }
-}
-
-fn blob(commit: &str, path: &str) -> Option<Arc<str>> {
-    BLOBS.lock().ok()?.get(&(commit.to_string(), path.to_string())).cloned().flatten()
-}
 
 /// A top-level front-matter value as written (quotes removed), read line by line so that a
 /// historical version that no longer parses still yields its version and status.
@@ -121,8 +57,9 @@ pub(crate) struct ApprovedVersion {
     pub(crate) redline_url: Option<String>,
 }
 
-/// The document's approved versions, oldest first, with their texts where git has them.
-pub(crate) fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersion> {
+/// The document's approved versions, oldest first, with their texts where git has them
+/// (`blobs`: the file at each commit, read by the driver, see [`blob_keys`]).
+pub(crate) fn approved_versions(site: &Site, blobs: &Blobs, d: &Document) -> Vec<ApprovedVersion> {
     let mut out: Vec<ApprovedVersion> = d
         .history
         .iter()
@@ -139,10 +76,8 @@ pub(crate) fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersio
         .collect();
     let commits = site.git.history.get(&d.repo_rel).map(Vec::as_slice).unwrap_or_default();
     if !commits.is_empty() {
-        let keys: Vec<BlobKey> = commits.iter().map(|c| (c.id.clone(), d.repo_rel.clone())).collect();
-        load_blobs(&site.config.root, &keys);
         for c in commits.iter().rev() {
-            let Some(text) = blob(&c.id, &d.repo_rel) else { continue };
+            let Some(text) = blobs.get(&(c.id.clone(), d.repo_rel.clone())).cloned().flatten() else { continue };
             let Ok(Some(split)) = crate::source::split_front_matter(&text) else { continue };
             let (Some(version), Some(status)) =
                 (front_matter_value(split.front_matter, "version"), front_matter_value(split.front_matter, "status"))
@@ -183,6 +118,23 @@ pub(crate) fn approved_versions(site: &Site, d: &Document) -> Vec<ApprovedVersio
         }
     }
     out
+}
+
+/// The file versions [`approved_versions`] reads: every document's file at every commit that
+/// touched it. The driver reads them from git before rendering.
+pub(crate) fn blob_keys(site: &Site) -> Vec<BlobKey> {
+    if site.git.head.is_none() {
+        return Vec::new();
+    }
+    let mut keys = Vec::new();
+    for (i, d) in site.documents.iter().enumerate() {
+        if site.by_id.get(&d.id) != Some(&i) {
+            continue;
+        }
+        let commits = site.git.history.get(&d.repo_rel).map(Vec::as_slice).unwrap_or_default();
+        keys.extend(commits.iter().map(|c| (c.id.clone(), d.repo_rel.clone())));
+    }
+    keys
 }
 
 pub(crate) fn redline_url(id: &str, version: &str) -> String {
@@ -428,7 +380,7 @@ pub(crate) fn pages(r: &crate::render::Renderer) -> Result<Vec<crate::render::Pa
         if site.by_id.get(&d.id) != Some(&i) {
             continue;
         }
-        let versions = approved_versions(site, d);
+        let versions = approved_versions(site, &r.inputs.blobs, d);
         for k in 1..versions.len() {
             let (old, new) = (&versions[k - 1], &versions[k]);
             let (Some(url), Some(ob), Some(nb)) = (&new.redline_url, &old.body, &new.body) else { continue };

@@ -3,9 +3,11 @@
 //! Without git, or outside a repository, everything degrades to "no history".
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, LazyLock, Mutex};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub(crate) struct Commit {
@@ -61,4 +63,74 @@ pub(crate) fn read(root: &Path, paths_under: &str) -> GitInfo {
         }
     }
     GitInfo { history, head }
+}
+
+/// A file version: (commit id, repository-relative path).
+pub(crate) type BlobKey = (String, String);
+/// File texts by version; `None` when the file is absent at that commit.
+pub(crate) type Blobs = HashMap<BlobKey, Option<Arc<str>>>;
+/// Every file version read in this process (content addressed, so never stale).
+static BLOBS: LazyLock<Mutex<Blobs>> = LazyLock::new(Default::default);
+
+/// The files at the given commits (`None`: absent there), reading those not read before with one
+/// `git cat-file --batch`.
+pub(crate) fn blobs(root: &Path, wanted: &[BlobKey]) -> Blobs {
+    load_blobs(root, wanted);
+    let Ok(cache) = BLOBS.lock() else { return Blobs::new() };
+    wanted.iter().filter_map(|k| cache.get(k).map(|v| (k.clone(), v.clone()))).collect()
+}
+
+fn load_blobs(root: &Path, wanted: &[BlobKey]) {
+    let missing: Vec<BlobKey> = {
+        let Ok(cache) = BLOBS.lock() else { return };
+        wanted.iter().filter(|k| !cache.contains_key(*k)).cloned().collect()
+    };
+    if missing.is_empty() {
+        return;
+    }
+    let Ok(mut child) = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return;
+    };
+    let Some(mut stdin) = child.stdin.take() else { return };
+    let requests: String = missing.iter().map(|(c, p)| format!("{c}:{p}\n")).collect();
+    // Written from another thread: git answers while reading, and a full pipe must not block us.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(requests.as_bytes());
+    });
+    let mut found: Vec<(BlobKey, Option<Arc<str>>)> = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        let mut reader = BufReader::new(stdout);
+        for key in &missing {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                break;
+            }
+            let size = header.split_whitespace().nth(2).and_then(|s| s.parse::<usize>().ok());
+            let text = match size {
+                Some(size) if !header.trim_end().ends_with("missing") => {
+                    let mut buf = vec![0; size + 1];
+                    if reader.read_exact(&mut buf).is_err() {
+                        break;
+                    }
+                    buf.truncate(size);
+                    String::from_utf8(buf).ok().map(Arc::from)
+                }
+                _ => None,
+            };
+            found.push((key.clone(), text));
+        }
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    if let Ok(mut cache) = BLOBS.lock() {
+        cache.extend(found);
+    }
 }

@@ -7,6 +7,7 @@
 
 pub(crate) mod git;
 pub mod snapshot;
+pub(crate) mod theme;
 
 use crate::diagnostics::{Code::*, Diagnostic};
 use std::path::{Path, PathBuf};
