@@ -114,3 +114,7 @@ for i in $(seq "$RUNS"); do one+=("$(edit_ms "$S/content/docs/doc-00002.md" edit
 echo
 echo "serve at N=$N: no-change rebuild (save without change → event): median $(printf '%s\n' "${noc[@]}" | median) ms; one-document edit → reload event: median $(printf '%s\n' "${one[@]}" | median) ms"
 grep "rebuilt in" "$LOG" | tail -3
+# Exactness at this scale: after the edits above, every file the server holds equals a fresh
+# build of the edited folder, byte for byte (the tests check this at small scale).
+"$AB" build --root "$S" --out "$WORK/exact-$N" --today "$TODAY" >/dev/null 2>&1
+python3 benches/serve_exact.py "$PORT" "$WORK/exact-$N"
