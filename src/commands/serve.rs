@@ -171,7 +171,7 @@ pub(crate) fn build_in_memory_with(
         let preview = preview.then(|| preview_pages(&site, &diags, render_cache));
         return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview };
     }
-    let mut sink = Memory { asset_cache: Some(&render_cache.assets), ..Default::default() };
+    let mut sink = Memory::new(Some(&render_cache.assets), false);
     match pipeline::run(&site, None, Some(render_cache), &mut sink) {
         Ok(_) => {
             let rendered = render_cache.rendered.load(std::sync::atomic::Ordering::Relaxed);
@@ -190,11 +190,11 @@ pub(crate) fn build_in_memory_with(
 /// nothing of a broken build is kept for later ones), the content files, and for each document
 /// that could not be parsed a page listing its diagnostics where its page would be.
 fn preview_pages(site: &crate::model::Site, diags: &Diagnostics, render_cache: &RenderCache) -> HashMap<String, Bytes> {
-    let mut sink = Memory { asset_cache: Some(&render_cache.assets), ..Default::default() };
+    let mut sink = Memory::new(Some(&render_cache.assets), false);
     if pipeline::run(site, None, None, &mut sink).is_err() {
         // Nothing rendered: the content files are still served.
         let assets: Vec<String> = site.assets.iter().cloned().collect();
-        let _ = sink.put(Vec::new(), &site.config.content_dir(), &assets);
+        let _ = sink.finish(&site.config.content_dir(), &assets);
     }
     let mut map = sink.files;
     for rel in site.unparsed.iter().filter(|r| r.ends_with(".md")) {

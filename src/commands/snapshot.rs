@@ -114,7 +114,7 @@ pub fn snapshot_edition(
         }
     });
     // Rendered into memory: the snapshot is hashed, signed and archived before anything is written.
-    let mut sink = output::sink::Memory { require_assets: true, ..Default::default() };
+    let mut sink = output::sink::Memory::new(None, true);
     pipeline::run(&site, Some(info.clone()), None, &mut sink).map_err(ConfigError)?;
     let mut pages: Vec<Page> = sink.files.into_iter().map(|(path, bytes)| Page { path, bytes }).collect();
     let claimed_signature = info.signature.clone();

@@ -87,96 +87,134 @@ pub(crate) fn guard(out: &Path, repo_root: &Path, content_dir: &Path) -> Result<
 
 /// Writes all files into a temporary sibling folder, then swaps it in place of `out`.
 pub(crate) fn write_atomic(out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> {
-    let err = |what: &str, p: &Path, e: std::io::Error| {
-        Diagnostic::new(OUT001, "book.toml", 1, format!("{what} {}: {e}", p.display()))
-            .help("check permissions and free space; the previous site is untouched")
-    };
-    let out = resolve_path(out);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
-    std::fs::create_dir_all(&parent).map_err(|e| err("cannot create", &parent, e))?;
-    let tmp = parent.join(format!(".{name}.aimsbook-tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.aimsbook-old-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(|e| err("cannot clear", &tmp, e))?;
+    let staging = Staging::begin(out)?;
+    // Files are written in parallel: creating thousands of files is bound by the file
+    // system's per-file latency more than by bandwidth.
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
+}
+
+fn io_error(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(OUT001, "book.toml", 1, format!("{what} {}: {e}", p.display()))
+        .help("check permissions and free space; the previous site is untouched")
+}
+
+/// A site being written into a temporary sibling of the output folder, file by file as the
+/// pages are rendered (so a build never holds the whole site in memory), and swapped in place
+/// of the output folder by [`commit`](Self::commit). Dropped without a commit, it removes what
+/// it wrote and the previous site stays exactly as it was.
+pub(crate) struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    /// The previous site, when it is one of ours: unchanged files are linked from it.
+    previous: Option<PathBuf>,
+    /// Folders already created under `tmp`.
+    dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Paths written so far: the first file given a path keeps it.
+    written: std::sync::Mutex<std::collections::HashSet<String>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates the temporary folder next to `out` (clearing what a killed build left there).
+    pub(crate) fn begin(out: &Path) -> Result<Staging, Diagnostic> {
+        let out = resolve_path(out);
+        let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+        std::fs::create_dir_all(&parent).map_err(|e| io_error("cannot create", &parent, e))?;
+        let tmp = parent.join(format!(".{name}.aimsbook-tmp-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.aimsbook-old-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(|e| io_error("cannot clear", &tmp, e))?;
+        }
+        remove_abandoned(&parent, &name);
+        std::fs::create_dir_all(&tmp).map_err(|e| io_error("cannot create", &tmp, e))?;
+        let previous = out.join(MARKER).is_file().then(|| out.clone());
+        Ok(Staging { out, tmp, old, previous, dirs: Default::default(), written: Default::default(), committed: false })
     }
-    remove_abandoned(&parent, &name);
-    let timer = crate::support::timer::Timer::new();
-    let result = (|| -> Result<usize, Diagnostic> {
-        std::fs::create_dir_all(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
-        let rel_of = |f: &OutFile| match f {
-            OutFile::Bytes(p) => p.path.clone(),
-            OutFile::Copy { rel, .. } => rel.clone(),
+
+    /// Writes one file (from any thread). A path outside the output folder is refused; a path
+    /// already written is left as it is (the first file given a path wins).
+    pub(crate) fn write(&self, f: &OutFile) -> Result<(), Diagnostic> {
+        let rel = match f {
+            OutFile::Bytes(p) => p.path.as_str(),
+            OutFile::Copy { rel, .. } => rel.as_str(),
         };
-        let mut dirs = std::collections::BTreeSet::new();
-        for f in files {
-            let rel = rel_of(f);
-            if !safe_rel(&rel) {
-                return Err(Diagnostic::new(OUT001, "book.toml", 1, format!("refusing to write `{rel}` outside the output folder")));
-            }
-            if let Some(dir) = tmp.join(&rel).parent() {
-                dirs.insert(dir.to_path_buf());
+        if !safe_rel(rel) {
+            return Err(Diagnostic::new(OUT001, "book.toml", 1, format!("refusing to write `{rel}` outside the output folder")));
+        }
+        if let Ok(mut written) = self.written.lock() {
+            if !written.insert(rel.to_string()) {
+                return Ok(());
             }
         }
-        for dir in &dirs {
-            std::fs::create_dir_all(dir).map_err(|e| err("cannot create", dir, e))?;
-        }
-        // Files are written in parallel: creating thousands of files is bound by the file
-        // system's per-file latency more than by bandwidth.
-        let previous = out.join(MARKER).is_file().then_some(&out);
-        files.par_iter().try_for_each(|f| {
-            let rel = rel_of(f);
-            let target = tmp.join(&rel);
-            if let Some(prev) = previous {
-                let len = match f {
-                    OutFile::Bytes(p) => Some(p.bytes.len() as u64),
-                    OutFile::Copy { from, .. } => std::fs::metadata(from).ok().map(|m| m.len()),
-                };
-                let same = |old: &[u8]| match f {
-                    OutFile::Bytes(p) => *old == *p.bytes,
-                    OutFile::Copy { from, .. } => std::fs::read(from).is_ok_and(|src| src == old),
-                };
-                if len.is_some_and(|len| link_if_unchanged(&prev.join(&rel), &target, len, same)) {
-                    return Ok(());
+        let target = self.tmp.join(rel);
+        if let Some(dir) = target.parent() {
+            let known = self.dirs.lock().is_ok_and(|d| d.contains(dir));
+            if !known {
+                std::fs::create_dir_all(dir).map_err(|e| io_error("cannot create", dir, e))?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(dir.to_path_buf());
                 }
             }
-            match f {
-                OutFile::Bytes(p) => std::fs::write(&target, &p.bytes).map_err(|e| err("cannot write", &target, e)),
-                OutFile::Copy { from, .. } => std::fs::copy(from, &target).map(|_| ()).map_err(|e| err("cannot copy", from, e)),
+        }
+        if let Some(prev) = &self.previous {
+            let len = match f {
+                OutFile::Bytes(p) => Some(p.bytes.len() as u64),
+                OutFile::Copy { from, .. } => std::fs::metadata(from).ok().map(|m| m.len()),
+            };
+            let same = |old: &[u8]| match f {
+                OutFile::Bytes(p) => *old == *p.bytes,
+                OutFile::Copy { from, .. } => std::fs::read(from).is_ok_and(|src| src == old),
+            };
+            if len.is_some_and(|len| link_if_unchanged(&prev.join(rel), &target, len, same)) {
+                return Ok(());
             }
-        })?;
-        let count = files.len();
-        std::fs::write(tmp.join(MARKER), "Generated by aimsbook. This folder is replaced as a whole on every build.\n")
-            .map_err(|e| err("cannot write", &tmp, e))?;
-        Ok(count)
-    })();
-    timer.lap("write files");
-    let count = match result {
-        Ok(c) => c,
-        Err(d) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(d);
         }
-    };
-    if out.exists() {
-        // One atomic exchange where the platform has it: at no instant is there no site.
-        if exchange(&tmp, &out) {
-            timer.lap("exchange");
-            let _ = std::fs::remove_dir_all(&tmp);
-            timer.lap("remove previous site");
-            return Ok(count);
+        match f {
+            OutFile::Bytes(p) => std::fs::write(&target, &p.bytes).map_err(|e| io_error("cannot write", &target, e)),
+            OutFile::Copy { from, .. } => std::fs::copy(from, &target).map(|_| ()).map_err(|e| io_error("cannot copy", from, e)),
         }
-        std::fs::rename(&out, &old).map_err(|e| err("cannot move aside", &out, e))?;
-        if let Err(e) = std::fs::rename(&tmp, &out) {
-            let _ = std::fs::rename(&old, &out);
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(err("cannot replace", &out, e));
-        }
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&tmp, &out).map_err(|e| err("cannot create", &out, e))?;
     }
-    Ok(count)
+
+    /// Marks the folder as ours and puts it in place of the output folder; returns how many
+    /// files it holds.
+    pub(crate) fn commit(mut self) -> Result<usize, Diagnostic> {
+        let timer = crate::support::timer::Timer::new();
+        let count = self.written.lock().map(|w| w.len()).unwrap_or(0);
+        std::fs::write(self.tmp.join(MARKER), "Generated by aimsbook. This folder is replaced as a whole on every build.\n")
+            .map_err(|e| io_error("cannot write", &self.tmp, e))?;
+        let (out, tmp, old) = (&self.out, &self.tmp, &self.old);
+        if out.exists() {
+            // One atomic exchange where the platform has it: at no instant is there no site.
+            if exchange(tmp, out) {
+                timer.lap("exchange");
+                let _ = std::fs::remove_dir_all(tmp);
+                timer.lap("remove previous site");
+                self.committed = true;
+                return Ok(count);
+            }
+            std::fs::rename(out, old).map_err(|e| io_error("cannot move aside", out, e))?;
+            if let Err(e) = std::fs::rename(tmp, out) {
+                let _ = std::fs::rename(old, out);
+                return Err(io_error("cannot replace", out, e));
+            }
+            let _ = std::fs::remove_dir_all(old);
+        } else {
+            std::fs::rename(tmp, out).map_err(|e| io_error("cannot create", out, e))?;
+        }
+        self.committed = true;
+        Ok(count)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Hard-links `target` to the previous site's file at `previous` when that is a regular file

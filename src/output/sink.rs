@@ -3,31 +3,67 @@
 //! `build`, memory for `serve` (and for `snapshot`, which then hashes, signs and archives it).
 
 use crate::diagnostics::{Code::*, Diagnostic};
-use crate::output::{write_atomic, OutFile};
+use crate::output::{OutFile, Staging};
 use crate::render::{AssetCache, Page};
 use bytes::Bytes;
+use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::path::{Path, PathBuf};
 
-/// Receives one rendered site: its pages, and the content files (repository-relative to the
-/// content folder) published under `files/`.
-pub(crate) trait Sink {
-    /// Takes the site; returns how many files it holds, or why it could not take them.
-    fn put(&mut self, pages: Vec<Page>, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic>;
+/// Receives one rendered site, page by page as the pages are rendered, then the content
+/// files (repository-relative to the content folder) published under `files/`.
+pub(crate) trait Sink: Sync {
+    /// Prepares to receive a site.
+    fn begin(&mut self) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+    /// Takes one page; called from several threads at once. The first page given a path keeps it.
+    fn page(&self, page: Page) -> Result<(), Diagnostic>;
+    /// Adds the content files and completes the site; returns how many files it holds.
+    fn finish(&mut self, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic>;
+    /// Forgets the pages received since [`begin`](Self::begin): rendering failed.
+    fn abort(&mut self);
 }
 
-/// A build output folder, replaced atomically (see [`write_atomic`]).
+/// A build output folder, written as the pages come and replaced atomically at the end (see
+/// [`Staging`]): a failed build leaves the previous site as it was.
 pub(crate) struct Folder {
     pub(crate) dir: PathBuf,
+    pub(crate) staging: Option<Staging>,
+}
+
+impl Folder {
+    pub(crate) fn new(dir: PathBuf) -> Folder {
+        Folder { dir, staging: None }
+    }
 }
 
 impl Sink for Folder {
-    fn put(&mut self, pages: Vec<Page>, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic> {
-        let mut files: Vec<OutFile> = pages.iter().map(OutFile::Bytes).collect();
-        for rel in assets {
-            files.push(OutFile::Copy { rel: format!("files/{rel}"), from: content_dir.join(rel) });
+    fn begin(&mut self) -> Result<(), Diagnostic> {
+        self.staging = Some(Staging::begin(&self.dir)?);
+        Ok(())
+    }
+
+    fn page(&self, page: Page) -> Result<(), Diagnostic> {
+        match &self.staging {
+            Some(s) => s.write(&OutFile::Bytes(&page)),
+            None => Err(Diagnostic::new(OUT001, "book.toml", 1, "internal: a page was written before the output folder was prepared")),
         }
-        write_atomic(&self.dir, &files)
+    }
+
+    fn finish(&mut self, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic> {
+        let staging = match self.staging.take() {
+            Some(s) => s,
+            None => Staging::begin(&self.dir)?,
+        };
+        assets.par_iter().try_for_each(|rel| staging.write(&OutFile::Copy { rel: format!("files/{rel}"), from: content_dir.join(rel) }))?;
+        staging.commit()
+    }
+
+    fn abort(&mut self) {
+        // Dropping the staging folder removes it.
+        self.staging = None;
     }
 }
 
@@ -36,6 +72,8 @@ impl Sink for Folder {
 #[derive(Default)]
 pub(crate) struct Memory<'a> {
     pub(crate) files: HashMap<String, Bytes>,
+    /// Pages received (from several threads) until [`Sink::finish`] moves them into `files`.
+    received: Mutex<HashMap<String, Bytes>>,
     /// Content files read before and unchanged since (modification time and size): `serve`
     /// keeps them between rebuilds. A file that cannot be read is left out of the preview.
     pub(crate) asset_cache: Option<&'a AssetCache>,
@@ -43,9 +81,24 @@ pub(crate) struct Memory<'a> {
     pub(crate) require_assets: bool,
 }
 
+impl<'a> Memory<'a> {
+    pub(crate) fn new(asset_cache: Option<&'a AssetCache>, require_assets: bool) -> Memory<'a> {
+        Memory { asset_cache, require_assets, ..Default::default() }
+    }
+}
+
 impl Sink for Memory<'_> {
-    fn put(&mut self, pages: Vec<Page>, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic> {
-        self.files.extend(pages.into_iter().map(|p| (p.path, p.bytes)));
+    fn page(&self, page: Page) -> Result<(), Diagnostic> {
+        let mut received = self.received.lock().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?;
+        received.entry(page.path).or_insert(page.bytes);
+        Ok(())
+    }
+
+    fn finish(&mut self, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic> {
+        let received = std::mem::take(self.received.get_mut().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?);
+        for (path, bytes) in received {
+            self.files.entry(path).or_insert(bytes);
+        }
         for rel in assets {
             match read_asset(&content_dir.join(rel), rel, self.asset_cache) {
                 Ok(bytes) => {
@@ -60,6 +113,12 @@ impl Sink for Memory<'_> {
             }
         }
         Ok(self.files.len())
+    }
+
+    fn abort(&mut self) {
+        if let Ok(r) = self.received.get_mut() {
+            r.clear();
+        }
     }
 }
 

@@ -186,12 +186,32 @@ pub struct BuildReport {
 
 /// Renders the whole site in memory (pages and theme assets), without writing.
 pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    render_pages(site, None, None)
+    let collected = std::sync::Mutex::new(Vec::new());
+    render_pages(site, None, None, &|page| {
+        if let Ok(mut c) = collected.lock() {
+            c.push(page);
+        }
+        Ok(())
+    })?;
+    let mut pages = collected.into_inner().unwrap_or_default();
+    // The first page given a path keeps it, as in a sink.
+    let mut seen = std::collections::HashSet::new();
+    pages.retain(|p| seen.insert(p.path.clone()));
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
 }
 
-/// Every page of the site: the driver reads what render needs from disk (the theme, the
-/// latest published snapshot), then renders; `snapshot` names the frozen copy being written.
-fn render_pages(site: &Site, snapshot: Option<SnapshotInfo>, cache: Option<&render::RenderCache>) -> Result<Vec<Page>, Vec<Diagnostic>> {
+/// Every page of the site, each handed to `emit` as soon as it exists: the driver reads what
+/// render needs from disk (the theme, the latest published snapshot), then renders;
+/// `snapshot` names the frozen copy being written. When two pages have the same path, the
+/// first emitted keeps it: the site's pages, then the theme's static files, the downloads, the
+/// API, the search index and the highlighting styles. Returns how many pages were emitted.
+fn render_pages(
+    site: &Site,
+    snapshot: Option<SnapshotInfo>,
+    cache: Option<&render::RenderCache>,
+    emit: &(dyn Fn(Page) -> Result<(), Diagnostic> + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
     let timer = Timer::new();
     let theme = Theme::load(&site.config.root, &site.config.build.theme)
         .map_err(|e| vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))])?;
@@ -201,22 +221,23 @@ fn render_pages(site: &Site, snapshot: Option<SnapshotInfo>, cache: Option<&rend
     timer.lap("published snapshot");
     let cache = cache.map(|c| (c, render::InputKeys::of(site)));
     timer.lap("input keys");
-    let mut pages = render::render_site(site, &theme, &inputs, cache)?;
+    let mut count = render::render_site(site, &theme, &inputs, cache, emit)?;
     timer.lap("render pages");
+    let mut rest: Vec<Page> = Vec::new();
     for (path, bytes) in &theme.statics {
-        pages.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
+        rest.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
     }
     // The downloads show the documents' control data, the traceability and the registers.
-    pages.extend(match cache {
+    rest.extend(match cache {
         Some((c, keys)) => c.downloads_all.get_or_make((), hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
             crate::output::export::download_pages_cached(site, Some(&c.downloads))
         }),
         None => crate::output::export::download_pages(site),
     });
     timer.lap("downloads");
-    pages.extend(crate::render::api::pages(site, &inputs));
+    rest.extend(crate::render::api::pages(site, &inputs));
     // The search index holds document texts, register rows and the catalog.
-    pages.extend(match cache {
+    rest.extend(match cache {
         Some((c, keys)) => {
             c.search.get_or_make((), hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
                 crate::render::search::index_pages_cached(site, Some(&c.search_entries))
@@ -226,11 +247,14 @@ fn render_pages(site: &Site, snapshot: Option<SnapshotInfo>, cache: Option<&rend
     });
     timer.lap("search index");
     let (light, dark) = &*crate::parse::markdown::HIGHLIGHT_CSS;
-    pages.push(Page { path: "static/highlight-light.css".into(), bytes: light.clone().into_bytes().into() });
-    pages.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.clone().into_bytes().into() });
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    pages.dedup_by(|a, b| a.path == b.path);
-    Ok(pages)
+    rest.push(Page { path: "static/highlight-light.css".into(), bytes: light.clone().into_bytes().into() });
+    rest.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.clone().into_bytes().into() });
+    // In order, so that the first of two pages with one path is the one kept.
+    for page in rest {
+        emit(page).map_err(|d| vec![d])?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
@@ -264,7 +288,7 @@ pub fn build_edition(
     if let Err(d) = output::guard(&out_dir, &site.config.root, &site.config.content_dir()) {
         return Err(ConfigError(vec![d]));
     }
-    match run(&site, None, None, &mut output::sink::Folder { dir: out_dir }) {
+    match run(&site, None, None, &mut output::sink::Folder::new(out_dir)) {
         Ok(ran) => {
             report.pages = ran.pages;
             report.search_index_bytes = ran.search_index_bytes;
@@ -312,13 +336,25 @@ pub(crate) fn run(
     cache: Option<&render::RenderCache>,
     sink: &mut dyn output::sink::Sink,
 ) -> Result<Ran, Vec<Diagnostic>> {
-    let pages = render_pages(site, snapshot, cache)?;
-    let search_index_bytes =
-        pages.iter().filter(|p| p.path == "static/search-index.js" || p.path.starts_with("static/search/")).map(|p| p.bytes.len()).sum();
-    let count = pages.len();
+    sink.begin().map_err(|d| vec![d])?;
+    let search_index_bytes = std::sync::atomic::AtomicUsize::new(0);
+    let shared: &dyn output::sink::Sink = sink;
+    let rendered = render_pages(site, snapshot, cache, &|page| {
+        if page.path == "static/search-index.js" || page.path.starts_with("static/search/") {
+            search_index_bytes.fetch_add(page.bytes.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        shared.page(page)
+    });
+    let pages = match rendered {
+        Ok(n) => n,
+        Err(ds) => {
+            sink.abort();
+            return Err(ds);
+        }
+    };
     let assets: Vec<String> = site.assets.iter().cloned().collect();
-    let written = sink.put(pages, &site.config.content_dir(), &assets).map_err(|d| vec![d])?;
-    Ok(Ran { pages: count, search_index_bytes, written })
+    let written = sink.finish(&site.config.content_dir(), &assets).map_err(|d| vec![d])?;
+    Ok(Ran { pages, search_index_bytes: search_index_bytes.into_inner(), written })
 }
 
 /// The comparable data of a snapshot folder or zip (its `snapshot.json`). A relative path names

@@ -459,14 +459,18 @@ const SITE_PAGES: &[SitePage] = &[
     },
 ];
 
-/// Renders every page of the site. Errors are template errors (TPL001). With a cache (`serve`),
+/// Renders every page of the site and hands each to `emit` as soon as it is rendered (from
+/// several threads at once), so a build holds only the pages in flight, not the whole site.
+/// Returns how many pages were emitted. Errors are template errors (TPL001) or what `emit`
+/// returned; after the first `emit` error no further page is rendered. With a cache (`serve`),
 /// pages whose inputs are unchanged are reused.
 pub(crate) fn render_site(
     site: &Site,
     theme: &Theme,
     inputs: &Inputs,
     cache: Option<(&RenderCache, InputKeys)>,
-) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    emit: &(dyn Fn(Page) -> Result<(), Diagnostic> + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
     let timer = crate::support::timer::Timer::new();
     let env = environment(theme, &site.messages).map_err(|d| vec![d])?;
     timer.lap("  templates");
@@ -516,29 +520,53 @@ pub(crate) fn render_site(
         let r = &r;
         jobs.push(Box::new(move || r.overview_with(&d.url(), cache::document_key(site, i, data_key), || documents::document_page(r, d))));
     }
-    let results: Vec<Result<Page, Diagnostic>> = jobs.par_iter().map(|j| j()).collect();
+    // Errors are kept with the index of their job, so that they are reported in the same order
+    // however the threads interleave.
+    let errors: std::sync::Mutex<Vec<(usize, Diagnostic)>> = Default::default();
+    let emit_failed = std::sync::atomic::AtomicBool::new(false);
+    let emitted = std::sync::atomic::AtomicUsize::new(0);
+    let record = |at: usize, d: Diagnostic| {
+        if let Ok(mut e) = errors.lock() {
+            e.push((at, d));
+        }
+    };
+    let send = |at: usize, page: Page| match emit(page) {
+        Ok(()) => {
+            emitted.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(d) => {
+            emit_failed.store(true, Ordering::Relaxed);
+            record(at, d);
+        }
+    };
+    jobs.par_iter().enumerate().for_each(|(at, job)| {
+        if emit_failed.load(Ordering::Relaxed) {
+            return;
+        }
+        match job() {
+            Ok(page) => send(at, page),
+            Err(d) => record(at, d),
+        }
+    });
     timer.lap("  pages");
-    let mut pages = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for res in results {
-        match res {
-            Ok(p) => pages.push(p),
-            Err(d) => {
-                if !errors.contains(&d) {
-                    errors.push(d);
-                }
-            }
+    if !emit_failed.load(Ordering::Relaxed) {
+        match crate::render::redline::pages(&r) {
+            Ok(redlines) => redlines.into_iter().for_each(|p| send(jobs.len(), p)),
+            Err(d) => record(jobs.len(), d),
         }
     }
-    match crate::render::redline::pages(&r) {
-        Ok(redlines) => pages.extend(redlines),
-        Err(d) => errors.push(d),
+    let mut found = errors.into_inner().unwrap_or_default();
+    found.sort_by_key(|(at, _)| *at);
+    let mut unique: Vec<Diagnostic> = Vec::new();
+    for (_, d) in found {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
     }
-    if errors.is_empty() {
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(pages)
+    if unique.is_empty() {
+        Ok(emitted.into_inner())
     } else {
-        Err(errors)
+        Err(unique)
     }
 }
 
