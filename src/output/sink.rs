@@ -8,8 +8,8 @@ use crate::render::{AssetCache, Page};
 use bytes::Bytes;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Receives one rendered site, page by page as the pages are rendered, then the content
 /// files (repository-relative to the content folder) published under `files/`.
@@ -89,13 +89,16 @@ impl<'a> Memory<'a> {
 
 impl Sink for Memory<'_> {
     fn page(&self, page: Page) -> Result<(), Diagnostic> {
-        let mut received = self.received.lock().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?;
+        let mut received =
+            self.received.lock().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?;
         received.entry(page.path).or_insert(page.bytes);
         Ok(())
     }
 
     fn finish(&mut self, content_dir: &Path, assets: &[String]) -> Result<usize, Diagnostic> {
-        let received = std::mem::take(self.received.get_mut().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?);
+        let received = std::mem::take(
+            self.received.get_mut().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?,
+        );
         for (path, bytes) in received {
             self.files.entry(path).or_insert(bytes);
         }

@@ -240,7 +240,7 @@ fn render_pages(
     rest.extend(match cache {
         Some((c, keys)) => {
             c.search.get_or_make((), hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
-                crate::render::search::index_pages_cached(site, Some(&c.search_entries))
+                crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index)))
             })
         }
         None => crate::render::search::index_pages(site),

@@ -32,6 +32,8 @@ pub struct RenderCache {
     pub(crate) downloads_all: Slot<Vec<Page>>,
     /// Indexed documents for the search index, by document text.
     pub(crate) search_entries: crate::render::search::EntryCache,
+    /// The last search index, updated in place by an edit.
+    pub(crate) search_index: crate::render::search::IndexState,
     /// Published content files (images, PDFs) by path, with the modification time and size
     /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.
     pub(crate) assets: AssetCache,

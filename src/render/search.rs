@@ -21,7 +21,7 @@
 use crate::model::Site;
 use crate::parse::document;
 use crate::render::Page;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -243,8 +243,30 @@ pub(crate) fn index_pages(site: &Site) -> Vec<Page> {
     index_pages_cached(site, None)
 }
 
-/// The entry file and all shards, reusing the indexed documents unchanged since the last call.
-pub(crate) fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec<Page> {
+/// The entry file and all shards. With `cache` (`serve`), entries whose text is unchanged are
+/// reused, and the shards are updated from the last index instead of being cut again: see
+/// [`IndexState`].
+pub(crate) fn index_pages_cached(site: &Site, cache: Option<(&EntryCache, &IndexState)>) -> Vec<Page> {
+    let entries = entries(site, cache.map(|(e, _)| e));
+    let lang = Language::new(&site.messages.lang);
+    match cache {
+        Some((_, state)) => match state.0.lock() {
+            Ok(mut built) => {
+                let b = built.take().filter(|b| b.lang == lang.code && b.entries.len() == entries.len());
+                let b = b.unwrap_or_else(|| Built::new(&lang.code));
+                let mut b = b.update(entries, &lang);
+                let pages = b.pages(&lang);
+                *built = Some(b);
+                pages
+            }
+            Err(_) => Built::new(&lang.code).update(entries, &lang).pages(&lang),
+        },
+        None => Built::new(&lang.code).update(entries, &lang).pages(&lang),
+    }
+}
+
+/// Every searchable entry in index order: documents, catalog items, register rows.
+fn entries(site: &Site, cache: Option<&EntryCache>) -> Vec<Arc<Indexed>> {
     let lang = Language::new(&site.messages.lang);
     let mut entries: Vec<Arc<Indexed>> = Vec::with_capacity(site.documents.len());
     for (i, d) in site.documents.iter().enumerate() {
@@ -276,7 +298,8 @@ pub(crate) fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec
         };
         let k = site.messages.label("kind", k);
         let x = [item.description.as_str(), item.objective.as_deref().unwrap_or(""), item.guidance.as_deref().unwrap_or("")].join(" ");
-        entries.push(Arc::new(indexed(&lang, &item.id, &item.title, &k, &document::clause_url(&item.id), x.trim())));
+        let make = || Arc::new(indexed(&lang, &item.id, &item.title, &k, &document::clause_url(&item.id), x.trim()));
+        entries.push(cached(cache, format!("item:{}", item.id), &(&item.title, &k, &x, site.messages.fingerprint), make));
     }
     for df in &site.data_files {
         let Some(doc) = site.doc_for_data(&df.rel) else { continue };
@@ -289,80 +312,289 @@ pub(crate) fn index_pages_cached(site: &Site, cache: Option<&EntryCache>) -> Vec
                 ["title", "name", "course", "description"].iter().find_map(|k| row.str(k)).unwrap_or("").chars().take(160).collect();
             let x = df.columns.iter().map(|c| row.text(c)).collect::<Vec<_>>().join(" ");
             let url = format!("{}#row-{}", doc.url(), document::slug(id));
-            entries.push(Arc::new(indexed(
-                &lang,
-                id,
-                &title,
-                &site.messages.get("search-row-of", &[("id", doc.id.as_str().into())]).unwrap_or_default(),
-                &url,
-                &x,
-            )));
+            let kind = site.messages.get("search-row-of", &[("id", doc.id.as_str().into())]).unwrap_or_default();
+            let make = || Arc::new(indexed(&lang, id, &title, &kind, &url, &x));
+            entries.push(cached(cache, format!("row:{}:{id}", df.rel), &(&title, &kind, &url, &x, site.messages.fingerprint), make));
         }
     }
-    shard(&entries, &lang)
+    entries
 }
 
-/// Cuts the indexed entries into the entry file, term shards and document buckets.
-fn shard(entries: &[Arc<Indexed>], lang: &Language) -> Vec<Page> {
-    let mut pages = Vec::new();
-    for (b, chunk) in entries.chunks(DOC_BUCKET).enumerate() {
-        let rows: Vec<&str> = chunk.iter().map(|e| e.row_json.as_str()).collect();
-        let body = format!("AIMSBOOK_SEARCH_SHARD({{\"k\":\"d{b}\",\"e\":[{}]}});\n", rows.join(","));
-        pages.push(Page { path: format!("static/search/d{b}.js"), bytes: body.into_bytes().into() });
+/// An entry from `cache` when its inputs hash the same, else made (and kept).
+fn cached(cache: Option<&EntryCache>, name: String, inputs: &impl std::hash::Hash, make: impl FnOnce() -> Arc<Indexed>) -> Arc<Indexed> {
+    use std::hash::Hasher;
+    let Some(cache) = cache else { return make() };
+    let mut h = std::hash::DefaultHasher::new();
+    inputs.hash(&mut h);
+    cache.get_or_make(name, h.finish(), make)
+}
+
+/// Term shards are cut in runs that start at *anchor* terms: the first term, and every term
+/// whose FNV-1a hash is a multiple of this. Within a run the terms are cut greedily into
+/// shards of about [`TERM_SHARD_BYTES`]. A term's postings changing can therefore only move the
+/// cuts of its own run, which is what lets `serve` re-cut just the runs an edit touched and
+/// still produce the bytes a fresh build produces.
+const RUN_ANCHOR: u64 = 128;
+
+fn is_anchor(term: &str) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in term.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    // Postings by term; entries are visited in order, so each list is sorted by entry number.
-    let mut postings: BTreeMap<&str, Vec<(u32, u32)>> = BTreeMap::new();
-    for (n, e) in entries.iter().enumerate() {
-        for (t, code) in &e.terms {
-            postings.entry(t.as_str()).or_default().push((n as u32, *code));
+    h % RUN_ANCHOR == 0
+}
+
+/// The last search index built, kept by `serve` so that an edit re-cuts only what it changed.
+#[derive(Default)]
+pub(crate) struct IndexState(std::sync::Mutex<Option<Built>>);
+
+/// One run of term shards: each shard's first term and its `"term":[postings]` items.
+#[derive(Clone)]
+struct Run {
+    /// The next run's anchor (`None` for the last run): the run's terms end before it.
+    end: Option<String>,
+    shards: Vec<(String, Arc<str>)>,
+}
+
+pub(crate) struct Built {
+    lang: String,
+    entries: Vec<Arc<Indexed>>,
+    /// term → (entry number, code), sorted by entry number.
+    postings: HashMap<String, Vec<(u32, u32)>>,
+    /// Every term, in the order search.js compares strings.
+    terms: Vec<String>,
+    /// Runs by anchor term.
+    runs: HashMap<String, Run>,
+    /// Terms whose postings changed since the runs were cut.
+    dirty: Vec<String>,
+    /// Document buckets whose entries changed since they were written.
+    dirty_buckets: Vec<usize>,
+    /// The pages of the last index: term shards by number, then buckets by number.
+    term_pages: Vec<(Arc<str>, Page)>,
+    bucket_pages: Vec<Page>,
+}
+
+impl Built {
+    fn new(lang: &str) -> Built {
+        Built {
+            lang: lang.to_string(),
+            entries: Vec::new(),
+            postings: HashMap::new(),
+            terms: Vec::new(),
+            runs: HashMap::new(),
+            dirty: Vec::new(),
+            dirty_buckets: Vec::new(),
+            term_pages: Vec::new(),
+            bucket_pages: Vec::new(),
         }
     }
-    let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
-    terms.sort_by(|a, b| js_order(a.0, b.0));
-    // Each term as `"term":[gap,code,gap,code,...]`, entry numbers as gaps from the previous.
-    let mut firsts: Vec<&str> = Vec::new();
-    let mut current = String::new();
-    let flush = |current: &mut String, pages: &mut Vec<Page>, n: usize| {
-        let body = format!("AIMSBOOK_SEARCH_SHARD({{\"k\":\"t{n}\",\"t\":{{{current}}}}});\n");
-        pages.push(Page { path: format!("static/search/t{n}.js"), bytes: body.into_bytes().into() });
-        current.clear();
-    };
-    for (term, list) in &terms {
-        let mut item = json(term);
-        item.push_str(":[");
-        let mut last = 0;
-        for (i, (n, code)) in list.iter().enumerate() {
-            if i > 0 {
-                item.push(',');
+
+    /// Takes the new entries: from nothing, every posting is collected; otherwise only the
+    /// entries that changed (same number of entries) update the postings of their terms.
+    fn update(mut self, entries: Vec<Arc<Indexed>>, _lang: &Language) -> Built {
+        if self.entries.is_empty() || self.entries.len() != entries.len() {
+            let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+            for (n, e) in entries.iter().enumerate() {
+                for (t, code) in &e.terms {
+                    match postings.get_mut(t.as_str()) {
+                        Some(list) => list.push((n as u32, *code)),
+                        None => {
+                            postings.insert(t.clone(), vec![(n as u32, *code)]);
+                        }
+                    }
+                }
             }
-            let _ = write!(item, "{},{}", n - last, code);
-            last = *n;
+            let mut terms: Vec<String> = postings.keys().cloned().collect();
+            terms.sort_unstable_by(|a, b| js_order(a, b));
+            let lang = std::mem::take(&mut self.lang);
+            let mut fresh = Built::new(&lang);
+            fresh.dirty_buckets = (0..entries.len().div_ceil(DOC_BUCKET)).collect();
+            fresh.postings = postings;
+            fresh.terms = terms;
+            fresh.entries = entries;
+            return fresh;
         }
-        item.push(']');
-        if !current.is_empty() && current.len() + item.len() > TERM_SHARD_BYTES {
-            flush(&mut current, &mut pages, firsts.len() - 1);
+        for n in 0..entries.len() {
+            let (old, new) = (&self.entries[n], &entries[n]);
+            if Arc::ptr_eq(old, new) || (old.row_json == new.row_json && old.terms == new.terms) {
+                continue;
+            }
+            if old.row_json != new.row_json {
+                self.dirty_buckets.push(n / DOC_BUCKET);
+            }
+            let (old, new) = (old.clone(), new.clone());
+            self.change_terms(n as u32, &old.terms, &new.terms);
+            self.entries[n] = new;
         }
-        if current.is_empty() {
-            firsts.push(term);
-        } else {
-            current.push(',');
-        }
-        current.push_str(&item);
+        self
     }
-    if !current.is_empty() {
-        flush(&mut current, &mut pages, firsts.len() - 1);
+
+    /// Replaces entry `n`'s postings: both lists are sorted by term.
+    fn change_terms(&mut self, n: u32, old: &[(String, u32)], new: &[(String, u32)]) {
+        use std::cmp::Ordering::*;
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < new.len() {
+            let order = match (old.get(i), new.get(j)) {
+                (Some(a), Some(b)) => a.0.cmp(&b.0),
+                (Some(_), None) => Less,
+                _ => Greater,
+            };
+            match order {
+                Less => {
+                    self.set_posting(&old[i].0, n, None);
+                    i += 1;
+                }
+                Greater => {
+                    self.set_posting(&new[j].0, n, Some(new[j].1));
+                    j += 1;
+                }
+                Equal => {
+                    if old[i].1 != new[j].1 {
+                        self.set_posting(&new[j].0, n, Some(new[j].1));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
     }
-    // "l": the language (search.js folds German digraphs), "x": the endings it may strip.
-    let entry = format!(
-        "window.AIMSBOOK_SEARCH_INDEX={{\"n\":{},\"b\":{},\"t\":{},\"l\":{},\"x\":{}}};\n",
-        entries.len(),
-        DOC_BUCKET,
-        json(&firsts),
-        json(&lang.code),
-        json(&lang.endings())
-    );
-    pages.push(Page { path: "static/search-index.js".into(), bytes: entry.into_bytes().into() });
-    pages
+
+    /// Sets (or with `None` removes) entry `n`'s code in `term`'s postings.
+    fn set_posting(&mut self, term: &str, n: u32, code: Option<u32>) {
+        self.dirty.push(term.to_string());
+        let list = match self.postings.get_mut(term) {
+            Some(list) => list,
+            None => {
+                if code.is_none() {
+                    return;
+                }
+                if let Err(at) = self.terms.binary_search_by(|t| js_order(t, term)) {
+                    self.terms.insert(at, term.to_string());
+                }
+                self.postings.entry(term.to_string()).or_default()
+            }
+        };
+        match (list.binary_search_by_key(&n, |p| p.0), code) {
+            (Ok(at), Some(c)) => list[at].1 = c,
+            (Ok(at), None) => {
+                list.remove(at);
+            }
+            (Err(at), Some(c)) => list.insert(at, (n, c)),
+            (Err(_), None) => {}
+        }
+        if list.is_empty() {
+            self.postings.remove(term);
+            if let Ok(at) = self.terms.binary_search_by(|t| js_order(t, term)) {
+                self.terms.remove(at);
+            }
+        }
+    }
+
+    /// Cuts the runs again where needed and writes the entry file, term shards and buckets.
+    fn pages(&mut self, lang: &Language) -> Vec<Page> {
+        // Which term positions an edit touched (a removed term marks where it was).
+        let mut touched: Vec<usize> = self
+            .dirty
+            .iter()
+            .flat_map(|t| match self.terms.binary_search_by(|x| js_order(x, t)) {
+                Ok(i) => [i, i],
+                Err(i) => [i.saturating_sub(1), i],
+            })
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let anchors: Vec<usize> = (0..self.terms.len()).filter(|&i| i == 0 || is_anchor(&self.terms[i])).collect();
+        let mut runs: HashMap<String, Run> = HashMap::with_capacity(anchors.len());
+        let mut shards: Vec<(String, Arc<str>)> = Vec::new();
+        for (k, &start) in anchors.iter().enumerate() {
+            let stop = anchors.get(k + 1).copied().unwrap_or(self.terms.len());
+            let anchor = &self.terms[start];
+            let end = anchors.get(k + 1).map(|&a| self.terms[a].clone());
+            let first_touched = touched.partition_point(|&p| p < start);
+            let clean = touched.get(first_touched).is_none_or(|&p| p >= stop);
+            let run = match self.runs.get(anchor) {
+                Some(old) if clean && old.end == end => old.clone(),
+                _ => Run { end, shards: self.cut(&self.terms[start..stop]) },
+            };
+            shards.extend(run.shards.iter().cloned());
+            runs.insert(anchor.clone(), run);
+        }
+        let mut buckets = Vec::with_capacity(self.entries.len().div_ceil(DOC_BUCKET));
+        for (b, chunk) in self.entries.chunks(DOC_BUCKET).enumerate() {
+            match self.bucket_pages.get(b) {
+                Some(p) if !self.dirty_buckets.contains(&b) => buckets.push(p.clone()),
+                _ => {
+                    let rows: Vec<&str> = chunk.iter().map(|e| e.row_json.as_str()).collect();
+                    let body = format!("AIMSBOOK_SEARCH_SHARD({{\"k\":\"d{b}\",\"e\":[{}]}});\n", rows.join(","));
+                    buckets.push(Page { path: format!("static/search/d{b}.js"), bytes: body.into_bytes().into() });
+                }
+            }
+        }
+        let mut term_pages = Vec::with_capacity(shards.len());
+        for (n, (_, items)) in shards.iter().enumerate() {
+            match self.term_pages.get(n) {
+                Some((old, page)) if Arc::ptr_eq(old, items) => term_pages.push((old.clone(), page.clone())),
+                _ => {
+                    let body = format!("AIMSBOOK_SEARCH_SHARD({{\"k\":\"t{n}\",\"t\":{{{items}}}}});\n");
+                    term_pages.push((items.clone(), Page { path: format!("static/search/t{n}.js"), bytes: body.into_bytes().into() }));
+                }
+            }
+        }
+        let mut pages: Vec<Page> = buckets.clone();
+        pages.extend(term_pages.iter().map(|(_, p)| p.clone()));
+        let firsts: Vec<&str> = shards.iter().map(|(first, _)| first.as_str()).collect();
+        // "l": the language (search.js folds German digraphs), "x": the endings it may strip.
+        let entry = format!(
+            "window.AIMSBOOK_SEARCH_INDEX={{\"n\":{},\"b\":{},\"t\":{},\"l\":{},\"x\":{}}};\n",
+            self.entries.len(),
+            DOC_BUCKET,
+            json(&firsts),
+            json(&lang.code),
+            json(&lang.endings())
+        );
+        pages.push(Page { path: "static/search-index.js".into(), bytes: entry.into_bytes().into() });
+        self.runs = runs;
+        self.term_pages = term_pages;
+        self.bucket_pages = buckets;
+        self.dirty.clear();
+        self.dirty_buckets.clear();
+        pages
+    }
+
+    /// One run's terms cut greedily into shards of about [`TERM_SHARD_BYTES`]; each term as
+    /// `"term":[gap,code,gap,code,...]`, entry numbers as gaps from the previous.
+    fn cut(&self, terms: &[String]) -> Vec<(String, Arc<str>)> {
+        let mut out = Vec::new();
+        let mut first = String::new();
+        let mut current = String::new();
+        for term in terms {
+            let mut item = json(term);
+            item.push_str(":[");
+            let mut last = 0;
+            for (i, (n, code)) in self.postings.get(term).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+                if i > 0 {
+                    item.push(',');
+                }
+                let _ = write!(item, "{},{}", n - last, code);
+                last = *n;
+            }
+            item.push(']');
+            if !current.is_empty() && current.len() + item.len() > TERM_SHARD_BYTES {
+                out.push((std::mem::take(&mut first), Arc::from(std::mem::take(&mut current))));
+            }
+            if current.is_empty() {
+                first = term.clone();
+            } else {
+                current.push(',');
+            }
+            current.push_str(&item);
+        }
+        if !current.is_empty() {
+            out.push((first, Arc::from(current)));
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -385,5 +617,61 @@ mod tests {
         let fr = Language::new("fr");
         assert_eq!(fr.fold("Sécurité"), "securite");
         assert_eq!(fr.stem(&fr.fold("évaluations")), fr.stem(&fr.fold("évaluation")));
+    }
+}
+
+#[cfg(test)]
+mod incremental {
+    use super::*;
+
+    fn entry(lang: &Language, n: usize, text: &str) -> Arc<Indexed> {
+        Arc::new(indexed(lang, &format!("DOC-{n:03}"), &format!("Title {n}"), "procedure", &format!("doc/DOC-{n:03}.html"), text))
+    }
+
+    fn fresh(lang: &Language, entries: &[Arc<Indexed>]) -> Vec<(String, Vec<u8>)> {
+        let mut b = Built::new(&lang.code).update(entries.to_vec(), lang);
+        b.pages(lang).into_iter().map(|p| (p.path, p.bytes.to_vec())).collect()
+    }
+
+    /// An index updated edit by edit is byte for byte the index built afresh from the same
+    /// entries, and an edit re-writes only a few term shards.
+    #[test]
+    fn updated_index_equals_a_fresh_one_after_every_edit() {
+        let lang = Language::new("en");
+        // A vocabulary large enough for many runs and shards: words w0..w3999, each entry a
+        // pseudo-random selection.
+        let mut seed: u64 = 7;
+        let mut next = move |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let mut texts: Vec<String> = (0..300).map(|_| (0..120).map(|_| format!("w{}", next(4000))).collect::<Vec<_>>().join(" ")).collect();
+        let mut entries: Vec<Arc<Indexed>> = texts.iter().enumerate().map(|(n, t)| entry(&lang, n, t)).collect();
+        let mut state = Built::new(&lang.code).update(entries.clone(), &lang);
+        let first = state.pages(&lang);
+        assert!(first.iter().filter(|p| p.path.contains("/t")).count() > 20, "many term shards");
+        for round in 0..40 {
+            let n = next(texts.len() as u64) as usize;
+            match round % 4 {
+                // A new word (a new term, maybe a new anchor), a removed word, a repeated word
+                // (another frequency), a whole new text.
+                0 => texts[n].push_str(&format!(" brandnew{round}")),
+                1 => texts[n] = texts[n].split(' ').skip(1).collect::<Vec<_>>().join(" "),
+                2 => texts[n].push_str(" w1 w1 w1"),
+                _ => texts[n] = (0..80).map(|_| format!("w{}", next(4000))).collect::<Vec<_>>().join(" "),
+            }
+            entries[n] = entry(&lang, n, &texts[n]);
+            let before: HashMap<String, Page> = state.term_pages.iter().map(|(_, p)| (p.path.clone(), p.clone())).collect();
+            state = state.update(entries.clone(), &lang);
+            let updated = state.pages(&lang);
+            let got: Vec<(String, Vec<u8>)> = updated.iter().map(|p| (p.path.clone(), p.bytes.to_vec())).collect();
+            assert_eq!(got, fresh(&lang, &entries), "round {round}: the updated index differs from a fresh one");
+            // Shards the edit did not touch are the very same bytes as before (not re-cut).
+            let reused = updated.iter().filter(|p| before.get(&p.path).is_some_and(|b| b.bytes.as_ptr() == p.bytes.as_ptr())).count();
+            let terms = updated.iter().filter(|p| p.path.contains("/t")).count();
+            if round % 4 != 3 {
+                assert!(reused * 2 > terms, "round {round}: only {reused} of {terms} term shards reused");
+            }
+        }
     }
 }
