@@ -342,7 +342,7 @@ fn is_anchor(term: &str) -> bool {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h % RUN_ANCHOR == 0
+    h.is_multiple_of(RUN_ANCHOR)
 }
 
 /// The last search index built, kept by `serve` so that an edit re-cuts only what it changed.
@@ -415,8 +415,8 @@ impl Built {
             fresh.entries = entries;
             return fresh;
         }
-        for n in 0..entries.len() {
-            let (old, new) = (&self.entries[n], &entries[n]);
+        for (n, new) in entries.iter().enumerate() {
+            let old = &self.entries[n];
             if Arc::ptr_eq(old, new) || (old.row_json == new.row_json && old.terms == new.terms) {
                 continue;
             }
