@@ -982,3 +982,43 @@ fn an_edited_message_rebuilds_every_page() {
         assert!(body.contains(">Start page</a>") && !body.contains(">Home</a>"), "{page} shows the edited message");
     }
 }
+
+/// The Changes page compares the repository with the latest published snapshot: `serve` keeps
+/// the snapshot's data between rebuilds but reads it again when the file is replaced, and the
+/// served pages still equal a fresh build.
+#[test]
+fn the_changes_page_follows_edits_and_a_replaced_published_snapshot() {
+    let (dir, root) = common::example_content_repo();
+    let snapshots = root.join("snapshots");
+    let taken = common::take_snapshot(&root, "S1", &snapshots, &[]);
+    assert_eq!(taken.status.code(), Some(0), "snapshot S1: {}", common::stderr(&taken));
+    let zip = std::fs::read_dir(&snapshots).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "zip"));
+    let zip = zip.expect("the snapshot command writes a zip");
+    let zip_rel = zip.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+    common::append(&root.join("book.toml"), &format!("\n[[snapshots]]\nlabel = \"S1\"\npath = \"{zip_rel}\"\n"));
+    let s = Server::start_in((dir, root.clone()));
+    let text_change = "id=\"text-POL-001\"";
+    assert!(!s.get("/changes.html").body.contains(text_change), "nothing changed yet");
+    let mut gen = gen_of(&s.status());
+    let mut change = |what: &str, f: &dyn Fn()| {
+        let before = s.status();
+        f();
+        let after = s.wait_for(gen, what, |v| gen_of(v) > gen_of(&before) && build_of(v) > build_of(&before));
+        assert!(errors_of(&after).is_empty(), "{what} is valid: {after}");
+        gen = gen_of(&after);
+    };
+    change("a policy edit", &|| s.write(POLICY, &format!("{}\nOne more sentence.\n", s.read(POLICY))));
+    assert!(s.get("/changes.html").body.contains(text_change), "the Changes page lists the policy's text change");
+    assert_served_equals_fresh_build(&s);
+    // The published snapshot is replaced by one taken after the edit (same path, new file);
+    // the next rebuild compares against it: the policy's text is no longer a change.
+    let again = tempfile::tempdir().unwrap();
+    let taken = common::take_snapshot(s.root(), "S1", again.path(), &[]);
+    assert_eq!(taken.status.code(), Some(0), "snapshot S1 again: {}", common::stderr(&taken));
+    let new_zip = std::fs::read_dir(again.path()).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "zip"));
+    std::fs::copy(new_zip.expect("a zip"), &zip).unwrap();
+    let records = "content/records/2026-human-oversight-drill.md";
+    change("an edit after the snapshot was replaced", &|| s.write(records, &format!("{}\nReviewed again.\n", s.read(records))));
+    assert!(!s.get("/changes.html").body.contains(text_change), "the Changes page compares with the replaced snapshot");
+    assert_served_equals_fresh_build(&s);
+}

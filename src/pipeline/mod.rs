@@ -217,35 +217,46 @@ fn render_pages(
         .map_err(|e| vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))])?;
     timer.lap("theme");
     let blobs = crate::source::git::blobs(&site.config.root, &render::redline::blob_keys(site));
-    let inputs = render::Inputs { published: published_snapshot(site), snapshot, blobs };
+    let inputs = render::Inputs { published: published_snapshot(site, cache), snapshot, blobs };
     timer.lap("published snapshot");
     let cache = cache.map(|c| (c, render::InputKeys::of(site)));
     timer.lap("input keys");
-    let mut count = render::render_site(site, &theme, &inputs, cache, emit)?;
-    timer.lap("render pages");
+    // The downloads and the search index are built while the pages render: each is mostly one
+    // thread's work, and rendering keeps the other cores busy meanwhile.
+    let (rendered, (downloads, search)) = rayon::join(
+        || render::render_site(site, &theme, &inputs, cache, emit),
+        || {
+            rayon::join(
+                // The downloads show the documents' control data, the traceability and the registers.
+                || match cache {
+                    Some((c, keys)) => {
+                        c.downloads_all.get_or_make((), hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
+                            crate::output::export::download_pages_cached(site, Some(&c.downloads))
+                        })
+                    }
+                    None => crate::output::export::download_pages(site),
+                },
+                // The search index holds document texts, register rows and the catalog.
+                || match cache {
+                    Some((c, keys)) => {
+                        c.search.get_or_make((), hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
+                            crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index)))
+                        })
+                    }
+                    None => crate::render::search::index_pages(site),
+                },
+            )
+        },
+    );
+    let mut count = rendered?;
+    timer.lap("render pages, downloads and search index");
     let mut rest: Vec<Page> = Vec::new();
     for (path, bytes) in &theme.statics {
         rest.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
     }
-    // The downloads show the documents' control data, the traceability and the registers.
-    rest.extend(match cache {
-        Some((c, keys)) => c.downloads_all.get_or_make((), hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
-            crate::output::export::download_pages_cached(site, Some(&c.downloads))
-        }),
-        None => crate::output::export::download_pages(site),
-    });
-    timer.lap("downloads");
+    rest.extend(downloads);
     rest.extend(crate::render::api::pages(site, &inputs));
-    // The search index holds document texts, register rows and the catalog.
-    rest.extend(match cache {
-        Some((c, keys)) => {
-            c.search.get_or_make((), hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
-                crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index)))
-            })
-        }
-        None => crate::render::search::index_pages(site),
-    });
-    timer.lap("search index");
+    rest.extend(search);
     let (light, dark) = &*crate::parse::markdown::HIGHLIGHT_CSS;
     rest.push(Page { path: "static/highlight-light.css".into(), bytes: light.clone().into_bytes().into() });
     rest.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.clone().into_bytes().into() });
@@ -370,9 +381,21 @@ pub(crate) fn snapshot_data(spec: &str, root: &Path) -> Result<SnapshotData, Str
 
 /// The latest published snapshot with a path (book.toml `[[snapshots]]`), read for the
 /// Changes page and the manual's appendix — or why it could not be read. Read here, once per
-/// build, so that rendering never touches the disk.
-pub(crate) fn published_snapshot(site: &Site) -> Option<Published> {
+/// build, so that rendering never touches the disk; `serve` (`cache`) reads it again only when
+/// the file's modification time or size changed.
+pub(crate) fn published_snapshot(site: &Site, cache: Option<&render::RenderCache>) -> Option<Published> {
     let published = site.config.snapshots.iter().rev().find(|s| s.path.is_some())?;
-    let path = published.path.clone().unwrap_or_default();
-    Some(Published { label: published.label.clone(), data: snapshot_data(&path, &site.config.root) })
+    let spec = published.path.clone().unwrap_or_default();
+    let read = || snapshot_data(&spec, &site.config.root).map(std::sync::Arc::new);
+    let stamp = || {
+        let path = site.config.root.join(&spec);
+        let file = if path.is_dir() { path.join(crate::source::snapshot::DATA) } else { path };
+        let meta = std::fs::metadata(file).ok()?;
+        Some((meta.modified().ok()?, meta.len()))
+    };
+    let data = match (cache, stamp()) {
+        (Some(c), Some(stamp)) => c.published.get_or_make(spec.clone(), stamp, read),
+        _ => read(),
+    };
+    Some(Published { label: published.label.clone(), data })
 }

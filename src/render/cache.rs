@@ -38,6 +38,9 @@ pub struct RenderCache {
     /// they were read at, so `serve` does not re-read unchanged ones on every rebuild.
     pub(crate) assets: AssetCache,
     pub(crate) downloads: DownloadCache,
+    /// The latest published snapshot's data, by its path, with the modification time and size
+    /// of the file it was read from.
+    pub(crate) published: Memo<String, Result<Arc<crate::model::snapshot::SnapshotData>, String>, (std::time::SystemTime, u64)>,
     pub(crate) rendered: AtomicUsize,
     pub(crate) reused: AtomicUsize,
 }

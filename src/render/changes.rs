@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub(crate) struct Published {
     pub(crate) label: String,
-    pub(crate) data: Result<SnapshotData, String>,
+    /// Shared: `serve` keeps it between rebuilds while the file is unchanged.
+    pub(crate) data: Result<Arc<SnapshotData>, String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -184,7 +185,7 @@ pub(crate) fn changes_since(r: &Renderer) -> Option<(String, Result<crate::rende
     let site = r.site;
     let published = r.inputs.published.as_ref()?;
     let diff = published.data.clone().map(|old| {
-        let old = crate::model::audience::restrict_snapshot_data(site, old);
+        let old = crate::model::audience::restrict_snapshot_data(site, (*old).clone());
         let current = crate::model::snapshot::data_of(site, crate::model::snapshot::info_for(site, "current"));
         crate::render::changes::diff(&old, &current)
     });

@@ -267,29 +267,36 @@ pub(crate) fn index_pages_cached(site: &Site, cache: Option<(&EntryCache, &Index
 
 /// Every searchable entry in index order: documents, catalog items, register rows.
 fn entries(site: &Site, cache: Option<&EntryCache>) -> Vec<Arc<Indexed>> {
+    use rayon::prelude::*;
     let lang = Language::new(&site.messages.lang);
-    let mut entries: Vec<Arc<Indexed>> = Vec::with_capacity(site.documents.len());
-    for (i, d) in site.documents.iter().enumerate() {
-        if site.by_id.get(&d.id) != Some(&i) {
-            continue;
-        }
-        let make = || {
-            Arc::new(indexed(
-                &lang,
-                &d.id,
-                &d.title,
-                &site.messages.label("doc-type", &d.doc_type),
-                &d.url(),
-                &format!("{} {}", d.plain, d.owner),
-            ))
-        };
-        // The language shapes an entry too (folding, stems, the kind's display name).
-        let key = d.source_hash ^ site.messages.fingerprint;
-        entries.push(match cache {
-            Some(c) => c.get_or_make(d.id.clone(), key, make),
-            None => make(),
-        });
-    }
+    // Documents are indexed in parallel, each thread with its own memo of word terms.
+    let mut entries: Vec<Arc<Indexed>> = site
+        .documents
+        .par_iter()
+        .enumerate()
+        .filter(|(i, d)| site.by_id.get(&d.id) == Some(i))
+        .map_init(
+            || Language::new(&site.messages.lang),
+            |lang, (_, d)| {
+                let make = || {
+                    Arc::new(indexed(
+                        lang,
+                        &d.id,
+                        &d.title,
+                        &site.messages.label("doc-type", &d.doc_type),
+                        &d.url(),
+                        &format!("{} {}", d.plain, d.owner),
+                    ))
+                };
+                // The language shapes an entry too (folding, stems, the kind's display name).
+                let key = d.source_hash ^ site.messages.fingerprint;
+                match cache {
+                    Some(c) => c.get_or_make(d.id.clone(), key, make),
+                    None => make(),
+                }
+            },
+        )
+        .collect();
     for item in &site.catalog.items {
         let k = match item.kind {
             crate::model::catalog::ItemKind::Control => "control",
