@@ -565,9 +565,36 @@ fn is_cell_alignment(style: &str) -> bool {
     matches!(style, "text-align: left" | "text-align: center" | "text-align: right")
 }
 
+/// Highlighted blocks by language and code, kept for the process up to [`HIGHLIGHT_MEMO_BYTES`]:
+/// a block is shown on its document's page and again in the manual, and highlighting is the
+/// largest single cost of a build. Bounded, so a very large repository (or a long `serve`
+/// session) holds at most that much; past it, blocks are simply highlighted again.
+static HIGHLIGHT_MEMO: LazyLock<std::sync::RwLock<std::collections::HashMap<String, std::sync::Arc<str>>>> =
+    LazyLock::new(Default::default);
+static HIGHLIGHT_MEMO_USED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+const HIGHLIGHT_MEMO_BYTES: usize = 32 << 20;
+
 /// Highlights a fenced code block at build time as CSS classes (no inline colours), so the
 /// light and dark stylesheets both apply.
 pub(crate) fn highlight(code: &str, lang: &str) -> String {
+    use std::sync::atomic::Ordering::Relaxed;
+    let key = format!("{lang}\0{code}");
+    if let Some(hit) = HIGHLIGHT_MEMO.read().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit.to_string();
+    }
+    let html = highlight_uncached(code, lang);
+    let size = key.len() + html.len();
+    if HIGHLIGHT_MEMO_USED.load(Relaxed) + size <= HIGHLIGHT_MEMO_BYTES {
+        if let Ok(mut m) = HIGHLIGHT_MEMO.write() {
+            if m.insert(key, html.as_str().into()).is_none() {
+                HIGHLIGHT_MEMO_USED.fetch_add(size, Relaxed);
+            }
+        }
+    }
+    html
+}
+
+fn highlight_uncached(code: &str, lang: &str) -> String {
     let ss = &*SYNTAXES;
     let syntax = if lang.is_empty() { None } else { ss.find_syntax_by_token(lang) };
     // A block without an info string (indented, or a bare fence) names no language: no class.
