@@ -78,6 +78,11 @@ for N in "${SIZES[@]}"; do
   fi
   # Output size: linear growth check.
   echo "| $N | aimsbook output | $(du -sm "$WORK/out-ab-$N" | cut -f1) MiB, $(find "$WORK/out-ab-$N" -type f | wc -l) files | | | |"
+  # The largest page a browser must load (HTML only: downloads are not opened in a browser).
+  echo "| $N | aimsbook largest page | $(find "$WORK/out-ab-$N" -name '*.html' -printf '%s %P\n' | sort -n | tail -1 | awk '{printf "%s, %.2f MB", $2, $1/1e6}') | | | |"
+  for other in zola hugo mdbook; do
+    [ -d "$WORK/out-$other-$N" ] && echo "| $N | $other output | $(du -sm "$WORK/out-$other-$N" | cut -f1) MiB, $(find "$WORK/out-$other-$N" -type f | wc -l) files | | | |"
+  done
 done
 fi
 
