@@ -135,6 +135,16 @@ impl Server {
         }
     }
 
+    /// Makes a change and waits for the rebuild it causes, which must report no error; `gen`
+    /// is the generation seen last, and becomes the rebuild's.
+    fn change(&self, gen: &mut u64, what: &str, f: &dyn Fn()) {
+        let before = self.status();
+        f();
+        let after = self.wait_for(*gen, what, |v| gen_of(v) > gen_of(&before) && build_of(v) > build_of(&before));
+        assert!(errors_of(&after).is_empty(), "{what} is valid: {after}");
+        *gen = gen_of(&after);
+    }
+
     fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root().join(rel)).unwrap()
     }
@@ -819,13 +829,7 @@ fn served_site_equals_a_fresh_build_after_heading_renames_new_and_deleted_files(
     let policy_url = "/doc/POL-001.html";
     assert!(s.get(policy_url).body.contains("ROL-001.html#6-raising-concerns-about-ai\""), "the policy links to the roles section");
     let mut gen = gen_of(&s.status());
-    let mut change = |what: &str, f: &dyn Fn()| {
-        let before = s.status();
-        f();
-        let after = s.wait_for(gen, what, |v| gen_of(v) > gen_of(&before) && build_of(v) > build_of(&before));
-        assert!(errors_of(&after).is_empty(), "{what} is valid: {after}");
-        gen = gen_of(&after);
-    };
+    let mut change = |what: &str, f: &dyn Fn()| s.change(&mut gen, what, f);
     let roles = "content/governance/roles.md";
     change("a heading rename", &|| s.write(roles, &s.read(roles).replace("## 6. Raising concerns about AI", "## 6. Speaking up about AI")));
     let policy = s.get(policy_url).body;
@@ -1000,13 +1004,7 @@ fn the_changes_page_follows_edits_and_a_replaced_published_snapshot() {
     let text_change = "id=\"text-POL-001\"";
     assert!(!s.get("/changes.html").body.contains(text_change), "nothing changed yet");
     let mut gen = gen_of(&s.status());
-    let mut change = |what: &str, f: &dyn Fn()| {
-        let before = s.status();
-        f();
-        let after = s.wait_for(gen, what, |v| gen_of(v) > gen_of(&before) && build_of(v) > build_of(&before));
-        assert!(errors_of(&after).is_empty(), "{what} is valid: {after}");
-        gen = gen_of(&after);
-    };
+    let mut change = |what: &str, f: &dyn Fn()| s.change(&mut gen, what, f);
     change("a policy edit", &|| s.write(POLICY, &format!("{}\nOne more sentence.\n", s.read(POLICY))));
     assert!(s.get("/changes.html").body.contains(text_change), "the Changes page lists the policy's text change");
     assert_served_equals_fresh_build(&s);
