@@ -320,3 +320,79 @@ fn the_split_is_the_same_on_every_build_and_every_page_stays_small() {
 fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).replace("&#x2f;", "/")
 }
+
+/// `serve` reuses the matrix pages by the overview key like the other site-wide pages: after a
+/// document moves to another type (the pages of two types change, the split of the large one
+/// shifts) and a whole type disappears (its page must go), every served file equals a fresh
+/// build and the vanished page is gone.
+#[test]
+fn serve_keeps_the_matrix_pages_equal_to_a_fresh_build_when_documents_change_type() {
+    const WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+    const LIVE_TAG: &str = "<script src=\"/__aimsbook/live.js\"></script>";
+    let docs = corpus();
+    let (_dir, repo) = repository(&docs);
+    let server = common::serve::start(&repo, &[], WAIT);
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).timeout_global(Some(WAIT)).build(),
+    );
+    let get = |path: &str| -> (u16, Vec<u8>) {
+        let mut r = agent.get(format!("http://127.0.0.1:{}/{path}", server.port)).call().unwrap_or_else(|e| panic!("GET /{path}: {e}"));
+        (r.status().as_u16(), r.body_mut().with_config().limit(64 << 20).read_to_vec().unwrap())
+    };
+    let build_number = || -> u64 {
+        let (_, body) = get("__aimsbook/status");
+        serde_json::from_slice::<Value>(&body).unwrap()["build"].as_u64().unwrap()
+    };
+    let edit_and_wait = |changes: &[(&str, &str, &str)]| {
+        let before = build_number();
+        for (rel, from, to) in changes {
+            // Written aside and renamed into place, as editors save (`.aimsbook*` is not watched).
+            let path = repo.join("content").join(rel);
+            let tmp = repo.join(".aimsbook-test-edit");
+            write(&tmp, read(&path).replacen(from, to, 1));
+            std::fs::rename(&tmp, &path).unwrap();
+        }
+        let deadline = std::time::Instant::now() + WAIT;
+        while build_number() <= before {
+            assert!(std::time::Instant::now() < deadline, "no rebuild after {changes:?}:\n{}", server.log.lock().unwrap());
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        // The watcher may batch the edits into more than one rebuild: wait until it is quiet.
+        let mut last = build_number();
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            let now = build_number();
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+    };
+    assert_eq!(get("matrix/richtlinie-type-2.html").0, 200, "the lower-case type has its own page");
+
+    let moved = &docs.iter().find(|d| d.id == "AA-0150").unwrap().rel;
+    edit_and_wait(&[(moved, "type: Arbeits Anweisung", "type: Verfahrensanweisung")]);
+    edit_and_wait(&[("handbuch/alt/rl4.md", "type: richtlinie", "type: Richtlinie"), ("handbuch/alt/rl5.md", "type: richtlinie", "type: Richtlinie")]);
+
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    assert_ok(&build(&repo, &site, &[]), "fresh build after the edits");
+    let fresh = snapshot(&site);
+    assert!(!fresh.contains_key("matrix/richtlinie-type-2.html") && fresh.contains_key("matrix/arbeits-anweisung-3.html"));
+    assert!(page(&site, "matrix/verfahrensanweisung.html").contains(">AA-0150<"), "AA-0150 is a column of its new type");
+    let mut compared = 0;
+    for (rel, expected) in &fresh {
+        if rel == ".aimsbook-site" {
+            continue;
+        }
+        let (status, mut got) = get(rel);
+        assert_eq!(status, 200, "/{rel}");
+        if rel.ends_with(".html") {
+            got = String::from_utf8(got).unwrap().replacen(&format!("{LIVE_TAG}\n</body>"), "</body>", 1).into_bytes();
+        }
+        assert!(&got == expected, "/{rel} served after the edits differs from a fresh build");
+        compared += 1;
+    }
+    assert!(compared > 300, "compared {compared} files");
+    assert_eq!(get("matrix/richtlinie-type-2.html").0, 404, "the page of a type without documents is still served");
+}
