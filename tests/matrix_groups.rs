@@ -172,7 +172,10 @@ fn by_type(docs: &[Doc]) -> BTreeMap<&'static str, Vec<&Doc>> {
 /// The overview's columns: (link target, heading text) after the requirement column, before
 /// the records column.
 fn overview_groups(overview: &Table) -> Vec<(String, String)> {
-    overview.head[1..overview.head.len() - 1].iter().map(|h| (attr(h, "href").expect("a group heading links").to_string(), text(h))).collect()
+    overview.head[1..overview.head.len() - 1]
+        .iter()
+        .map(|h| (attr(h, "href").expect("a group heading links").to_string(), text(h)))
+        .collect()
 }
 
 /// A group page's document columns: the ids of the documents.
@@ -372,7 +375,10 @@ fn serve_keeps_the_matrix_pages_equal_to_a_fresh_build_when_documents_change_typ
 
     let moved = &docs.iter().find(|d| d.id == "AA-0150").unwrap().rel;
     edit_and_wait(&[(moved, "type: Arbeits Anweisung", "type: Verfahrensanweisung")]);
-    edit_and_wait(&[("handbuch/alt/rl4.md", "type: richtlinie", "type: Richtlinie"), ("handbuch/alt/rl5.md", "type: richtlinie", "type: Richtlinie")]);
+    edit_and_wait(&[
+        ("handbuch/alt/rl4.md", "type: richtlinie", "type: Richtlinie"),
+        ("handbuch/alt/rl5.md", "type: richtlinie", "type: Richtlinie"),
+    ]);
 
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");

@@ -86,7 +86,8 @@ pub(crate) fn groups(site: &Site) -> Vec<Group<'_>> {
 pub(crate) fn overview_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
     let groups = groups(site);
-    let group_of: BTreeMap<usize, usize> = groups.iter().enumerate().flat_map(|(g, group)| group.columns.iter().map(move |i| (*i, g))).collect();
+    let group_of: BTreeMap<usize, usize> =
+        groups.iter().enumerate().flat_map(|(g, group)| group.columns.iter().map(move |i| (*i, g))).collect();
     let rows: Vec<Value> = site
         .catalog
         .assessable()
