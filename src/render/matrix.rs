@@ -86,8 +86,13 @@ pub(crate) fn groups(site: &Site) -> Vec<Group<'_>> {
 pub(crate) fn overview_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
     let groups = groups(site);
-    let group_of: BTreeMap<usize, usize> =
-        groups.iter().enumerate().flat_map(|(g, group)| group.columns.iter().map(move |i| (*i, g))).collect();
+    // The group of each document that is a column (by document index).
+    let mut group_of: Vec<Option<usize>> = vec![None; site.documents.len()];
+    for (g, group) in groups.iter().enumerate() {
+        for i in &group.columns {
+            group_of[*i] = Some(g);
+        }
+    }
     let rows: Vec<Value> = site
         .catalog
         .assessable()
@@ -95,8 +100,8 @@ pub(crate) fn overview_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnost
             let cov = site.trace.coverage.get(&item.id);
             let mut counts = vec![0usize; groups.len()];
             for i in cov.map(|c| c.documents.as_slice()).unwrap_or_default() {
-                if let Some(g) = group_of.get(i) {
-                    counts[*g] += 1;
+                if let Some(g) = group_of.get(*i).copied().flatten() {
+                    counts[g] += 1;
                 }
             }
             context! {

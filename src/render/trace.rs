@@ -1,6 +1,6 @@
 //! Render stage, traceability pages: the clause matrix (/clauses/), one page per clause and
-//! control, the Statement of Applicability, the traceability matrix (clauses × documents), the
-//! gap report and the mandatory documented information page. Views of `site.trace`; no I/O.
+//! control, the Statement of Applicability, the gap report and the mandatory documented
+//! information page (the traceability matrix is in `matrix.rs`). Views of `site.trace`; no I/O.
 
 use crate::diagnostics::Diagnostic;
 use crate::model::catalog::CatalogItem;
