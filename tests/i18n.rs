@@ -161,7 +161,24 @@ fn a_german_repository_gets_a_german_interface_on_every_page() {
         ),
         ("404.html", &["Seite nicht gefunden", "Zur Startseite"]),
         ("gaps.html", &["Lückenbericht", "kein Dokument der Art Rollen nennt Abschnitt 5.3", "Anforderungen und Maßnahmen"]),
-        ("matrix.html", &["Rückverfolgbarkeitsmatrix", "XLSX herunterladen", "Anforderung"]),
+        (
+            "matrix.html",
+            &[
+                "Rückverfolgbarkeitsmatrix",
+                "XLSX herunterladen",
+                "Anforderung",
+                "Verfahrensanweisung (2)",
+                "ein Dokument vom Typ Verfahrensanweisung behandelt 9.1",
+            ],
+        ),
+        (
+            "matrix/procedure.html",
+            &[
+                "Rückverfolgbarkeitsmatrix: Verfahrensanweisung",
+                "Dokumente 1 bis 2 der 2 geltenden vom Typ Verfahrensanweisung",
+                "Anforderung",
+            ],
+        ),
         ("mandatory.html", &["Verpflichtende dokumentierte Information", "Erfüllt durch", "erfüllt", "Verfahren zur Dokumentenlenkung"]),
         ("retention.html", &["Aufbewahrung und Vernichtung", "Vernichtungstermin", "Aufbewahrung nicht festgelegt"]),
         ("manual.html", &["4 freigegebene Dokumente.", "Drucken oder als PDF speichern", "Inhalt", "Fassung 1.1"]),

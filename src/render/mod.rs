@@ -9,6 +9,7 @@ pub mod crosswalk;
 pub(crate) mod documents;
 pub(crate) mod lists;
 pub(crate) mod manual;
+pub(crate) mod matrix;
 pub(crate) mod redline;
 pub(crate) mod retention;
 pub(crate) mod search;
@@ -427,7 +428,7 @@ const SITE_PAGES: &[SitePage] = &[
     SitePage { path: "retention.html", template: "retention.html", build: retention::page, exists: always, reuse: Reuse::Overview },
     SitePage { path: "owners/index.html", template: "owners.html", build: lists::owners_index, exists: always, reuse: Reuse::Overview },
     SitePage { path: "clauses/index.html", template: "clauses.html", build: trace::clauses_index, exists: always, reuse: Reuse::Overview },
-    SitePage { path: "matrix.html", template: "matrix.html", build: trace::matrix_page, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "matrix.html", template: "matrix.html", build: matrix::overview_page, exists: always, reuse: Reuse::Overview },
     SitePage { path: "gaps.html", template: "gaps.html", build: trace::gaps_page, exists: always, reuse: Reuse::Overview },
     SitePage { path: "mandatory.html", template: "mandatory.html", build: trace::mandatory_page, exists: always, reuse: Reuse::Overview },
     SitePage { path: "search.html", template: "search.html", build: lists::search_page, exists: always, reuse: Reuse::Overview },
@@ -485,6 +486,8 @@ pub(crate) fn render_site(
     let bodies_key = keys.map_or(0, |k| k.bodies);
     let r = Renderer { site, env: &env, theme, book, cache, inputs, overview_key };
 
+    // Before the jobs that borrow it.
+    let matrix_groups = matrix::groups(site);
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
     let mut jobs: Vec<Job> = Vec::new();
     for p in SITE_PAGES.iter().filter(|p| (p.exists)(site, inputs)) {
@@ -507,6 +510,12 @@ pub(crate) fn render_site(
     for owner in owners {
         let r = &r;
         jobs.push(Box::new(move || r.overview(&document::owner_url(owner), || lists::owner_page(r, owner))));
+    }
+    for group in &matrix_groups {
+        for page in 1..=group.page_count() {
+            let r = &r;
+            jobs.push(Box::new(move || r.overview(&group.page_path(page), || matrix::group_page(r, group, page))));
+        }
     }
     for item in &site.catalog.items {
         let r = &r;

@@ -1,12 +1,12 @@
 //! Render stage, traceability pages: the clause matrix (/clauses/), one page per clause and
-//! control, the Statement of Applicability, the traceability matrix (clauses × documents), the
-//! gap report and the mandatory documented information page. Views of `site.trace`; no I/O.
+//! control, the Statement of Applicability, the gap report and the mandatory documented
+//! information page (the traceability matrix is in `matrix.rs`). Views of `site.trace`; no I/O.
 
 use crate::diagnostics::Diagnostic;
 use crate::model::catalog::CatalogItem;
 use crate::model::trace::{Coverage, CoverageStatus, SoaEntry};
 use crate::model::Site;
-use crate::parse::document::{self, is_evidence_type, Document};
+use crate::parse::document::{self, Document};
 use crate::render::{v, Page, Renderer, SitePage};
 use minijinja::{context, Value};
 use serde::Serialize;
@@ -176,36 +176,6 @@ pub(crate) fn soa_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
             counts => status_counts(site),
         },
     )
-}
-
-pub(crate) fn matrix_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    // Columns: current, non-record documents that address at least one item.
-    let columns: Vec<usize> = site
-        .documents
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| !d.status.is_obsolete() && !is_evidence_type(&d.doc_type) && d.clauses.iter().any(|c| site.catalog.contains(c)))
-        .map(|(i, _)| i)
-        .collect();
-    let rows: Vec<Value> = site
-        .catalog
-        .assessable()
-        .map(|item| {
-            let cov = site.trace.coverage.get(&item.id);
-            let marks: Vec<bool> = columns.iter().map(|i| cov.is_some_and(|c| c.documents.contains(i))).collect();
-            context! {
-                id => item.id.clone(),
-                title => item.title.clone(),
-                url => document::clause_url(&item.id),
-                status => cov.map(|c| c.status.as_str()).unwrap_or(""),
-                marks => marks,
-                records => cov.map(|c| c.records.len()).unwrap_or(0),
-            }
-        })
-        .collect();
-    let cols: Vec<DocRef> = columns.iter().map(|i| doc_ref(&site.documents[*i])).collect();
-    r.page(p.path, p.template, context! { title => r.t("matrix-title"), columns => v(cols), rows => rows })
 }
 
 pub(crate) fn gaps_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {

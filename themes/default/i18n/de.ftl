@@ -349,9 +349,17 @@ gaps-items = Anforderungen und Maßnahmen
 gaps-reason = Grund
 gaps-none = Keine Lücken: Jede Anforderung und jede anwendbare Maßnahme ist durch ein freigegebenes Dokument behandelt und durch einen aktuellen Nachweis belegt.
 matrix-title = Rückverfolgbarkeitsmatrix
-matrix-lead = Anforderungen und Maßnahmen (Zeilen) gegenüber den geltenden Dokumenten, die sie behandeln (Spalten). Die letzte Spalte zählt aktuelle Nachweise.
+matrix-lead = Anforderungen und Maßnahmen (Zeilen) gegenüber den geltenden Dokumenten, die sie behandeln, nach Dokumenttyp (Spalten): Eine Zelle zählt die Dokumente dieses Typs, die die Anforderung behandeln; die Überschrift eines Typs zeigt seine Dokumente einzeln. Die letzte Spalte zählt aktuelle Nachweise.
 matrix-requirement = Anforderung
 matrix-addresses = behandelt
+matrix-count = { $count ->
+    [one] ein Dokument vom Typ { $type } behandelt { $item }
+   *[other] { $count } Dokumente vom Typ { $type } behandeln { $item }
+}
+matrix-group-title = Rückverfolgbarkeitsmatrix: { $type }
+matrix-group-title-paged = Rückverfolgbarkeitsmatrix: { $type }, Seite { $page } von { $pages }
+matrix-group-lead = Dokumente { $first } bis { $last } der { $documents } geltenden vom Typ { $type } (Spalten) gegenüber den Anforderungen und Maßnahmen, die sie behandeln (Zeilen).
+matrix-group-pages = Seiten des Typs { $type }
 mandatory-title = Verpflichtende dokumentierte Information
 mandatory-lead = Die dokumentierte Information, die ein Audit nach ISO/IEC 42001 sehen will, und das Dokument, das sie jeweils liefert.
 mandatory-clause = Abschnitt

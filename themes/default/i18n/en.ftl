@@ -344,9 +344,17 @@ gaps-items = Requirements and controls
 gaps-reason = Reason
 gaps-none = No gaps: every requirement and applicable control is addressed by an approved document and evidenced by a current record.
 matrix-title = Traceability matrix
-matrix-lead = Requirements and controls (rows) against the documents in force that address them (columns). The last column counts current evidencing records.
+matrix-lead = Requirements and controls (rows) against the documents in force that address them, by document type (columns): a cell counts the documents of that type addressing the requirement, and a type's heading opens its documents one by one. The last column counts current evidencing records.
 matrix-requirement = Requirement
 matrix-addresses = addresses
+matrix-count = { $count ->
+    [one] one document of type { $type } addresses { $item }
+   *[other] { $count } documents of type { $type } address { $item }
+}
+matrix-group-title = Traceability matrix: { $type }
+matrix-group-title-paged = Traceability matrix: { $type }, page { $page } of { $pages }
+matrix-group-lead = Documents { $first } to { $last } of the { $documents } in force of type { $type } (columns) against the requirements and controls they address (rows).
+matrix-group-pages = Pages of type { $type }
 mandatory-title = Mandatory documented information
 mandatory-lead = The documented information an ISO/IEC 42001 audit expects to see, and the document that satisfies each item.
 mandatory-clause = Clause

@@ -349,9 +349,17 @@ gaps-items = Exigences et mesures
 gaps-reason = Raison
 gaps-none = Aucun écart : chaque exigence et chaque mesure applicable est traitée par un document approuvé et prouvée par un enregistrement à jour.
 matrix-title = Matrice de traçabilité
-matrix-lead = Les exigences et mesures (lignes) face aux documents en vigueur qui les traitent (colonnes). La dernière colonne compte les enregistrements de preuve à jour.
+matrix-lead = Les exigences et mesures (lignes) face aux documents en vigueur qui les traitent, par type de document (colonnes) : une cellule compte les documents de ce type qui traitent l'exigence, et l'en-tête d'un type montre ses documents un par un. La dernière colonne compte les enregistrements de preuve à jour.
 matrix-requirement = Exigence
 matrix-addresses = traite
+matrix-count = { $count ->
+    [one] un document de type { $type } traite { $item }
+   *[other] { $count } documents de type { $type } traitent { $item }
+}
+matrix-group-title = Matrice de traçabilité : { $type }
+matrix-group-title-paged = Matrice de traçabilité : { $type }, page { $page } sur { $pages }
+matrix-group-lead = Documents { $first } à { $last } sur les { $documents } en vigueur de type { $type } (colonnes) face aux exigences et mesures qu'ils traitent (lignes).
+matrix-group-pages = Pages du type { $type }
 mandatory-title = Informations documentées obligatoires
 mandatory-lead = Les informations documentées qu'un audit ISO/IEC 42001 s'attend à voir, et le document qui répond à chacune.
 mandatory-clause = Chapitre
