@@ -556,7 +556,16 @@ pub(crate) fn render_site(
 /// rendered only when `aimsbook pdf` asks for it, never part of the site.
 pub(crate) fn render_print_manual(site: &Site, theme: &Theme, inputs: &Inputs) -> Result<Page, Diagnostic> {
     let env = environment(theme, &site.messages)?;
-    let r = Renderer { site, env: &env, theme, book: v(&site.config.book), cache: None, inputs, overview_key: None, manual: manual::Plan::of(site) };
+    let r = Renderer {
+        site,
+        env: &env,
+        theme,
+        book: v(&site.config.book),
+        cache: None,
+        inputs,
+        overview_key: None,
+        manual: manual::Plan::of(site),
+    };
     manual::print_manual(&r)
 }
 
