@@ -33,8 +33,8 @@ pub(super) const MANUAL_ORDER: &[&str] = &[
 /// spliced in.
 pub(super) const MANUAL_ARTICLES_MARK: &str = "<!--aimsbook:manual-articles-->";
 
-/// Most documents on one part page. A document of the benchmark corpus is about 9 KB of HTML,
-/// so a full page is about 1 MB; a part is split in fixed runs of this many documents (in id
+/// Most documents on one part page. A document of the benchmark corpus is about 6 KB of HTML,
+/// so a full page is about 0.6 MB; a part is split in fixed runs of this many documents (in id
 /// order), so adding a document moves as few documents to another page as possible.
 pub(crate) const DOCS_PER_PAGE: usize = 100;
 
@@ -222,7 +222,9 @@ fn contents_context(r: &Renderer, print: bool) -> Value {
                 .flat_map(|p| p.docs.iter().map(move |&i| (p, i)))
                 .map(|(p, i)| {
                     let d = &site.documents[i];
-                    context! { id => &d.id, title => &d.title, version => &d.version_text, url => format!("{}#doc-{}", p.path, d.id) }
+                    // Escaped here: the template's escaper would also write every `/` as `&#x2f;`.
+                    let url = html_escape::encode_double_quoted_attribute(&format!("{}#doc-{}", p.path, d.id)).into_owned();
+                    context! { id => &d.id, title => &d.title, version => &d.version_text, url => Value::from_safe_string(url) }
                 })
                 .collect();
             context! { doc_type => doc_type, label => part_label(r, doc_type), url => plan.pages[range.start].path.clone(), pages => pages, docs => docs }
