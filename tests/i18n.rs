@@ -166,18 +166,18 @@ fn a_german_repository_gets_a_german_interface_on_every_page() {
         ("retention.html", &["Aufbewahrung und Vernichtung", "Vernichtungstermin", "Aufbewahrung nicht festgelegt"]),
         (
             "manual.html",
-            &[
-                "4 freigegebene Dokumente.",
-                "eigene Seite mit eigener Drucktaste",
-                "Inhalt",
-                "Verfahrensanweisung",
-                "2 Dokumente",
-                "Fassung 1.1",
-            ],
+            &["4 freigegebene Dokumente.", "eigene Seite mit eigener Drucktaste", "Inhalt", "Verfahrensanweisung", "2 Dokumente"],
         ),
         (
             "manual/procedure.html",
-            &["Verfahrensanweisung", "2 Dokumente", "Diese Seite drucken oder als PDF speichern", "Auf dieser Seite", "Inhalt", "Fassung"],
+            &[
+                "Verfahrensanweisung",
+                "2 Dokumente",
+                "Diese Seite drucken oder als PDF speichern",
+                "Auf dieser Seite",
+                "Inhalt",
+                "Fassung 1.1",
+            ],
         ),
         ("versions.html", &["Noch keine Momentaufnahmen verzeichnet"]),
     ];
