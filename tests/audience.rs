@@ -494,7 +494,8 @@ fn configured_profiles_name_the_most_sensitive_level_explicitly_and_unknown_name
     assert!(quoted[0].message.contains("the quoted title is published with REC-6"), "{}", quoted[0].message);
 }
 
-/// The printed manual (manual.html) of an edition ends with "Changes since S1": OFF-1's new
+/// The manual of an edition has the appendix "Changes since S1" (manual/changes.html, and the
+/// end of the PDF): OFF-1's new
 /// version and its text redline; the withheld documents' changes are not in it (the scan
 /// above covers that for every file, this checks what is there).
 #[test]
@@ -502,7 +503,10 @@ fn the_printed_manual_has_a_changes_since_appendix_with_the_redline() {
     let (dir, repo) = repository("");
     let (site, out) = build_edition(dir.path(), &repo, Some("public"));
     assert_ok(&out, "build --audience public");
-    let manual = std::fs::read_to_string(site.join("manual.html")).unwrap();
+    // The manual's contents list the appendix, which is a page of its own.
+    let contents = std::fs::read_to_string(site.join("manual.html")).unwrap();
+    assert!(contents.contains("href=\"manual&#x2f;changes.html\">Anhang: Änderungen seit S1</a>"), "the contents list the appendix");
+    let manual = std::fs::read_to_string(site.join("manual/changes.html")).unwrap();
     let at = manual.find("<h1 id=\"changes-since-title\">Änderungen seit S1</h1>").expect("the manual has the appendix");
     let appendix = &manual[at..];
     assert!(appendix.contains("OFF-1 Lighthouse Handbook"), "{appendix}");
@@ -516,7 +520,7 @@ fn the_printed_manual_has_a_changes_since_appendix_with_the_redline() {
     // The complete manual lists the uncontrolled change of the plan (text changed, version not).
     let (site, out) = build_edition(dir.path(), &repo, None);
     assert_ok(&out, "complete build");
-    let manual = std::fs::read_to_string(site.join("manual.html")).unwrap();
+    let manual = std::fs::read_to_string(site.join("manual/changes.html")).unwrap();
     let appendix = &manual[manual.find("Änderungen seit S1</h1>").expect("appendix")..];
     let plan = &appendix[appendix.find("VER-3 Kraken Containment Plan").expect("VER-3 listed")..];
     assert!(plan.contains("ungelenkte Änderung"), "{plan}");

@@ -181,7 +181,21 @@ fn a_german_repository_gets_a_german_interface_on_every_page() {
         ),
         ("mandatory.html", &["Verpflichtende dokumentierte Information", "Erfüllt durch", "erfüllt", "Verfahren zur Dokumentenlenkung"]),
         ("retention.html", &["Aufbewahrung und Vernichtung", "Vernichtungstermin", "Aufbewahrung nicht festgelegt"]),
-        ("manual.html", &["4 freigegebene Dokumente.", "Drucken oder als PDF speichern", "Inhalt", "Fassung 1.1"]),
+        (
+            "manual.html",
+            &["4 freigegebene Dokumente.", "eigene Seite mit eigener Drucktaste", "Inhalt", "Verfahrensanweisung", "2 Dokumente"],
+        ),
+        (
+            "manual/procedure.html",
+            &[
+                "Verfahrensanweisung",
+                "2 Dokumente",
+                "Diese Seite drucken oder als PDF speichern",
+                "Auf dieser Seite",
+                "Inhalt",
+                "Fassung 1.1",
+            ],
+        ),
         ("versions.html", &["Noch keine Momentaufnahmen verzeichnet"]),
     ];
     let mut failures = Vec::new();
@@ -211,14 +225,21 @@ fn a_german_repository_gets_a_german_interface_on_every_page() {
 fn the_printed_manual_has_german_running_headers() {
     let dir = tempfile::tempdir().unwrap();
     let site = built(&fixture("de-aims"), dir.path());
+    // The cover and contents carry the manual's header; each part page its documents' headers.
     let manual = page(&site, "manual.html");
     for css in [
         "content: \"Handbuch mit 4 freigegebenen Dokumenten · 26. November 2026\"",
         "content: \"Seite \" counter(page) \" von \" counter(pages)",
+    ] {
+        assert!(manual.contains(css), "{css} missing from the print style of manual.html");
+    }
+    let parts: String = ["scope", "policy", "procedure"].iter().map(|p| page(&site, &format!("manual/{p}.html"))).collect();
+    for css in [
+        "content: \"Seite \" counter(page) \" von \" counter(pages)",
         "content: \"Fassung 1.1 · freigegeben\"",
         "content: \"Einstufung: vertraulich · Ausdruck unterliegt nicht der Lenkung\"",
     ] {
-        assert!(manual.contains(css), "{css} missing from the print style");
+        assert!(parts.contains(css), "{css} missing from the print style of the part pages");
     }
 }
 

@@ -97,12 +97,18 @@ pub fn print(site: &Site, id: Option<&str>, out: &Path) -> Result<PdfReport, Pdf
             Some(d) => d.url(),
             None => return Err(PdfError::Usage(format!("no document with id {id}; `aimsbook export documents --format csv` lists them"))),
         },
-        None => "manual.html".to_string(),
+        None => crate::render::manual::PRINT_PATH.to_string(),
     };
     let browser_path = find_browser()?;
     let work = TempDir::new()?;
     let site_dir = work.path.join("site");
     write_site(site, &site_dir)?;
+    if id.is_none() {
+        // The site splits the manual into pages; paper gets it as one continuous page.
+        let manual = crate::pipeline::print_manual(site).map_err(|ds| cannot_render(&ds))?;
+        let path = site_dir.join(&manual.path);
+        std::fs::write(&path, &manual.bytes).map_err(|e| PdfError::Failed(format!("cannot write {}: {e}", path.display())))?;
+    }
     let url = file_url(&site_dir.join(&page));
 
     let mut browser = Browser::launch(&browser_path, &work.path.join("profile"))?;
@@ -147,12 +153,7 @@ fn print_with(browser: &mut Browser, url: &str, manual: bool) -> Result<(Vec<u8>
 /// Renders the site and writes it into `dir` (pages, theme files and the content's files), so
 /// the browser loads it as the site's own readers would, from `file://`.
 fn write_site(site: &Site, dir: &Path) -> Result<(), PdfError> {
-    let pages = crate::pipeline::render_all(site).map_err(|ds| {
-        PdfError::Failed(format!(
-            "cannot render the site: {}",
-            ds.iter().map(|d| format!("{} {}: {}", d.code, d.file, d.message)).collect::<Vec<_>>().join("; ")
-        ))
-    })?;
+    let pages = crate::pipeline::render_all(site).map_err(|ds| cannot_render(&ds))?;
     let io = |what: &Path, e: std::io::Error| PdfError::Failed(format!("cannot write {}: {e}", what.display()));
     for p in &pages {
         let path = dir.join(&p.path);
@@ -169,6 +170,13 @@ fn write_site(site: &Site, dir: &Path) -> Result<(), PdfError> {
         std::fs::copy(site.config.content_dir().join(rel), &to).map_err(|e| io(&to, e))?;
     }
     Ok(())
+}
+
+fn cannot_render(ds: &[crate::diagnostics::Diagnostic]) -> PdfError {
+    PdfError::Failed(format!(
+        "cannot render the site: {}",
+        ds.iter().map(|d| format!("{} {}: {}", d.code, d.file, d.message)).collect::<Vec<_>>().join("; ")
+    ))
 }
 
 /// A `file://` URL for an absolute path, with the bytes a URL cannot hold percent-encoded.

@@ -4,6 +4,8 @@
 //! rebuilds ([`incremental`]).
 
 pub mod incremental;
+mod print;
+pub use print::print_manual;
 
 use crate::config::{self, Config};
 use crate::diagnostics::{Code::*, Diagnostic, Diagnostics};

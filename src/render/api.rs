@@ -293,7 +293,7 @@ fn llms_txt(site: &Site, inputs: &crate::render::Inputs) -> String {
     if site.trace.soa_doc.is_some() {
         out.push_str("- [Statement of Applicability](soa.html)\n");
     }
-    out.push_str("- [Manual](manual.html): every current document on one page\n");
+    out.push_str("- [Manual](manual.html): contents of every current document, one page per part (document type)\n");
     out
 }
 

@@ -1,8 +1,15 @@
-//! The printable manual: every document in reading order, one continuous page for print and PDF.
+//! The manual: every approved document in reading order.
+//!
+//! In the site it is split into pages a browser can open: `manual.html` is the cover and the
+//! contents, each part (the documents of one type) has its own page under `manual/` (several
+//! when it holds more than [`DOCS_PER_PAGE`] documents), and the "Changes since" appendix has
+//! its own page. For paper (`aimsbook pdf`) the same templates render one continuous page,
+//! [`print_manual`], which is not part of the built site.
 
 use super::changes::manual_changes;
 use super::documents::href_for;
 use super::*;
+use std::collections::{BTreeSet, HashMap};
 
 /// Order of document types in the printable manual: the system's frame first, records last.
 pub(super) const MANUAL_ORDER: &[&str] = &[
@@ -26,79 +33,414 @@ pub(super) const MANUAL_ORDER: &[&str] = &[
 /// spliced in.
 pub(super) const MANUAL_ARTICLES_MARK: &str = "<!--aimsbook:manual-articles-->";
 
-/// The printable manual: every approved document with a cover and a table of contents, so a
-/// browser's print-to-PDF produces the AIMS manual. Links between documents become in-page links.
-///
-/// It is the largest page (every body), so it is assembled from parts `serve` can keep: the
-/// frame depends only on the documents' control data (the overview key), each article on its
-/// document's text, fields and link targets. After a body edit one article is rendered again
-/// and the parts are joined.
-pub(crate) fn manual_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let mut docs: Vec<usize> = (0..site.documents.len()).filter(|&i| site.documents[i].status == Status::Approved).collect();
-    docs.sort_by_key(|&i| {
-        let d = &site.documents[i];
-        (MANUAL_ORDER.iter().position(|t| *t == d.doc_type).unwrap_or(MANUAL_ORDER.len()), d.id.clone(), i)
-    });
-    let frame = r.overview(&format!("{}#frame", p.path), || {
-        let items: Vec<Value> = docs.iter().map(|&i| context! { doc => v(summary(site, &site.documents[i])) }).collect();
-        // The cover and contents are printed with every classification the manual holds.
-        let mut classifications: Vec<String> = Vec::new();
-        for &i in &docs {
-            let c = &site.documents[i].classification;
-            if !classifications.contains(c) {
-                classifications.push(c.clone());
+/// Most documents on one part page. A document of the benchmark corpus is about 6 KB of HTML,
+/// so a full page is about 0.6 MB; a part is split in fixed runs of this many documents (in id
+/// order), so adding a document moves as few documents to another page as possible.
+pub(crate) const DOCS_PER_PAGE: usize = 100;
+
+/// The folder of the manual's pages in the site.
+pub(crate) const FOLDER: &str = "manual";
+/// The page of the appendix "Changes since LABEL" (when a published snapshot is configured).
+pub(crate) const APPENDIX_PATH: &str = "manual/changes.html";
+/// The continuous manual `aimsbook pdf` prints; written only into the PDF's work folder.
+pub const PRINT_PATH: &str = "manual-print.html";
+
+/// Where every approved document of the manual is printed: the parts in reading order, each
+/// split into pages. Computed once per build from the documents' control data (types, ids,
+/// statuses), all of which the overview key covers.
+pub(crate) struct Plan {
+    /// The approved documents (indexes into `site.documents`) in reading order.
+    pub(crate) docs: Vec<usize>,
+    /// The part pages, in reading order.
+    pub(crate) pages: Vec<PartPage>,
+    /// The parts: their document type and their pages (a range of `pages`).
+    pub(crate) parts: Vec<(String, std::ops::Range<usize>)>,
+    /// The page (index into `pages`) of each document in the manual, by document index.
+    page_of: HashMap<usize, usize>,
+}
+
+/// One page of a part: its path in the site and its documents.
+pub(crate) struct PartPage {
+    pub(crate) path: String,
+    pub(crate) part: usize,
+    /// 1-based number of this page within its part.
+    pub(crate) number: usize,
+    pub(crate) docs: Vec<usize>,
+}
+
+impl Plan {
+    pub(crate) fn of(site: &Site) -> Plan {
+        let mut docs: Vec<usize> = (0..site.documents.len()).filter(|&i| site.documents[i].status == Status::Approved).collect();
+        // The known types in their order, then the others by name (a part per type).
+        docs.sort_by(|&a, &b| {
+            let key = |i: usize| {
+                let d = &site.documents[i];
+                let known = MANUAL_ORDER.iter().position(|t| *t == d.doc_type).unwrap_or(MANUAL_ORDER.len());
+                (known, if known == MANUAL_ORDER.len() { d.doc_type.as_str() } else { "" }, d.id.as_str(), i)
+            };
+            key(a).cmp(&key(b))
+        });
+        let mut used: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        let (mut pages, mut parts, mut page_of) = (Vec::new(), Vec::new(), HashMap::new());
+        let mut start = 0;
+        while start < docs.len() {
+            let doc_type = &site.documents[docs[start]].doc_type;
+            let end = start + docs[start..].iter().take_while(|&&i| &site.documents[i].doc_type == doc_type).count();
+            let runs: Vec<&[usize]> = docs[start..end].chunks(DOCS_PER_PAGE).collect();
+            let names = page_names(&part_slug(doc_type), runs.len(), &mut used);
+            let first = pages.len();
+            for (number, (run, name)) in runs.into_iter().zip(names).enumerate() {
+                for &i in run {
+                    page_of.insert(i, pages.len());
+                }
+                pages.push(PartPage { path: format!("{FOLDER}/{name}.html"), part: parts.len(), number: number + 1, docs: run.to_vec() });
+            }
+            parts.push((doc_type.clone(), first..pages.len()));
+            start = end;
+        }
+        Plan { docs, pages, parts, page_of }
+    }
+
+    /// The page (index into `pages`) that prints document `index`, if it is in the manual.
+    pub(crate) fn page_of(&self, index: usize) -> Option<usize> {
+        self.page_of.get(&index).copied()
+    }
+}
+
+/// Names a part's page can never take: the appendix, and the folder's index.
+const RESERVED: &[&str] = &["changes", "index"];
+
+/// A file name for a part from its document type, which is the repository's own word (any
+/// language): ASCII letters and digits, accents folded (`Prüfbericht` → `prufbericht`), other
+/// characters as dashes. A type with letters that do not fold to ASCII (`手順書`) keeps what
+/// did and gets a short hash of the whole word, so two such types never share a name; names
+/// Windows reserves get a suffix.
+pub(crate) fn part_slug(doc_type: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    let mut lost = false;
+    for c in doc_type.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let folded = match c {
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'œ' | 'Œ' => "oe",
+            'ø' | 'Ø' => "o",
+            'đ' | 'Đ' | 'ð' | 'Ð' => "d",
+            'ł' | 'Ł' => "l",
+            'þ' | 'Þ' => "th",
+            _ => "",
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !folded.is_empty() {
+            out.push_str(folded);
+        } else {
+            lost |= c.is_alphanumeric();
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
             }
         }
-        let ctx = context! { title => r.t("manual-title"), docs => items, classifications => classifications, articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()) };
-        r.page_uncached(p.path, p.template, ctx)
-    })?;
-    let in_manual: std::collections::BTreeSet<&str> = docs.iter().map(|&i| site.documents[i].id.as_str()).collect();
-    let is_clause = |id: &str| site.catalog.contains(id);
-    let article = |i: usize| -> Result<Arc<str>, Diagnostic> {
-        let d = &*site.documents[i];
-        let render = || -> Result<Arc<str>, Diagnostic> {
-            let prefix = format!("{}--", d.id);
-            let resolve = |t: &LinkTarget| match site.resolve(d, t) {
-                Ok(Destination::Document { index, anchor }) if in_manual.contains(site.documents[index].id.as_str()) => {
-                    let target = &site.documents[index];
-                    let href = match anchor {
-                        Some(a) if !a.is_empty() => format!("#{}--{a}", target.id),
-                        _ => format!("#doc-{}", target.id),
-                    };
-                    Resolved::Href { href, title: Some(target.title.clone()) }
-                }
-                Ok(Destination::SelfAnchor(a)) if !a.is_empty() => Resolved::Href { href: format!("#{prefix}{a}"), title: None },
-                _ => href_for(site, d, t, ""),
+    }
+    out.truncate(48);
+    let mut out = out.trim_matches('-').to_string();
+    if lost || out.is_empty() {
+        use sha2::Digest;
+        let hash = hex::encode(&sha2::Sha256::digest(doc_type.as_bytes())[..4]);
+        out = if out.is_empty() { format!("part-{hash}") } else { format!("{out}-{hash}") };
+    }
+    let windows = ["con", "prn", "aux", "nul"].contains(&out.as_str())
+        || (out.len() == 4 && (out.starts_with("com") || out.starts_with("lpt")) && out.as_bytes()[3].is_ascii_digit());
+    if windows {
+        out.push_str("-part");
+    }
+    out
+}
+
+/// The file names (without `.html`) of a part's `count` pages: `slug`, `slug-2`, `slug-3`, …;
+/// when one of them is taken (two types with the same slug, a type whose slug looks like a
+/// page of another, a reserved name) the part is named `slug_2`, `slug_3`, … instead.
+fn page_names(slug: &str, count: usize, used: &mut BTreeSet<String>) -> Vec<String> {
+    let mut n = 1;
+    loop {
+        let base = if n == 1 { slug.to_string() } else { format!("{slug}_{n}") };
+        let names: Vec<String> = (1..=count).map(|p| if p == 1 { base.clone() } else { format!("{base}-{p}") }).collect();
+        if names.iter().all(|name| !used.contains(name)) {
+            used.extend(names.iter().cloned());
+            return names;
+        }
+        n += 1;
+    }
+}
+
+/// The file name of a page in the manual's folder (`manual/a.html` → `a.html`).
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The classifications the given documents hold, in order of first appearance (the cover and
+/// the running footer print them).
+fn classifications(site: &Site, docs: &[usize]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for &i in docs {
+        let c = &site.documents[i].classification;
+        if !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
+/// The label of the published snapshot the appendix compares with, when there is one.
+fn appendix_label(r: &Renderer) -> Option<String> {
+    r.inputs.published.as_ref().map(|p| p.label.clone())
+}
+
+/// The context of `manual.html`: the cover and the contents. In the site (`print` false) the
+/// contents link every document into its part page and the appendix page; for paper they are
+/// in-page links to the articles that follow.
+fn contents_context(r: &Renderer, print: bool) -> Value {
+    let site = r.site;
+    let plan = &r.manual;
+    let items: Vec<Value> = plan.docs.iter().map(|&i| context! { doc => v(summary(site, &site.documents[i])) }).collect();
+    let parts: Vec<Value> = plan
+        .parts
+        .iter()
+        .map(|(doc_type, range)| {
+            let pages: Vec<Value> = plan.pages[range.clone()]
+                .iter()
+                .map(|p| {
+                    let first = &site.documents[p.docs[0]].id;
+                    let last = &site.documents[p.docs[p.docs.len() - 1]].id;
+                    context! { url => p.path.clone(), number => p.number, first => first, last => last }
+                })
+                .collect();
+            let docs: Vec<Value> = plan.pages[range.clone()]
+                .iter()
+                .flat_map(|p| p.docs.iter().map(move |&i| (p, i)))
+                .map(|(p, i)| {
+                    let d = &site.documents[i];
+                    // Escaped here: the template's escaper would also write every `/` as `&#x2f;`.
+                    let url = html_escape::encode_double_quoted_attribute(&format!("{}#doc-{}", p.path, d.id)).into_owned();
+                    context! { id => &d.id, title => &d.title, version => &d.version_text, url => Value::from_safe_string(url) }
+                })
+                .collect();
+            context! { doc_type => doc_type, label => part_label(r, doc_type), url => plan.pages[range.start].path.clone(), pages => pages, docs => docs }
+        })
+        .collect();
+    let appendix = appendix_label(r).map(|label| context! { url => APPENDIX_PATH, label => label });
+    context! {
+        title => r.t(if print { "manual-title" } else { "manual-contents-title" }),
+        continuous => print,
+        docs => items,
+        parts => parts,
+        appendix => appendix,
+        classifications => classifications(site, &plan.docs),
+        articles => Value::from_safe_string(if print { MANUAL_ARTICLES_MARK.into() } else { String::new() }),
+    }
+}
+
+/// The manual's contents page, `manual.html`: the cover, the parts in reading order with
+/// their documents, the appendix, and how to print.
+pub(crate) fn manual_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
+    r.page_uncached(p.path, p.template, contents_context(r, false))
+}
+
+/// A neighbour in the manual's reading order, for the part pages' navigation: its path and
+/// its title.
+fn neighbour(r: &Renderer, k: usize) -> Option<Value> {
+    let plan = &r.manual;
+    match plan.pages.get(k) {
+        Some(p) => Some(context! { url => file_name(&p.path), title => part_title(r, p) }),
+        None if k == plan.pages.len() && r.inputs.published.is_some() => {
+            Some(context! { url => file_name(APPENDIX_PATH), title => appendix_title(r) })
+        }
+        None => None,
+    }
+}
+
+/// A part page's title: the type's display name, and the page's number when the part has
+/// several.
+fn part_title(r: &Renderer, p: &PartPage) -> String {
+    let m = &r.site.messages;
+    let (doc_type, range) = &r.manual.parts[p.part];
+    let label = part_label(r, doc_type);
+    if range.len() == 1 {
+        return label;
+    }
+    let args = [("part", label.clone().into()), ("page", (p.number as i64).into()), ("pages", (range.len() as i64).into())];
+    m.get("manual-part-title", &args).unwrap_or(label)
+}
+
+/// A part's name as a heading: the type's display name (`doc-type-WORD`, else the word) with
+/// its first letter capitalised.
+fn part_label(r: &Renderer, doc_type: &str) -> String {
+    let label = r.site.messages.label("doc-type", doc_type);
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => label,
+    }
+}
+
+fn appendix_title(r: &Renderer) -> String {
+    let label = appendix_label(r).unwrap_or_default();
+    let changes = r.site.messages.get("changes-title", &[("label", label.into())]).unwrap_or_default();
+    format!("{}: {changes}", r.t("manual-appendix"))
+}
+
+/// Part page `k` of the manual (`manual/SLUG.html`, `manual/SLUG-2.html`, …): its header and
+/// navigation, its print rules, and its documents' articles. In `serve` the frame is reused
+/// while the control data are unchanged, the articles while their documents are, and the page
+/// is spliced again only when one of its own documents changed.
+pub(crate) fn part_page(r: &Renderer, k: usize) -> Result<Page, Diagnostic> {
+    let site = r.site;
+    let p = &r.manual.pages[k];
+    let bodies = {
+        let mut h = std::hash::DefaultHasher::new();
+        for &i in &p.docs {
+            (site.documents[i].source_hash, site.link_keys.get(i)).hash(&mut h);
+        }
+        site.config.build.allow_html.hash(&mut h);
+        h.finish()
+    };
+    r.overview_with(&p.path, bodies, || {
+        let frame = r.overview(&format!("{}#frame", p.path), || {
+            let docs: Vec<Value> = p.docs.iter().map(|&i| context! { doc => v(summary(site, &site.documents[i])) }).collect();
+            let (doc_type, range) = &r.manual.parts[p.part];
+            let ctx = context! {
+                title => part_title(r, p),
+                part => context! { doc_type => doc_type, label => part_label(r, doc_type), number => p.number, pages => range.len() },
+                docs => docs,
+                classifications => classifications(site, &p.docs),
+                prev => k.checked_sub(1).and_then(|j| neighbour(r, j)),
+                next => neighbour(r, k + 1),
+                articles => Value::from_safe_string(MANUAL_ARTICLES_MARK.into()),
             };
-            let body = markdown::render_with_prefix(&d.body, &resolve, &is_clause, site.config.build.allow_html, &prefix);
-            let tmpl = r.env.get_template("manual-article.html").map_err(|e| template_diag(r.theme, &e))?;
-            let ctx = context! { doc => v(summary(site, d)), body => Value::from_safe_string(body), book => r.book.clone(), today => site.today.to_string() };
-            Ok(tmpl.render(ctx).map_err(|e| template_diag(r.theme, &e))?.into())
-        };
-        let (Some(cache), Some(overview)) = (r.cache, r.overview_key) else { return render() };
-        // The overview key covers the fields shown and which documents are in the manual (their
-        // status); the link key covers where this document's links go.
-        let key = {
-            let mut h = std::hash::DefaultHasher::new();
-            (d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html).hash(&mut h);
-            h.finish()
-        };
-        cache.articles.get_or_try(d.id.clone(), key, render)
-    };
-    let articles: Vec<Arc<str>> = docs.par_iter().map(|&i| article(i)).collect::<Result<_, Diagnostic>>()?;
+            r.page_uncached(&p.path, "manual-part.html", ctx)
+        })?;
+        let articles: Vec<Arc<str>> = p.docs.par_iter().map(|&i| article(r, i, Some(k))).collect::<Result<_, Diagnostic>>()?;
+        Ok(splice(&p.path, frame.bytes, &articles, ""))
+    })
+}
+
+/// The appendix page, `manual/changes.html`: "Changes since LABEL" against the latest
+/// published snapshot.
+pub(crate) fn appendix_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let appendix = manual_changes(r)?;
-    // A theme whose manual.html leaves out `articles` gets its frame as it is.
-    let Some(at) = frame.bytes.windows(MANUAL_ARTICLES_MARK.len()).position(|w| w == MANUAL_ARTICLES_MARK.as_bytes()) else {
-        return Ok(Page { path: p.path.into(), bytes: frame.bytes });
+    let last = r.manual.pages.len().checked_sub(1).and_then(|k| neighbour(r, k));
+    let ctx = context! { title => appendix_title(r), prev => last, appendix => Value::from_safe_string(appendix) };
+    r.page_uncached(p.path, p.template, ctx)
+}
+
+/// The continuous manual for paper ([`PRINT_PATH`]): cover, contents (with the `data-toc-page`
+/// slots `aimsbook pdf` fills with page numbers), every article with its named `@page`, then
+/// the appendix. Links between the manual's documents are in-page links.
+pub(crate) fn print_manual(r: &Renderer) -> Result<Page, Diagnostic> {
+    let frame = r.page_uncached(PRINT_PATH, "manual.html", contents_context(r, true))?;
+    let articles: Vec<Arc<str>> = r.manual.docs.par_iter().map(|&i| article(r, i, None)).collect::<Result<_, Diagnostic>>()?;
+    let appendix = manual_changes(r)?;
+    Ok(splice(PRINT_PATH, frame.bytes, &articles, &appendix))
+}
+
+/// The frame with the articles (and the appendix) where it prints the marker. A theme whose
+/// template leaves out `articles` gets its frame as it is.
+fn splice(path: &str, frame: Bytes, articles: &[Arc<str>], appendix: &str) -> Page {
+    let Some(at) = frame.windows(MANUAL_ARTICLES_MARK.len()).position(|w| w == MANUAL_ARTICLES_MARK.as_bytes()) else {
+        return Page { path: path.into(), bytes: frame };
     };
-    let (before, after) = (&frame.bytes[..at], &frame.bytes[at + MANUAL_ARTICLES_MARK.len()..]);
-    let mut out = Vec::with_capacity(before.len() + after.len() + articles.iter().map(|a| a.len()).sum::<usize>());
+    let (before, after) = (&frame[..at], &frame[at + MANUAL_ARTICLES_MARK.len()..]);
+    let mut out = Vec::with_capacity(before.len() + after.len() + appendix.len() + articles.iter().map(|a| a.len()).sum::<usize>());
     out.extend_from_slice(before);
-    for a in &articles {
+    for a in articles {
         out.extend_from_slice(a.as_bytes());
     }
     out.extend_from_slice(appendix.as_bytes());
     out.extend_from_slice(after);
-    Ok(Page { path: p.path.into(), bytes: out.into() })
+    Page { path: path.into(), bytes: out.into() }
+}
+
+/// One document of the manual (`manual-article.html`). On part page `on` (the site) a link to
+/// another document of the manual goes to the part page that holds it (`#doc-ID` on the same
+/// page, `other.html#doc-ID` otherwise), other links go up to the site (`../`); for paper
+/// (`on` none) every link to a manual document is in-page. Heading ids are prefixed with the
+/// document's id (`ID--anchor`), so documents on one page never share an id. Cached by `serve`
+/// for the site's pages.
+fn article(r: &Renderer, i: usize, on: Option<usize>) -> Result<Arc<str>, Diagnostic> {
+    let site = r.site;
+    let plan = &r.manual;
+    let d = &*site.documents[i];
+    let root = on.map(|k| root_prefix(&plan.pages[k].path)).unwrap_or_default();
+    let render = || -> Result<Arc<str>, Diagnostic> {
+        let prefix = format!("{}--", d.id);
+        let is_clause = |id: &str| site.catalog.contains(id);
+        let resolve = |t: &LinkTarget| match site.resolve(d, t) {
+            Ok(Destination::Document { index, anchor }) if plan.page_of(index).is_some() => {
+                let target = &site.documents[index];
+                let page = match (on, plan.page_of(index)) {
+                    (Some(here), Some(there)) if here != there => file_name(&plan.pages[there].path),
+                    _ => "",
+                };
+                let href = match anchor {
+                    Some(a) if !a.is_empty() => format!("{page}#{}--{a}", target.id),
+                    _ => format!("{page}#doc-{}", target.id),
+                };
+                Resolved::Href { href, title: Some(target.title.clone()) }
+            }
+            Ok(Destination::SelfAnchor(a)) if !a.is_empty() => Resolved::Href { href: format!("#{prefix}{a}"), title: None },
+            _ => href_for(site, d, t, &root),
+        };
+        let body = markdown::render_with_prefix(&d.body, &resolve, &is_clause, site.config.build.allow_html, &prefix);
+        let tmpl = r.env.get_template("manual-article.html").map_err(|e| template_diag(r.theme, &e))?;
+        let ctx = context! { doc => v(summary(site, d)), body => Value::from_safe_string(body), book => r.book.clone(), today => site.today.to_string() };
+        Ok(tmpl.render(ctx).map_err(|e| template_diag(r.theme, &e))?.into())
+    };
+    let (Some(cache), Some(overview), Some(_)) = (r.cache, r.overview_key, on) else { return render() };
+    // The overview key covers the fields shown and where every document of the manual is
+    // printed (types, ids, statuses); the link key covers where this document's links go.
+    let key = {
+        let mut h = std::hash::DefaultHasher::new();
+        (d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html).hash(&mut h);
+        h.finish()
+    };
+    cache.articles.get_or_try(d.id.clone(), key, render)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_slugs_are_ascii_file_names_whatever_the_type_word() {
+        assert_eq!(part_slug("procedure"), "procedure");
+        assert_eq!(part_slug("Prüfbericht"), "prufbericht");
+        assert_eq!(part_slug("Straße & Weg"), "strasse-weg");
+        assert_eq!(part_slug("procédure d'urgence"), "procedure-d-urgence");
+        assert_eq!(part_slug("--x--"), "x");
+        let cjk = part_slug("手順書");
+        assert!(cjk.starts_with("part-") && cjk.len() == "part-".len() + 8, "{cjk}");
+        assert_ne!(cjk, part_slug("記録"));
+        let mixed = part_slug("SOP 手順");
+        assert!(mixed.starts_with("sop-") && mixed != "sop", "{mixed}");
+        assert_eq!(part_slug("con"), "con-part");
+        assert_eq!(part_slug("LPT1"), "lpt1-part");
+        assert_eq!(part_slug("../../etc"), "etc");
+        for t in ["a/b", "a\\b", "..", "a b", "ÄÖÜ", "\u{0}x"] {
+            let s = part_slug(t);
+            assert!(!s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{t:?} → {s:?}");
+        }
+    }
+
+    #[test]
+    fn page_names_never_collide() {
+        let mut used: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        assert_eq!(page_names("a", 3, &mut used), ["a", "a-2", "a-3"]);
+        // A type whose slug is a page of another, two types with one slug, a reserved name.
+        assert_eq!(page_names("a-2", 1, &mut used), ["a-2_2"]);
+        assert_eq!(page_names("a", 2, &mut used), ["a_2", "a_2-2"]);
+        assert_eq!(page_names("changes", 1, &mut used), ["changes_2"]);
+        assert_eq!(used.len(), RESERVED.len() + 7);
+    }
 }

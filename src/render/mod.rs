@@ -297,6 +297,8 @@ pub(crate) struct Renderer<'a> {
     inputs: &'a Inputs,
     /// Fingerprint of the inputs of the site-wide pages (only computed for `serve`).
     overview_key: Option<u64>,
+    /// Which page of the manual prints each approved document.
+    manual: manual::Plan,
 }
 
 impl Renderer<'_> {
@@ -410,8 +412,6 @@ pub(crate) struct SitePage {
 enum Reuse {
     /// Rendered again when the site-wide inputs change ([`cache::overview_key`]).
     Overview,
-    /// As `Overview`, and when a document body changes ([`cache::bodies_key`]).
-    OverviewAndBodies,
     /// Rendered on every build.
     Never,
 }
@@ -432,7 +432,15 @@ const SITE_PAGES: &[SitePage] = &[
     SitePage { path: "gaps.html", template: "gaps.html", build: trace::gaps_page, exists: always, reuse: Reuse::Overview },
     SitePage { path: "mandatory.html", template: "mandatory.html", build: trace::mandatory_page, exists: always, reuse: Reuse::Overview },
     SitePage { path: "search.html", template: "search.html", build: lists::search_page, exists: always, reuse: Reuse::Overview },
-    SitePage { path: "manual.html", template: "manual.html", build: manual::manual_page, exists: always, reuse: Reuse::OverviewAndBodies },
+    SitePage { path: "manual.html", template: "manual.html", build: manual::manual_page, exists: always, reuse: Reuse::Overview },
+    // The manual's appendix, against the latest published snapshot (as changes.html).
+    SitePage {
+        path: manual::APPENDIX_PATH,
+        template: "manual-appendix.html",
+        build: manual::appendix_page,
+        exists: |_, inputs| inputs.published.is_some(),
+        reuse: Reuse::Never,
+    },
     SitePage { path: "versions.html", template: "versions.html", build: lists::versions_page, exists: always, reuse: Reuse::Overview },
     SitePage {
         path: "soa.html",
@@ -483,8 +491,7 @@ pub(crate) fn render_site(
     }
     let overview_key = keys.map(|k| k.overview);
     let data_key = keys.map_or(0, |k| k.data);
-    let bodies_key = keys.map_or(0, |k| k.bodies);
-    let r = Renderer { site, env: &env, theme, book, cache, inputs, overview_key };
+    let r = Renderer { site, env: &env, theme, book, cache, inputs, overview_key, manual: manual::Plan::of(site) };
 
     // Before the jobs that borrow it.
     let matrix_groups = matrix::groups(site);
@@ -494,9 +501,12 @@ pub(crate) fn render_site(
         let r = &r;
         jobs.push(match p.reuse {
             Reuse::Overview => Box::new(move || r.overview(p.path, || (p.build)(r, p))),
-            Reuse::OverviewAndBodies => Box::new(move || r.overview_with(p.path, bodies_key, || (p.build)(r, p))),
             Reuse::Never => Box::new(move || (p.build)(r, p)),
         });
+    }
+    for k in 0..r.manual.pages.len() {
+        let r = &r;
+        jobs.push(Box::new(move || manual::part_page(r, k)));
     }
     for (ns, title) in crate::render::crosswalk::mapped_frameworks(site) {
         let r = &r;
@@ -577,6 +587,23 @@ pub(crate) fn render_site(
     } else {
         Err(unique)
     }
+}
+
+/// The continuous manual for paper ([`manual::PRINT_PATH`], see [`manual::print_manual`]):
+/// rendered only when `aimsbook pdf` asks for it, never part of the site.
+pub(crate) fn render_print_manual(site: &Site, theme: &Theme, inputs: &Inputs) -> Result<Page, Diagnostic> {
+    let env = environment(theme, &site.messages)?;
+    let r = Renderer {
+        site,
+        env: &env,
+        theme,
+        book: v(&site.config.book),
+        cache: None,
+        inputs,
+        overview_key: None,
+        manual: manual::Plan::of(site),
+    };
+    manual::print_manual(&r)
 }
 
 #[cfg(test)]

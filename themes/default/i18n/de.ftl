@@ -336,6 +336,17 @@ manual-print = Drucken oder als PDF speichern
 manual-contents = Inhalt
 manual-control = Dokumentenlenkung: { $id }
 manual-title = Das KIMS-Handbuch (Druck)
+manual-contents-title = Das KIMS-Handbuch
+manual-how-to-print = Jeder Teil des Handbuchs ist eine eigene Seite mit eigener Drucktaste. Das ganze Handbuch als ein PDF mit Seitenzahlen im Inhalt erstellt <code>aimsbook pdf</code>.
+manual-part-count = { $n ->
+    [one] { $n } Dokument
+   *[other] { $n } Dokumente
+}
+manual-part-pages = Seiten:
+manual-part-title = { $part } ({ $page }/{ $pages })
+manual-pager = Navigation im Handbuch
+manual-print-part = Diese Seite drucken oder als PDF speichern
+manual-on-this-page = Auf dieser Seite
 
 ## Rückverfolgbarkeit
 trace-eyebrow = Rückverfolgbarkeit

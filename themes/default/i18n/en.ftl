@@ -331,6 +331,17 @@ manual-print = Print or save as PDF
 manual-contents = Contents
 manual-control = Document control: { $id }
 manual-title = The AIMS manual (print)
+manual-contents-title = The AIMS manual
+manual-how-to-print = Each part of the manual is a page of its own, with its own print button. For the whole manual as one PDF with the contents' page numbers, run <code>aimsbook pdf</code>.
+manual-part-count = { $n ->
+    [one] { $n } document
+   *[other] { $n } documents
+}
+manual-part-pages = Pages:
+manual-part-title = { $part } ({ $page }/{ $pages })
+manual-pager = Manual navigation
+manual-print-part = Print this page or save it as PDF
+manual-on-this-page = On this page
 
 ## Traceability pages (gaps, matrix, mandatory, SoA)
 trace-eyebrow = Traceability

@@ -336,6 +336,17 @@ manual-print = Imprimer ou enregistrer en PDF
 manual-contents = Sommaire
 manual-control = Maîtrise du document : { $id }
 manual-title = Le manuel du SMIA (impression)
+manual-contents-title = Le manuel du SMIA
+manual-how-to-print = Chaque partie du manuel est une page à part, avec son propre bouton d'impression. Pour le manuel entier en un seul PDF, avec les numéros de page au sommaire, lancez <code>aimsbook pdf</code>.
+manual-part-count = { $n ->
+    [one] { $n } document
+   *[other] { $n } documents
+}
+manual-part-pages = Pages :
+manual-part-title = { $part } ({ $page }/{ $pages })
+manual-pager = Navigation dans le manuel
+manual-print-part = Imprimer cette page ou l'enregistrer en PDF
+manual-on-this-page = Sur cette page
 
 ## Traçabilité
 trace-eyebrow = Traçabilité
