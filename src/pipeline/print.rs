@@ -15,7 +15,7 @@ pub fn print_manual(site: &Site) -> Result<Page, Vec<Diagnostic>> {
         .map_err(|e| vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))])?;
     // The appendix's redlines compare the documents' texts with their published versions.
     let blobs = crate::source::git::blobs(&site.config.root, &render::redline::blob_keys(site));
-    let inputs = render::Inputs { published: published_snapshot(site), snapshot: None, blobs };
+    let inputs = render::Inputs { published: published_snapshot(site, None), snapshot: None, blobs };
     render::render_print_manual(site, &theme, &inputs).map_err(|d| vec![d])
 }
 
@@ -35,8 +35,17 @@ mod tests {
         let inputs = render::Inputs::default();
         let cache = render::RenderCache::default();
         let render = |site: &Site| -> Vec<Page> {
-            let pages = render::render_site(site, &theme, &inputs, Some((&cache, render::InputKeys::of(site)))).expect("renders");
-            pages.into_iter().filter(|p| p.path == "manual.html" || p.path.starts_with("manual/")).collect()
+            let pages = std::sync::Mutex::new(Vec::new());
+            let keep = |p: Page| {
+                if p.path == "manual.html" || p.path.starts_with("manual/") {
+                    pages.lock().unwrap().push(p);
+                }
+                Ok(())
+            };
+            render::render_site(site, &theme, &inputs, Some((&cache, render::InputKeys::of(site))), &keep).expect("renders");
+            let mut pages = pages.into_inner().unwrap();
+            pages.sort_by(|a, b| a.path.cmp(&b.path));
+            pages
         };
         let before = render(&site);
         let i = site.documents.iter().position(|d| d.id == "PRC-003" && d.status == crate::parse::document::Status::Approved).unwrap();
