@@ -181,15 +181,20 @@ pub fn render_diff(d: &Diff) -> String {
 /// The latest published snapshot with a path (book.toml `[[snapshots]]`), and what changed
 /// since it — or why it could not be read. In an edition, the snapshot's documents are those
 /// the edition may show ([`crate::model::audience::restrict_snapshot_data`]).
-pub(crate) fn changes_since(r: &Renderer) -> Option<(String, Result<crate::render::changes::Diff, String>)> {
-    let site = r.site;
-    let published = r.inputs.published.as_ref()?;
-    let diff = published.data.clone().map(|old| {
-        let old = crate::model::audience::restrict_snapshot_data(site, (*old).clone());
-        let current = crate::model::snapshot::data_of(site, crate::model::snapshot::info_for(site, "current"));
-        crate::render::changes::diff(&old, &current)
-    });
-    Some((published.label.clone(), diff))
+/// Computed once per render: the Changes page and the manual's appendix both show it.
+pub(crate) fn changes_since<'r>(r: &'r Renderer) -> Option<&'r (String, Result<Diff, String>)> {
+    r.changes
+        .get_or_init(|| {
+            let site = r.site;
+            let published = r.inputs.published.as_ref()?;
+            let diff = published.data.clone().map(|old| {
+                let old = crate::model::audience::restrict_snapshot_data(site, (*old).clone());
+                let current = crate::model::snapshot::data_of(site, crate::model::snapshot::info_for(site, "current"));
+                crate::render::changes::diff(&old, &current)
+            });
+            Some((published.label.clone(), diff))
+        })
+        .as_ref()
 }
 
 /// "Changes since LABEL": the current repository against the latest published snapshot.
@@ -211,7 +216,7 @@ pub(crate) fn changes_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnosti
 /// the SoA and clause changes. Empty without a published snapshot.
 pub(crate) fn manual_changes(r: &Renderer) -> Result<String, Diagnostic> {
     let Some((label, result)) = changes_since(r) else { return Ok(String::new()) };
-    let (docs, other, error) = match &result {
+    let (docs, other, error) = match result {
         Err(e) => (Vec::new(), Vec::new(), Some(e.clone())),
         Ok(diff) => {
             let mut by_doc: BTreeMap<&str, (&str, Vec<&crate::render::changes::Change>, Option<&crate::render::redline::TextChange>)> =

@@ -299,6 +299,8 @@ pub(crate) struct Renderer<'a> {
     overview_key: Option<u64>,
     /// Which page of the manual prints each approved document.
     manual: manual::Plan,
+    /// What changed since the latest published snapshot ([`changes::changes_since`]).
+    changes: std::sync::OnceLock<Option<(String, Result<changes::Diff, String>)>>,
 }
 
 impl Renderer<'_> {
@@ -491,7 +493,8 @@ pub(crate) fn render_site(
     }
     let overview_key = keys.map(|k| k.overview);
     let data_key = keys.map_or(0, |k| k.data);
-    let r = Renderer { site, env: &env, theme, book, cache, inputs, overview_key, manual: manual::Plan::of(site) };
+    let r =
+        Renderer { site, env: &env, theme, book, cache, inputs, overview_key, manual: manual::Plan::of(site), changes: Default::default() };
 
     // Before the jobs that borrow it.
     let matrix_groups = matrix::groups(site);
@@ -602,6 +605,7 @@ pub(crate) fn render_print_manual(site: &Site, theme: &Theme, inputs: &Inputs) -
         inputs,
         overview_key: None,
         manual: manual::Plan::of(site),
+        changes: Default::default(),
     };
     manual::print_manual(&r)
 }
