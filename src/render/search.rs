@@ -247,56 +247,86 @@ pub(crate) fn index_pages(site: &Site) -> Vec<Page> {
 /// reused, and the shards are updated from the last index instead of being cut again: see
 /// [`IndexState`].
 pub(crate) fn index_pages_cached(site: &Site, cache: Option<(&EntryCache, &IndexState)>) -> Vec<Page> {
-    let entries = entries(site, cache.map(|(e, _)| e));
     let lang = Language::new(&site.messages.lang);
-    match cache {
-        Some((_, state)) => match state.0.lock() {
-            Ok(mut built) => {
-                let b = built.take().filter(|b| b.lang == lang.code && b.entries.len() == entries.len());
-                let b = b.unwrap_or_else(|| Built::new(&lang.code));
-                let mut b = b.update(entries, &lang);
-                let pages = b.pages(&lang);
-                *built = Some(b);
-                pages
-            }
-            Err(_) => Built::new(&lang.code).update(entries, &lang).pages(&lang),
-        },
-        None => Built::new(&lang.code).update(entries, &lang).pages(&lang),
+    let Some((entry_cache, state)) = cache else {
+        // A build keeps nothing: each entry's terms go into the postings as it is indexed and
+        // only its excerpt row is kept, so the terms of every document are never held at once.
+        let mut postings = Postings::default();
+        let mut rows = Vec::new();
+        for_each_entry(site, None, &mut |e| {
+            let e = Arc::try_unwrap(e).unwrap_or_else(|shared| Indexed { row_json: shared.row_json.clone(), terms: shared.terms.clone() });
+            postings.add(rows.len() as u32, &e.terms);
+            rows.push(Arc::new(Indexed { row_json: e.row_json, terms: Vec::new() }));
+        });
+        return Built::from_postings(&lang.code, rows, postings.0).pages(&lang);
+    };
+    let mut entries = Vec::new();
+    for_each_entry(site, Some(entry_cache), &mut |e| entries.push(e));
+    match state.0.lock() {
+        Ok(mut built) => {
+            let b = built.take().filter(|b| b.lang == lang.code && b.entries.len() == entries.len());
+            let b = b.unwrap_or_else(|| Built::new(&lang.code));
+            let mut b = b.update(entries, &lang);
+            let pages = b.pages(&lang);
+            *built = Some(b);
+            pages
+        }
+        Err(_) => Built::new(&lang.code).update(entries, &lang).pages(&lang),
     }
 }
 
-/// Every searchable entry in index order: documents, catalog items, register rows.
-fn entries(site: &Site, cache: Option<&EntryCache>) -> Vec<Arc<Indexed>> {
+/// Postings under construction: term → (entry number, code), in entry order.
+#[derive(Default)]
+struct Postings(HashMap<String, Vec<(u32, u32)>>);
+
+impl Postings {
+    fn add(&mut self, n: u32, terms: &[(String, u32)]) {
+        for (t, code) in terms {
+            match self.0.get_mut(t.as_str()) {
+                Some(list) => list.push((n, *code)),
+                None => {
+                    self.0.insert(t.clone(), vec![(n, *code)]);
+                }
+            }
+        }
+    }
+}
+
+/// Hands every searchable entry to `f` in index order: documents, catalog items, register rows.
+fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc<Indexed>)) {
     use rayon::prelude::*;
     let lang = Language::new(&site.messages.lang);
-    // Documents are indexed in parallel, each thread with its own memo of word terms.
-    let mut entries: Vec<Arc<Indexed>> = site
-        .documents
-        .par_iter()
-        .enumerate()
-        .filter(|(i, d)| site.by_id.get(&d.id) == Some(i))
-        .map_init(
-            || Language::new(&site.messages.lang),
-            |lang, (_, d)| {
-                let make = || {
-                    Arc::new(indexed(
-                        lang,
-                        &d.id,
-                        &d.title,
-                        &site.messages.label("doc-type", &d.doc_type),
-                        &d.url(),
-                        &format!("{} {}", d.plain, d.owner),
-                    ))
-                };
-                // The language shapes an entry too (folding, stems, the kind's display name).
-                let key = d.source_hash ^ site.messages.fingerprint;
-                match cache {
-                    Some(c) => c.get_or_make(d.id.clone(), key, make),
-                    None => make(),
-                }
-            },
-        )
-        .collect();
+    let docs: Vec<&Arc<crate::parse::document::Document>> =
+        site.documents.iter().enumerate().filter(|(i, d)| site.by_id.get(&d.id) == Some(i)).map(|(_, d)| d).collect();
+    // Documents are indexed in parallel, each thread with its own memo of word terms, a chunk
+    // at a time so that a build holds the terms of one chunk only.
+    for chunk in docs.chunks(1024) {
+        let made: Vec<Arc<Indexed>> = chunk
+            .par_iter()
+            .map_init(
+                || Language::new(&site.messages.lang),
+                |lang, d| {
+                    let make = || {
+                        Arc::new(indexed(
+                            lang,
+                            &d.id,
+                            &d.title,
+                            &site.messages.label("doc-type", &d.doc_type),
+                            &d.url(),
+                            &format!("{} {}", d.plain, d.owner),
+                        ))
+                    };
+                    // The language shapes an entry too (folding, stems, the kind's display name).
+                    let key = d.source_hash ^ site.messages.fingerprint;
+                    match cache {
+                        Some(c) => c.get_or_make(d.id.clone(), key, make),
+                        None => make(),
+                    }
+                },
+            )
+            .collect();
+        made.into_iter().for_each(&mut *f);
+    }
     for item in &site.catalog.items {
         let k = match item.kind {
             crate::model::catalog::ItemKind::Control => "control",
@@ -306,7 +336,7 @@ fn entries(site: &Site, cache: Option<&EntryCache>) -> Vec<Arc<Indexed>> {
         let k = site.messages.label("kind", k);
         let x = [item.description.as_str(), item.objective.as_deref().unwrap_or(""), item.guidance.as_deref().unwrap_or("")].join(" ");
         let make = || Arc::new(indexed(&lang, &item.id, &item.title, &k, &document::clause_url(&item.id), x.trim()));
-        entries.push(cached(cache, format!("item:{}", item.id), &(&item.title, &k, &x, site.messages.fingerprint), make));
+        f(cached(cache, format!("item:{}", item.id), &(&item.title, &k, &x, site.messages.fingerprint), make));
     }
     for df in &site.data_files {
         let Some(doc) = site.doc_for_data(&df.rel) else { continue };
@@ -321,10 +351,9 @@ fn entries(site: &Site, cache: Option<&EntryCache>) -> Vec<Arc<Indexed>> {
             let url = format!("{}#row-{}", doc.url(), document::slug(id));
             let kind = site.messages.get("search-row-of", &[("id", doc.id.as_str().into())]).unwrap_or_default();
             let make = || Arc::new(indexed(&lang, id, &title, &kind, &url, &x));
-            entries.push(cached(cache, format!("row:{}:{id}", df.rel), &(&title, &kind, &url, &x, site.messages.fingerprint), make));
+            f(cached(cache, format!("row:{}:{id}", df.rel), &(&title, &kind, &url, &x, site.messages.fingerprint), make));
         }
     }
-    entries
 }
 
 /// An entry from `cache` when its inputs hash the same, else made (and kept).
@@ -397,30 +426,27 @@ impl Built {
         }
     }
 
+    /// An index made from scratch: every bucket and every run is written anew.
+    fn from_postings(lang: &str, entries: Vec<Arc<Indexed>>, postings: HashMap<String, Vec<(u32, u32)>>) -> Built {
+        let mut terms: Vec<String> = postings.keys().cloned().collect();
+        terms.sort_unstable_by(|a, b| js_order(a, b));
+        let mut fresh = Built::new(lang);
+        fresh.dirty_buckets = (0..entries.len().div_ceil(DOC_BUCKET)).collect();
+        fresh.postings = postings;
+        fresh.terms = terms;
+        fresh.entries = entries;
+        fresh
+    }
+
     /// Takes the new entries: from nothing, every posting is collected; otherwise only the
     /// entries that changed (same number of entries) update the postings of their terms.
     fn update(mut self, entries: Vec<Arc<Indexed>>, _lang: &Language) -> Built {
         if self.entries.is_empty() || self.entries.len() != entries.len() {
-            let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+            let mut postings = Postings::default();
             for (n, e) in entries.iter().enumerate() {
-                for (t, code) in &e.terms {
-                    match postings.get_mut(t.as_str()) {
-                        Some(list) => list.push((n as u32, *code)),
-                        None => {
-                            postings.insert(t.clone(), vec![(n as u32, *code)]);
-                        }
-                    }
-                }
+                postings.add(n as u32, &e.terms);
             }
-            let mut terms: Vec<String> = postings.keys().cloned().collect();
-            terms.sort_unstable_by(|a, b| js_order(a, b));
-            let lang = std::mem::take(&mut self.lang);
-            let mut fresh = Built::new(&lang);
-            fresh.dirty_buckets = (0..entries.len().div_ceil(DOC_BUCKET)).collect();
-            fresh.postings = postings;
-            fresh.terms = terms;
-            fresh.entries = entries;
-            return fresh;
+            return Built::from_postings(&self.lang, entries, postings.0);
         }
         for (n, new) in entries.iter().enumerate() {
             let old = &self.entries[n];
