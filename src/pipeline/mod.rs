@@ -206,8 +206,8 @@ pub fn render_all(site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
 /// Every page of the site, each handed to `emit` as soon as it exists: the driver reads what
 /// render needs from disk (the theme, the latest published snapshot), then renders;
 /// `snapshot` names the frozen copy being written. When two pages have the same path, the
-/// first emitted keeps it: the site's pages, then the theme's static files, the downloads, the
-/// API, the search index and the highlighting styles. Returns how many pages were emitted.
+/// first emitted keeps it: the theme's static files come first. Returns how many pages were
+/// emitted.
 fn render_pages(
     site: &Site,
     snapshot: Option<SnapshotInfo>,
@@ -223,6 +223,19 @@ fn render_pages(
     timer.lap("published snapshot");
     let cache = cache.map(|c| (c, render::InputKeys::of(site)));
     timer.lap("input keys");
+    // The theme's static files first: the first page given a path keeps it, and a theme may
+    // replace a generated file of `static/` (the highlighting styles) by giving its path. No
+    // other two generated pages share a path, so the rest is emitted as it comes.
+    let mut count = 0;
+    for (path, bytes) in &theme.statics {
+        emit(Page { path: format!("static/{path}"), bytes: bytes.clone().into() }).map_err(|d| vec![d])?;
+        count += 1;
+    }
+    let emit_all = |pages: Vec<Page>| -> Result<usize, Diagnostic> {
+        let n = pages.len();
+        pages.into_iter().try_for_each(emit)?;
+        Ok(n)
+    };
     // The downloads and the search index are built while the pages render: each is mostly one
     // thread's work, and rendering keeps the other cores busy meanwhile.
     let (rendered, (downloads, search)) = rayon::join(
@@ -230,43 +243,39 @@ fn render_pages(
         || {
             rayon::join(
                 // The downloads show the documents' control data, the traceability and the registers.
-                || match cache {
-                    Some((c, keys)) => {
-                        c.downloads_all.get_or_make((), hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
-                            crate::output::export::download_pages_cached(site, Some(&c.downloads))
-                        })
-                    }
-                    None => crate::output::export::download_pages(site),
+                || {
+                    emit_all(match cache {
+                        Some((c, keys)) => {
+                            c.downloads_all.get_or_make((), hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
+                                crate::output::export::download_pages_cached(site, Some(&c.downloads))
+                            })
+                        }
+                        None => crate::output::export::download_pages(site),
+                    })
                 },
                 // The search index holds document texts, register rows and the catalog.
-                || match cache {
-                    Some((c, keys)) => {
-                        c.search.get_or_make((), hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)), || {
-                            crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index)))
-                        })
-                    }
-                    None => crate::render::search::index_pages(site),
+                || {
+                    emit_all(match cache {
+                        Some((c, keys)) => c.search.get_or_make(
+                            (),
+                            hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)),
+                            || crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index))),
+                        ),
+                        None => crate::render::search::index_pages(site),
+                    })
                 },
             )
         },
     );
-    let mut count = rendered?;
+    count += rendered?;
+    count += downloads.map_err(|d| vec![d])?;
+    count += search.map_err(|d| vec![d])?;
     timer.lap("render pages, downloads and search index");
-    let mut rest: Vec<Page> = Vec::new();
-    for (path, bytes) in &theme.statics {
-        rest.push(Page { path: format!("static/{path}"), bytes: bytes.clone().into() });
-    }
-    rest.extend(downloads);
-    rest.extend(crate::render::api::pages(site, &inputs));
-    rest.extend(search);
+    let mut rest = crate::render::api::pages(site, &inputs);
     let (light, dark) = &*crate::parse::markdown::HIGHLIGHT_CSS;
     rest.push(Page { path: "static/highlight-light.css".into(), bytes: light.clone().into_bytes().into() });
     rest.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.clone().into_bytes().into() });
-    // In order, so that the first of two pages with one path is the one kept.
-    for page in rest {
-        emit(page).map_err(|d| vec![d])?;
-        count += 1;
-    }
+    count += emit_all(rest).map_err(|d| vec![d])?;
     Ok(count)
 }
 
