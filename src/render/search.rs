@@ -370,7 +370,7 @@ fn cached(cache: Option<&EntryCache>, name: String, inputs: &impl std::hash::Has
 /// shards of about [`TERM_SHARD_BYTES`]. A term's postings changing can therefore only move the
 /// cuts of its own run, which is what lets `serve` re-cut just the runs an edit touched and
 /// still produce the bytes a fresh build produces.
-const RUN_ANCHOR: u64 = 128;
+const RUN_ANCHOR: u64 = 512;
 
 fn is_anchor(term: &str) -> bool {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -671,14 +671,15 @@ mod incremental {
     #[test]
     fn updated_index_equals_a_fresh_one_after_every_edit() {
         let lang = Language::new("en");
-        // A vocabulary large enough for many runs and shards: words w0..w3999, each entry a
+        // A vocabulary large enough for many runs and shards: words w0..w29999, each entry a
         // pseudo-random selection.
         let mut seed: u64 = 7;
         let mut next = move |m: u64| {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 33) % m
         };
-        let mut texts: Vec<String> = (0..300).map(|_| (0..120).map(|_| format!("w{}", next(4000))).collect::<Vec<_>>().join(" ")).collect();
+        let mut texts: Vec<String> =
+            (0..800).map(|_| (0..150).map(|_| format!("w{}", next(30000))).collect::<Vec<_>>().join(" ")).collect();
         let mut entries: Vec<Arc<Indexed>> = texts.iter().enumerate().map(|(n, t)| entry(&lang, n, t)).collect();
         let mut state = Built::new(&lang.code).update(entries.clone(), &lang);
         let first = state.pages(&lang);
@@ -691,7 +692,7 @@ mod incremental {
                 0 => texts[n].push_str(&format!(" brandnew{round}")),
                 1 => texts[n] = texts[n].split(' ').skip(1).collect::<Vec<_>>().join(" "),
                 2 => texts[n].push_str(" w1 w1 w1"),
-                _ => texts[n] = (0..80).map(|_| format!("w{}", next(4000))).collect::<Vec<_>>().join(" "),
+                _ => texts[n] = (0..80).map(|_| format!("w{}", next(30000))).collect::<Vec<_>>().join(" "),
             }
             entries[n] = entry(&lang, n, &texts[n]);
             let before: HashMap<String, Page> = state.term_pages.iter().map(|(_, p)| (p.path.clone(), p.clone())).collect();
