@@ -148,6 +148,7 @@ pub(crate) fn build_in_memory_with(
     render_cache: &RenderCache,
     preview: bool,
 ) -> Attempt {
+    let timer = crate::support::timer::Timer::new();
     let mut diags = Diagnostics::default();
     let config = match config::load(root) {
         Ok(c) => c,
@@ -167,12 +168,15 @@ pub(crate) fn build_in_memory_with(
     };
     let site = loaded.site;
     diags = loaded.diagnostics;
+    timer.lap("load and prepare");
     if diags.has_errors() {
         let preview = preview.then(|| preview_pages(&site, &diags, render_cache));
         return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview };
     }
     let mut sink = Memory::new(Some(&render_cache.assets), false);
-    match pipeline::run(&site, None, Some(render_cache), &mut sink) {
+    let ran = pipeline::run(&site, None, Some(render_cache), &mut sink);
+    timer.lap("render and hand over");
+    match ran {
         Ok(_) => {
             let rendered = render_cache.rendered.load(std::sync::atomic::Ordering::Relaxed);
             let reused = render_cache.reused.load(std::sync::atomic::Ordering::Relaxed);

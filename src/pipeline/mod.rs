@@ -236,8 +236,8 @@ fn render_pages(
         pages.into_iter().try_for_each(emit)?;
         Ok(n)
     };
-    // The downloads and the search index are built while the pages render: each is mostly one
-    // thread's work, and rendering keeps the other cores busy meanwhile.
+    // The downloads, the search index and the API are built while the pages render: each is
+    // mostly one thread's work, and rendering keeps the other cores busy meanwhile.
     let (rendered, (downloads, search)) = rayon::join(
         || render::render_site(site, &theme, &inputs, cache, emit),
         || {
@@ -253,25 +253,44 @@ fn render_pages(
                         None => crate::output::export::download_pages(site),
                     })
                 },
-                // The search index holds document texts, register rows and the catalog.
                 || {
-                    emit_all(match cache {
-                        Some((c, keys)) => c.search.get_or_make(
-                            (),
-                            hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)),
-                            || crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index))),
-                        ),
-                        None => crate::render::search::index_pages(site),
-                    })
+                    rayon::join(
+                        // The search index holds document texts, register rows and the catalog.
+                        || {
+                            emit_all(match cache {
+                                Some((c, keys)) => c.search.get_or_make(
+                                    (),
+                                    hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)),
+                                    || crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index))),
+                                ),
+                                None => crate::render::search::index_pages(site),
+                            })
+                        },
+                        // The API shows the documents' control data and the traceability (the
+                        // overview key), which documents supersede which, and whether this is a
+                        // snapshot.
+                        || {
+                            emit_all(match cache {
+                                Some((c, keys)) => {
+                                    let supersessions: Vec<_> = site.documents.iter().map(|d| (&d.supersedes, &d.superseded_by)).collect();
+                                    let key = hash_of(&(keys.overview, supersessions, inputs.snapshot.is_some()));
+                                    c.api.get_or_make((), key, || crate::render::api::pages(site, &inputs))
+                                }
+                                None => crate::render::api::pages(site, &inputs),
+                            })
+                        },
+                    )
                 },
             )
         },
     );
+    let (search, api) = search;
     count += rendered?;
     count += downloads.map_err(|d| vec![d])?;
     count += search.map_err(|d| vec![d])?;
-    timer.lap("render pages, downloads and search index");
-    let mut rest = crate::render::api::pages(site, &inputs);
+    count += api.map_err(|d| vec![d])?;
+    timer.lap("render pages, downloads, search index and API");
+    let mut rest = Vec::new();
     let (light, dark) = &*crate::parse::markdown::HIGHLIGHT_CSS;
     rest.push(Page { path: "static/highlight-light.css".into(), bytes: light.clone().into_bytes().into() });
     rest.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.clone().into_bytes().into() });
@@ -374,8 +393,10 @@ pub(crate) fn run(
             return Err(ds);
         }
     };
+    let timer = Timer::new();
     let assets: Vec<String> = site.assets.iter().cloned().collect();
     let written = sink.finish(&site.config.content_dir(), &assets).map_err(|d| vec![d])?;
+    timer.lap("content files and finish");
     Ok(Ran { pages, search_index_bytes: search_index_bytes.into_inner(), written })
 }
 

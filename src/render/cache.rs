@@ -28,6 +28,8 @@ pub struct RenderCache {
     /// The search index (entry file and shards), by the text of every document and data
     /// file and the catalog.
     pub(crate) search: Slot<Vec<Page>>,
+    /// The API files (`api/*.json`, `llms.txt`), by the overview key and the supersessions.
+    pub(crate) api: Slot<Vec<Page>>,
     /// All download files, by the overview and data keys.
     pub(crate) downloads_all: Slot<Vec<Page>>,
     /// Indexed documents for the search index, by document text.
