@@ -266,12 +266,12 @@ pub(crate) fn index_pages_cached(site: &Site, cache: Option<(&EntryCache, &Index
         Ok(mut built) => {
             let b = built.take().filter(|b| b.lang == lang.code && b.entries.len() == entries.len());
             let b = b.unwrap_or_else(|| Built::new(&lang.code));
-            let mut b = b.update(entries, &lang);
+            let mut b = b.update(entries);
             let pages = b.pages(&lang);
             *built = Some(b);
             pages
         }
-        Err(_) => Built::new(&lang.code).update(entries, &lang).pages(&lang),
+        Err(_) => Built::new(&lang.code).update(entries).pages(&lang),
     }
 }
 
@@ -440,7 +440,7 @@ impl Built {
 
     /// Takes the new entries: from nothing, every posting is collected; otherwise only the
     /// entries that changed (same number of entries) update the postings of their terms.
-    fn update(mut self, entries: Vec<Arc<Indexed>>, _lang: &Language) -> Built {
+    fn update(mut self, entries: Vec<Arc<Indexed>>) -> Built {
         if self.entries.is_empty() || self.entries.len() != entries.len() {
             let mut postings = Postings::default();
             for (n, e) in entries.iter().enumerate() {
@@ -662,7 +662,7 @@ mod incremental {
     }
 
     fn fresh(lang: &Language, entries: &[Arc<Indexed>]) -> Vec<(String, Vec<u8>)> {
-        let mut b = Built::new(&lang.code).update(entries.to_vec(), lang);
+        let mut b = Built::new(&lang.code).update(entries.to_vec());
         b.pages(lang).into_iter().map(|p| (p.path, p.bytes.to_vec())).collect()
     }
 
@@ -681,7 +681,7 @@ mod incremental {
         let mut texts: Vec<String> =
             (0..800).map(|_| (0..150).map(|_| format!("w{}", next(30000))).collect::<Vec<_>>().join(" ")).collect();
         let mut entries: Vec<Arc<Indexed>> = texts.iter().enumerate().map(|(n, t)| entry(&lang, n, t)).collect();
-        let mut state = Built::new(&lang.code).update(entries.clone(), &lang);
+        let mut state = Built::new(&lang.code).update(entries.clone());
         let first = state.pages(&lang);
         assert!(first.iter().filter(|p| p.path.contains("/t")).count() > 20, "many term shards");
         for round in 0..40 {
@@ -696,7 +696,7 @@ mod incremental {
             }
             entries[n] = entry(&lang, n, &texts[n]);
             let before: HashMap<String, Page> = state.term_pages.iter().map(|(_, p)| (p.path.clone(), p.clone())).collect();
-            state = state.update(entries.clone(), &lang);
+            state = state.update(entries.clone());
             let updated = state.pages(&lang);
             let got: Vec<(String, Vec<u8>)> = updated.iter().map(|p| (p.path.clone(), p.bytes.to_vec())).collect();
             assert_eq!(got, fresh(&lang, &entries), "round {round}: the updated index differs from a fresh one");
