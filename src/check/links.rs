@@ -12,8 +12,7 @@ pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
     let row_ids: std::collections::BTreeSet<&str> = site.data_files.iter().flat_map(|f| f.rows.iter().filter_map(|r| r.id())).collect();
     for (i, d) in site.documents.iter().enumerate() {
         let file = &d.repo_rel;
-        let no_links = Vec::new();
-        let resolved = site.resolved.get(i).unwrap_or(&no_links);
+        let resolved = site.resolved.get(i).map(|r| r.as_slice()).unwrap_or_default();
         for (link, result) in d.links.iter().zip(resolved) {
             match result {
                 Ok(Destination::Document { index, .. }) => {

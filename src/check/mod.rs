@@ -18,14 +18,20 @@ use crate::model::Site;
 
 /// Runs every check family over the site.
 pub(crate) fn run_all(site: &Site) -> Vec<Diagnostic> {
+    let timer = crate::support::timer::Timer::new();
     let mut out = Vec::new();
     out.extend(doc_control::check(site));
+    timer.lap("  document control");
     out.extend(approval::check(site));
     out.extend(signatures::check(site));
+    timer.lap("  approvals and signatures");
     out.extend(links::check(site));
+    timer.lap("  links");
     out.extend(registers::check(site));
     out.extend(soa::check(site));
+    timer.lap("  registers and SoA");
     out.extend(crate::check::retention::check(site));
     out.extend(crate::model::audience::check(site));
+    timer.lap("  retention and audiences");
     out
 }

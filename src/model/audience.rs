@@ -186,7 +186,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
     let mut assets: BTreeSet<String> = BTreeSet::new();
     for (i, links) in site.resolved.iter().enumerate() {
         if published[i] {
-            for r in links {
+            for r in links.iter() {
                 if let Ok(Destination::Asset(rel)) = r {
                     if !site.data_by_rel.contains_key(rel) || data_published(rel) {
                         assets.insert(rel.clone());
@@ -392,7 +392,7 @@ pub fn crossings(site: &Site, editions: &[Edition]) -> Vec<Diagnostic> {
             );
         };
         if let Some(links) = site.resolved.get(i) {
-            for (link, r) in d.links.iter().zip(links) {
+            for (link, r) in d.links.iter().zip(links.iter()) {
                 if let Ok(Destination::Document { index, .. }) = r {
                     report(*index, "links to", link.line, link.column, &mut out);
                 }

@@ -7,6 +7,7 @@ pub mod audience;
 pub(crate) mod catalog;
 pub(crate) mod crosswalk;
 pub mod retention;
+pub(crate) mod reuse;
 pub(crate) mod review;
 pub(crate) mod snapshot;
 pub mod table;
@@ -49,7 +50,7 @@ pub struct Site {
     pub(crate) link_keys: Vec<u64>,
     /// Per document and per link (same order as `Document::links`): where the link goes,
     /// resolved once while indexing the links, and reused by the checks.
-    pub(crate) resolved: Vec<Vec<Result<Destination, LinkError>>>,
+    pub(crate) resolved: Vec<reuse::Resolved>,
     /// Per document (same index as `documents`): the documents linking to it (body links,
     /// `related` and `derived_from`), in id order, each once.
     pub(crate) backlinks: Vec<Vec<usize>>,
@@ -153,6 +154,16 @@ impl Site {
         site
     }
 
+    /// [`new`](Self::new) for `serve`: reuses what the last model (`previous`) still holds
+    /// (see [`reuse`]), and returns what the next rebuild may reuse of this one.
+    pub(crate) fn new_after(parts: Parts, previous: Option<&reuse::Previous>) -> (Site, reuse::Previous) {
+        let mut site = Site::assemble(parts);
+        let reusable = reuse::Reusable::new(&site, previous);
+        site.index_with(&reusable);
+        let next = reuse::Previous::of(&site, reusable.doc_worlds, reusable.world);
+        (site, next)
+    }
+
     /// The site's parts sorted and indexed by id and path, before links and traceability are
     /// computed ([`index`](Self::index)).
     pub(crate) fn assemble(parts: Parts) -> Site {
@@ -206,20 +217,38 @@ impl Site {
 
     /// Resolves every link and computes the traceability.
     pub(crate) fn index(&mut self) {
+        self.index_with(&reuse::Reusable::nothing());
+    }
+
+    fn index_with(&mut self, reusable: &reuse::Reusable) {
         let timer = crate::support::timer::Timer::new();
-        self.index_links();
+        self.index_links(reusable);
         timer.lap("  links");
-        self.trace = crate::model::trace::compute(self);
+        self.trace = match reusable.trace(self) {
+            Some(trace) => trace,
+            None => crate::model::trace::compute(self),
+        };
         timer.lap("  trace");
     }
 
-    fn index_links(&mut self) {
-        // (target, source) pairs, targets by the first document of their id.
-        let mut pairs: Vec<(usize, usize)> = Vec::new();
-        let mut clause_docs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    fn index_links(&mut self, reusable: &reuse::Reusable) {
+        // The first document of each id: documents are sorted by id, so repeats are adjacent.
+        let mut first_of_id = Vec::with_capacity(self.documents.len());
+        for (i, d) in self.documents.iter().enumerate() {
+            let first = match i.checked_sub(1) {
+                Some(prev) if self.documents[prev].id == d.id => first_of_id[prev],
+                _ => i,
+            };
+            first_of_id.push(first);
+        }
         let mut link_keys = Vec::with_capacity(self.documents.len());
         let mut all_resolved = Vec::with_capacity(self.documents.len());
         for (i, d) in self.documents.iter().enumerate() {
+            if let Some((resolved, key)) = reusable.links(i) {
+                all_resolved.push(resolved.clone());
+                link_keys.push(key);
+                continue;
+            }
             let mut key = std::hash::DefaultHasher::new();
             let mut doc_resolved = Vec::with_capacity(d.links.len());
             for link in &d.links {
@@ -232,21 +261,51 @@ impl Site {
                     Ok(Destination::Document { index, anchor }) => (0u8, index, anchor).hash(&mut key),
                     other => (1u8, other).hash(&mut key),
                 }
-                if let Ok(Destination::Document { index, .. }) = &resolved {
-                    let target = &self.documents[*index].id;
-                    if target != &d.id {
-                        pairs.extend(self.by_id.get(target).map(|&t| (t, i)));
-                    }
-                }
                 doc_resolved.push(resolved);
             }
             link_keys.push(key.finish());
-            all_resolved.push(doc_resolved);
+            all_resolved.push(Arc::new(doc_resolved));
+        }
+        // (target, source) pairs, targets by the first document of their id.
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (i, d) in self.documents.iter().enumerate() {
+            for resolved in all_resolved[i].iter() {
+                if let Ok(Destination::Document { index, .. }) = resolved {
+                    if first_of_id[*index] != first_of_id[i] {
+                        pairs.push((first_of_id[*index], i));
+                    }
+                }
+            }
             for r in d.related.iter().chain(&d.derived_from) {
                 if r != &d.id {
                     pairs.extend(self.by_id.get(r).map(|&t| (t, i)));
                 }
             }
+        }
+        let clause_docs = match reusable.clause_docs(self) {
+            Some(clause_docs) => clause_docs,
+            None => self.clause_index(),
+        };
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut backlinks = vec![Vec::new(); self.documents.len()];
+        for (t, source) in pairs {
+            let list: &mut Vec<usize> = &mut backlinks[t];
+            // Documents are sorted by id, so a repeated id (an error of its own) is adjacent.
+            if list.last().is_none_or(|&last| first_of_id[last] != first_of_id[source]) {
+                list.push(source);
+            }
+        }
+        self.backlinks = backlinks;
+        self.clause_docs = clause_docs;
+        self.link_keys = link_keys;
+        self.resolved = all_resolved;
+    }
+
+    /// Catalog id → indices of the documents naming it in `clauses`, in index order.
+    fn clause_index(&self) -> BTreeMap<String, Vec<usize>> {
+        let mut clause_docs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, d) in self.documents.iter().enumerate() {
             for c in &d.clauses {
                 if let Some(item) = self.catalog.get(c) {
                     // Documents come in index order, so a repeat can only be the last entry
@@ -261,20 +320,7 @@ impl Site {
                 }
             }
         }
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut backlinks = vec![Vec::new(); self.documents.len()];
-        for (t, source) in pairs {
-            let list: &mut Vec<usize> = &mut backlinks[t];
-            // Documents are sorted by id, so a repeated id (an error of its own) is adjacent.
-            if list.last().is_none_or(|&last| self.documents[last].id != self.documents[source].id) {
-                list.push(source);
-            }
-        }
-        self.backlinks = backlinks;
-        self.clause_docs = clause_docs;
-        self.link_keys = link_keys;
-        self.resolved = all_resolved;
+        clause_docs
     }
 
     /// Content-relative path of a document's `data:` file, `None` when it climbs out of the tree.

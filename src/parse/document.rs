@@ -242,6 +242,9 @@ pub struct Document {
     pub(crate) plain: String,
     /// Hash of the file's whole text: identifies this version of the document in caches.
     pub(crate) source_hash: u64,
+    /// Hash of the front matter's text: every field above `body` follows from it (and the
+    /// schemas), so two versions with the same value differ only in their body.
+    pub(crate) front_hash: u64,
     pub(crate) body_line: usize,
     pub(crate) headings: Vec<Heading>,
     pub links: Vec<BodyLink>,

@@ -346,6 +346,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         body: split.body.to_string(),
         plain: crate::parse::markdown::plain_text(split.body),
         source_hash: source_hash(&file.text),
+        front_hash: source_hash(split.front_matter),
         body_line: split.body_line,
         headings: body_info.headings,
         links: body_info.links,

@@ -28,6 +28,9 @@ pub struct ParseCache {
     pub(super) walk: Mutex<Option<LastWalk>>,
     /// Paths reported changed since the last load, when the watcher knows them.
     pub(super) changed: Mutex<Option<Vec<PathBuf>>>,
+    /// What the last model derived (resolved links, clause index, traceability), for the next
+    /// to reuse what an edit cannot change.
+    pub(super) model: Mutex<Option<crate::model::reuse::Previous>>,
 }
 
 type LastWalk = (PathBuf, Vec<SourceFile>, Vec<Diagnostic>);
@@ -49,6 +52,10 @@ impl ParseCache {
             *m = None;
         }
         if let Ok(mut m) = self.walk.lock() {
+            *m = None;
+        }
+        // The traceability also follows from the configuration and the catalogs.
+        if let Ok(mut m) = self.model.lock() {
             *m = None;
         }
     }
@@ -206,6 +213,115 @@ mod tests {
         }
         for other in [".git/index", ".git/objects/ab/cdef", "content/HEAD", ".git/refs/remotes/origin/main"] {
             assert!(!moves_git_head(root, &root.join(other)), "{other}");
+        }
+    }
+
+    /// What the model derives from the documents, in a comparable form.
+    fn derived(site: &crate::model::Site) -> String {
+        let resolved: Vec<_> = site.resolved.iter().map(|r| r.as_slice()).collect();
+        format!("{resolved:?}\n{:?}\n{:?}\n{:?}\n{:?}", site.link_keys, site.backlinks, site.clause_docs, site.trace)
+    }
+
+    /// The text with its first line starting with `key` replaced by `line` (a flow list or a
+    /// scalar written on one line; a block list below the key is dropped with it).
+    fn with_line(text: &str, key: &str, line: &str) -> String {
+        let mut out = Vec::new();
+        let mut lines = text.lines().peekable();
+        let mut done = false;
+        while let Some(l) = lines.next() {
+            if !done && l.starts_with(key) {
+                out.push(line.to_string());
+                done = true;
+                while lines.peek().is_some_and(|n| n.trim_start().starts_with("- ")) {
+                    lines.next();
+                }
+            } else {
+                out.push(l.to_string());
+            }
+        }
+        assert!(done, "`{key}` is in the text");
+        out.join("\n") + "\n"
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("create folder");
+        for entry in std::fs::read_dir(from).expect("read folder").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copy file");
+            }
+        }
+    }
+
+    /// The model `serve` derives while reusing the last one equals a fresh one after edits of
+    /// every kind: a body, a new heading (a link target), a status, the clauses, a data file,
+    /// a deleted and a new document. A body-only edit reuses every other document's links.
+    #[test]
+    fn a_reused_model_equals_a_fresh_one_after_every_edit() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path();
+        std::fs::copy(repo.join("book.toml"), root.join("book.toml")).expect("copy book.toml");
+        copy_tree(&repo.join("content"), &root.join("content"));
+        copy_tree(&repo.join("schemas"), &root.join("schemas"));
+        let today = jiff::civil::date(2026, 11, 26);
+        let cache = ParseCache::default();
+        let load = |cached: bool| {
+            let config = config::load(root).expect("book.toml loads");
+            super::super::load_cached(config, today, cached.then_some(&cache)).map_err(|e| e.0).expect("loads").site
+        };
+        let mut last = load(true);
+        assert!(derived(&last) == derived(&load(false)), "the first load");
+        // The documents with links, and the most linked-to one.
+        let linking: Vec<String> = last.documents.iter().filter(|d| d.links.len() > 1).map(|d| d.rel.clone()).collect();
+        let target = (0..last.documents.len()).max_by_key(|&i| last.backlinks[i].len()).map(|i| last.documents[i].rel.clone());
+        let (linking, target) = (linking, target.expect("a document others link to"));
+        assert!(linking.len() >= 3, "the example has documents with links");
+        let content = root.join("content");
+        let edit = |rel: &str, change: &dyn Fn(String) -> String| {
+            let path = content.join(rel);
+            let text = std::fs::read_to_string(&path).expect("read document");
+            std::fs::write(&path, change(text)).expect("write document");
+            cache.forget_texts(&[path]);
+        };
+        // A heading another document links to by its anchor, in a document other than the two above.
+        let anchored = last.resolved.iter().flat_map(|r| r.iter()).find_map(|r| match r {
+            Ok(crate::model::Destination::Document { index, anchor: Some(a) }) if last.documents[*index].rel != target => {
+                let d = &last.documents[*index];
+                d.headings.iter().find(|h| &h.slug == a).map(|h| (d.rel.clone(), h.text.clone()))
+            }
+            _ => None,
+        });
+        let (anchored, heading) = anchored.expect("the example links to a heading");
+        let data = last.data_files.first().map(|df| df.rel.clone()).expect("the example has data files");
+        type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+        let steps: Vec<Step> = vec![
+            ("a body edit", Box::new(|| edit(&linking[0], &|t| t + "\nAn added paragraph.\n"))),
+            ("a new heading", Box::new(|| edit(&target, &|t| t + "\n## An added section\n\nText.\n"))),
+            ("a renamed heading", Box::new(|| edit(&anchored, &|t| t.replacen(&heading, "A renamed section", 1)))),
+            ("a status", Box::new(|| edit(&linking[1], &|t| t.replacen("status: approved", "status: draft", 1)))),
+            ("the clauses", Box::new(|| edit(&linking[2], &|t| with_line(&t, "clauses:", "clauses: [\"9.2\", \"10.1\"]")))),
+            ("a data file", Box::new(|| edit(&data, &|t| t + "\n# a comment\n"))),
+            ("a deleted document", Box::new(|| std::fs::remove_file(content.join(&target)).expect("delete"))),
+            (
+                "a new document",
+                Box::new(|| {
+                    let text = std::fs::read_to_string(content.join(&linking[0])).expect("read");
+                    std::fs::write(content.join("added-copy.md"), with_line(&text, "id:", "id: ADDED-1")).expect("write");
+                }),
+            ),
+        ];
+        for (what, step) in &steps {
+            step();
+            let reused = load(true);
+            assert!(derived(&reused) == derived(&load(false)), "the reused model differs from a fresh one after {what}");
+            if *what == "a body edit" {
+                let kept = reused.resolved.iter().zip(&last.resolved).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
+                assert_eq!(kept, reused.documents.len() - 1, "a body edit resolves only the edited document's links again");
+            }
+            last = reused;
         }
     }
 }

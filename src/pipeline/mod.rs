@@ -147,7 +147,7 @@ pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache
         None => crate::source::git::read(&config.root, &config.build.content),
     };
     timer.lap("messages and git");
-    let site = Site::new(crate::model::Parts {
+    let parts = crate::model::Parts {
         config,
         catalog,
         today,
@@ -159,7 +159,15 @@ pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache
         unparsed_ids,
         git,
         messages: std::sync::Arc::new(messages),
-    });
+    };
+    let site = match cache.and_then(|c| c.model.lock().ok()) {
+        Some(mut last) => {
+            let (site, next) = Site::new_after(parts, last.as_ref());
+            *last = Some(next);
+            site
+        }
+        None => Site::new(parts),
+    };
     timer.lap("model and traceability");
     diags.extend(crate::check::run_all(&site));
     timer.lap("checks");
