@@ -8,24 +8,28 @@ use crate::model::Site;
 use crate::parse::document::{Document, Status, Version};
 use std::collections::BTreeMap;
 
-pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    duplicate_ids(site, &mut out);
-    for d in &site.documents {
-        approval_and_review(site, d, &mut out);
-        history(d, &mut out);
-        supersession(site, d, &mut out);
-        type_specific_fields(d, &mut out);
-        approval_covers_current(d, &mut out);
-        evidence_without_clauses(d, &mut out);
-        for &line in &d.unclosed_fences {
-            out.push(
-                Diagnostic::new(SRC008, &d.repo_rel, line, "this fenced code block is never closed: the rest of the document becomes code")
-                    .help("close it with a line holding the same fence (``` or ~~~), or remove the stray fence"),
-            );
-        }
+/// The checks of the site as a whole: duplicate ids.
+pub(crate) fn site_wide(site: &Site, out: &mut Vec<Diagnostic>) {
+    // Each id once in the index: then no id is used twice.
+    if site.by_id.len() < site.documents.len() {
+        duplicate_ids(site, out);
     }
-    out
+}
+
+/// The checks of one document: its dates, history, supersession and type-specific fields.
+pub(crate) fn document(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
+    approval_and_review(site, d, out);
+    history(d, out);
+    supersession(site, d, out);
+    type_specific_fields(d, out);
+    approval_covers_current(d, out);
+    evidence_without_clauses(d, out);
+    for &line in &d.unclosed_fences {
+        out.push(
+            Diagnostic::new(SRC008, &d.repo_rel, line, "this fenced code block is never closed: the rest of the document becomes code")
+                .help("close it with a line holding the same fence (``` or ~~~), or remove the stray fence"),
+        );
+    }
 }
 
 /// The approval covers the version in force: the current version's history entry is not dated

@@ -6,11 +6,17 @@ use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::{Destination, LinkError, Site};
 use crate::parse::document::Status;
 
-pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    // Register rows name risks, systems, nonconformities: never documents.
-    let row_ids: std::collections::BTreeSet<&str> = site.data_files.iter().flat_map(|f| f.rows.iter().filter_map(|r| r.id())).collect();
-    for (i, d) in site.documents.iter().enumerate() {
+/// The ids of register rows: they name risks, systems, nonconformities, never documents (a
+/// mention of one is not a mistyped document id).
+pub(crate) fn row_ids(site: &Site) -> std::collections::BTreeSet<&str> {
+    site.data_files.iter().flat_map(|f| f.rows.iter().filter_map(|r| r.id())).collect()
+}
+
+/// The links, `related` ids, mentions and clause ids of document `i`.
+pub(crate) fn document(site: &Site, i: usize, row_ids: &std::collections::BTreeSet<&str>, out: &mut Vec<Diagnostic>) {
+    let out = &mut *out;
+    let d = &site.documents[i];
+    {
         let file = &d.repo_rel;
         let resolved = site.resolved.get(i).map(|r| r.as_slice()).unwrap_or_default();
         for (link, result) in d.links.iter().zip(resolved) {
@@ -46,7 +52,7 @@ pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
                 _ => {}
             }
         }
-        mentions(site, d, &row_ids, &mut out);
+        mentions(site, d, row_ids, out);
         for c in &d.clauses {
             if !site.catalog.contains(c) {
                 out.push(
@@ -56,7 +62,6 @@ pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
             }
         }
     }
-    out
 }
 
 fn suggest_clause(site: &Site, id: &str) -> String {

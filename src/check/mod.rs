@@ -15,23 +15,58 @@ pub(crate) mod soa;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
+use crate::parse::document::Document;
+use std::sync::Arc;
 
 /// Runs every check family over the site.
 pub(crate) fn run_all(site: &Site) -> Vec<Diagnostic> {
+    run_reusing(site, None).0
+}
+
+/// The per-document checks' diagnostics of each document (same index as `site.documents`),
+/// kept by `serve`: a document that is the very same parse result is not checked again while
+/// nothing it is checked against changed (see [`crate::model::reuse`]).
+#[derive(Default)]
+pub(crate) struct Found {
+    documents: Vec<Arc<Document>>,
+    diagnostics: Vec<Vec<Diagnostic>>,
+}
+
+/// [`run_all`], taking from `last` the diagnostics of every document it holds unchanged. The
+/// caller passes `last` only when everything a document is checked against — the other
+/// documents' front matter and anchors, the data files, the date — is the same as then.
+/// Returns the diagnostics and what the next run may reuse.
+pub(crate) fn run_reusing(site: &Site, last: Option<&Found>) -> (Vec<Diagnostic>, Found) {
+    use rayon::prelude::*;
     let timer = crate::support::timer::Timer::new();
     let mut out = Vec::new();
-    out.extend(doc_control::check(site));
-    timer.lap("  document control");
-    out.extend(approval::check(site));
+    doc_control::site_wide(site, &mut out);
+    // Signatures are verified against the allowed signers file, which may change without any
+    // document changing: they are checked every time.
     out.extend(signatures::check(site));
-    timer.lap("  approvals and signatures");
-    out.extend(links::check(site));
-    timer.lap("  links");
     out.extend(registers::check(site));
     out.extend(soa::check(site));
-    timer.lap("  registers and SoA");
-    out.extend(crate::check::retention::check(site));
-    out.extend(crate::model::audience::check(site));
-    timer.lap("  retention and audiences");
-    out
+    timer.lap("  site-wide checks");
+    let row_ids = links::row_ids(site);
+    let audiences = crate::model::audience::Audiences::of(site);
+    let diagnostics: Vec<Vec<Diagnostic>> = site
+        .documents
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            if let Some(last) = last.filter(|l| l.documents.get(i).is_some_and(|p| Arc::ptr_eq(p, d))) {
+                return last.diagnostics[i].clone();
+            }
+            let mut found = Vec::new();
+            doc_control::document(site, d, &mut found);
+            approval::document(site, d, &mut found);
+            links::document(site, i, &row_ids, &mut found);
+            retention::document(site, d, &mut found);
+            crate::model::audience::document(site, i, &audiences, &mut found);
+            found
+        })
+        .collect();
+    out.extend(diagnostics.iter().flatten().cloned());
+    timer.lap("  document checks");
+    (out, Found { documents: site.documents.clone(), diagnostics })
 }

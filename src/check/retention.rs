@@ -4,15 +4,14 @@
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::model::retention::*;
 use crate::model::Site;
-use crate::parse::document::is_evidence_type;
+use crate::parse::document::{is_evidence_type, Document};
 
 /// RET001 (retention not understood), RET002 (record without retention) and RET003 (overdue
 /// for disposal).
-pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for d in site.documents.iter() {
+pub(crate) fn document(site: &Site, d: &Document, out: &mut Vec<Diagnostic>) {
+    {
         if d.invalid_fields.contains("retention") {
-            continue;
+            return;
         }
         match d.retention.as_deref().map(parse) {
             Some(Err(why)) => {
@@ -20,7 +19,7 @@ pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
                     Diagnostic::new(RET001, &d.repo_rel, d.line_of("retention"), format!("retention not understood: {why}"))
                         .help("write a period (\"7 years\", \"6 months\", \"P7Y\"), \"until superseded\", \"until superseded + 3 years\" or \"permanent\""),
                 );
-                continue;
+                return;
             }
             None if is_evidence_type(&d.doc_type) => out.push(
                 Diagnostic::new(RET002, &d.repo_rel, d.line_of("type"), format!("{} is a {} without a retention period", d.id, d.doc_type))
@@ -29,7 +28,7 @@ pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
             _ => {}
         }
         if !is_listed(d) {
-            continue;
+            return;
         }
         let e = entry(site, d);
         if e.state == State::Overdue {
@@ -47,5 +46,4 @@ pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
             );
         }
     }
-    out
 }

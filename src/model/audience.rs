@@ -316,36 +316,53 @@ fn restrict_git(site: &Site, published: &[bool], assets: &BTreeSet<String>) -> c
     crate::source::git::GitInfo { history, head: site.git.head.clone() }
 }
 
-/// The checks `check` runs: AUD002 for a classification that is not a level, and AUD001 against
-/// the configured `[audiences]` (a repository that configures none publishes no editions
-/// unless asked: `build --audience` then checks that edition with [`crossings`]).
-pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
+/// The editions the configured `[audiences]` publish (none when there are none), and per
+/// document which of them publish it: what [`document`] checks against.
+pub(crate) struct Audiences {
+    editions: Vec<Edition>,
+    published: Vec<Vec<bool>>,
+}
+
+impl Audiences {
+    pub(crate) fn of(site: &Site) -> Audiences {
+        let editions: Vec<Edition> =
+            if site.config.audiences.is_empty() { Vec::new() } else { profiles(&site.config).into_values().collect() };
+        Audiences::with(site, editions)
+    }
+
+    fn with(site: &Site, editions: Vec<Edition>) -> Audiences {
+        let published = if editions.is_empty() {
+            Vec::new()
+        } else {
+            site.documents.iter().map(|d| editions.iter().map(|e| publishes(&site.config, e, &d.classification)).collect()).collect()
+        };
+        Audiences { editions, published }
+    }
+}
+
+/// The checks of one document: AUD002 for a classification that is not a level, and AUD001
+/// against the configured `[audiences]` (a repository that configures none publishes no
+/// editions unless asked: `build --audience` then checks that edition with [`crossings`]).
+pub(crate) fn document(site: &Site, i: usize, audiences: &Audiences, out: &mut Vec<Diagnostic>) {
     let config = &site.config;
-    let mut out = Vec::new();
-    if !config.classification_levels.is_empty() {
-        for d in &site.documents {
-            // A word outside an enum is DC002 already; this says what it means for publishing.
-            if rank(config, &d.classification).is_none() && !d.invalid_fields.contains("classification") {
-                out.push(
-                    Diagnostic::new(
-                        AUD002,
-                        &d.repo_rel,
-                        d.line_of("classification"),
-                        format!(
-                            "classification `{}` of {} is not a classification level: no edition publishes it, and its references cannot be checked against the audiences",
-                            d.classification, d.id
-                        ),
-                    )
-                    .help(format!("use one of: {} (set in [publication] levels)", config.classification_levels.join(", "))),
-                );
-            }
-        }
+    let d = &site.documents[i];
+    // A word outside an enum is DC002 already; this says what it means for publishing.
+    if !config.classification_levels.is_empty() && rank(config, &d.classification).is_none() && !d.invalid_fields.contains("classification")
+    {
+        out.push(
+            Diagnostic::new(
+                AUD002,
+                &d.repo_rel,
+                d.line_of("classification"),
+                format!(
+                    "classification `{}` of {} is not a classification level: no edition publishes it, and its references cannot be checked against the audiences",
+                    d.classification, d.id
+                ),
+            )
+            .help(format!("use one of: {} (set in [publication] levels)", config.classification_levels.join(", "))),
+        );
     }
-    if !config.audiences.is_empty() {
-        let editions: Vec<Edition> = profiles(config).into_values().collect();
-        out.extend(crossings(site, &editions));
-    }
-    out
+    crossings_of(site, audiences, i, out);
 }
 
 /// AUD001: a document links to, names in related/derived_from, mentions the id of, or quotes
@@ -353,16 +370,25 @@ pub(crate) fn check(site: &Site) -> Vec<Diagnostic> {
 /// first (a public page linking a confidential procedure): there the reader meets only an id.
 /// Reported once per pair of documents, at the first such reference.
 pub fn crossings(site: &Site, editions: &[Edition]) -> Vec<Diagnostic> {
-    let config = &site.config;
+    let audiences = Audiences::with(site, editions.to_vec());
     let mut out = Vec::new();
-    if editions.is_empty() {
-        return out;
+    for i in 0..site.documents.len() {
+        crossings_of(site, &audiences, i, &mut out);
     }
-    let published: Vec<Vec<bool>> =
-        site.documents.iter().map(|d| editions.iter().map(|e| publishes(config, e, &d.classification)).collect()).collect();
-    for (i, d) in site.documents.iter().enumerate() {
+    out
+}
+
+/// [`crossings`] of document `i`.
+fn crossings_of(site: &Site, audiences: &Audiences, i: usize, out: &mut Vec<Diagnostic>) {
+    let config = &site.config;
+    let (editions, published) = (&audiences.editions, &audiences.published);
+    if editions.is_empty() {
+        return;
+    }
+    let d = &site.documents[i];
+    {
         if !published[i].iter().any(|&p| p) {
-            continue;
+            return;
         }
         let mut reported: BTreeSet<usize> = BTreeSet::new();
         let mut report = |t: usize, how: &str, line: usize, column: usize, out: &mut Vec<Diagnostic>| {
@@ -394,20 +420,20 @@ pub fn crossings(site: &Site, editions: &[Edition]) -> Vec<Diagnostic> {
         if let Some(links) = site.resolved.get(i) {
             for (link, r) in d.links.iter().zip(links.iter()) {
                 if let Ok(Destination::Document { index, .. }) = r {
-                    report(*index, "links to", link.line, link.column, &mut out);
+                    report(*index, "links to", link.line, link.column, out);
                 }
             }
         }
         for (field, ids) in [("related", &d.related), ("derived_from", &d.derived_from)] {
             for id in ids {
                 if let Some(&t) = site.by_id.get(id) {
-                    report(t, &format!("names in {field}"), d.line_of(field), 1, &mut out);
+                    report(t, &format!("names in {field}"), d.line_of(field), 1, out);
                 }
             }
         }
         for m in &d.mentions {
             if let Some(&t) = site.by_id.get(&m.id) {
-                report(t, "mentions", m.line, m.column, &mut out);
+                report(t, "mentions", m.line, m.column, out);
             }
         }
         // A quoted title: only titles distinctive enough to be a quotation (two words or more).
@@ -419,11 +445,10 @@ pub fn crossings(site: &Site, editions: &[Edition]) -> Vec<Diagnostic> {
                 let before = &d.body[..at];
                 let line = d.body_line + before.matches('\n').count();
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                report(t, "quotes the title of", line, column, &mut out);
+                report(t, "quotes the title of", line, column, out);
             }
         }
     }
-    out
 }
 
 /// The snapshot data of an earlier snapshot as this edition may show it: documents published in

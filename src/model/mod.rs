@@ -156,12 +156,15 @@ impl Site {
 
     /// [`new`](Self::new) for `serve`: reuses what the last model (`previous`) still holds
     /// (see [`reuse`]), and returns what the next rebuild may reuse of this one.
-    pub(crate) fn new_after(parts: Parts, previous: Option<&reuse::Previous>) -> (Site, reuse::Previous) {
+    /// Also says whether everything derived from front matter is unchanged
+    /// ([`reuse::Reusable::fronts_unchanged`]).
+    pub(crate) fn new_after(parts: Parts, previous: Option<&reuse::Previous>) -> (Site, reuse::Previous, bool) {
         let mut site = Site::assemble(parts);
         let reusable = reuse::Reusable::new(&site, previous);
         site.index_with(&reusable);
+        let fronts_unchanged = reusable.fronts_unchanged(&site);
         let next = reuse::Previous::of(&site, reusable.doc_worlds, reusable.world);
-        (site, next)
+        (site, next, fronts_unchanged)
     }
 
     /// The site's parts sorted and indexed by id and path, before links and traceability are

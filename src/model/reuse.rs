@@ -100,6 +100,9 @@ impl<'p> Reusable<'p> {
         let mut h = std::hash::DefaultHasher::new();
         doc_worlds.hash(&mut h);
         (&site.assets, &site.withheld_ids, &site.withheld_paths).hash(&mut h);
+        // Files that failed to parse: references to them are not reported again, and the ids
+        // they claim are known.
+        (&site.unparsed, &site.unparsed_ids).hash(&mut h);
         for item in &site.catalog.items {
             item.id.hash(&mut h);
         }
@@ -124,13 +127,25 @@ impl<'p> Reusable<'p> {
         unchanged.then(|| p.clause_docs.clone())
     }
 
-    /// The previous traceability, when nothing it follows from changed: the link world (which
-    /// document is where), every changed document's front matter, the data files and the date.
-    pub(crate) fn trace(&self, site: &Site) -> Option<Trace> {
-        let p = self.previous?;
+    /// Whether everything derived from front matter is as the last model had it: the link
+    /// world (which document is where), every changed document's front matter, the data files
+    /// and the date. The traceability, the retention rules and the checks of an unchanged
+    /// document against the others follow from these (and the configuration and catalogs,
+    /// whose change drops the last model altogether).
+    pub(crate) fn fronts_unchanged(&self, site: &Site) -> bool {
+        let Some(p) = self.previous else { return false };
         let fronts = self.same.iter().enumerate().all(|(i, &same)| same || site.documents[i].front_hash == p.documents[i].front_hash);
         let data = p.data_texts.len() == site.data_files.len()
             && p.data_texts.iter().zip(&site.data_files).all(|((rel, text), df)| rel == &df.rel && Arc::ptr_eq(text, &df.text));
-        (fronts && data && p.today == Some(site.today)).then(|| p.trace.clone()).flatten()
+        fronts && data && p.today == Some(site.today)
+    }
+
+    /// The previous traceability, when nothing it follows from changed.
+    pub(crate) fn trace(&self, site: &Site) -> Option<Trace> {
+        if self.fronts_unchanged(site) {
+            self.previous.and_then(|p| p.trace.clone())
+        } else {
+            None
+        }
     }
 }

@@ -31,6 +31,8 @@ pub struct ParseCache {
     /// What the last model derived (resolved links, clause index, traceability), for the next
     /// to reuse what an edit cannot change.
     pub(super) model: Mutex<Option<crate::model::reuse::Previous>>,
+    /// The last run's per-document check results.
+    pub(super) checks: Mutex<Option<crate::check::Found>>,
 }
 
 type LastWalk = (PathBuf, Vec<SourceFile>, Vec<Diagnostic>);
@@ -56,6 +58,9 @@ impl ParseCache {
         }
         // The traceability also follows from the configuration and the catalogs.
         if let Ok(mut m) = self.model.lock() {
+            *m = None;
+        }
+        if let Ok(mut m) = self.checks.lock() {
             *m = None;
         }
     }
@@ -216,10 +221,14 @@ mod tests {
         }
     }
 
-    /// What the model derives from the documents, in a comparable form.
-    fn derived(site: &crate::model::Site) -> String {
+    /// What the model derives from the documents and what the checks find, in a comparable form.
+    fn derived(loaded: &super::super::Loaded) -> String {
+        let site = &loaded.site;
         let resolved: Vec<_> = site.resolved.iter().map(|r| r.as_slice()).collect();
-        format!("{resolved:?}\n{:?}\n{:?}\n{:?}\n{:?}", site.link_keys, site.backlinks, site.clause_docs, site.trace)
+        let mut found: Vec<String> = loaded.diagnostics.items.iter().map(|d| format!("{d:?}")).collect();
+        found.sort();
+        found.dedup();
+        format!("{resolved:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{found:?}", site.link_keys, site.backlinks, site.clause_docs, site.trace)
     }
 
     /// The text with its first line starting with `key` replaced by `line` (a flow list or a
@@ -270,10 +279,11 @@ mod tests {
         let cache = ParseCache::default();
         let load = |cached: bool| {
             let config = config::load(root).expect("book.toml loads");
-            super::super::load_cached(config, today, cached.then_some(&cache)).map_err(|e| e.0).expect("loads").site
+            super::super::load_cached(config, today, cached.then_some(&cache)).map_err(|e| e.0).expect("loads")
         };
-        let mut last = load(true);
-        assert!(derived(&last) == derived(&load(false)), "the first load");
+        let mut loaded = load(true);
+        assert!(derived(&loaded) == derived(&load(false)), "the first load");
+        let last = &loaded.site;
         // The documents with links, and the most linked-to one.
         let linking: Vec<String> = last.documents.iter().filter(|d| d.links.len() > 1).map(|d| d.rel.clone()).collect();
         let target = (0..last.documents.len()).max_by_key(|&i| last.backlinks[i].len()).map(|i| last.documents[i].rel.clone());
@@ -318,10 +328,10 @@ mod tests {
             let reused = load(true);
             assert!(derived(&reused) == derived(&load(false)), "the reused model differs from a fresh one after {what}");
             if *what == "a body edit" {
-                let kept = reused.resolved.iter().zip(&last.resolved).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
-                assert_eq!(kept, reused.documents.len() - 1, "a body edit resolves only the edited document's links again");
+                let kept = reused.site.resolved.iter().zip(&loaded.site.resolved).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
+                assert_eq!(kept, reused.site.documents.len() - 1, "a body edit resolves only the edited document's links again");
             }
-            last = reused;
+            loaded = reused;
         }
     }
 }

@@ -160,16 +160,23 @@ pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache
         git,
         messages: std::sync::Arc::new(messages),
     };
-    let site = match cache.and_then(|c| c.model.lock().ok()) {
+    let (site, fronts_unchanged) = match cache.and_then(|c| c.model.lock().ok()) {
         Some(mut last) => {
-            let (site, next) = Site::new_after(parts, last.as_ref());
+            let (site, next, fronts_unchanged) = Site::new_after(parts, last.as_ref());
             *last = Some(next);
-            site
+            (site, fronts_unchanged)
         }
-        None => Site::new(parts),
+        None => (Site::new(parts), false),
     };
     timer.lap("model and traceability");
-    diags.extend(crate::check::run_all(&site));
+    match cache.and_then(|c| c.checks.lock().ok()) {
+        Some(mut last) => {
+            let (found, next) = crate::check::run_reusing(&site, last.as_ref().filter(|_| fronts_unchanged));
+            diags.extend(found);
+            *last = Some(next);
+        }
+        None => diags.extend(crate::check::run_all(&site)),
+    }
     timer.lap("checks");
     Ok(Loaded { site, diagnostics: diags })
 }
