@@ -77,6 +77,11 @@ pub struct Site {
     pub(crate) edition: Option<crate::model::audience::Edition>,
     /// The interface messages in `[book] language` (src/i18n.rs).
     pub(crate) messages: Arc<crate::i18n::Messages>,
+    /// In `serve`: identifies everything derived from front matter — the documents' control
+    /// fields, the traceability, the retention rules — for as long as it stays unchanged (see
+    /// [`reuse::Reusable::fronts_unchanged`]); a new value whenever it may have changed. `None`
+    /// in a build, which keeps nothing.
+    pub(crate) fronts_generation: Option<u64>,
 }
 
 /// The family of an id: the id without its final number, when that leaves a prefix ending in
@@ -129,6 +134,15 @@ pub(crate) fn join_relative(from_rel: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// What a new model shares with the last one `serve` made ([`Site::new_after`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Unchanged {
+    /// Everything derived from front matter ([`reuse::Reusable::fronts_unchanged`]).
+    pub(crate) fronts: bool,
+    /// Where every link goes (the link world).
+    pub(crate) links: bool,
+}
+
 /// What a site is made of: the configuration and catalog, the build date, what the content
 /// folder parsed into (and what it could not), the git history and the interface messages.
 pub(crate) struct Parts {
@@ -156,15 +170,18 @@ impl Site {
 
     /// [`new`](Self::new) for `serve`: reuses what the last model (`previous`) still holds
     /// (see [`reuse`]), and returns what the next rebuild may reuse of this one.
-    /// Also says whether everything derived from front matter is unchanged
-    /// ([`reuse::Reusable::fronts_unchanged`]).
-    pub(crate) fn new_after(parts: Parts, previous: Option<&reuse::Previous>) -> (Site, reuse::Previous, bool) {
+    /// Also says what is unchanged since `previous`.
+    pub(crate) fn new_after(parts: Parts, previous: Option<&reuse::Previous>) -> (Site, reuse::Previous, Unchanged) {
         let mut site = Site::assemble(parts);
         let reusable = reuse::Reusable::new(&site, previous);
         site.index_with(&reusable);
-        let fronts_unchanged = reusable.fronts_unchanged(&site);
-        let next = reuse::Previous::of(&site, reusable.doc_worlds, reusable.world);
-        (site, next, fronts_unchanged)
+        let unchanged = Unchanged { fronts: reusable.fronts_unchanged(&site), links: reusable.links_unchanged() };
+        site.fronts_generation = Some(match previous {
+            Some(p) if unchanged.fronts => p.fronts_generation,
+            _ => reuse::new_generation(),
+        });
+        let next = reuse::Previous::of(&site, reusable);
+        (site, next, unchanged)
     }
 
     /// The site's parts sorted and indexed by id and path, before links and traceability are
@@ -212,6 +229,7 @@ impl Site {
             withheld_paths: BTreeMap::new(),
             edition: None,
             messages,
+            fronts_generation: None,
         };
         site.id_families =
             site.known_ids.iter().chain(site.documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();

@@ -26,6 +26,7 @@ pub(crate) struct Previous {
     /// Per document: its part of the link world ([`doc_world`]).
     doc_worlds: Vec<u64>,
     world: u64,
+    files: u64,
     resolved: Vec<Resolved>,
     link_keys: Vec<u64>,
     clause_docs: BTreeMap<String, Vec<usize>>,
@@ -33,21 +34,30 @@ pub(crate) struct Previous {
     data_texts: Vec<(String, Arc<str>)>,
     today: Option<jiff::civil::Date>,
     trace: Option<Trace>,
+    pub(crate) fronts_generation: u64,
+}
+
+/// A generation number never handed out before in this process.
+pub(crate) fn new_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Previous {
     /// What the next rebuild may reuse of `site`.
-    pub(crate) fn of(site: &Site, doc_worlds: Vec<u64>, world: u64) -> Previous {
+    pub(crate) fn of(site: &Site, reusable: Reusable) -> Previous {
         Previous {
             documents: site.documents.clone(),
-            doc_worlds,
-            world,
+            doc_worlds: reusable.doc_worlds,
+            world: reusable.world,
+            files: reusable.files,
             resolved: site.resolved.clone(),
             link_keys: site.link_keys.clone(),
             clause_docs: site.clause_docs.clone(),
             data_texts: data_texts(site),
             today: Some(site.today),
             trace: Some(site.trace.clone()),
+            fronts_generation: site.fronts_generation.unwrap_or_else(new_generation),
         }
     }
 }
@@ -70,6 +80,10 @@ fn doc_world(d: &Document) -> u64 {
 pub(crate) struct Reusable<'p> {
     pub(crate) doc_worlds: Vec<u64>,
     pub(crate) world: u64,
+    /// Fingerprint of the published, withheld and unparsed files.
+    pub(crate) files: u64,
+    /// The last model, when it has as many documents as this one.
+    aligned: Option<&'p Previous>,
     /// The last model, when its link world is this one's.
     previous: Option<&'p Previous>,
     /// Per document: whether it is the very same parse result as last time.
@@ -79,7 +93,7 @@ pub(crate) struct Reusable<'p> {
 impl<'p> Reusable<'p> {
     /// Nothing to reuse (a build): every link is resolved, the traceability computed.
     pub(crate) fn nothing() -> Reusable<'static> {
-        Reusable { doc_worlds: Vec::new(), world: 0, previous: None, same: Vec::new() }
+        Reusable { doc_worlds: Vec::new(), world: 0, files: 0, aligned: None, previous: None, same: Vec::new() }
     }
 
     pub(crate) fn new(site: &Site, previous: Option<&'p Previous>) -> Reusable<'p> {
@@ -98,17 +112,18 @@ impl<'p> Reusable<'p> {
             })
             .collect();
         let mut h = std::hash::DefaultHasher::new();
-        doc_worlds.hash(&mut h);
-        (&site.assets, &site.withheld_ids, &site.withheld_paths).hash(&mut h);
-        // Files that failed to parse: references to them are not reported again, and the ids
-        // they claim are known.
-        (&site.unparsed, &site.unparsed_ids).hash(&mut h);
+        // Published files, withheld documents, and files that failed to parse (references to
+        // them are not reported again, and the ids they claim are known).
+        (&site.assets, &site.withheld_ids, &site.withheld_paths, &site.unparsed, &site.unparsed_ids).hash(&mut h);
+        let files = h.finish();
+        let mut h = std::hash::DefaultHasher::new();
+        (&doc_worlds, files).hash(&mut h);
         for item in &site.catalog.items {
             item.id.hash(&mut h);
         }
         let world = h.finish();
         let previous = aligned.filter(|p| p.world == world);
-        Reusable { doc_worlds, world, previous, same }
+        Reusable { doc_worlds, world, files, aligned, previous, same }
     }
 
     /// The previous resolved links and link key of document `i`, when they still hold.
@@ -120,30 +135,39 @@ impl<'p> Reusable<'p> {
         Some((p.resolved.get(i)?, *p.link_keys.get(i)?))
     }
 
-    /// The previous clause index, when no changed document names other clauses.
+    /// Whether every link resolves as it did in the last model: the link world is the same.
+    pub(crate) fn links_unchanged(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// The previous clause index, when each position holds a document naming the same clauses.
     pub(crate) fn clause_docs(&self, site: &Site) -> Option<BTreeMap<String, Vec<usize>>> {
-        let p = self.previous?;
+        let p = self.aligned?;
         let unchanged = self.same.iter().enumerate().all(|(i, &same)| same || site.documents[i].clauses == p.documents[i].clauses);
         unchanged.then(|| p.clause_docs.clone())
     }
 
-    /// Whether everything derived from front matter is as the last model had it: the link
-    /// world (which document is where), every changed document's front matter, the data files
-    /// and the date. The traceability, the retention rules and the checks of an unchanged
-    /// document against the others follow from these (and the configuration and catalogs,
-    /// whose change drops the last model altogether).
+    /// Whether everything derived from front matter is as the last model had it: the same
+    /// documents at the same places (paths), each with the same front matter, the same
+    /// published and unparsed files, data files and date. The traceability, the retention
+    /// rules and the documents' control fields follow from these (and from the configuration
+    /// and catalogs, whose change drops the last model altogether). A body edit — a new
+    /// heading included — leaves them unchanged.
     pub(crate) fn fronts_unchanged(&self, site: &Site) -> bool {
-        let Some(p) = self.previous else { return false };
-        let fronts = self.same.iter().enumerate().all(|(i, &same)| same || site.documents[i].front_hash == p.documents[i].front_hash);
+        let Some(p) = self.aligned else { return false };
+        let fronts = self.same.iter().enumerate().all(|(i, &same)| {
+            let (now, then) = (&site.documents[i], &p.documents[i]);
+            same || (now.front_hash == then.front_hash && now.rel == then.rel)
+        });
         let data = p.data_texts.len() == site.data_files.len()
             && p.data_texts.iter().zip(&site.data_files).all(|((rel, text), df)| rel == &df.rel && Arc::ptr_eq(text, &df.text));
-        fronts && data && p.today == Some(site.today)
+        fronts && data && p.files == self.files && p.today == Some(site.today)
     }
 
     /// The previous traceability, when nothing it follows from changed.
     pub(crate) fn trace(&self, site: &Site) -> Option<Trace> {
         if self.fronts_unchanged(site) {
-            self.previous.and_then(|p| p.trace.clone())
+            self.aligned.and_then(|p| p.trace.clone())
         } else {
             None
         }

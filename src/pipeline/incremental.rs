@@ -327,6 +327,11 @@ mod tests {
             step();
             let reused = load(true);
             assert!(derived(&reused) == derived(&load(false)), "the reused model differs from a fresh one after {what}");
+            // Front matter, data files and the date identify the site-wide pages' inputs: a
+            // body edit (a new or renamed heading too) keeps their generation, others do not.
+            let kept_fronts = reused.site.fronts_generation == loaded.site.fronts_generation;
+            let body_only = matches!(*what, "a body edit" | "a new heading" | "a renamed heading");
+            assert_eq!(kept_fronts, body_only, "the front-matter generation after {what}");
             if *what == "a body edit" {
                 let kept = reused.site.resolved.iter().zip(&loaded.site.resolved).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
                 assert_eq!(kept, reused.site.documents.len() - 1, "a body edit resolves only the edited document's links again");

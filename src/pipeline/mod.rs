@@ -160,18 +160,19 @@ pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache
         git,
         messages: std::sync::Arc::new(messages),
     };
-    let (site, fronts_unchanged) = match cache.and_then(|c| c.model.lock().ok()) {
+    let (site, unchanged) = match cache.and_then(|c| c.model.lock().ok()) {
         Some(mut last) => {
-            let (site, next, fronts_unchanged) = Site::new_after(parts, last.as_ref());
+            let (site, next, unchanged) = Site::new_after(parts, last.as_ref());
             *last = Some(next);
-            (site, fronts_unchanged)
+            (site, unchanged)
         }
-        None => (Site::new(parts), false),
+        None => (Site::new(parts), crate::model::Unchanged::default()),
     };
     timer.lap("model and traceability");
     match cache.and_then(|c| c.checks.lock().ok()) {
         Some(mut last) => {
-            let (found, next) = crate::check::run_reusing(&site, last.as_ref().filter(|_| fronts_unchanged));
+            // A document is checked against the others' front matter and where its links go.
+            let (found, next) = crate::check::run_reusing(&site, last.as_ref().filter(|_| unchanged.fronts && unchanged.links));
             diags.extend(found);
             *last = Some(next);
         }

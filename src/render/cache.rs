@@ -100,7 +100,14 @@ pub(crate) struct InputKeys {
 
 impl InputKeys {
     pub(crate) fn of(site: &Site) -> InputKeys {
-        InputKeys { overview: overview_key(site), data: data_key(site), bodies: bodies_key(site) }
+        let timer = crate::support::timer::Timer::new();
+        let overview = overview_key(site);
+        timer.lap("  overview key");
+        let data = data_key(site);
+        timer.lap("  data key");
+        let bodies = bodies_key(site);
+        timer.lap("  bodies key");
+        InputKeys { overview, data, bodies }
     }
 }
 
@@ -109,41 +116,53 @@ impl InputKeys {
 /// the configuration shown on pages, the date, the snapshot identity and the scope summary.
 /// Document bodies are deliberately absent: no site-wide page shows them.
 pub(crate) fn overview_key(site: &Site) -> u64 {
+    let timer = crate::support::timer::Timer::new();
     let mut h = std::hash::DefaultHasher::new();
     // Every page speaks the site's language: an edited message renders them again.
     site.messages.fingerprint.hash(&mut h);
-    // The fields `summary` shows, read in place (no allocation per document); the review
-    // state follows from review_due, status, today and warn_days, all hashed.
-    for d in &site.documents {
-        (
-            &d.id,
-            &d.title,
-            &d.doc_type,
-            &d.owner,
-            &d.approver,
-            &d.version_text,
-            d.status,
-            d.approved,
-            d.review_due,
-            &d.classification,
-            &d.repo_rel,
-            // Which data file a document governs decides the register downloads and links.
-            &d.data,
-        )
-            .hash(&mut h);
-        d.clauses.hash(&mut h);
+    match site.fronts_generation {
+        // `serve`: the model says when the documents' control fields, the traceability and the
+        // retention rules may have changed (they all follow from front matter, data files and
+        // the date), so they need not be hashed on every rebuild.
+        Some(generation) => generation.hash(&mut h),
+        None => {
+            // The fields `summary` shows, read in place (no allocation per document); the review
+            // state follows from review_due, status, today and warn_days, all hashed.
+            for d in &site.documents {
+                (
+                    &d.id,
+                    &d.title,
+                    &d.doc_type,
+                    &d.owner,
+                    &d.approver,
+                    &d.version_text,
+                    d.status,
+                    d.approved,
+                    d.review_due,
+                    &d.classification,
+                    &d.repo_rel,
+                    // Which data file a document governs decides the register downloads and links.
+                    &d.data,
+                )
+                    .hash(&mut h);
+                d.clauses.hash(&mut h);
+            }
+            timer.lap("    documents");
+            for (id, c) in &site.trace.coverage {
+                (id, c.status.as_str(), &c.documents, &c.records, &c.stale_records, &c.reasons).hash(&mut h);
+                // c.soa needs no hashing: it follows from trace.soa and the catalog, both hashed.
+                serde_json::to_string(&c.citations).unwrap_or_default().hash(&mut h);
+            }
+            serde_json::to_string(&site.trace.soa).unwrap_or_default().hash(&mut h);
+            serde_json::to_string(&site.trace.mandatory).unwrap_or_default().hash(&mut h);
+            site.trace.soa_doc.hash(&mut h);
+            timer.lap("    traceability");
+            // The Retention page and the disposal notes of document pages (retention, history dates and
+            // successors' approvals all feed them).
+            serde_json::to_string(&crate::model::retention::entries(site)).unwrap_or_default().hash(&mut h);
+            timer.lap("    retention");
+        }
     }
-    for (id, c) in &site.trace.coverage {
-        (id, c.status.as_str(), &c.documents, &c.records, &c.stale_records, &c.reasons).hash(&mut h);
-        // c.soa needs no hashing: it follows from trace.soa and the catalog, both hashed.
-        serde_json::to_string(&c.citations).unwrap_or_default().hash(&mut h);
-    }
-    serde_json::to_string(&site.trace.soa).unwrap_or_default().hash(&mut h);
-    serde_json::to_string(&site.trace.mandatory).unwrap_or_default().hash(&mut h);
-    site.trace.soa_doc.hash(&mut h);
-    // The Retention page and the disposal notes of document pages (retention, history dates and
-    // successors' approvals all feed them).
-    serde_json::to_string(&crate::model::retention::entries(site)).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.book).unwrap_or_default().hash(&mut h);
     serde_json::to_string(&site.config.snapshots).unwrap_or_default().hash(&mut h);
     (site.config.review.warn_days, site.config.traceability.evidence_months, site.today.to_string()).hash(&mut h);

@@ -260,14 +260,18 @@ pub(crate) fn index_pages_cached(site: &Site, cache: Option<(&EntryCache, &Index
         });
         return Built::from_postings(&lang.code, rows, postings.0).pages(&lang);
     };
+    let timer = crate::support::timer::Timer::new();
     let mut entries = Vec::new();
     for_each_entry(site, Some(entry_cache), &mut |e| entries.push(e));
+    timer.lap("    search entries");
     match state.0.lock() {
         Ok(mut built) => {
             let b = built.take().filter(|b| b.lang == lang.code && b.entries.len() == entries.len());
             let b = b.unwrap_or_else(|| Built::new(&lang.code));
             let mut b = b.update(entries);
+            timer.lap("    search index update");
             let pages = b.pages(&lang);
+            timer.lap("    search index pages");
             *built = Some(b);
             pages
         }
