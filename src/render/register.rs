@@ -297,7 +297,12 @@ pub(crate) fn buckets(site: &Site) -> Vec<Bucket> {
     // The first horizon is the warning window: the same documents as DC008 and the badges.
     let horizons = crate::model::review::horizons(site.config.review.warn_days);
     let days = |n: i64| FluentValue::from(n);
-    let mut out = vec![Bucket { key: "overdue".into(), label: site.messages.t("reviews-overdue"), note: site.messages.t("reviews-overdue-note"), docs: vec![] }];
+    let mut out = vec![Bucket {
+        key: "overdue".into(),
+        label: site.messages.t("reviews-overdue"),
+        note: site.messages.t("reviews-overdue-note"),
+        docs: vec![],
+    }];
     for h in &horizons {
         let label = match h.to {
             Some(to) if h.from == 0 => message(site, "reviews-due-within", &[("n", days(to))]),
