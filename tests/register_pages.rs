@@ -520,3 +520,68 @@ fn in_chromium_from_file_the_filter_covers_every_page_with_rows_like_the_pages_o
     );
     assert!(opened.as_str().unwrap().ends_with(&format!("/doc/{}.html", ids[1001])), "{opened}");
 }
+
+/// A fresh build in memory: every page by path (what `serve` must equal).
+fn fresh(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let loaded = aimsbook::pipeline::load(root, today()).unwrap_or_else(|e| panic!("loads: {:?}", e.0));
+    let pages = aimsbook::pipeline::render_all(&loaded.site).unwrap_or_else(|e| panic!("renders: {e:?}"));
+    pages.into_iter().map(|p| (p.path, p.bytes.to_vec())).collect()
+}
+
+/// `serve`'s rebuild after `changed`, compared with a fresh build of the same files.
+fn assert_serve_equals_fresh(
+    root: &Path,
+    watched: &mut aimsbook::pipeline::incremental::Watched,
+    caches: &(aimsbook::pipeline::incremental::ParseCache, aimsbook::render::RenderCache),
+    changed: Vec<PathBuf>,
+    what: &str,
+) -> BTreeMap<String, Vec<u8>> {
+    assert!(watched.prepare_rebuild(&caches.0, &caches.1, changed), "{what}: a rebuild");
+    let attempt = aimsbook::commands::serve::build_in_memory(root, today(), &caches.0, &caches.1);
+    let errors: Vec<String> = attempt.diagnostics.items.iter().filter(|d| d.severity == aimsbook::diagnostics::Severity::Error).map(|d| d.message.clone()).collect();
+    let got: BTreeMap<String, Vec<u8>> = attempt.pages.unwrap_or_else(|| panic!("{what}: serve builds: {errors:?}")).into_iter().map(|(k, v)| (k, v.to_vec())).collect();
+    let want = fresh(root);
+    let paths = |m: &BTreeMap<String, Vec<u8>>| m.keys().filter(|k| k.starts_with("register") || k.starts_with("reviews")).cloned().collect::<Vec<_>>();
+    assert_eq!(paths(&got), paths(&want), "{what}: the register's and the reviews' files");
+    let differing: Vec<&String> = want.iter().filter(|(k, v)| got.get(*k) != Some(*v)).map(|(k, _)| k).collect();
+    assert!(differing.is_empty(), "{what}: served files that differ from a fresh build: {differing:?}");
+    assert_eq!(got.len(), want.len(), "{what}: no file left over");
+    got
+}
+
+/// `serve` follows the register across a page boundary and documents across review periods,
+/// and what it serves is a fresh build's bytes.
+#[test]
+fn serve_adds_and_drops_register_pages_and_moves_documents_between_periods_as_a_fresh_build() {
+    use aimsbook::pipeline::incremental::{ParseCache, Watched};
+    // 1,001 documents: two full pages and one row on a third; "later" longer than a page.
+    let docs: Vec<Doc> = documents().into_iter().take(2 * PAGE_ROWS + 1).collect();
+    let (_dir, repo) = repository(&docs);
+    let root = repo.canonicalize().unwrap();
+    let caches = (ParseCache::default(), aimsbook::render::RenderCache::default());
+    let mut watched = Watched::new(&root);
+    let first = aimsbook::commands::serve::build_in_memory(&root, today(), &caches.0, &caches.1);
+    let pages = first.pages.expect("the generated repository builds");
+    assert!(pages.contains_key("register/3.html") && pages.contains_key("register/rows-3.js"), "three register pages");
+
+    // Remove the last document by id: two pages, so page 3 and its data file go.
+    let ids = ids_in_order(&docs);
+    let last = docs.iter().find(|d| d.id == ids[ids.len() - 1]).unwrap().clone();
+    let last_path = root.join("content").join(&last.rel);
+    std::fs::remove_file(&last_path).unwrap();
+    let served = assert_serve_equals_fresh(&root, &mut watched, &caches, vec![last_path.clone()], "a document deleted");
+    assert!(!served.contains_key("register/3.html") && !served.contains_key("register/rows-3.js"));
+
+    // Back again: page 3 returns.
+    write(&last_path, document_text(&last));
+    let served = assert_serve_equals_fresh(&root, &mut watched, &caches, vec![last_path.clone()], "the document restored");
+    assert!(served.contains_key("register/3.html"));
+
+    // A document due later becomes overdue: the counts, both periods' lists and its rows move.
+    let moved = docs.iter().find(|d| (d.review_due - today()).get_days() > 200 && d.status == "approved").unwrap();
+    let path = root.join("content").join(&moved.rel);
+    common::edit(&path, &format!("review_due: {}", moved.review_due), "review_due: 2026-06-15");
+    let served = assert_serve_equals_fresh(&root, &mut watched, &caches, vec![path], "a review date moved into the past");
+    let overdue = String::from_utf8_lossy(&served["reviews/overdue.html"]).replace("&#x2f;", "/");
+    assert!(overdue.contains(&format!("doc/{}.html", moved.id)), "{} is listed as overdue", moved.id);
+}
