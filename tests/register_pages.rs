@@ -538,10 +538,19 @@ fn assert_serve_equals_fresh(
 ) -> BTreeMap<String, Vec<u8>> {
     assert!(watched.prepare_rebuild(&caches.0, &caches.1, changed), "{what}: a rebuild");
     let attempt = aimsbook::commands::serve::build_in_memory(root, today(), &caches.0, &caches.1);
-    let errors: Vec<String> = attempt.diagnostics.items.iter().filter(|d| d.severity == aimsbook::diagnostics::Severity::Error).map(|d| d.message.clone()).collect();
-    let got: BTreeMap<String, Vec<u8>> = attempt.pages.unwrap_or_else(|| panic!("{what}: serve builds: {errors:?}")).into_iter().map(|(k, v)| (k, v.to_vec())).collect();
+    let errors: Vec<String> = attempt
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.severity == aimsbook::diagnostics::Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    let got: BTreeMap<String, Vec<u8>> =
+        attempt.pages.unwrap_or_else(|| panic!("{what}: serve builds: {errors:?}")).into_iter().map(|(k, v)| (k, v.to_vec())).collect();
     let want = fresh(root);
-    let paths = |m: &BTreeMap<String, Vec<u8>>| m.keys().filter(|k| k.starts_with("register") || k.starts_with("reviews")).cloned().collect::<Vec<_>>();
+    let paths = |m: &BTreeMap<String, Vec<u8>>| {
+        m.keys().filter(|k| k.starts_with("register") || k.starts_with("reviews")).cloned().collect::<Vec<_>>()
+    };
     assert_eq!(paths(&got), paths(&want), "{what}: the register's and the reviews' files");
     let differing: Vec<&String> = want.iter().filter(|(k, v)| got.get(*k) != Some(*v)).map(|(k, _)| k).collect();
     assert!(differing.is_empty(), "{what}: served files that differ from a fresh build: {differing:?}");
@@ -584,4 +593,47 @@ fn serve_adds_and_drops_register_pages_and_moves_documents_between_periods_as_a_
     let served = assert_serve_equals_fresh(&root, &mut watched, &caches, vec![path], "a review date moved into the past");
     let overdue = String::from_utf8_lossy(&served["reviews/overdue.html"]).replace("&#x2f;", "/");
     assert!(overdue.contains(&format!("doc/{}.html", moved.id)), "{} is listed as overdue", moved.id);
+}
+
+/// Starts axe-core on the page; the result lands in `window.__axeResult`.
+const AXE_RUN: &str = r#"
+window.__axeResult = null;
+setTimeout(function () { axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+  .then(function (r) { window.__axeResult = { passes: r.passes.length, violations: r.violations.map(function (v) {
+    return v.id + ': ' + v.help + ' (' + v.nodes.map(function (n) { return n.target.join(' '); }).slice(0, 3).join(', ') + ')'; }) }; })
+  .catch(function (e) { window.__axeResult = { error: String(e) }; }); }, 0);
+return null;
+"#;
+
+#[test]
+fn axe_finds_no_wcag_violation_on_a_register_page_a_filtered_register_and_a_period_list() {
+    if !clients::browser() {
+        return;
+    }
+    let Some(axe_path) = clients::npm_file("axe-core", "axe.min.js") else { return };
+    let axe = std::fs::read_to_string(&axe_path).unwrap();
+    let docs = documents();
+    let (dir, repo) = repository(&docs);
+    let site = dir.path().join("site");
+    build_site(&repo, &site);
+    let site = site.canonicalize().unwrap();
+    let d = webdriver::browser();
+    d.set_viewport_width(1280, 900);
+    let mut failures = Vec::new();
+    for (path, filter) in
+        [("register/3.html", None), ("register.html", Some(RARE_OWNER)), ("reviews.html", None), ("reviews/later-2.html", None)]
+    {
+        d.goto(&webdriver::file_url(&site.join(path)));
+        if let Some(owner) = filter {
+            set_filter(&d, "owner", owner);
+            count_text(&d);
+        }
+        d.execute_patiently(&format!("{axe}\n;return null;"), json!([]), Duration::from_secs(120));
+        d.execute_patiently(AXE_RUN, json!([]), Duration::from_secs(120));
+        let r = d.poll_object("return window.__axeResult;", Duration::from_secs(300));
+        assert!(r["error"].is_null(), "{path}: axe failed: {}", r["error"]);
+        assert!(r["passes"].as_u64().unwrap_or(0) >= 10, "{path}: axe ran: {r}");
+        failures.extend(webdriver::strings(&r["violations"]).into_iter().map(|v| format!("{path}: {v}")));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
