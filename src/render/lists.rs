@@ -1,5 +1,5 @@
-//! List pages: the home page, the document register, reviews, owners, versions and the
-//! snapshot's About page.
+//! List pages: the home page, owners, versions and the snapshot's About page (the document
+//! register and the review calendar are in [`super::register`]).
 
 use super::*;
 use crate::model::review::ReviewState;
@@ -88,64 +88,6 @@ pub(super) fn first_paragraph(body: &str) -> String {
     } else {
         t.to_string()
     }
-}
-
-pub(crate) fn register(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    let docs: Vec<DocSummary> = site.documents.iter().map(|d| summary(site, d)).collect();
-    let mut owners: Vec<String> = docs.iter().map(|d| d.owner.clone()).collect();
-    owners.sort();
-    owners.dedup();
-    site.messages.sort_by_text(&mut owners, |o| o);
-    r.page(
-        p.path,
-        p.template,
-        context! {
-            title => r.t("register-title"),
-            docs => v(docs),
-            types => v(document::DOC_TYPES.to_vec()),
-            statuses => v(document::STATUSES.to_vec()),
-            owners => v(owners),
-        },
-    )
-}
-
-pub(crate) fn reviews(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
-    let site = r.site;
-    // The first horizon is the warning window: the same documents as DC008 and the badges.
-    let horizons = crate::model::review::horizons(site.config.review.warn_days);
-    let mut buckets: BTreeMap<&str, Vec<DocSummary>> = BTreeMap::new();
-    for d in site.current_documents() {
-        let s = summary(site, d);
-        let key = match (s.review_state, s.days_to_review) {
-            (ReviewState::Overdue, _) => "overdue",
-            (_, Some(n)) => crate::model::review::horizon_of(&horizons, n).map_or("unknown", |h| h.key.as_str()),
-            (_, None) => "unknown",
-        };
-        buckets.entry(key).or_default().push(s);
-    }
-    for v in buckets.values_mut() {
-        v.sort_by(|a, b| (a.days_to_review, &a.id).cmp(&(b.days_to_review, &b.id)));
-    }
-    let days = |n: i64| fluent_bundle::FluentValue::from(n);
-    let message = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| site.messages.get(key, args).unwrap_or_else(|| key.to_string());
-    let mut sections = vec![("overdue", r.t("reviews-overdue"), r.t("reviews-overdue-note"))];
-    for h in &horizons {
-        let label = match h.to {
-            Some(to) if h.from == 0 => message("reviews-due-within", &[("n", days(to))]),
-            Some(to) => message("reviews-due-between", &[("from", days(h.from)), ("to", days(to))]),
-            None => r.t("reviews-later"),
-        };
-        sections.push((h.key.as_str(), label, String::new()));
-    }
-    sections.push(("unknown", r.t("reviews-unknown"), String::new()));
-    let sections: Vec<Value> = sections
-        .iter()
-        .map(|(key, label, note)| {
-            context! { key => *key, label => label.clone(), note => note.clone(), docs => v(buckets.get(key).cloned().unwrap_or_default()) }
-        })
-        .collect();
-    r.page(p.path, p.template, context! { title => r.t("reviews-title"), sections => sections })
 }
 
 pub(crate) fn owners_index(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {

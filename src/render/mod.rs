@@ -11,6 +11,7 @@ pub(crate) mod lists;
 pub(crate) mod manual;
 pub(crate) mod matrix;
 pub(crate) mod redline;
+pub(crate) mod register;
 pub(crate) mod retention;
 pub(crate) mod search;
 pub(crate) mod trace;
@@ -183,21 +184,7 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
         Ok(Value::from_safe_string(format(&m, key, fluent_args(&kwargs, true)?)))
     });
     let m = messages.clone();
-    env.add_filter("date", move |value: Value| -> Value {
-        let Some(iso) =
-            value.as_str().map(str::to_string).or_else(|| (!value.is_none() && !value.is_undefined()).then(|| value.to_string()))
-        else {
-            return Value::from("");
-        };
-        match m.long_date(&iso) {
-            Some(long) => Value::from_safe_string(format!(
-                "<time datetime=\"{}\">{}</time>",
-                html_escape::encode_double_quoted_attribute(iso.trim()),
-                html_escape::encode_text(&long)
-            )),
-            None => Value::from(iso),
-        }
-    });
+    env.add_filter("date", move |value: Value| -> Value { date_value(&m, value) });
     // The long form as plain text, for CSS strings (printed headers and footers).
     let m = messages.clone();
     env.add_filter("long_date", move |iso: String| m.long_date(&iso).unwrap_or(iso));
@@ -214,6 +201,23 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
     let m = messages.clone();
     env.add_filter("retention_text", move |s: String| crate::render::retention::localized(&m, &s));
     env.add_global("lang", messages.lang.clone());
+}
+
+/// What the `date` filter makes of a value: an ISO date as `<time datetime="ISO">` with the
+/// long local form, other text unchanged, nothing as "".
+fn date_value(m: &Messages, value: Value) -> Value {
+    let Some(iso) = value.as_str().map(str::to_string).or_else(|| (!value.is_none() && !value.is_undefined()).then(|| value.to_string()))
+    else {
+        return Value::from("");
+    };
+    match m.long_date(&iso) {
+        Some(long) => Value::from_safe_string(format!(
+            "<time datetime=\"{}\">{}</time>",
+            html_escape::encode_double_quoted_attribute(iso.trim()),
+            html_escape::encode_text(&long)
+        )),
+        None => Value::from(iso),
+    }
 }
 
 /// Text as a quoted CSS string, safe inside a `<style>` element (for the running headers of
@@ -329,6 +333,22 @@ impl Renderer<'_> {
         Ok(page)
     }
 
+    /// A snippet of template source rendered with the theme (its macros, filters and
+    /// messages), for markup that pages and scripts share (see [`register`]).
+    pub(crate) fn fragment(&self, source: &str, ctx: Value) -> Result<String, Diagnostic> {
+        self.env.render_str(source, ctx).map_err(|e| template_diag(self.theme, &e))
+    }
+
+    /// A date as HTML, as the `date` filter shows it.
+    pub(crate) fn date_html(&self, iso: &str) -> String {
+        let value = date_value(&self.site.messages, Value::from(iso));
+        if value.is_safe() {
+            value.to_string()
+        } else {
+            html_escape::encode_text(&value.to_string()).into_owned()
+        }
+    }
+
     pub(crate) fn page(&self, path: &str, template: &str, ctx: Value) -> Result<Page, Diagnostic> {
         self.page_with_body(path, template, ctx, None)
     }
@@ -425,8 +445,8 @@ fn always(_: &Site, _: &Inputs) -> bool {
 /// The site-wide pages. A theme overrides a page by its template name.
 const SITE_PAGES: &[SitePage] = &[
     SitePage { path: "index.html", template: "home.html", build: lists::home, exists: always, reuse: Reuse::Overview },
-    SitePage { path: "register.html", template: "register.html", build: lists::register, exists: always, reuse: Reuse::Overview },
-    SitePage { path: "reviews.html", template: "reviews.html", build: lists::reviews, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "register.html", template: "register.html", build: register::first_page, exists: always, reuse: Reuse::Overview },
+    SitePage { path: "reviews.html", template: "reviews.html", build: register::reviews, exists: always, reuse: Reuse::Overview },
     SitePage { path: "retention.html", template: "retention.html", build: retention::page, exists: always, reuse: Reuse::Overview },
     SitePage { path: "owners/index.html", template: "owners.html", build: lists::owners_index, exists: always, reuse: Reuse::Overview },
     SitePage { path: "clauses/index.html", template: "clauses.html", build: trace::clauses_index, exists: always, reuse: Reuse::Overview },
@@ -498,6 +518,7 @@ pub(crate) fn render_site(
 
     // Before the jobs that borrow it.
     let matrix_groups = matrix::groups(site);
+    let review_buckets = register::buckets(site);
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
     let mut jobs: Vec<Job> = Vec::new();
     for p in SITE_PAGES.iter().filter(|p| (p.exists)(site, inputs)) {
@@ -528,6 +549,23 @@ pub(crate) fn render_site(
         for page in 1..=group.page_count() {
             let r = &r;
             jobs.push(Box::new(move || r.overview(&group.page_path(page), || matrix::group_page(r, group, page))));
+        }
+    }
+    // The register's further pages, its data files when it has more than one page, and each
+    // review period's own list (see [`register`]).
+    let register_pages = register::page_count(site);
+    for page in 2..=register_pages {
+        let r = &r;
+        jobs.push(Box::new(move || r.overview(&register::page_path(page), || register::page(r, page))));
+    }
+    for page in (1..=register_pages).filter(|_| register_pages > 1) {
+        let r = &r;
+        jobs.push(Box::new(move || r.overview(&register::rows_path(page), || register::rows_file(r, page))));
+    }
+    for bucket in &review_buckets {
+        for page in 1..=bucket.page_count() {
+            let r = &r;
+            jobs.push(Box::new(move || r.overview(&bucket.page_path(page), || register::bucket_page(r, bucket, page))));
         }
     }
     for item in &site.catalog.items {

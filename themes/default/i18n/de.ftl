@@ -105,6 +105,9 @@ filter-all-types = Alle Arten
 filter-all-statuses = Jeder Status
 filter-all-owners = Alle Verantwortlichen
 filter-count = { $shown } von { $total } angezeigt
+pager-previous = ← Zurück
+pager-next = Weiter →
+pager-rows = { $first }–{ $last }
 review-overdue-title = Überprüfung überfällig
 review-due-soon-title = Überprüfung bald fällig
 review-overdue-days = { $n ->
@@ -158,6 +161,12 @@ register-lead = Alle gelenkten Dokumente mit Kennung, Verantwortung, Freigabe un
 }
 register-filter = Verzeichnis filtern
 register-filter-placeholder = Kennung, Titel oder Verantwortliche
+register-title-paged = Dokumentenverzeichnis, Seite { $page } von { $pages }
+register-page-lead = Diese Seite: Dokumente { $first }–{ $last } von { $total }, nach Kennung geordnet.
+register-pages = Seiten des Verzeichnisses
+register-pages-end = Seiten des Verzeichnisses (Ende der Tabelle)
+register-filter-loading = Das ganze Verzeichnis wird geladen …
+register-filter-capped = Die ersten { $shown } von { $matched } passenden Dokumenten werden angezeigt: Grenzen Sie den Filter ein, um die übrigen zu sehen.
 
 ## Dokumentseite
 doc-draft-banner = <strong>Entwurf.</strong> Dieses Dokument ist nicht freigegeben und noch nicht in Kraft.
@@ -235,6 +244,15 @@ reviews-due-within = { $n ->
 reviews-due-between = Fällig in { $from }–{ $to } Tagen
 reviews-later = Später fällig
 reviews-unknown = Kein gültiges Überprüfungsdatum
+reviews-capped = Die ersten { $shown } von { $n }, die nächstfälligen zuerst.
+reviews-show-all = Alle { $n } anzeigen
+reviews-own-page = Diese Liste auf eigener Seite
+reviews-back = Alle Zeiträume
+reviews-bucket-title = Überprüfungskalender: { $bucket }
+reviews-bucket-title-paged = Überprüfungskalender: { $bucket }, Seite { $page } von { $pages }
+reviews-bucket-lead = Geltende Dokumente in diesem Zeitraum, die nächstfälligen zuerst (Stand { $date }). Diese Seite: { $first }–{ $last } von { $n }.
+reviews-bucket-pages = Seiten von „{ $bucket }“
+reviews-bucket-pages-end = Seiten von „{ $bucket }“ (Ende der Tabelle)
 
 ## Verantwortliche
 owners-eyebrow = Abschnitt 5.3 · Rollen und Verantwortlichkeiten

@@ -107,6 +107,9 @@ filter-all-types = All types
 filter-all-statuses = All statuses
 filter-all-owners = All owners
 filter-count = { $shown } of { $total } shown
+pager-previous = ← Previous
+pager-next = Next →
+pager-rows = { $first }–{ $last }
 review-overdue-title = Review overdue
 review-due-soon-title = Review due soon
 review-overdue-days = overdue { $n } d
@@ -154,6 +157,12 @@ register-lead = Every controlled document with its identification, ownership, ap
 }
 register-filter = Filter the register
 register-filter-placeholder = ID, title or owner
+register-title-paged = Master document register, page { $page } of { $pages }
+register-page-lead = This page: documents { $first }–{ $last } of { $total }, in id order.
+register-pages = Pages of the register
+register-pages-end = Pages of the register (end of the table)
+register-filter-loading = Loading the whole register…
+register-filter-capped = The first { $shown } of { $matched } matching documents shown: narrow the filter to see the others.
 
 ## Document page
 doc-draft-banner = <strong>Draft.</strong> This document has not been approved and is not yet in force.
@@ -233,6 +242,15 @@ reviews-due-within = { $n ->
 reviews-due-between = Due in { $from }–{ $to } days
 reviews-later = Due later
 reviews-unknown = No valid review date
+reviews-capped = The first { $shown } of { $n }, soonest first.
+reviews-show-all = Show all { $n }
+reviews-own-page = This list on its own page
+reviews-back = All review periods
+reviews-bucket-title = Review calendar: { $bucket }
+reviews-bucket-title-paged = Review calendar: { $bucket }, page { $page } of { $pages }
+reviews-bucket-lead = Documents in force in this period, soonest first (as of { $date }). This page: { $first }–{ $last } of { $n }.
+reviews-bucket-pages = Pages of “{ $bucket }”
+reviews-bucket-pages-end = Pages of “{ $bucket }” (end of the table)
 
 ## Owners pages
 owners-eyebrow = Clause 5.3 · Roles and responsibilities

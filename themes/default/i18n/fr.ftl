@@ -105,6 +105,9 @@ filter-all-types = Tous les types
 filter-all-statuses = Tous les statuts
 filter-all-owners = Tous les responsables
 filter-count = { $shown } sur { $total } affichés
+pager-previous = ← Précédente
+pager-next = Suivante →
+pager-rows = { $first }–{ $last }
 review-overdue-title = Revue en retard
 review-due-soon-title = Revue bientôt due
 review-overdue-days = { $n ->
@@ -158,6 +161,12 @@ register-lead = Chaque document maîtrisé avec son identification, son responsa
 }
 register-filter = Filtrer le registre
 register-filter-placeholder = Identifiant, titre ou responsable
+register-title-paged = Registre des documents, page { $page } sur { $pages }
+register-page-lead = Cette page : documents { $first }–{ $last } sur { $total }, par identifiant.
+register-pages = Pages du registre
+register-pages-end = Pages du registre (fin du tableau)
+register-filter-loading = Chargement du registre complet…
+register-filter-capped = Les { $shown } premiers des { $matched } documents correspondants sont affichés : affinez le filtre pour voir les autres.
 
 ## Page de document
 doc-draft-banner = <strong>Brouillon.</strong> Ce document n'est pas approuvé et n'est pas encore en vigueur.
@@ -235,6 +244,15 @@ reviews-due-within = { $n ->
 reviews-due-between = Dans { $from } à { $to } jours
 reviews-later = Plus tard
 reviews-unknown = Pas de date de revue valide
+reviews-capped = Les { $shown } premiers sur { $n }, les plus proches d'abord.
+reviews-show-all = Afficher les { $n }
+reviews-own-page = Cette liste sur sa propre page
+reviews-back = Toutes les périodes
+reviews-bucket-title = Calendrier des revues : { $bucket }
+reviews-bucket-title-paged = Calendrier des revues : { $bucket }, page { $page } sur { $pages }
+reviews-bucket-lead = Documents en vigueur dans cette période, les plus proches d'abord (au { $date }). Cette page : { $first }–{ $last } sur { $n }.
+reviews-bucket-pages = Pages de « { $bucket } »
+reviews-bucket-pages-end = Pages de « { $bucket } » (fin du tableau)
 
 ## Responsables
 owners-eyebrow = Chapitre 5.3 · Rôles et responsabilités
