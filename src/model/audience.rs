@@ -177,7 +177,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
         Some(&owner) => published[owner],
         None => unclassified_published,
     };
-    for (rel, &owner) in &site.data_owner {
+    for (rel, &owner) in site.data_owner.iter() {
         if !published[owner] {
             withheld_paths.insert(rel.clone(), site.documents[owner].id.clone());
         }
@@ -277,7 +277,7 @@ fn restrict_git(site: &Site, published: &[bool], assets: &BTreeSet<String>) -> c
             withheld_files.insert(d.repo_rel.clone());
         }
     }
-    for (rel, &owner) in &site.data_owner {
+    for (rel, &owner) in site.data_owner.iter() {
         if !published[owner] {
             withheld_files.insert(site.config.content_rel_to_repo(rel));
         }

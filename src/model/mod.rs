@@ -30,8 +30,10 @@ pub struct Site {
     /// Documents sorted by id, then path.
     /// Shared with the parse cache of `serve`, so a rebuild does not copy unchanged documents.
     pub documents: Vec<Arc<Document>>,
-    pub(crate) by_id: HashMap<String, usize>,
-    pub(crate) by_rel: HashMap<String, usize>,
+    /// Indexes by id (the first document of each id) and by path: shared with the last model
+    /// of `serve` while the documents, their ids and paths, are the same.
+    pub(crate) by_id: Arc<HashMap<String, usize>>,
+    pub(crate) by_rel: Arc<HashMap<String, usize>>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
     pub(crate) known_ids: BTreeSet<String>,
     /// Content-relative paths of Markdown and data files that could not be parsed (their own
@@ -60,14 +62,14 @@ pub struct Site {
     pub(crate) data_files: Vec<DataFile>,
     pub(crate) data_by_rel: HashMap<String, usize>,
     /// Data file path → index of the first document (by id) that names it in `data:`.
-    pub(crate) data_owner: HashMap<String, usize>,
+    pub(crate) data_owner: Arc<HashMap<String, usize>>,
     /// Clause-to-evidence traceability, computed from everything above.
     pub trace: Trace,
     /// Commits touching each file, when the repository is a git repository.
     pub(crate) git: crate::source::git::GitInfo,
     /// Id families of the repository's documents: each id without its final number
     /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
-    pub(crate) id_families: BTreeSet<String>,
+    pub(crate) id_families: Arc<BTreeSet<String>>,
     /// In an edition (`--audience`): the ids of the documents it does not publish, and the
     /// content paths of those documents and of the data files they own (path → id). A link to
     /// one resolves to [`Destination::Withheld`].
@@ -172,7 +174,7 @@ impl Site {
     /// (see [`reuse`]), and returns what the next rebuild may reuse of this one.
     /// Also says what is unchanged since `previous`.
     pub(crate) fn new_after(parts: Parts, previous: Option<&reuse::Previous>) -> (Site, reuse::Previous, Unchanged) {
-        let mut site = Site::assemble(parts);
+        let mut site = Site::assemble_after(parts, previous);
         let reusable = reuse::Reusable::new(&site, previous);
         site.index_with(&reusable);
         let unchanged = Unchanged { fronts: reusable.fronts_unchanged(&site), links: reusable.links_unchanged() };
@@ -187,24 +189,39 @@ impl Site {
     /// The site's parts sorted and indexed by id and path, before links and traceability are
     /// computed ([`index`](Self::index)).
     pub(crate) fn assemble(parts: Parts) -> Site {
+        Site::assemble_after(parts, None)
+    }
+
+    /// [`assemble`](Self::assemble), sharing the indexes of the last model `serve` made when
+    /// they still hold: the same documents (ids, paths, data files) in the same order, and the
+    /// same ids claimed by files that failed to parse.
+    fn assemble_after(parts: Parts, previous: Option<&reuse::Previous>) -> Site {
         let Parts { config, catalog, today, mut documents, known_ids, assets, mut data_files, unparsed, unparsed_ids, git, messages } =
             parts;
         let timer = crate::support::timer::Timer::new();
         data_files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let data_by_rel = data_files.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
         documents.sort_by(|a, b| (&a.id, &a.rel).cmp(&(&b.id, &b.rel)));
-        let mut by_id = HashMap::with_capacity(documents.len());
-        let mut by_rel = HashMap::with_capacity(documents.len());
-        let mut data_owner = HashMap::new();
-        for (i, d) in documents.iter().enumerate() {
-            by_id.entry(d.id.clone()).or_insert(i);
-            by_rel.insert(d.rel.clone(), i);
-            if let Some(rel) = d.data.as_deref().and_then(|p| join_relative(&d.rel, p)) {
-                data_owner.entry(rel).or_insert(i);
+        let (by_id, by_rel, data_owner, id_families) = match previous.and_then(|p| p.indexes(&documents, &unparsed_ids)) {
+            Some(indexes) => indexes,
+            None => {
+                let mut by_id = HashMap::with_capacity(documents.len());
+                let mut by_rel = HashMap::with_capacity(documents.len());
+                let mut data_owner = HashMap::new();
+                for (i, d) in documents.iter().enumerate() {
+                    by_id.entry(d.id.clone()).or_insert(i);
+                    by_rel.insert(d.rel.clone(), i);
+                    if let Some(rel) = d.data.as_deref().and_then(|p| join_relative(&d.rel, p)) {
+                        data_owner.entry(rel).or_insert(i);
+                    }
+                }
+                let id_families: BTreeSet<String> =
+                    known_ids.iter().chain(documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();
+                (Arc::new(by_id), Arc::new(by_rel), Arc::new(data_owner), Arc::new(id_families))
             }
-        }
+        };
         timer.lap("  sort and index");
-        let mut site = Site {
+        Site {
             config,
             catalog,
             today,
@@ -224,16 +241,13 @@ impl Site {
             data_owner,
             trace: Trace::default(),
             git,
-            id_families: BTreeSet::new(),
+            id_families,
             withheld_ids: BTreeSet::new(),
             withheld_paths: BTreeMap::new(),
             edition: None,
             messages,
             fronts_generation: None,
-        };
-        site.id_families =
-            site.known_ids.iter().chain(site.documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();
-        site
+        }
     }
 
     /// Resolves every link and computes the traceability.

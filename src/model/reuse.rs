@@ -12,7 +12,7 @@
 use super::{Destination, LinkError, Site};
 use crate::model::trace::Trace;
 use crate::parse::document::Document;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -35,7 +35,13 @@ pub(crate) struct Previous {
     today: Option<jiff::civil::Date>,
     trace: Option<Trace>,
     pub(crate) fronts_generation: u64,
+    indexes: Indexes,
+    unparsed_ids: BTreeMap<String, String>,
 }
+
+/// The site's indexes by id and path, its data-file owners and id families.
+pub(crate) type Indexes =
+    (Arc<HashMap<String, usize>>, Arc<HashMap<String, usize>>, Arc<HashMap<String, usize>>, Arc<std::collections::BTreeSet<String>>);
 
 /// A generation number never handed out before in this process.
 pub(crate) fn new_generation() -> u64 {
@@ -58,7 +64,22 @@ impl Previous {
             today: Some(site.today),
             trace: Some(site.trace.clone()),
             fronts_generation: site.fronts_generation.unwrap_or_else(new_generation),
+            indexes: (site.by_id.clone(), site.by_rel.clone(), site.data_owner.clone(), site.id_families.clone()),
+            unparsed_ids: site.unparsed_ids.clone(),
         }
+    }
+
+    /// The last model's indexes, when `documents` (sorted) are the same documents in the same
+    /// places — each the very same parse result, or one with the same id, path and data file —
+    /// and the same ids are claimed by files that failed to parse (the known ids follow).
+    pub(crate) fn indexes(&self, documents: &[Arc<Document>], unparsed_ids: &BTreeMap<String, String>) -> Option<Indexes> {
+        let same = documents.len() == self.documents.len()
+            && documents
+                .iter()
+                .zip(&self.documents)
+                .all(|(a, b)| Arc::ptr_eq(a, b) || (a.id == b.id && a.rel == b.rel && a.data == b.data))
+            && unparsed_ids == &self.unparsed_ids;
+        same.then(|| self.indexes.clone())
     }
 }
 

@@ -228,7 +228,14 @@ mod tests {
         let mut found: Vec<String> = loaded.diagnostics.items.iter().map(|d| format!("{d:?}")).collect();
         found.sort();
         found.dedup();
-        format!("{resolved:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{found:?}", site.link_keys, site.backlinks, site.clause_docs, site.trace)
+        fn sorted(m: &std::collections::HashMap<String, usize>) -> std::collections::BTreeMap<&String, &usize> {
+            m.iter().collect()
+        }
+        let indexes = (sorted(&site.by_id), sorted(&site.by_rel), sorted(&site.data_owner), &site.id_families);
+        format!(
+            "{resolved:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{indexes:?}\n{found:?}",
+            site.link_keys, site.backlinks, site.clause_docs, site.trace
+        )
     }
 
     /// The text with its first line starting with `key` replaced by `line` (a flow list or a
@@ -288,7 +295,7 @@ mod tests {
         let linking: Vec<String> = last.documents.iter().filter(|d| d.links.len() > 1).map(|d| d.rel.clone()).collect();
         let target = (0..last.documents.len()).max_by_key(|&i| last.backlinks[i].len()).map(|i| last.documents[i].rel.clone());
         let (linking, target) = (linking, target.expect("a document others link to"));
-        assert!(linking.len() >= 3, "the example has documents with links");
+        assert!(linking.len() >= 4, "the example has documents with links");
         let content = root.join("content");
         let edit = |rel: &str, change: &dyn Fn(String) -> String| {
             let path = content.join(rel);
@@ -313,6 +320,7 @@ mod tests {
             ("a renamed heading", Box::new(|| edit(&anchored, &|t| t.replacen(&heading, "A renamed section", 1)))),
             ("a status", Box::new(|| edit(&linking[1], &|t| t.replacen("status: approved", "status: draft", 1)))),
             ("the clauses", Box::new(|| edit(&linking[2], &|t| with_line(&t, "clauses:", "clauses: [\"9.2\", \"10.1\"]")))),
+            ("a renamed id", Box::new(|| edit(&linking[3], &|t| with_line(&t, "id:", "id: RENAMED-1")))),
             ("a data file", Box::new(|| edit(&data, &|t| t + "\n# a comment\n"))),
             ("a deleted document", Box::new(|| std::fs::remove_file(content.join(&target)).expect("delete"))),
             (
