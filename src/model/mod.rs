@@ -59,7 +59,7 @@ pub struct Site {
     /// Catalog id → indices of documents naming it in `clauses`.
     pub(crate) clause_docs: BTreeMap<String, Vec<usize>>,
     /// Parsed YAML data files (registers, SoA), sorted by path.
-    pub(crate) data_files: Vec<DataFile>,
+    pub(crate) data_files: Vec<Arc<DataFile>>,
     pub(crate) data_by_rel: HashMap<String, usize>,
     /// Data file path → index of the first document (by id) that names it in `data:`.
     pub(crate) data_owner: Arc<HashMap<String, usize>>,
@@ -154,7 +154,7 @@ pub(crate) struct Parts {
     pub(crate) documents: Vec<Arc<Document>>,
     pub(crate) known_ids: BTreeSet<String>,
     pub(crate) assets: BTreeSet<String>,
-    pub(crate) data_files: Vec<DataFile>,
+    pub(crate) data_files: Vec<Arc<DataFile>>,
     pub(crate) unparsed: BTreeSet<String>,
     pub(crate) unparsed_ids: BTreeMap<String, String>,
     pub(crate) git: crate::source::git::GitInfo,
@@ -365,7 +365,7 @@ impl Site {
 
     /// The data file a document governs.
     pub(crate) fn data_for_doc(&self, d: &Document) -> Option<&DataFile> {
-        self.data_rel_for(d).and_then(|rel| self.data_by_rel.get(&rel)).map(|i| &self.data_files[*i])
+        self.data_rel_for(d).and_then(|rel| self.data_by_rel.get(&rel)).map(|i| &*self.data_files[*i])
     }
 
     /// The document that claims a data file (by `data:`), first by id.

@@ -41,7 +41,8 @@ type LastWalk = (PathBuf, Vec<SourceFile>, Vec<Diagnostic>);
 /// same `Arc` for an unchanged file, so comparing the texts is mostly a pointer test.
 type ByText<T> = Memo<String, T, Arc<str>>;
 
-type DataParsed = (Option<crate::parse::data::DataFile>, Vec<Diagnostic>);
+/// A data file is shared with the model rather than copied out of the cache on every rebuild.
+type DataParsed = (Option<Arc<crate::parse::data::DataFile>>, Vec<Diagnostic>);
 
 impl ParseCache {
     pub(crate) fn clear(&self) {
@@ -114,7 +115,7 @@ impl ParseCache {
 
 pub(super) fn cached<T: Clone>(cache: Option<&ByText<T>>, file: &SourceFile, make: impl FnOnce() -> T) -> T {
     match cache {
-        Some(c) => c.get_or_make(file.rel.clone(), file.text.clone(), make),
+        Some(c) => c.get_or_make_by(file.rel.as_str(), file.text.clone(), make),
         None => make(),
     }
 }

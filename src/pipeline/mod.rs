@@ -126,7 +126,12 @@ pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache
     let parsed_data: Vec<_> = files
         .par_iter()
         .filter(|f| f.kind == SourceKind::Data)
-        .map(|f| cached(cache.map(|c| &c.data), f, || crate::parse::data::parse_data_file(f, &schemas)))
+        .map(|f| {
+            cached(cache.map(|c| &c.data), f, || {
+                let (data, found) = crate::parse::data::parse_data_file(f, &schemas);
+                (data.map(std::sync::Arc::new), found)
+            })
+        })
         .collect();
     let mut data_files = Vec::new();
     let data_rels: Vec<&str> = files.iter().filter(|f| f.kind == SourceKind::Data).map(|f| f.rel.as_str()).collect();

@@ -53,7 +53,13 @@ pub(crate) struct Indexed {
 
 /// Indexed documents kept between rebuilds by `serve`, by document id, with the hash of the
 /// text they were made from.
-pub(crate) type EntryCache = crate::support::memo::Memo<String, Arc<Indexed>>;
+/// Indexed entries kept by `serve`: documents and catalog items one by one, register rows by
+/// data file.
+#[derive(Default)]
+pub(crate) struct EntryCache {
+    entries: crate::support::memo::Memo<String, Arc<Indexed>>,
+    rows: crate::support::memo::Memo<String, Arc<Vec<Arc<Indexed>>>>,
+}
 
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -323,7 +329,7 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
                     // The language shapes an entry too (folding, stems, the kind's display name).
                     let key = d.source_hash ^ site.messages.fingerprint;
                     match cache {
-                        Some(c) => c.get_or_make(d.id.clone(), key, make),
+                        Some(c) => c.entries.get_or_make_by(d.id.as_str(), key, make),
                         None => make(),
                     }
                 },
@@ -347,26 +353,48 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
         if df.list_key == "controls" {
             continue;
         }
-        for row in &df.rows {
-            let Some(id) = row.id() else { continue };
-            let title: String =
-                ["title", "name", "course", "description"].iter().find_map(|k| row.str(k)).unwrap_or("").chars().take(160).collect();
-            let x = df.columns.iter().map(|c| row.text(c)).collect::<Vec<_>>().join(" ");
-            let url = format!("{}#row-{}", doc.url(), document::slug(id));
-            let kind = site.messages.get("search-row-of", &[("id", doc.id.as_str().into())]).unwrap_or_default();
-            let make = || Arc::new(indexed(&lang, id, &title, &kind, &url, &x));
-            f(cached(cache, format!("row:{}:{id}", df.rel), &(&title, &kind, &url, &x, site.messages.fingerprint), make));
-        }
+        // A register's rows as one: made again only when its text, its columns, the document
+        // that governs it or the language changed.
+        let make = || Arc::new(register_rows(site, &lang, df, doc));
+        let rows = match cache {
+            Some(c) => {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                (&df.text, &df.columns, &*df.semantics, &doc.id, site.messages.fingerprint).hash(&mut h);
+                c.rows.get_or_make_by(df.rel.as_str(), h.finish(), make)
+            }
+            None => make(),
+        };
+        rows.iter().cloned().for_each(&mut *f);
     }
 }
 
-/// An entry from `cache` when its inputs hash the same, else made (and kept).
+/// The search entries of a register's rows (those with an id), in row order.
+fn register_rows(
+    site: &Site,
+    lang: &Language,
+    df: &crate::parse::data::DataFile,
+    doc: &crate::parse::document::Document,
+) -> Vec<Arc<Indexed>> {
+    let mut out = Vec::new();
+    for row in &df.rows {
+        let Some(id) = row.id() else { continue };
+        let title: String =
+            ["title", "name", "course", "description"].iter().find_map(|k| row.str(k)).unwrap_or("").chars().take(160).collect();
+        let x = df.columns.iter().map(|c| row.text(c)).collect::<Vec<_>>().join(" ");
+        let url = format!("{}#row-{}", doc.url(), document::slug(id));
+        let kind = site.messages.get("search-row-of", &[("id", doc.id.as_str().into())]).unwrap_or_default();
+        out.push(Arc::new(indexed(lang, id, &title, &kind, &url, &x)));
+    }
+    out
+}
+
 fn cached(cache: Option<&EntryCache>, name: String, inputs: &impl std::hash::Hash, make: impl FnOnce() -> Arc<Indexed>) -> Arc<Indexed> {
     use std::hash::Hasher;
     let Some(cache) = cache else { return make() };
     let mut h = std::hash::DefaultHasher::new();
     inputs.hash(&mut h);
-    cache.get_or_make(name, h.finish(), make)
+    cache.entries.get_or_make(name, h.finish(), make)
 }
 
 /// Term shards are cut in runs that start at *anchor* terms: the first term, and every term

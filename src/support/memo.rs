@@ -47,6 +47,21 @@ impl<K: Hash + Eq, V: Clone, F: PartialEq> Memo<K, V, F> {
         value
     }
 
+    /// As [`get_or_make`](Self::get_or_make), looking the name up by reference: the owned name
+    /// is made only when the value is made (most look-ups of a rebuild are hits).
+    pub(crate) fn get_or_make_by<Q>(&self, name: &Q, fingerprint: F, make: impl FnOnce() -> V) -> V
+    where
+        K: Borrow<Q> + for<'q> From<&'q Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if let Some(hit) = self.get(name, &fingerprint) {
+            return hit;
+        }
+        let value = make();
+        self.put(K::from(name), fingerprint, value.clone());
+        value
+    }
+
     /// As [`get_or_make`](Self::get_or_make) for a value that may fail to be made (a failure
     /// is not kept).
     pub(crate) fn get_or_try<E>(&self, name: K, fingerprint: F, make: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
