@@ -173,7 +173,8 @@ pub(crate) fn build_in_memory_with(
         let preview = preview.then(|| preview_pages(&site, &diags, render_cache));
         return Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview };
     }
-    let mut sink = Memory::new(Some(&render_cache.assets), false);
+    // A page per document and catalog item, plus the site-wide pages.
+    let mut sink = Memory::new(Some(&render_cache.assets), false).expecting(site.documents.len() + site.catalog.items.len() + 1024);
     let ran = pipeline::run(&site, None, Some(render_cache), &mut sink);
     timer.lap("render and hand over");
     match ran {

@@ -85,6 +85,11 @@ impl<'a> Memory<'a> {
     pub(crate) fn new(asset_cache: Option<&'a AssetCache>, require_assets: bool) -> Memory<'a> {
         Memory { asset_cache, require_assets, ..Default::default() }
     }
+
+    /// Room for about `pages` pages, so that receiving them does not grow the map step by step.
+    pub(crate) fn expecting(self, pages: usize) -> Memory<'a> {
+        Memory { received: Mutex::new(HashMap::with_capacity(pages)), ..self }
+    }
 }
 
 impl Sink for Memory<'_> {
@@ -99,8 +104,13 @@ impl Sink for Memory<'_> {
         let received = std::mem::take(
             self.received.get_mut().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?,
         );
-        for (path, bytes) in received {
-            self.files.entry(path).or_insert(bytes);
+        // A fresh sink takes the received pages as they are (no second insertion per page).
+        if self.files.is_empty() {
+            self.files = received;
+        } else {
+            for (path, bytes) in received {
+                self.files.entry(path).or_insert(bytes);
+            }
         }
         for rel in assets {
             match read_asset(&content_dir.join(rel), rel, self.asset_cache) {

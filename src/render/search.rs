@@ -337,6 +337,7 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
             .collect();
         made.into_iter().for_each(&mut *f);
     }
+    let timer = crate::support::timer::Timer::new();
     for item in &site.catalog.items {
         let k = match item.kind {
             crate::model::catalog::ItemKind::Control => "control",
@@ -348,6 +349,7 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
         let make = || Arc::new(indexed(&lang, &item.id, &item.title, &k, &document::clause_url(&item.id), x.trim()));
         f(cached(cache, format!("item:{}", item.id), &(&item.title, &k, &x, site.messages.fingerprint), make));
     }
+    timer.lap("      catalog entries");
     for df in &site.data_files {
         let Some(doc) = site.doc_for_data(&df.rel) else { continue };
         if df.list_key == "controls" {
@@ -367,6 +369,7 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
         };
         rows.iter().cloned().for_each(&mut *f);
     }
+    timer.lap("      register row entries");
 }
 
 /// The search entries of a register's rows (those with an id), in row order.
