@@ -35,7 +35,9 @@ pub struct ParseCache {
     pub(super) checks: Mutex<Option<crate::check::Found>>,
 }
 
-type LastWalk = (PathBuf, Vec<SourceFile>, Vec<Diagnostic>);
+/// Shared with the load that uses it, and refreshed in place by the next (no copy of the list
+/// per rebuild once that load is over).
+type LastWalk = (PathBuf, Arc<Vec<SourceFile>>, Vec<Diagnostic>);
 
 /// Results by file path, with the text they were made from: the read cache hands out the
 /// same `Arc` for an unchanged file, so comparing the texts is mostly a pointer test.
@@ -96,16 +98,19 @@ impl ParseCache {
 
     /// The content folder's files: the last walk refreshed for the noted changes when that is
     /// enough (see [`source::refresh`]), a full walk otherwise.
-    pub(super) fn files(&self, config: &Config, content_dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    pub(super) fn files(&self, config: &Config, content_dir: &Path) -> (Arc<Vec<SourceFile>>, Vec<Diagnostic>) {
         let changed = self.changed.lock().ok().and_then(|mut m| m.take());
         let refreshed = match (changed, self.walk.lock().ok().and_then(|mut m| m.take())) {
-            (Some(paths), Some((dir, files, diags))) if dir == content_dir => {
-                source::refresh(&files, content_dir, &paths, Some(&self.files)).map(|f| (f, diags))
+            (Some(paths), Some((dir, mut files, diags))) if dir == content_dir => {
+                source::refresh_in_place(Arc::make_mut(&mut files).as_mut_slice(), content_dir, &paths, Some(&self.files))
+                    .map(|()| (files, diags))
             }
             _ => None,
         };
-        let (files, diags) =
-            refreshed.unwrap_or_else(|| source::walk_cached(&config.root, content_dir, &config.build.content, Some(&self.files)));
+        let (files, diags) = refreshed.unwrap_or_else(|| {
+            let (files, diags) = source::walk_cached(&config.root, content_dir, &config.build.content, Some(&self.files));
+            (Arc::new(files), diags)
+        });
         if let Ok(mut m) = self.walk.lock() {
             *m = Some((content_dir.to_path_buf(), files.clone(), diags.clone()));
         }

@@ -223,23 +223,18 @@ pub(crate) fn walk_cached(
     (files, diags)
 }
 
-/// Brings a previous walk up to date after the files at `changed` (absolute paths) were
-/// modified, reading only those files — what `serve` does for an ordinary save, instead of
-/// walking and stat-ing the whole tree. Returns `None` when only a full walk can tell what
-/// happened: a path the previous walk did not take (a new, removed or renamed file, a folder,
-/// a file outside the content folder), a path that is no longer a regular file, a file that
-/// can no longer be read, or a tree with symlinked files (an edit of a link's target is
-/// reported under the target's path only).
-pub(crate) fn refresh(
-    previous: &[SourceFile],
-    content_dir: &Path,
-    changed: &[PathBuf],
-    cache: Option<&ReadCache>,
-) -> Option<Vec<SourceFile>> {
-    if previous.iter().any(|f| f.symlink) {
+/// Brings a previous walk (`files`, refreshed in place) up to date after the files at
+/// `changed` (absolute paths) were modified, reading only those files — what `serve` does for
+/// an ordinary save, instead of walking and stat-ing the whole tree. Returns `None` (with
+/// `files` partly refreshed) when only a full walk can tell what happened: a path the previous
+/// walk did not take (a new, removed or renamed file, a folder, a file outside the content
+/// folder), a path that is no longer a regular file, a file that can no longer be read, or a
+/// tree with symlinked files (an edit of a link's target is reported under the target's path
+/// only).
+pub(crate) fn refresh_in_place(files: &mut [SourceFile], content_dir: &Path, changed: &[PathBuf], cache: Option<&ReadCache>) -> Option<()> {
+    if files.iter().any(|f| f.symlink) {
         return None;
     }
-    let mut files = previous.to_vec();
     for path in changed {
         let below = path.strip_prefix(content_dir).ok()?;
         // Hidden files and folders (editors' swap and temporary files) are never taken by the
@@ -257,12 +252,18 @@ pub(crate) fn refresh(
             files[index].text = read_text(path, &files[index].repo_rel, cache).ok()?;
         }
     }
-    Some(files)
+    Some(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refresh(previous: &[SourceFile], content_dir: &Path, changed: &[PathBuf], cache: Option<&ReadCache>) -> Option<Vec<SourceFile>> {
+        let mut files = previous.to_vec();
+        refresh_in_place(&mut files, content_dir, changed, cache)?;
+        Some(files)
+    }
 
     #[test]
     fn splits_with_lines() {
