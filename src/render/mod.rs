@@ -14,6 +14,7 @@ pub(crate) mod redline;
 pub(crate) mod retention;
 pub(crate) mod search;
 pub(crate) mod trace;
+pub(crate) mod type_pages;
 
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::i18n::Messages;
