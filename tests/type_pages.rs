@@ -49,14 +49,13 @@ fn repository() -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, repo)
 }
 
-/// The pages of a folder of the site (file name → HTML, `/` written as a character reference
-/// read as the browser does).
+/// The pages of a folder of the site (file name → HTML).
 fn pages(site: &Path, folder: &str) -> BTreeMap<String, String> {
     std::fs::read_dir(site.join(folder))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap().replace("&#x2f;", "/")))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
         .collect()
 }
 

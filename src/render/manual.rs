@@ -156,9 +156,8 @@ fn contents_context(r: &Renderer, print: bool) -> Value {
                 .flat_map(|p| p.docs.iter().map(move |&i| (p, i)))
                 .map(|(p, i)| {
                     let d = &site.documents[i];
-                    // Escaped here: the template's escaper would also write every `/` as `&#x2f;`.
-                    let url = html_escape::encode_double_quoted_attribute(&format!("{}#doc-{}", p.path, d.id)).into_owned();
-                    context! { id => &d.id, title => &d.title, version => &d.version_text, url => Value::from_safe_string(url) }
+                    let url = format!("{}#doc-{}", p.path, d.id);
+                    context! { id => &d.id, title => &d.title, version => &d.version_text, url => url }
                 })
                 .collect();
             context! { doc_type => doc_type, label => part_label(r, doc_type), url => plan.pages[range.start].path.clone(), pages => pages, docs => docs }
