@@ -10,11 +10,45 @@
 //! About half the bytes of a highlighted block.
 
 use super::markdown::{highlight_themes, CLASS_PREFIX};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
-/// The compound selectors of both highlighting stylesheets, each as its set of class names.
-static COMPOUNDS: LazyLock<Vec<BTreeSet<String>>> = LazyLock::new(compounds);
+/// The compound selectors of both highlighting stylesheets.
+static COMPOUNDS: LazyLock<Compounds> = LazyLock::new(|| Compounds::new(compounds()));
+
+/// Compound selectors, each a set of class names, found by their first class (in byte order):
+/// a span's compounds are then looked up from its own few classes.
+struct Compounds {
+    by_first: HashMap<String, Vec<Vec<String>>>,
+}
+
+impl Compounds {
+    fn new(sets: Vec<BTreeSet<String>>) -> Compounds {
+        let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for set in sets {
+            let classes: Vec<String> = set.into_iter().collect();
+            if let Some(first) = classes.first() {
+                by_first.entry(first.clone()).or_default().push(classes);
+            }
+        }
+        Compounds { by_first }
+    }
+
+    /// The classes of `classes` (a span's class attribute) that some compound selector uses
+    /// whole, in their order.
+    fn kept<'a>(&self, classes: &'a str) -> Vec<&'a str> {
+        let have: Vec<&str> = classes.split_ascii_whitespace().collect();
+        let mut used: Vec<&str> = Vec::new();
+        for class in &have {
+            for compound in self.by_first.get(*class).into_iter().flatten() {
+                if compound.iter().all(|c| have.contains(&c.as_str())) {
+                    used.extend(compound.iter().map(String::as_str));
+                }
+            }
+        }
+        have.into_iter().filter(|c| used.contains(c)).collect()
+    }
+}
 
 /// The compound selectors the highlighting stylesheets are made of: every scope of every
 /// selector of every rule of the themes, as `syntect::html::css_for_theme_with_class_style`
@@ -33,26 +67,13 @@ fn compounds() -> Vec<BTreeSet<String>> {
     out.into_iter().collect()
 }
 
-/// The classes of `classes` (a span's class attribute) that some compound selector of
-/// `compounds` uses whole, in their order.
-fn kept<'a>(classes: &'a str, compounds: &[BTreeSet<String>]) -> Vec<&'a str> {
-    let have: BTreeSet<&str> = classes.split_ascii_whitespace().collect();
-    let mut used: BTreeSet<&str> = BTreeSet::new();
-    for compound in compounds {
-        if compound.iter().all(|c| have.contains(c.as_str())) {
-            used.extend(compound.iter().map(String::as_str));
-        }
-    }
-    classes.split_ascii_whitespace().filter(|c| used.contains(c)).collect()
-}
-
 /// syntect's classed spans (`<span class="…">`, `</span>` and escaped text, nothing else) with
 /// only the classes the highlighting stylesheets can match. Anything else is returned as it is.
 pub(crate) fn prune(spans: &str) -> String {
     prune_with(spans, &COMPOUNDS)
 }
 
-fn prune_with(spans: &str, compounds: &[BTreeSet<String>]) -> String {
+fn prune_with(spans: &str, compounds: &Compounds) -> String {
     const OPEN: &str = "<span class=\"";
     const CLOSE: &str = "</span>";
     let mut out = String::with_capacity(spans.len());
@@ -69,7 +90,7 @@ fn prune_with(spans: &str, compounds: &[BTreeSet<String>]) -> String {
             }
             rest = after;
         } else if let Some((classes, after)) = rest.strip_prefix(OPEN).and_then(|r| r.split_once("\">")) {
-            let keep = kept(classes, compounds);
+            let keep = compounds.kept(classes);
             written.push(!keep.is_empty());
             if !keep.is_empty() {
                 out.push_str(OPEN);
@@ -222,11 +243,11 @@ mod tests {
 
     #[test]
     fn only_the_classes_of_matched_compounds_stay_and_empty_spans_go() {
-        let compounds: Vec<BTreeSet<String>> = vec![
+        let compounds = Compounds::new(vec![
             ["hl-string"].map(String::from).into(),
             ["hl-constant", "hl-numeric"].map(String::from).into(),
             ["hl-entity", "hl-name", "hl-tag"].map(String::from).into(),
-        ];
+        ]);
         let spans = "<span class=\"hl-source hl-yaml\"><span class=\"hl-string hl-unquoted hl-yaml\">a &lt;b&gt;</span>: \
                      <span class=\"hl-constant hl-numeric hl-integer\">1</span><span class=\"hl-constant hl-language\">x</span>\n\
                      <span class=\"hl-entity hl-name\">y</span></span>";

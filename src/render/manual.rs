@@ -3,9 +3,9 @@
 //! In the site it is split into pages a browser can open: `manual.html` is the cover and the
 //! contents, each part (the documents of one type) has its own page under `manual/` (several
 //! when it holds more than [`DOCS_PER_PAGE`] documents; named by [`super::type_pages`], as the
-//! type's pages of the matrix are), and the "Changes since" appendix has
-//! its own page. For paper (`aimsbook pdf`) the same templates render one continuous page,
-//! [`print_manual`], which is not part of the built site.
+//! type's pages of the matrix are), and the "Changes since" appendix has its own page. For
+//! paper (`aimsbook pdf`) the same templates render one continuous page, [`print_manual`], which
+//! is not part of the built site.
 
 use super::changes::manual_changes;
 use super::documents::href_for;
