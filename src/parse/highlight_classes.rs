@@ -145,9 +145,13 @@ mod tests {
         out
     }
 
-    /// The rules of both themes as CSS selectors: per rule (theme, item), its selectors, each a
-    /// list of compounds from the outermost to the innermost element.
-    fn rules() -> Vec<((usize, usize), Vec<Vec<BTreeSet<String>>>)> {
+    /// A CSS selector: compounds (class sets) from the outermost to the innermost element.
+    type Selector = Vec<BTreeSet<String>>;
+    /// A rule of a theme: (theme, item) and its selectors.
+    type Rule = ((usize, usize), Vec<Selector>);
+
+    /// The rules of both themes as CSS selectors.
+    fn rules() -> Vec<Rule> {
         let mut out = Vec::new();
         for (t, theme) in highlight_themes().into_iter().enumerate() {
             for (i, item) in theme.expect("the theme").scopes.iter().enumerate() {
@@ -187,7 +191,7 @@ mod tests {
 
     /// What decides a character's colours: along the elements it is in (outermost first), the
     /// rules matching each, leaving out elements that no rule matches (they change nothing).
-    fn cascade(ch: &Char, rules: &[((usize, usize), Vec<Vec<BTreeSet<String>>>)]) -> Vec<Vec<(usize, usize)>> {
+    fn cascade(ch: &Char, rules: &[Rule]) -> Vec<Vec<(usize, usize)>> {
         (1..=ch.ancestors.len())
             .map(|depth| {
                 let elements = &ch.ancestors[..depth];
