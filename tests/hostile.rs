@@ -517,7 +517,7 @@ fn script_is_escaped_or_stripped_in_every_page() {
     assert!(doc.contains("&lt;script&gt;alert(&#x27;title&#x27;)"), "title not escaped as text");
     assert!(doc.contains("&lt;iframe src=javascript:alert(&#x27;owner&#x27;)&gt;"), "owner not escaped as text");
     let reg = std::fs::read_to_string(out.join("doc/REG-001.html")).unwrap();
-    assert!(reg.contains("&lt;script&gt;alert(&#x27;cell&#x27;)&lt;&#x2f;script&gt;"), "register cell not escaped as text");
+    assert!(reg.contains("&lt;script&gt;alert(&#x27;cell&#x27;)&lt;/script&gt;"), "register cell not escaped as text");
     // Markdown links to script URLs are rendered as plain text.
     assert!(doc.contains("<span class=\"broken-link\">markdown javascript link</span>"), "{doc}");
     println!("scanned {pages} pages: no script, handler, script URL or embedding element");

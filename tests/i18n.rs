@@ -46,7 +46,7 @@ fn visible(html: &str) -> String {
         rest = &rest[b..];
     }
     out.push_str(rest);
-    let out = out.replace("&amp;", "&").replace("&#x2f;", "/").replace("&quot;", "\"").replace("&#x27;", "'");
+    let out = out.replace("&amp;", "&").replace("&quot;", "\"").replace("&#x27;", "'");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

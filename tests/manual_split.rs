@@ -97,7 +97,7 @@ fn ids(html: &str) -> Vec<String> {
 /// The values of attribute `name` (HTML entities of `/` decoded).
 fn attributes(html: &str, name: &str) -> Vec<String> {
     let pat = format!(" {name}=\"");
-    html.split(&pat).skip(1).map(|rest| rest[..rest.find('"').unwrap()].replace("&#x2f;", "/").replace("&amp;", "&")).collect()
+    html.split(&pat).skip(1).map(|rest| rest[..rest.find('"').unwrap()].replace("&amp;", "&")).collect()
 }
 
 /// The manual's part pages (file name → HTML), the appendix left out.
@@ -127,8 +127,8 @@ fn contents_and_part_pages_hold_every_approved_document_once() {
 
     let parts = part_pages(&site);
     let names: Vec<&str> = parts.keys().map(String::as_str).collect();
-    let japanese = names.iter().find(|n| n.starts_with("part-")).expect("the Japanese type has a hashed ASCII name");
-    assert!(japanese.is_ascii() && japanese.len() == "part-".len() + 8 + ".html".len(), "{japanese}");
+    let japanese = names.iter().find(|n| n.starts_with("type-")).expect("the Japanese type has a hashed ASCII name");
+    assert!(japanese.is_ascii() && japanese.len() == "type-".len() + 8 + ".html".len(), "{japanese}");
     for want in ["policy.html", "verfahrensanweisung.html", "verfahrensanweisung-2.html", "prufbericht.html", "prufbericht_2.html"] {
         assert!(names.contains(&want), "{want} missing from {names:?}");
     }
@@ -171,10 +171,10 @@ fn contents_and_part_pages_hold_every_approved_document_once() {
         "manual/prufbericht.html\"",
         "manual/prufbericht_2.html\"",
         "manual/verfahrensanweisung.html\"",
-        "manual/part-",
+        "manual/type-",
     ]
     .iter()
-    .map(|h| contents.replace("&#x2f;", "/").find(&format!("href=\"{h}")).unwrap_or_else(|| panic!("{h} not in the contents")))
+    .map(|h| contents.find(&format!("href=\"{h}")).unwrap_or_else(|| panic!("{h} not in the contents")))
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "parts out of order: {order:?}");
     assert!(!site.join("manual/changes.html").exists(), "no appendix without a published snapshot");
@@ -184,7 +184,7 @@ fn contents_and_part_pages_hold_every_approved_document_once() {
     let second = &parts["verfahrensanweisung-2.html"];
     assert!(second.contains("Qualitätshandbuch KI") && second.contains("<h1>Verfahrensanweisung (2/2)</h1>"), "header of the second page");
     let links = attributes(second, "href");
-    for want in ["verfahrensanweisung.html", "../manual.html", "part-"] {
+    for want in ["verfahrensanweisung.html", "../manual.html", "type-"] {
         assert!(links.iter().any(|h| h.starts_with(want)), "{want} not linked from verfahrensanweisung-2.html: {links:?}");
     }
     assert!(second.contains("onclick=\"window.print()\""), "its own print button");
@@ -274,12 +274,12 @@ fn the_appendix_is_a_page_of_the_manual() {
     let appendix = page(&site, "manual/changes.html");
     assert!(appendix.contains("<h1 id=\"changes-since-title\">Änderungen seit S1</h1>"), "{appendix}");
     assert!(appendix.contains("VA.104 Dokument VA.104"), "the changed document is in the appendix");
-    let contents = page(&site, "manual.html").replace("&#x2f;", "/");
+    let contents = page(&site, "manual.html");
     assert!(contents.contains("href=\"manual/changes.html\">Anhang: Änderungen seit S1</a>"), "listed in the contents");
     // The last part in reading order leads to it, and it back.
     let last = part_pages(&site).into_iter().find(|(_, html)| attributes(html, "href").contains(&"changes.html".to_string()));
     let (last, _) = last.expect("a part page links to the appendix");
-    assert!(last.starts_with("part-"), "the Japanese type's part is last: {last}");
+    assert!(last.starts_with("type-"), "the Japanese type's part is last: {last}");
     assert!(attributes(&appendix, "href").contains(&last), "the appendix links back to {last}");
 }
 

@@ -12,11 +12,13 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-pub(crate) const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// The prefix of the highlighting classes (`hl-string`).
+pub(crate) const CLASS_PREFIX: &str = "hl-";
+pub(crate) const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX };
 
 /// Loaded once per process from syntect's packed dump: reloading it per page is the classic
 /// slowdown of static-site generators.
-static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+pub(crate) static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
@@ -603,20 +605,21 @@ fn highlight_uncached(code: &str, lang: &str) -> String {
     } else {
         format!("<code class=\"language-{}\">", html_escape::encode_double_quoted_attribute(lang))
     };
-    if let Some(syntax) = syntax {
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
-        let mut ok = true;
-        for line in LinesWithEndings::from(code) {
-            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
-                ok = false;
-                break;
-            }
-        }
-        if ok {
-            return format!("<pre class=\"code hl-code\">{code_open}{}</code></pre>\n", generator.finalize());
-        }
+    if let Some(spans) = syntax.and_then(|syntax| classed_spans(code, syntax, ss)) {
+        let spans = super::highlight_classes::prune(&spans);
+        return format!("<pre class=\"code hl-code\">{code_open}{spans}</code></pre>\n");
     }
     format!("<pre class=\"code\">{code_open}{}</code></pre>\n", html_escape::encode_text(code))
+}
+
+/// `code` as syntect's spans with a class per scope atom (`hl-string hl-unquoted …`), or none
+/// when the syntax fails on it.
+pub(crate) fn classed_spans(code: &str, syntax: &syntect::parsing::SyntaxReference, ss: &SyntaxSet) -> Option<String> {
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+    }
+    Some(generator.finalize())
 }
 
 /// The light and dark syntax-highlighting stylesheets, generated once per process.
@@ -624,15 +627,17 @@ pub(crate) static HIGHLIGHT_CSS: LazyLock<(String, String)> = LazyLock::new(high
 
 /// The light and dark syntax-highlighting stylesheets.
 pub(crate) fn highlight_css() -> (String, String) {
-    let themes = syntect::highlighting::ThemeSet::load_defaults();
-    let css = |name: &str| {
-        themes
-            .themes
-            .get(name)
-            .and_then(|t| syntect::html::css_for_theme_with_class_style(&legible(t), CLASS_STYLE).ok())
-            .unwrap_or_default()
+    let [light, dark] = highlight_themes();
+    let css = |t: Option<syntect::highlighting::Theme>| {
+        t.and_then(|t| syntect::html::css_for_theme_with_class_style(&t, CLASS_STYLE).ok()).unwrap_or_default()
     };
-    (css("InspiredGitHub"), css("base16-ocean.dark"))
+    (css(light), css(dark))
+}
+
+/// The themes of the light and dark stylesheets, legible ([`legible`]).
+pub(crate) fn highlight_themes() -> [Option<syntect::highlighting::Theme>; 2] {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    ["InspiredGitHub", "base16-ocean.dark"].map(|name| themes.themes.get(name).map(legible))
 }
 
 /// WCAG 2.1 AA contrast for normal-size text, with a little margin for rounding.

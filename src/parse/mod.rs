@@ -7,6 +7,7 @@
 
 pub mod data;
 pub mod document;
+mod highlight_classes;
 pub mod markdown;
 pub mod schemas;
 pub(crate) mod semantics;

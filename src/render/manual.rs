@@ -2,14 +2,16 @@
 //!
 //! In the site it is split into pages a browser can open: `manual.html` is the cover and the
 //! contents, each part (the documents of one type) has its own page under `manual/` (several
-//! when it holds more than [`DOCS_PER_PAGE`] documents), and the "Changes since" appendix has
-//! its own page. For paper (`aimsbook pdf`) the same templates render one continuous page,
-//! [`print_manual`], which is not part of the built site.
+//! when it holds more than [`DOCS_PER_PAGE`] documents; named by [`super::type_pages`], as the
+//! type's pages of the matrix are), and the "Changes since" appendix has its own page. For
+//! paper (`aimsbook pdf`) the same templates render one continuous page, [`print_manual`], which
+//! is not part of the built site.
 
 use super::changes::manual_changes;
 use super::documents::href_for;
+use super::type_pages::TypePages;
 use super::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// Order of document types in the printable manual: the system's frame first, records last.
 pub(super) const MANUAL_ORDER: &[&str] = &[
@@ -79,20 +81,20 @@ impl Plan {
             let known = MANUAL_ORDER.iter().position(|t| *t == d.doc_type).unwrap_or(MANUAL_ORDER.len());
             (known, if known == MANUAL_ORDER.len() { d.doc_type.as_str() } else { "" }, d.id.as_str(), i)
         });
-        let mut used: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        let types = TypePages::of(site);
         let (mut pages, mut parts, mut page_of) = (Vec::new(), Vec::new(), HashMap::new());
         let mut start = 0;
         while start < docs.len() {
             let doc_type = &site.documents[docs[start]].doc_type;
             let end = start + docs[start..].iter().take_while(|&&i| &site.documents[i].doc_type == doc_type).count();
             let runs: Vec<&[usize]> = docs[start..end].chunks(DOCS_PER_PAGE).collect();
-            let names = page_names(&part_slug(doc_type), runs.len(), &mut used);
             let first = pages.len();
-            for (number, (run, name)) in runs.into_iter().zip(names).enumerate() {
+            for (number, run) in (1..).zip(runs) {
                 for &i in run {
                     page_of.insert(i, pages.len());
                 }
-                pages.push(PartPage { path: format!("{FOLDER}/{name}.html"), part: parts.len(), number: number + 1, docs: run.to_vec() });
+                let path = format!("{FOLDER}/{}.html", types.page_name(doc_type, number));
+                pages.push(PartPage { path, part: parts.len(), number, docs: run.to_vec() });
             }
             parts.push((doc_type.clone(), first..pages.len()));
             start = end;
@@ -103,74 +105,6 @@ impl Plan {
     /// The page (index into `pages`) that prints document `index`, if it is in the manual.
     pub(crate) fn page_of(&self, index: usize) -> Option<usize> {
         self.page_of.get(&index).copied()
-    }
-}
-
-/// Names a part's page can never take: the appendix, and the folder's index.
-const RESERVED: &[&str] = &["changes", "index"];
-
-/// A file name for a part from its document type, which is the repository's own word (any
-/// language): ASCII letters and digits, accents folded (`Prüfbericht` → `prufbericht`), other
-/// characters as dashes. A type with letters that do not fold to ASCII (`手順書`) keeps what
-/// did and gets a short hash of the whole word, so two such types never share a name; names
-/// Windows reserves get a suffix.
-pub(crate) fn part_slug(doc_type: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::new();
-    let mut lost = false;
-    for c in doc_type.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        let folded = match c {
-            'ß' => "ss",
-            'æ' | 'Æ' => "ae",
-            'œ' | 'Œ' => "oe",
-            'ø' | 'Ø' => "o",
-            'đ' | 'Đ' | 'ð' | 'Ð' => "d",
-            'ł' | 'Ł' => "l",
-            'þ' | 'Þ' => "th",
-            _ => "",
-        };
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !folded.is_empty() {
-            out.push_str(folded);
-        } else {
-            lost |= c.is_alphanumeric();
-            if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-        }
-    }
-    out.truncate(48);
-    let mut out = out.trim_matches('-').to_string();
-    if lost || out.is_empty() {
-        use sha2::Digest;
-        let hash = hex::encode(&sha2::Sha256::digest(doc_type.as_bytes())[..4]);
-        out = if out.is_empty() { format!("part-{hash}") } else { format!("{out}-{hash}") };
-    }
-    let windows = ["con", "prn", "aux", "nul"].contains(&out.as_str())
-        || (out.len() == 4 && (out.starts_with("com") || out.starts_with("lpt")) && out.as_bytes()[3].is_ascii_digit());
-    if windows {
-        out.push_str("-part");
-    }
-    out
-}
-
-/// The file names (without `.html`) of a part's `count` pages: `slug`, `slug-2`, `slug-3`, …;
-/// when one of them is taken (two types with the same slug, a type whose slug looks like a
-/// page of another, a reserved name) the part is named `slug_2`, `slug_3`, … instead.
-fn page_names(slug: &str, count: usize, used: &mut BTreeSet<String>) -> Vec<String> {
-    let mut n = 1;
-    loop {
-        let base = if n == 1 { slug.to_string() } else { format!("{slug}_{n}") };
-        let names: Vec<String> = (1..=count).map(|p| if p == 1 { base.clone() } else { format!("{base}-{p}") }).collect();
-        if names.iter().all(|name| !used.contains(name)) {
-            used.extend(names.iter().cloned());
-            return names;
-        }
-        n += 1;
     }
 }
 
@@ -221,9 +155,8 @@ fn contents_context(r: &Renderer, print: bool) -> Value {
                 .flat_map(|p| p.docs.iter().map(move |&i| (p, i)))
                 .map(|(p, i)| {
                     let d = &site.documents[i];
-                    // Escaped here: the template's escaper would also write every `/` as `&#x2f;`.
-                    let url = html_escape::encode_double_quoted_attribute(&format!("{}#doc-{}", p.path, d.id)).into_owned();
-                    context! { id => &d.id, title => &d.title, version => &d.version_text, url => Value::from_safe_string(url) }
+                    let url = format!("{}#doc-{}", p.path, d.id);
+                    context! { id => &d.id, title => &d.title, version => &d.version_text, url => url }
                 })
                 .collect();
             context! { doc_type => doc_type, label => part_label(r, doc_type), url => plan.pages[range.start].path.clone(), pages => pages, docs => docs }
@@ -405,41 +338,4 @@ fn article(r: &Renderer, i: usize, on: Option<usize>) -> Result<Arc<str>, Diagno
         h.finish()
     };
     cache.articles.get_or_try(d.id.clone(), key, render)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn part_slugs_are_ascii_file_names_whatever_the_type_word() {
-        assert_eq!(part_slug("procedure"), "procedure");
-        assert_eq!(part_slug("Prüfbericht"), "prufbericht");
-        assert_eq!(part_slug("Straße & Weg"), "strasse-weg");
-        assert_eq!(part_slug("procédure d'urgence"), "procedure-d-urgence");
-        assert_eq!(part_slug("--x--"), "x");
-        let cjk = part_slug("手順書");
-        assert!(cjk.starts_with("part-") && cjk.len() == "part-".len() + 8, "{cjk}");
-        assert_ne!(cjk, part_slug("記録"));
-        let mixed = part_slug("SOP 手順");
-        assert!(mixed.starts_with("sop-") && mixed != "sop", "{mixed}");
-        assert_eq!(part_slug("con"), "con-part");
-        assert_eq!(part_slug("LPT1"), "lpt1-part");
-        assert_eq!(part_slug("../../etc"), "etc");
-        for t in ["a/b", "a\\b", "..", "a b", "ÄÖÜ", "\u{0}x"] {
-            let s = part_slug(t);
-            assert!(!s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{t:?} → {s:?}");
-        }
-    }
-
-    #[test]
-    fn page_names_never_collide() {
-        let mut used: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-        assert_eq!(page_names("a", 3, &mut used), ["a", "a-2", "a-3"]);
-        // A type whose slug is a page of another, two types with one slug, a reserved name.
-        assert_eq!(page_names("a-2", 1, &mut used), ["a-2_2"]);
-        assert_eq!(page_names("a", 2, &mut used), ["a_2", "a_2-2"]);
-        assert_eq!(page_names("changes", 1, &mut used), ["changes_2"]);
-        assert_eq!(used.len(), RESERVED.len() + 7);
-    }
 }

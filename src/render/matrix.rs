@@ -1,18 +1,19 @@
 //! Render stage, the traceability matrix as pages a browser can open at any size (issue #16):
 //! `matrix.html` is the overview — requirements (rows) against the document types (columns),
 //! each cell the number of documents of that type addressing the requirement — and every type
-//! has its own pages, `matrix/<slug>.html`, `matrix/<slug>-2.html`, …, with one column per
-//! document, [`PAGE_COLUMNS`] at most. The downloads (matrix.csv/.xlsx/.json) stay complete.
+//! has its own pages, `matrix/<slug>.html`, `matrix/<slug>-2.html`, … (named as its part of the
+//! manual is, by [`super::type_pages`]), with one column per document, [`PAGE_COLUMNS`] at most. The downloads (matrix.csv/.xlsx/.json) stay complete.
 //! Views of `site.trace`; no I/O.
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::parse::document::{self, is_evidence_type};
 use crate::render::trace::{doc_ref, DocRef};
+use crate::render::type_pages::{self, TypePages};
 use crate::render::{v, Page, Renderer, SitePage};
 use fluent_bundle::FluentValue;
 use minijinja::{context, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Document columns on one page of a type. A row of the matrix is about 25 bytes per column
 /// plus its heading, so with a hundred requirements a page stays near 0.3 MB, and a table a
@@ -48,18 +49,12 @@ impl Group<'_> {
 }
 
 fn page_path(stem: &str, page: usize) -> String {
-    if page == 1 {
-        format!("matrix/{stem}.html")
-    } else {
-        format!("matrix/{stem}-{page}.html")
-    }
+    format!("matrix/{}.html", type_pages::page_name(stem, page))
 }
 
 /// The columns of the matrix (current, non-record documents that address at least one catalog
-/// item) grouped by document type, in the byte order of the type words. Each group gets a file
-/// name from [`document::slug`] of its type; when that name, or the name of one of its pages,
-/// is already taken by an earlier group ("Policy" and "policy", or a type "plan 2" against
-/// the second page of "plan"), a number is added until every page name is free.
+/// item) grouped by document type, in the byte order of the type words. Each group's pages are
+/// named by [`TypePages`], as the type's part of the manual is.
 pub(crate) fn groups(site: &Site) -> Vec<Group<'_>> {
     let mut by_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, d) in site.documents.iter().enumerate() {
@@ -67,19 +62,8 @@ pub(crate) fn groups(site: &Site) -> Vec<Group<'_>> {
             by_type.entry(d.doc_type.as_str()).or_default().push(i);
         }
     }
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    let mut out = Vec::new();
-    for (doc_type, columns) in by_type {
-        let base = document::slug(doc_type);
-        let pages = columns.len().div_ceil(PAGE_COLUMNS).max(1);
-        let stem = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}-type-{n}") })
-            .find(|stem| (1..=pages).all(|p| !taken.contains(&page_path(stem, p))))
-            .unwrap_or(base);
-        taken.extend((1..=pages).map(|p| page_path(&stem, p)));
-        out.push(Group { doc_type, stem, columns });
-    }
-    out
+    let types = TypePages::of(site);
+    by_type.into_iter().map(|(doc_type, columns)| Group { doc_type, stem: types.stem(doc_type), columns }).collect()
 }
 
 /// The overview, `matrix.html`: one row per assessable item, one column per document type.

@@ -7,6 +7,7 @@ pub(crate) mod cache;
 pub mod changes;
 pub mod crosswalk;
 pub(crate) mod documents;
+mod escape;
 pub(crate) mod lists;
 pub(crate) mod manual;
 pub(crate) mod matrix;
@@ -15,6 +16,7 @@ pub(crate) mod register;
 pub(crate) mod retention;
 pub(crate) mod search;
 pub(crate) mod trace;
+pub(crate) mod type_pages;
 
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::i18n::Messages;
@@ -124,6 +126,7 @@ pub(crate) fn environment(theme: &Theme, messages: &Arc<Messages>) -> Result<Env
     add_messages(&mut env, messages);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    escape::install(&mut env);
     let templates = theme.templates.clone();
     env.set_loader(move |name| Ok(templates.get(name).cloned()));
     env.add_filter("slug", |s: String| document::slug(&s));
@@ -166,8 +169,8 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
         m.get(&key, &refs).unwrap_or(key)
     }
     let m = messages.clone();
-    // Escaped here rather than by the auto-escaper, which also escapes `/` and `'` and would
-    // change the bytes of every page for nothing; `"` is escaped, so it is safe in attributes.
+    // Escaped here rather than by the auto-escaper, which also escapes `'` (frequent in
+    // messages, needless in double-quoted attributes); `"` is escaped, so it is safe in them.
     env.add_function("t", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
         let text = format(&m, key, fluent_args(&kwargs, false)?);
         Ok(Value::from_safe_string(html_escape::encode_double_quoted_attribute(&text).into_owned()))

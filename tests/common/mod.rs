@@ -300,12 +300,11 @@ pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Reads an HTML page of a built site with the `&#x2f;` escapes of template output turned
-/// back into `/`, so assertions can look for plain `href="../doc/POL-001.html"`.
+/// Reads an HTML page of a built site (templates escape `& < > " '`, not `/`, so assertions can
+/// look for plain `href="../doc/POL-001.html"`).
 pub fn page(site: &Path, rel: &str) -> String {
     let p = site.join(rel);
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
-    text.replace("&#x2f;", "/").replace("&#47;", "/")
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
 }
 pub mod clients;
 #[path = "../support/html_scan.rs"]
