@@ -30,6 +30,11 @@ pub struct RenderCache {
     pub(crate) search: Slot<Vec<Page>>,
     /// The API files (`api/*.json`, `llms.txt`), by the overview key and the supersessions.
     pub(crate) api: Slot<Vec<Page>>,
+    /// How the manual, the matrix and the review calendar are laid out in pages, by the
+    /// overview key (they follow from the documents' control fields, the catalog and the date).
+    pub(crate) manual_plan: Slot<Arc<manual::Plan>>,
+    pub(crate) matrix_groups: Slot<Arc<Vec<matrix::Group>>>,
+    pub(crate) review_buckets: Slot<Arc<Vec<register::Bucket>>>,
     /// All download files, by the overview and data keys.
     pub(crate) downloads_all: Slot<Vec<Page>>,
     /// Indexed documents for the search index, by document text.

@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 pub(crate) const PAGE_COLUMNS: usize = 100;
 
 /// The documents of one type that are columns of the matrix.
-pub(crate) struct Group<'a> {
+pub(crate) struct Group {
     /// The type word as the documents spell it (the repository's own words).
-    pub(crate) doc_type: &'a str,
+    pub(crate) doc_type: String,
     /// File name stem of its first page, unique among the groups and their pages.
     stem: String,
     /// Indexes into `site.documents`, in the site's document order (by id): the split into
@@ -31,7 +31,7 @@ pub(crate) struct Group<'a> {
     pub(crate) columns: Vec<usize>,
 }
 
-impl Group<'_> {
+impl Group {
     /// How many pages the group has (at least one).
     pub(crate) fn page_count(&self) -> usize {
         self.columns.len().div_ceil(PAGE_COLUMNS).max(1)
@@ -55,7 +55,7 @@ fn page_path(stem: &str, page: usize) -> String {
 /// The columns of the matrix (current, non-record documents that address at least one catalog
 /// item) grouped by document type, in the byte order of the type words. Each group's pages are
 /// named by [`TypePages`], as the type's part of the manual is.
-pub(crate) fn groups(site: &Site) -> Vec<Group<'_>> {
+pub(crate) fn groups(site: &Site) -> Vec<Group> {
     let mut by_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, d) in site.documents.iter().enumerate() {
         if !d.status.is_obsolete() && !is_evidence_type(&d.doc_type) && d.clauses.iter().any(|c| site.catalog.contains(c)) {
@@ -63,7 +63,7 @@ pub(crate) fn groups(site: &Site) -> Vec<Group<'_>> {
         }
     }
     let types = TypePages::of(site);
-    by_type.into_iter().map(|(doc_type, columns)| Group { doc_type, stem: types.stem(doc_type), columns }).collect()
+    by_type.into_iter().map(|(doc_type, columns)| Group { doc_type: doc_type.to_string(), stem: types.stem(doc_type), columns }).collect()
 }
 
 /// The overview, `matrix.html`: one row per assessable item, one column per document type.
@@ -102,8 +102,8 @@ pub(crate) fn overview_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnost
         .iter()
         .map(|g| {
             context! {
-                doc_type => g.doc_type,
-                label => site.messages.label("doc-type", g.doc_type),
+                doc_type => g.doc_type.as_str(),
+                label => site.messages.label("doc-type", &g.doc_type),
                 url => g.page_path(1),
                 documents => g.columns.len(),
                 pages => g.page_count(),
@@ -143,7 +143,7 @@ pub(crate) fn group_page(r: &Renderer, group: &Group, page: usize) -> Result<Pag
         .collect();
     let cols: Vec<DocRef> = columns.iter().map(|i| doc_ref(&site.documents[*i])).collect();
     let pages: Vec<Value> = (1..=group.page_count()).map(|n| context! { number => n, url => group.page_path(n) }).collect();
-    let label = site.messages.label("doc-type", group.doc_type);
+    let label = site.messages.label("doc-type", &group.doc_type);
     // Every page of a group has its own title ("… · page 2 of 3"), as a reader's tabs and
     // bookmarks tell them apart by it.
     let args = [
@@ -158,7 +158,7 @@ pub(crate) fn group_page(r: &Renderer, group: &Group, page: usize) -> Result<Pag
         "matrix-group.html",
         context! {
             title => title,
-            doc_type => group.doc_type,
+            doc_type => group.doc_type.as_str(),
             label => label,
             page => page,
             pages => pages,

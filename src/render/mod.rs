@@ -305,7 +305,7 @@ pub(crate) struct Renderer<'a> {
     /// Fingerprint of the inputs of the site-wide pages (only computed for `serve`).
     overview_key: Option<u64>,
     /// Which page of the manual prints each approved document.
-    manual: manual::Plan,
+    manual: Arc<manual::Plan>,
     /// What changed since the latest published snapshot ([`changes::changes_since`]).
     changes: std::sync::OnceLock<Option<(String, Result<changes::Diff, String>)>>,
 }
@@ -516,12 +516,19 @@ pub(crate) fn render_site(
     }
     let overview_key = keys.map(|k| k.overview);
     let data_key = keys.map_or(0, |k| k.data);
-    let r =
-        Renderer { site, env: &env, theme, book, cache, inputs, overview_key, manual: manual::Plan::of(site), changes: Default::default() };
+    // The page layouts of the manual, the matrix and the review calendar: made again in
+    // `serve` only when the site-wide inputs changed.
+    fn laid_out<T>(slot: Option<&crate::support::memo::Slot<Arc<T>>>, key: Option<u64>, make: impl FnOnce() -> T) -> Arc<T> {
+        match (slot, key) {
+            (Some(slot), Some(key)) => slot.get_or_make((), key, || Arc::new(make())),
+            _ => Arc::new(make()),
+        }
+    }
+    let manual = laid_out(cache.map(|c| &c.manual_plan), overview_key, || manual::Plan::of(site));
+    let matrix_groups = laid_out(cache.map(|c| &c.matrix_groups), overview_key, || matrix::groups(site));
+    let review_buckets = laid_out(cache.map(|c| &c.review_buckets), overview_key, || register::buckets(site));
+    let r = Renderer { site, env: &env, theme, book, cache, inputs, overview_key, manual, changes: Default::default() };
 
-    // Before the jobs that borrow it.
-    let matrix_groups = matrix::groups(site);
-    let review_buckets = register::buckets(site);
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
     let mut jobs: Vec<Job> = Vec::new();
     for p in SITE_PAGES.iter().filter(|p| (p.exists)(site, inputs)) {
@@ -548,7 +555,7 @@ pub(crate) fn render_site(
         let r = &r;
         jobs.push(Box::new(move || r.overview(&document::owner_url(owner), || lists::owner_page(r, owner))));
     }
-    for group in &matrix_groups {
+    for group in matrix_groups.iter() {
         for page in 1..=group.page_count() {
             let r = &r;
             jobs.push(Box::new(move || r.overview(&group.page_path(page), || matrix::group_page(r, group, page))));
@@ -565,7 +572,7 @@ pub(crate) fn render_site(
         let r = &r;
         jobs.push(Box::new(move || r.overview(&register::rows_path(page), || register::rows_file(r, page))));
     }
-    for bucket in &review_buckets {
+    for bucket in review_buckets.iter() {
         for page in 1..=bucket.page_count() {
             let r = &r;
             jobs.push(Box::new(move || r.overview(&bucket.page_path(page), || register::bucket_page(r, bucket, page))));
@@ -645,7 +652,7 @@ pub(crate) fn render_print_manual(site: &Site, theme: &Theme, inputs: &Inputs) -
         cache: None,
         inputs,
         overview_key: None,
-        manual: manual::Plan::of(site),
+        manual: Arc::new(manual::Plan::of(site)),
         changes: Default::default(),
     };
     manual::print_manual(&r)
