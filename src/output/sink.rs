@@ -72,8 +72,9 @@ impl Sink for Folder {
 #[derive(Default)]
 pub(crate) struct Memory<'a> {
     pub(crate) files: HashMap<String, Bytes>,
-    /// Pages received (from several threads) until [`Sink::finish`] moves them into `files`.
-    received: Mutex<HashMap<String, Bytes>>,
+    /// Pages received (from several threads), in the order received, until [`Sink::finish`]
+    /// moves them into `files` (the renderer threads only append: no hashing under the lock).
+    received: Mutex<Vec<Page>>,
     /// Content files read before and unchanged since (modification time and size): `serve`
     /// keeps them between rebuilds. A file that cannot be read is left out of the preview.
     pub(crate) asset_cache: Option<&'a AssetCache>,
@@ -88,7 +89,7 @@ impl<'a> Memory<'a> {
 
     /// Room for about `pages` pages, so that receiving them does not grow the map step by step.
     pub(crate) fn expecting(self, pages: usize) -> Memory<'a> {
-        Memory { received: Mutex::new(HashMap::with_capacity(pages)), ..self }
+        Memory { received: Mutex::new(Vec::with_capacity(pages)), ..self }
     }
 }
 
@@ -96,7 +97,7 @@ impl Sink for Memory<'_> {
     fn page(&self, page: Page) -> Result<(), Diagnostic> {
         let mut received =
             self.received.lock().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?;
-        received.entry(page.path).or_insert(page.bytes);
+        received.push(page);
         Ok(())
     }
 
@@ -104,13 +105,10 @@ impl Sink for Memory<'_> {
         let received = std::mem::take(
             self.received.get_mut().map_err(|_| Diagnostic::new(OUT001, "book.toml", 1, "internal: a renderer thread failed"))?,
         );
-        // A fresh sink takes the received pages as they are (no second insertion per page).
-        if self.files.is_empty() {
-            self.files = received;
-        } else {
-            for (path, bytes) in received {
-                self.files.entry(path).or_insert(bytes);
-            }
+        // The first page received for a path keeps it.
+        self.files.reserve(received.len());
+        for page in received {
+            self.files.entry(page.path).or_insert(page.bytes);
         }
         for rel in assets {
             match read_asset(&content_dir.join(rel), rel, self.asset_cache) {

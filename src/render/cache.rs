@@ -30,6 +30,9 @@ pub struct RenderCache {
     pub(crate) search: Slot<Vec<Page>>,
     /// The API files (`api/*.json`, `llms.txt`), by the overview key and the supersessions.
     pub(crate) api: Slot<Vec<Page>>,
+    /// The template environment, by the theme's templates and the messages (compiling every
+    /// template took longer than most rebuilds).
+    pub(crate) environment: Slot<Arc<minijinja::Environment<'static>>>,
     /// How the manual, the matrix and the review calendar are laid out in pages, by the
     /// overview key (they follow from the documents' control fields, the catalog and the date).
     pub(crate) manual_plan: Slot<Arc<manual::Plan>>,

@@ -506,11 +506,26 @@ pub(crate) fn render_site(
     emit: &(dyn Fn(Page) -> Result<(), Diagnostic> + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let timer = crate::support::timer::Timer::new();
-    let env = environment(theme, &site.messages).map_err(|d| vec![d])?;
-    timer.lap("  templates");
-    let book = v(&site.config.book);
     let keys = cache.map(|(_, k)| k);
     let cache = cache.map(|(c, _)| c);
+    let env = match cache {
+        Some(c) => {
+            let mut h = std::hash::DefaultHasher::new();
+            (&theme.templates, site.messages.fingerprint).hash(&mut h);
+            let key = h.finish();
+            match c.environment.get(&(), &key) {
+                Some(env) => env,
+                None => {
+                    let env = Arc::new(environment(theme, &site.messages).map_err(|d| vec![d])?);
+                    c.environment.put((), key, env.clone());
+                    env
+                }
+            }
+        }
+        None => Arc::new(environment(theme, &site.messages).map_err(|d| vec![d])?),
+    };
+    timer.lap("  templates");
+    let book = v(&site.config.book);
     if let Some(c) = cache {
         c.check_theme(theme);
     }
