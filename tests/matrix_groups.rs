@@ -406,3 +406,32 @@ fn serve_keeps_the_matrix_pages_equal_to_a_fresh_build_when_documents_change_typ
     assert!(compared > 300, "compared {compared} files");
     assert_eq!(get("matrix/richtlinie_2.html").0, 404, "the page of a type without documents is still served");
 }
+
+/// The clause index and the gap report list at most a dozen documents a requirement and link
+/// the rest to the requirement's own page, which lists them all: at 20,000 documents the index
+/// listed every one (9.7 MB).
+#[test]
+fn the_clause_index_lists_a_dozen_documents_a_requirement_and_links_the_rest() {
+    let docs = corpus();
+    let (_dir, repo) = repository(&docs);
+    let (_out, site) = build_ok(&repo, &[]);
+    // 7.5.3 is addressed by every work instruction, in force, not a record.
+    let addressing: BTreeSet<&str> = docs.iter().filter(|d| d.in_matrix() && d.clauses.contains(&"7.5.3")).map(|d| d.id.as_str()).collect();
+    assert!(addressing.len() > 12 + 100, "the corpus addresses 7.5.3 with many documents");
+    let index = page(&site, "clauses/index.html");
+    let row = table(&index).row("7.5.3").to_vec();
+    let documents = &row[3];
+    let listed: Vec<&str> = documents.split("href=\"../doc/").skip(1).filter_map(|l| l.split(".html").next()).collect();
+    assert_eq!(listed.len(), 12, "the index row lists a dozen documents: {documents}");
+    assert!(listed.iter().all(|id| addressing.contains(id)), "{listed:?}");
+    let more = documents.split("class=\"refs-more\"").nth(1).expect("a link to the rest");
+    assert_eq!(attr(more, "href"), Some("../clauses/7.5.3.html"));
+    assert_eq!(text(&format!("<a {more}")).trim(), format!("und {} weitere (7.5.3)", addressing.len() - 12));
+    // The requirement's page lists every one of them.
+    let own = page(&site, "clauses/7.5.3.html");
+    let on_own: BTreeSet<&str> = own.split("href=\"../doc/").skip(1).filter_map(|l| l.split(".html").next()).collect();
+    assert!(addressing.iter().all(|id| on_own.contains(id)), "clauses/7.5.3.html misses some of its documents");
+    // A requirement with few documents lists them all, with no link to more.
+    let few = table(&index).row("4.1").to_vec();
+    assert!(!few[3].contains("refs-more") && few[3].contains("RL_3"), "{}", few[3]);
+}

@@ -40,6 +40,25 @@ pub(crate) struct ItemView {
     pub(crate) records: Vec<DocRef>,
     pub(crate) stale_records: Vec<DocRef>,
     pub(crate) reasons: Vec<String>,
+    /// How many documents and records a list page leaves out ([`ItemView::capped`]); the
+    /// clause's own page lists them all.
+    pub(crate) documents_more: usize,
+    pub(crate) records_more: usize,
+}
+
+/// Documents and records a row of a list of requirements names (the clause index, the gap
+/// report): the rest are counted and linked to the clause's page, so these pages do not grow
+/// with the number of documents (at 20,000 the clause index listed every one of them: 9.7 MB).
+const LISTED_PER_ROW: usize = 12;
+
+impl ItemView {
+    fn capped(mut self) -> ItemView {
+        self.documents_more = self.documents.len().saturating_sub(LISTED_PER_ROW);
+        self.records_more = self.records.len().saturating_sub(LISTED_PER_ROW);
+        self.documents.truncate(LISTED_PER_ROW);
+        self.records.truncate(LISTED_PER_ROW);
+        self
+    }
 }
 
 fn refs(site: &Site, idx: &[usize]) -> Vec<DocRef> {
@@ -62,6 +81,8 @@ pub(crate) fn item_view(site: &Site, item: &CatalogItem) -> ItemView {
         records: cov.map(|c| refs(site, &c.records)).unwrap_or_default(),
         stale_records: cov.map(|c| refs(site, &c.stale_records)).unwrap_or_default(),
         reasons: cov.map(|c| c.reasons.iter().map(|r| reason_text(site, r)).collect()).unwrap_or_default(),
+        documents_more: 0,
+        records_more: 0,
     }
 }
 
@@ -109,7 +130,7 @@ fn catalogs(site: &Site) -> Value {
 
 pub(crate) fn clauses_index(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
-    let rows: Vec<ItemView> = site.catalog.items.iter().map(|i| item_view(site, i)).collect();
+    let rows: Vec<ItemView> = site.catalog.items.iter().map(|i| item_view(site, i).capped()).collect();
     r.page(p.path, p.template,
         context! {
             title => r.t("clauses-title"),
@@ -189,7 +210,7 @@ pub(crate) fn gaps_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> 
                 .get(&i.id)
                 .is_some_and(|c| c.status != CoverageStatus::Evidenced && c.status != CoverageStatus::Excluded || !c.reasons.is_empty())
         })
-        .map(|i| item_view(site, i))
+        .map(|i| item_view(site, i).capped())
         .collect();
     let mandatory_gaps: Vec<_> = site.trace.mandatory.iter().filter(|m| m.status != "satisfied").cloned().collect();
     r.page(

@@ -86,6 +86,10 @@ col-review-due = Überprüfung fällig
 col-classification = Einstufung
 col-documents = Dokumente
 col-records = Nachweise
+refs-more = { $n ->
+    [one] und ein weiteres
+   *[other] und { $n } weitere
+  } ({ $id })
 col-date = Datum
 col-author = Verfasser
 col-summary = Zusammenfassung

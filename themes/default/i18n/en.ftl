@@ -88,6 +88,10 @@ col-review-due = Review due
 col-classification = Classification
 col-documents = Documents
 col-records = Records
+refs-more = { $n ->
+    [one] and one more
+   *[other] and { $n } more
+  } ({ $id })
 col-date = Date
 col-author = Author
 col-summary = Summary

@@ -86,6 +86,10 @@ col-review-due = Revue prévue
 col-classification = Classification
 col-documents = Documents
 col-records = Enregistrements
+refs-more = { $n ->
+    [one] et un autre
+   *[other] et { $n } autres
+  } ({ $id })
 col-date = Date
 col-author = Auteur
 col-summary = Résumé
