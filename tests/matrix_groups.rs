@@ -137,21 +137,6 @@ fn attr<'a>(html: &'a str, attr: &str) -> Option<&'a str> {
     Some(&html[start..start + html[start..].find('"')?])
 }
 
-/// Text of a cell without tags.
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 impl Table {
     /// The row whose heading links to the requirement's page.
     fn row(&self, requirement: &str) -> &[String] {
@@ -174,13 +159,13 @@ fn by_type(docs: &[Doc]) -> BTreeMap<&'static str, Vec<&Doc>> {
 fn overview_groups(overview: &Table) -> Vec<(String, String)> {
     overview.head[1..overview.head.len() - 1]
         .iter()
-        .map(|h| (attr(h, "href").expect("a group heading links").to_string(), text(h)))
+        .map(|h| (attr(h, "href").expect("a group heading links").to_string(), html_text(h)))
         .collect()
 }
 
 /// A group page's document columns: the ids of the documents.
 fn page_columns(t: &Table) -> Vec<String> {
-    t.head[1..].iter().map(|h| text(h)).collect()
+    t.head[1..].iter().map(|h| html_text(h)).collect()
 }
 
 #[test]
@@ -256,12 +241,12 @@ fn overview_counts_and_group_pages_mark_exactly_the_addressing_documents() {
                 types[word].iter().filter(|d| d.clauses.contains(requirement)).map(|d| d.id.as_str()).collect();
             // The overview's cell: the count, with text saying what it counts.
             let cell = &row[g + 1];
-            let shown = attr(cell, "aria-hidden").map(|_| text(cell.split("<span class=\"visually-hidden\">").next().unwrap()));
+            let shown = attr(cell, "aria-hidden").map(|_| html_text(cell.split("<span class=\"visually-hidden\">").next().unwrap()));
             if addressing.is_empty() {
-                assert_eq!(text(cell), "", "{requirement} × {word}: {cell}");
+                assert_eq!(html_text(cell), "", "{requirement} × {word}: {cell}");
             } else {
                 assert_eq!(shown.as_deref(), Some(addressing.len().to_string().as_str()), "{requirement} × {word}: {cell}");
-                let hidden = text(cell.split("visually-hidden\">").nth(1).expect("an accessible text"));
+                let hidden = html_text(cell.split("visually-hidden\">").nth(1).expect("an accessible text"));
                 assert!(hidden.contains(word) && hidden.contains(requirement), "{requirement} × {word}: the accessible text is {hidden:?}");
             }
             // The group's pages mark exactly those documents in that row.
@@ -284,7 +269,7 @@ fn overview_counts_and_group_pages_mark_exactly_the_addressing_documents() {
     // "Richtlinie" (not the retired RL_9), rl_4 of "richtlinie", VA.01/03/05 and the five
     // work instructions 7, 57, 107, 157, 207 (the last two on pages 2 and 3).
     let row = overview.row("A.2.2");
-    let counts: Vec<String> = row[1..=4].iter().map(|c| text(c.split("<span class=\"visually-hidden\">").next().unwrap())).collect();
+    let counts: Vec<String> = row[1..=4].iter().map(|c| html_text(c.split("<span class=\"visually-hidden\">").next().unwrap())).collect();
     assert_eq!(counts, ["5", "2", "3", "1"]);
 }
 
@@ -426,7 +411,7 @@ fn the_clause_index_lists_a_dozen_documents_a_requirement_and_links_the_rest() {
     assert!(listed.iter().all(|id| addressing.contains(id)), "{listed:?}");
     let more = documents.split("class=\"refs-more\"").nth(1).expect("a link to the rest");
     assert_eq!(attr(more, "href"), Some("../clauses/7.5.3.html"));
-    assert_eq!(text(&format!("<a {more}")).trim(), format!("und {} weitere (7.5.3)", addressing.len() - 12));
+    assert_eq!(html_text(&format!("<a {more}")).trim(), format!("und {} weitere (7.5.3)", addressing.len() - 12));
     // The requirement's page lists every one of them.
     let own = page(&site, "clauses/7.5.3.html");
     let on_own: BTreeSet<&str> = own.split("href=\"../doc/").skip(1).filter_map(|l| l.split(".html").next()).collect();

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{clients, crate_root, page, read, webdriver, write, TODAY};
+use common::{clients, crate_root, html_text, page, read, webdriver, write, TODAY};
 use jiff::civil::Date;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -125,21 +125,7 @@ fn part<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
 /// The documents linked from the first cell of each row of the first table body in `html`.
 fn row_ids(html: &str) -> Vec<String> {
     let body = part(html, "<tbody>", "</tbody>");
-    body.split("<tr").skip(1).map(|row| text(part(row, "<a href=", "</a>"))).collect()
-}
-
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    body.split("<tr").skip(1).map(|row| html_text(part(row, "<a href=", "</a>"))).collect()
 }
 
 /// The values of attribute `name` in `html`, in order.
@@ -156,7 +142,7 @@ fn pager(html: &str, label: &str) -> Vec<(String, String, bool)> {
         .map(|li| {
             (
                 attributes(li, "href")[0].clone(),
-                text(li).split_whitespace().collect::<Vec<_>>().join(" "),
+                html_text(li).split_whitespace().collect::<Vec<_>>().join(" "),
                 li.contains("aria-current=\"page\""),
             )
         })
@@ -199,7 +185,7 @@ fn the_register_is_paged_in_id_order_with_a_pager_and_data_files_for_the_filter(
         );
         let (first, last) = ((n - 1) * PAGE_ROWS + 1, (n * PAGE_ROWS).min(DOCS));
         assert!(
-            text(&html).contains(&format!("Diese Seite: Dokumente {first}–{last} von {DOCS}, nach Kennung geordnet.")),
+            html_text(&html).contains(&format!("Diese Seite: Dokumente {first}–{last} von {DOCS}, nach Kennung geordnet.")),
             "page {n}'s lead"
         );
         // The filter's options cover every document, whatever page it is on.
@@ -308,7 +294,7 @@ fn review_periods_are_capped_with_full_counts_and_listed_whole_on_their_own_page
         }
         assert_eq!(more, [format!("reviews/{key}.html")], "{key}: linked to its own list");
         if want.len() > REVIEW_CAP {
-            assert!(text(section).contains(&format!("Alle {} anzeigen", want.len())), "{key}: \"show all\"");
+            assert!(html_text(section).contains(&format!("Alle {} anzeigen", want.len())), "{key}: \"show all\"");
         }
         // The period's own pages hold every document once, soonest first, and no more pages.
         let pages = want.len().div_ceil(BUCKET_ROWS);
