@@ -188,6 +188,11 @@ fn the_register_is_paged_in_id_order_with_a_pager_and_data_files_for_the_filter(
             html_text(&html).contains(&format!("Diese Seite: Dokumente {first}–{last} von {DOCS}, nach Kennung geordnet.")),
             "page {n}'s lead"
         );
+        // The main navigation marks the register: the page itself on page 1, its section beyond.
+        let main_nav = part(&html, "<nav class=\"site-nav\"", "</nav>");
+        let marked: Vec<&str> = main_nav.split("<li>").filter(|li| li.contains("aria-current")).collect();
+        let want_mark = if n == 1 { "aria-current=\"page\"" } else { "aria-current=\"location\"" };
+        assert!(marked.len() == 1 && marked[0].contains("register.html\"") && marked[0].contains(want_mark), "page {n}: {marked:?}");
         // The filter's options cover every document, whatever page it is on.
         let owner_select = part(&html, "name=\"owner\"", "</select>");
         let owners: Vec<String> = attributes(owner_select, "value").into_iter().filter(|o| !o.is_empty()).collect();

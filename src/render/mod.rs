@@ -279,7 +279,16 @@ fn nav(root: &str, messages: &Messages) -> Value {
         ("nav-versions", "versions.html"),
         ("nav-owners", "owners/index.html"),
     ];
-    v(items.iter().map(|(key, url)| BTreeMap::from([("label", messages.t(key)), ("url", format!("{root}{url}"))])).collect::<Vec<_>>())
+    // A section's own folder: its further pages (`register/2.html`, `manual/policy.html`, a
+    // clause's page) mark the section as where the reader is.
+    let section = |url: &str| match url.split_once('/') {
+        Some((folder, _)) => format!("{folder}/"),
+        None => format!("{}/", url.trim_end_matches(".html")),
+    };
+    v(items
+        .iter()
+        .map(|(key, url)| BTreeMap::from([("label", messages.t(key)), ("url", format!("{root}{url}")), ("section", section(url))]))
+        .collect::<Vec<_>>())
 }
 
 /// What render is given besides the site: what the driver read from disk (the latest
