@@ -47,8 +47,9 @@ pub(crate) fn run_reusing(site: &Site, last: Option<&Found>) -> (Vec<Diagnostic>
     out.extend(registers::check(site));
     out.extend(soa::check(site));
     timer.lap("  site-wide checks");
-    let row_ids = links::row_ids(site);
-    let audiences = crate::model::audience::Audiences::of(site);
+    // Made only if some document is checked again (most `serve` rebuilds reuse them all).
+    let row_ids = std::sync::OnceLock::new();
+    let audiences = std::sync::OnceLock::new();
     let diagnostics: Vec<Vec<Diagnostic>> = site
         .documents
         .par_iter()
@@ -60,9 +61,9 @@ pub(crate) fn run_reusing(site: &Site, last: Option<&Found>) -> (Vec<Diagnostic>
             let mut found = Vec::new();
             doc_control::document(site, d, &mut found);
             approval::document(site, d, &mut found);
-            links::document(site, i, &row_ids, &mut found);
+            links::document(site, i, row_ids.get_or_init(|| links::row_ids(site)), &mut found);
             retention::document(site, d, &mut found);
-            crate::model::audience::document(site, i, &audiences, &mut found);
+            crate::model::audience::document(site, i, audiences.get_or_init(|| crate::model::audience::Audiences::of(site)), &mut found);
             found
         })
         .collect();
