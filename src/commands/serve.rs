@@ -177,6 +177,8 @@ pub(crate) fn build_in_memory_with(
     let mut sink = Memory::new(Some(&render_cache.assets), false).expecting(site.documents.len() + site.catalog.items.len() + 1024);
     let ran = pipeline::run(&site, None, Some(render_cache), &mut sink);
     timer.lap("render and hand over");
+    let levels = site.config.levels.clone();
+    crate::support::drop_later::drop_later(site);
     match ran {
         Ok(_) => {
             let rendered = render_cache.rendered.load(std::sync::atomic::Ordering::Relaxed);
@@ -185,7 +187,7 @@ pub(crate) fn build_in_memory_with(
         }
         Err(ds) => {
             diags.extend(ds);
-            diags.finish(&site.config.levels, false);
+            diags.finish(&levels, false);
             Attempt { diagnostics: diags, pages: None, rendered: 0, reused: 0, preview: None }
         }
     }
@@ -425,10 +427,14 @@ fn publish(shared: &Shared, attempt: &mut Attempt) {
         // Tabs reload only when some page really changed.
         let same = pages.len() == guard.build.pages.len()
             && pages.iter().all(|(k, v)| guard.build.pages.get(k).is_some_and(|old| same_bytes(old, v)));
-        if !same {
-            guard.build = Arc::new(Build { pages });
+        let replaced = if !same {
             guard.status.build += 1;
-        }
+            Some(std::mem::replace(&mut guard.build, Arc::new(Build { pages })))
+        } else {
+            Some(Arc::new(Build { pages }))
+        };
+        // The replaced (or unneeded) pages are freed after the waiting tabs are told.
+        crate::support::drop_later::drop_later(replaced);
         guard.good = good;
         guard.status.degraded = !good;
     }

@@ -204,7 +204,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
     let Site { config, catalog, today, documents, data_files, messages, unparsed, unparsed_ids, .. } = site;
     let documents: Vec<Arc<Document>> = documents.into_iter().zip(&published).filter(|(_, &p)| p).map(|(d, _)| d).collect();
     let data_files: Vec<_> = data_files.into_iter().filter(|df| assets.contains(&df.rel)).collect();
-    let known_ids = documents.iter().map(|d| d.id.clone()).collect();
+    let known_ids = Arc::new(documents.iter().map(|d| d.id.clone()).collect());
     let mut out = Site::assemble(crate::model::Parts {
         config,
         catalog,

@@ -35,7 +35,7 @@ pub struct Site {
     pub(crate) by_id: Arc<HashMap<String, usize>>,
     pub(crate) by_rel: Arc<HashMap<String, usize>>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
-    pub(crate) known_ids: BTreeSet<String>,
+    pub(crate) known_ids: Arc<BTreeSet<String>>,
     /// Content-relative paths of Markdown and data files that could not be parsed (their own
     /// errors are reported; references to them are not reported again).
     pub(crate) unparsed: BTreeSet<String>,
@@ -152,7 +152,7 @@ pub(crate) struct Parts {
     pub(crate) catalog: Catalog,
     pub(crate) today: Date,
     pub(crate) documents: Vec<Arc<Document>>,
-    pub(crate) known_ids: BTreeSet<String>,
+    pub(crate) known_ids: Arc<BTreeSet<String>>,
     pub(crate) assets: BTreeSet<String>,
     pub(crate) data_files: Vec<Arc<DataFile>>,
     pub(crate) unparsed: BTreeSet<String>,

@@ -18,7 +18,7 @@ use crate::parse::schemas::Schemas;
 use crate::render::changes::Published;
 use crate::render::{self, Page};
 use crate::source::theme::Theme;
-use crate::source::{self, SourceKind};
+use crate::source::{self, SourceFile, SourceKind};
 use crate::support::timer::Timer;
 use incremental::{cached, ParseCache};
 use jiff::civil::Date;
@@ -97,13 +97,16 @@ pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache
     diags.extend(crosswalk_diags);
 
     let is_clause = |id: &str| catalog.contains(id);
-    let parsed: Vec<parse::Parsed> = files
-        .par_iter()
-        .filter(|f| f.kind == SourceKind::Document)
-        .map(|f| cached(cache.map(|c| &c.documents), f, || parse::parse_document(f, &schemas, &is_clause)))
-        .collect();
+    let parse_one = |f: &SourceFile| parse::parse_document(f, &schemas, &is_clause);
+    let (parsed, known_ids) = match cache {
+        Some(c) => {
+            let (parsed, ids) = c.documents_parsed(&files, &parse_one);
+            (parsed, Some(ids))
+        }
+        None => (files.par_iter().filter(|f| f.kind == SourceKind::Document).map(parse_one).collect::<Vec<parse::Parsed>>(), None),
+    };
     timer.lap("parse documents");
-    let mut documents = Vec::new();
+    let mut documents = Vec::with_capacity(parsed.len());
     // Collected, then built at once (sorting a list is cheaper than inserting one by one).
     let mut claimed_ids = Vec::new();
     let mut unparsed = BTreeSet::new();
@@ -117,14 +120,14 @@ pub(crate) fn load_cached(config: Config, today: Date, cache: Option<&ParseCache
             }
         }
         diags.extend(p.diagnostics);
-        if let Some(id) = p.claimed_id {
+        if let (None, Some(id)) = (&known_ids, p.claimed_id) {
             claimed_ids.push(id);
         }
         if let Some(d) = p.document {
             documents.push(d);
         }
     }
-    let known_ids: BTreeSet<String> = claimed_ids.into_iter().collect();
+    let known_ids = known_ids.unwrap_or_else(|| std::sync::Arc::new(claimed_ids.into_iter().collect()));
     timer.lap("ids");
     // Data files are published as downloads too (a link to one goes to its register's page).
     let assets: BTreeSet<String> =

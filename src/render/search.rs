@@ -22,7 +22,6 @@ use crate::model::Site;
 use crate::parse::document;
 use crate::render::Page;
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::sync::Arc;
 
 /// Longest text indexed and quoted per entry: bounded so the index stays proportional to the
@@ -59,6 +58,10 @@ pub(crate) struct Indexed {
 pub(crate) struct EntryCache {
     entries: crate::support::memo::Memo<String, Arc<Indexed>>,
     rows: crate::support::memo::Memo<String, Arc<Vec<Arc<Indexed>>>>,
+    /// The last rebuild's document entries in index order, each with the document it was made
+    /// from and the messages' fingerprint: the very same document (`Arc`) in the same place
+    /// takes its entry without a look-up by id.
+    last_documents: std::sync::Mutex<Vec<(Arc<crate::parse::document::Document>, u64, Arc<Indexed>)>>,
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -308,33 +311,41 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
     let lang = Language::new(&site.messages.lang);
     let docs: Vec<&Arc<crate::parse::document::Document>> =
         site.documents.iter().enumerate().filter(|(i, d)| site.by_id.get(&d.id) == Some(i)).map(|(_, d)| d).collect();
-    // Documents are indexed in parallel, each thread with its own memo of word terms, a chunk
-    // at a time so that a build holds the terms of one chunk only.
-    for chunk in docs.chunks(1024) {
-        let made: Vec<Arc<Indexed>> = chunk
+    if let Some(c) = cache {
+        // `serve`: unchanged documents in their places first, then the rest in parallel.
+        let fingerprint = site.messages.fingerprint;
+        let last = c.last_documents.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+        let mut made: Vec<Option<Arc<Indexed>>> = docs
+            .iter()
+            .enumerate()
+            .map(|(k, d)| last.get(k).filter(|(was, f, _)| Arc::ptr_eq(was, d) && *f == fingerprint).map(|(_, _, e)| e.clone()))
+            .collect();
+        drop(last);
+        let missing: Vec<usize> = (0..docs.len()).filter(|&k| made[k].is_none()).collect();
+        let fresh: Vec<Arc<Indexed>> = missing
             .par_iter()
             .map_init(
                 || Language::new(&site.messages.lang),
-                |lang, d| {
-                    let make = || {
-                        Arc::new(indexed(
-                            lang,
-                            &d.id,
-                            &d.title,
-                            &site.messages.label("doc-type", &d.doc_type),
-                            &d.url(),
-                            &format!("{} {}", d.plain, d.owner),
-                        ))
-                    };
-                    // The language shapes an entry too (folding, stems, the kind's display name).
-                    let key = d.source_hash ^ site.messages.fingerprint;
-                    match cache {
-                        Some(c) => c.entries.get_or_make_by(d.id.as_str(), key, make),
-                        None => make(),
-                    }
+                |lang, &k| {
+                    let d = docs[k];
+                    c.entries.get_or_make_by(d.id.as_str(), d.source_hash ^ fingerprint, || document_entry(site, lang, d))
                 },
             )
             .collect();
+        for (k, e) in missing.into_iter().zip(fresh) {
+            made[k] = Some(e);
+        }
+        let made: Vec<Arc<Indexed>> = made.into_iter().flatten().collect();
+        if let Ok(mut l) = c.last_documents.lock() {
+            *l = docs.iter().zip(&made).map(|(d, e)| ((*d).clone(), fingerprint, e.clone())).collect();
+        }
+        made.into_iter().for_each(&mut *f);
+    }
+    // A build: documents are indexed in parallel, each thread with its own memo of word terms,
+    // a chunk at a time so that a build holds the terms of one chunk only.
+    for chunk in docs.chunks(1024).filter(|_| cache.is_none()) {
+        let made: Vec<Arc<Indexed>> =
+            chunk.par_iter().map_init(|| Language::new(&site.messages.lang), |lang, d| document_entry(site, lang, d)).collect();
         made.into_iter().for_each(&mut *f);
     }
     let timer = crate::support::timer::Timer::new();
@@ -370,6 +381,13 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
         rows.iter().cloned().for_each(&mut *f);
     }
     timer.lap("      register row entries");
+}
+
+/// A document's search entry. It follows from the document's text and the language (folding,
+/// stems, the kind's display name): `serve` keeps it by the document's text hash and the
+/// messages' fingerprint.
+fn document_entry(site: &Site, lang: &Language, d: &crate::parse::document::Document) -> Arc<Indexed> {
+    Arc::new(indexed(lang, &d.id, &d.title, &site.messages.label("doc-type", &d.doc_type), &d.url(), &format!("{} {}", d.plain, d.owner)))
 }
 
 /// The search entries of a register's rows (those with an id), in row order.
@@ -573,6 +591,10 @@ impl Built {
         touched.sort_unstable();
         touched.dedup();
         let anchors: Vec<usize> = (0..self.terms.len()).filter(|&i| i == 0 || is_anchor(&self.terms[i])).collect();
+        // A run cut again keeps the shards of its large terms (a term with a shard of its own)
+        // whose postings did not change: serialising a common word's postings is the bulk of
+        // the work, and an edit changes few of them.
+        let dirty: std::collections::HashSet<&str> = self.dirty.iter().map(String::as_str).collect();
         let mut runs: HashMap<String, Run> = HashMap::with_capacity(anchors.len());
         let mut shards: Vec<(String, Arc<str>)> = Vec::new();
         for (k, &start) in anchors.iter().enumerate() {
@@ -583,7 +605,7 @@ impl Built {
             let clean = touched.get(first_touched).is_none_or(|&p| p >= stop);
             let run = match self.runs.get(anchor) {
                 Some(old) if clean && old.end == end => old.clone(),
-                _ => Run { end, shards: self.cut(&self.terms[start..stop]) },
+                old => Run { end, shards: self.cut(&self.terms[start..stop], old, &dirty) },
             };
             shards.extend(run.shards.iter().cloned());
             runs.insert(anchor.clone(), run);
@@ -631,12 +653,32 @@ impl Built {
     }
 
     /// One run's terms cut greedily into shards of about [`TERM_SHARD_BYTES`]; each term as
-    /// `"term":[gap,code,gap,code,...]`, entry numbers as gaps from the previous.
-    fn cut(&self, terms: &[String]) -> Vec<(String, Arc<str>)> {
+    /// `"term":[gap,code,gap,code,...]`, entry numbers as gaps from the previous. `old` is the
+    /// run's last cut: a term alone in a shard there, not among the `dirty` ones, keeps it.
+    fn cut(&self, terms: &[String], old: Option<&Run>, dirty: &std::collections::HashSet<&str>) -> Vec<(String, Arc<str>)> {
+        // Several items make at most the target size and one comma (they are cut before it),
+        // so a larger shard is exactly one term's item, and the same item is cut the same way.
+        let alone: HashMap<&str, &Arc<str>> = old
+            .map(|run| {
+                run.shards
+                    .iter()
+                    .filter(|(_, items)| items.len() > TERM_SHARD_BYTES + 1)
+                    .map(|(first, items)| (first.as_str(), items))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut out = Vec::new();
         let mut first = String::new();
         let mut current = String::new();
+        let mut digits = itoa::Buffer::new();
         for term in terms {
+            if let Some(kept) = alone.get(term.as_str()).filter(|_| !dirty.contains(term.as_str())) {
+                if !current.is_empty() {
+                    out.push((std::mem::take(&mut first), Arc::from(std::mem::take(&mut current))));
+                }
+                out.push((term.clone(), Arc::clone(kept)));
+                continue;
+            }
             let mut item = json(term);
             item.push_str(":[");
             let mut last = 0;
@@ -644,7 +686,9 @@ impl Built {
                 if i > 0 {
                     item.push(',');
                 }
-                let _ = write!(item, "{},{}", n - last, code);
+                item.push_str(digits.format(n - last));
+                item.push(',');
+                item.push_str(digits.format(*code));
                 last = *n;
             }
             item.push(']');
@@ -742,5 +786,52 @@ mod incremental {
                 assert!(reused * 2 > terms, "round {round}: only {reused} of {terms} term shards reused");
             }
         }
+    }
+
+    /// Words in nearly every entry get term shards of their own; re-cutting a run keeps such a
+    /// shard while its word's postings are unchanged, and the index still equals a fresh one.
+    #[test]
+    fn a_common_words_shard_is_kept_until_its_postings_change() {
+        let lang = Language::new("en");
+        let mut seed: u64 = 11;
+        let mut next = move |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        // 7,000 entries: "alpha" and "beta" in each (postings far above a shard's size), a few
+        // rarer words around them in term order ("alphab…", "bet…") so their runs get cut again.
+        let mut texts: Vec<String> = (0..7000).map(|_| format!("alpha beta alphab{} bet{} w{}", next(50), next(50), next(3000))).collect();
+        let mut entries: Vec<Arc<Indexed>> = texts.iter().enumerate().map(|(n, t)| entry(&lang, n, t)).collect();
+        let mut state = Built::new(&lang.code).update(entries.clone());
+        state.pages(&lang);
+        let shard_of = |pages: &[Page], word: &str| -> Option<Page> {
+            let head = format!(",\"t\":{{\"{word}\":[");
+            pages.iter().find(|p| p.path.contains("/t") && String::from_utf8_lossy(&p.bytes).contains(&head)).cloned()
+        };
+        let mut kept = 0;
+        for round in 0..12 {
+            let n = next(texts.len() as u64) as usize;
+            let touches_alpha = round % 3 == 2;
+            match round % 3 {
+                // Rare words next to the common ones change: their runs are cut again.
+                0 => texts[n].push_str(&format!(" alphabravo{round} alphab{round}")),
+                1 => texts[n].push_str(&format!(" betty{round}")),
+                // The common word's own postings change (another frequency).
+                _ => texts[n].push_str(" alpha"),
+            }
+            entries[n] = entry(&lang, n, &texts[n]);
+            let before =
+                shard_of(&state.term_pages.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>(), "alpha").expect("alpha has a shard");
+            state = state.update(entries.clone());
+            let updated = state.pages(&lang);
+            let got: Vec<(String, Vec<u8>)> = updated.iter().map(|p| (p.path.clone(), p.bytes.to_vec())).collect();
+            assert_eq!(got, fresh(&lang, &entries), "round {round}: the updated index differs from a fresh one");
+            let after = shard_of(&updated, "alpha").expect("alpha has a shard");
+            assert!(after.bytes.len() > TERM_SHARD_BYTES, "alpha's postings fill a shard of their own");
+            let same = after.bytes.as_ptr() == before.bytes.as_ptr();
+            assert_eq!(same, !touches_alpha, "round {round}: alpha's shard kept exactly when its postings did not change");
+            kept += usize::from(same);
+        }
+        assert_eq!(kept, 8);
     }
 }
