@@ -61,8 +61,11 @@ pub(crate) struct EntryCache {
     /// The last rebuild's document entries in index order, each with the document it was made
     /// from and the messages' fingerprint: the very same document (`Arc`) in the same place
     /// takes its entry without a look-up by id.
-    last_documents: std::sync::Mutex<Vec<(Arc<crate::parse::document::Document>, u64, Arc<Indexed>)>>,
+    last_documents: std::sync::Mutex<Vec<PlacedEntry>>,
 }
+
+/// A document, the messages' fingerprint and the entry made from them.
+type PlacedEntry = (Arc<crate::parse::document::Document>, u64, Arc<Indexed>);
 
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
