@@ -198,16 +198,20 @@ pub(crate) fn mention_candidates<'t>(text: &'t str) -> Vec<(usize, &'t str)> {
     let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     let mut start: Option<usize> = None;
     let push = |s: usize, e: usize, out: &mut Vec<(usize, &'t str)>| {
+        // Words are ASCII (`is_word`); cheapest tests first, as almost no word is an id.
         let word = text[s..e].trim_end_matches(['-', '_', '.']);
-        let starts_upper = word.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-        let ends_digit = word.chars().last().is_some_and(|c| c.is_ascii_digit());
-        let has_sep = word.contains(['-', '_']);
-        let letters_upper = word.chars().filter(|c| c.is_ascii_alphabetic()).all(|c| c.is_ascii_uppercase());
-        if starts_upper && ends_digit && has_sep && letters_upper && word.len() <= 64 {
+        let bytes = word.as_bytes();
+        let candidate = bytes.first().is_some_and(u8::is_ascii_uppercase)
+            && bytes.last().is_some_and(u8::is_ascii_digit)
+            && word.len() <= 64
+            && bytes.iter().any(|b| matches!(b, b'-' | b'_'))
+            && !bytes.iter().any(u8::is_ascii_lowercase);
+        if candidate {
             out.push((s, word));
         }
     };
-    for (i, c) in text.char_indices() {
+    // By byte: a word character is ASCII, so a word starts and ends on character boundaries.
+    for (i, c) in text.bytes().enumerate().map(|(i, b)| (i, b as char)) {
         match (is_word(c), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
