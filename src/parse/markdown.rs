@@ -198,16 +198,20 @@ pub(crate) fn mention_candidates<'t>(text: &'t str) -> Vec<(usize, &'t str)> {
     let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     let mut start: Option<usize> = None;
     let push = |s: usize, e: usize, out: &mut Vec<(usize, &'t str)>| {
+        // Words are ASCII (`is_word`); cheapest tests first, as almost no word is an id.
         let word = text[s..e].trim_end_matches(['-', '_', '.']);
-        let starts_upper = word.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-        let ends_digit = word.chars().last().is_some_and(|c| c.is_ascii_digit());
-        let has_sep = word.contains(['-', '_']);
-        let letters_upper = word.chars().filter(|c| c.is_ascii_alphabetic()).all(|c| c.is_ascii_uppercase());
-        if starts_upper && ends_digit && has_sep && letters_upper && word.len() <= 64 {
+        let bytes = word.as_bytes();
+        let candidate = bytes.first().is_some_and(u8::is_ascii_uppercase)
+            && bytes.last().is_some_and(u8::is_ascii_digit)
+            && word.len() <= 64
+            && bytes.iter().any(|b| matches!(b, b'-' | b'_'))
+            && !bytes.iter().any(u8::is_ascii_lowercase);
+        if candidate {
             out.push((s, word));
         }
     };
-    for (i, c) in text.char_indices() {
+    // By byte: a word character is ASCII, so a word starts and ends on character boundaries.
+    for (i, c) in text.bytes().enumerate().map(|(i, b)| (i, b as char)) {
         match (is_word(c), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -719,6 +723,57 @@ mod tests {
 
     fn no_clause(_: &str) -> bool {
         false
+    }
+
+    #[test]
+    fn mention_candidates_are_whole_upper_case_ids_with_a_separator() {
+        let found: Vec<&str> = mention_candidates("See GOV-POL-01, x@OPS-2, a/B-3, Ünï-X_9 and OPS_PRC_02. Not Ab-1 or POL-A.")
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(found, ["GOV-POL-01", "OPS_PRC_02"]);
+        let text = "é GOV-1";
+        assert_eq!(mention_candidates(text), [(text.find('G').unwrap(), "GOV-1")]);
+    }
+
+    /// The scan as it was written first (by character, every test on every word): the faster
+    /// one must find exactly the same candidates at the same offsets.
+    fn mention_candidates_by_char<'t>(text: &'t str) -> Vec<(usize, &'t str)> {
+        let mut out: Vec<(usize, &'t str)> = Vec::new();
+        let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        let mut start: Option<usize> = None;
+        let push = |s: usize, e: usize, out: &mut Vec<(usize, &'t str)>| {
+            let word = text[s..e].trim_end_matches(['-', '_', '.']);
+            let starts_upper = word.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            let ends_digit = word.chars().last().is_some_and(|c| c.is_ascii_digit());
+            let has_sep = word.contains(['-', '_']);
+            let letters_upper = word.chars().filter(|c| c.is_ascii_alphabetic()).all(|c| c.is_ascii_uppercase());
+            if starts_upper && ends_digit && has_sep && letters_upper && word.len() <= 64 {
+                out.push((s, word));
+            }
+        };
+        for (i, c) in text.char_indices() {
+            match (is_word(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    push(s, i, &mut out);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            push(s, text.len(), &mut out);
+        }
+        out.retain(|(s, _)| text[..*s].chars().next_back().is_none_or(|c| !c.is_ascii_alphanumeric() && c != '@' && c != '/'));
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mention_scan_finds_what_the_scan_by_character_finds(text in "([A-Za-z0-9_./@ -]|[éÜ€𝔸\u{00a0}]|GOV-POL-0[0-9]|X_[0-9]){0,40}") {
+            proptest::prop_assert_eq!(mention_candidates(&text), mention_candidates_by_char(&text));
+        }
     }
 
     #[test]

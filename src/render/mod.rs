@@ -169,16 +169,27 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
         m.get(&key, &refs).unwrap_or(key)
     }
     let m = messages.clone();
+    // A message without arguments is the same on every page (most of a page's dozens of calls):
+    // made once per build.
+    let plain = Memo::default();
     // Escaped here rather than by the auto-escaper, which also escapes `'` (frequent in
     // messages, needless in double-quoted attributes); `"` is escaped, so it is safe in them.
     env.add_function("t", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
-        let text = format(&m, key, fluent_args(&kwargs, false)?);
-        Ok(Value::from_safe_string(html_escape::encode_double_quoted_attribute(&text).into_owned()))
+        let make =
+            |args| Value::from_safe_string(html_escape::encode_double_quoted_attribute(&format(&m, key.to_string(), args)).into_owned());
+        if kwargs.args().next().is_none() {
+            return Ok(plain.get_or_make(&key, || make(Vec::new())));
+        }
+        Ok(make(fluent_args(&kwargs, false)?))
     });
     // Plain text for CSS strings (the running headers of printed pages go through `css_string`).
     let m = messages.clone();
-    env.add_function("t_text", move |key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-        Ok(format(&m, key, fluent_args(&kwargs, false)?))
+    let plain = Memo::default();
+    env.add_function("t_text", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+        if kwargs.args().next().is_none() {
+            return Ok(plain.get_or_make(&key, || Value::from(format(&m, key.clone(), Vec::new()))));
+        }
+        Ok(Value::from(format(&m, key, fluent_args(&kwargs, false)?)))
     });
     // A message that holds markup (`<strong>`, `<code>`, links): the catalogs are part of the
     // theme, as trusted as its templates.
@@ -186,24 +197,60 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
     env.add_function("t_html", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
         Ok(Value::from_safe_string(format(&m, key, fluent_args(&kwargs, true)?)))
     });
+    // Pages show the same few dates again and again (today, approval and review dates): each
+    // is formatted once per build.
     let m = messages.clone();
-    env.add_filter("date", move |value: Value| -> Value { date_value(&m, value) });
+    let dates = Memo::default();
+    env.add_filter("date", move |value: Value| -> Value {
+        match value.as_str() {
+            Some(text) => dates.get_or_make(text, || date_value(&m, value.clone())),
+            None => date_value(&m, value),
+        }
+    });
     // The long form as plain text, for CSS strings (printed headers and footers).
     let m = messages.clone();
-    env.add_filter("long_date", move |iso: String| m.long_date(&iso).unwrap_or(iso));
-    let m = messages.clone();
-    env.add_filter("type_label", move |s: String| m.label("doc-type", &s));
-    let m = messages.clone();
-    env.add_filter("status_label", move |s: String| m.label("status", &s));
-    let m = messages.clone();
-    env.add_filter("classification_label", move |s: String| m.label("classification", &s));
-    let m = messages.clone();
-    env.add_filter("cov_label", move |s: String| m.label("cov", &s));
-    let m = messages.clone();
-    env.add_filter("kind_label", move |s: String| m.label("kind", &s));
+    let long_dates = Memo::default();
+    env.add_filter("long_date", move |iso: String| -> Value {
+        long_dates.get_or_make(&iso, || Value::from(m.long_date(&iso).unwrap_or_else(|| iso.clone())))
+    });
+    // Display names: a handful of values, shown on every page.
+    for (filter, family) in [
+        ("type_label", "doc-type"),
+        ("status_label", "status"),
+        ("classification_label", "classification"),
+        ("cov_label", "cov"),
+        ("kind_label", "kind"),
+    ] {
+        let m = messages.clone();
+        let labels = Memo::default();
+        env.add_filter(filter, move |s: String| -> Value { labels.get_or_make(&s, || Value::from(m.label(family, &s))) });
+    }
     let m = messages.clone();
     env.add_filter("retention_text", move |s: String| crate::render::retention::localized(&m, &s));
     env.add_global("lang", messages.lang.clone());
+}
+
+/// Template values by the text they were made from, for the functions and filters whose result
+/// depends on nothing else (the messages are fixed for an environment). Bounded: past
+/// [`Memo::MAX`] entries values are made again each time instead of kept.
+#[derive(Default)]
+struct Memo(std::sync::RwLock<std::collections::HashMap<String, Value>>);
+
+impl Memo {
+    const MAX: usize = 4096;
+
+    fn get_or_make(&self, key: &str, make: impl FnOnce() -> Value) -> Value {
+        if let Some(hit) = self.0.read().ok().and_then(|m| m.get(key).cloned()) {
+            return hit;
+        }
+        let value = make();
+        if let Ok(mut m) = self.0.write() {
+            if m.len() < Self::MAX {
+                m.insert(key.to_string(), value.clone());
+            }
+        }
+        value
+    }
 }
 
 /// What the `date` filter makes of a value: an ISO date as `<time datetime="ISO">` with the
@@ -267,6 +314,24 @@ pub(crate) fn template_diag(theme: &Theme, e: &minijinja::Error) -> Diagnostic {
         .help("fix the template; the theme's files override the built-in ones by name")
 }
 
+/// The variables of a page's template as one map, later layers overriding earlier ones (as
+/// `context! { .., ..ctx }` would): a template looks its names up in one ordered map instead of
+/// scanning a chain of merged lists, which was a measurable part of rendering every page (and
+/// every name it does not define, such as the `t` function, missed all of them first).
+fn flat_context<const N: usize>(layers: [&Value; N]) -> BTreeMap<Arc<str>, Value> {
+    let mut map = BTreeMap::new();
+    for layer in layers {
+        let Ok(keys) = layer.try_iter() else { continue };
+        for key in keys {
+            let (Some(name), Ok(value)) = (key.as_str(), layer.get_item(&key)) else { continue };
+            if !value.is_undefined() {
+                map.insert(Arc::from(name), value);
+            }
+        }
+    }
+    map
+}
+
 fn nav(root: &str, messages: &Messages) -> Value {
     let items = [
         ("nav-home", "index.html"),
@@ -317,9 +382,21 @@ pub(crate) struct Renderer<'a> {
     manual: Arc<manual::Plan>,
     /// What changed since the latest published snapshot ([`changes::changes_since`]).
     changes: std::sync::OnceLock<Option<(String, Result<changes::Diff, String>)>>,
+    /// The main navigation by the depth of the page in the site (it differs only in its
+    /// relative prefix): made once per build instead of once per page.
+    navs: [std::sync::OnceLock<Value>; 4],
 }
 
 impl Renderer<'_> {
+    /// The main navigation for pages under `root` ([`root_prefix`]).
+    fn nav(&self, root: &str) -> Value {
+        let depth = root.len() / 3;
+        match self.navs.get(depth) {
+            Some(slot) => slot.get_or_init(|| nav(root, &self.site.messages)).clone(),
+            None => nav(root, &self.site.messages),
+        }
+    }
+
     /// An interface message in the site's language.
     pub(crate) fn t(&self, key: &str) -> String {
         self.site.messages.t(key)
@@ -387,10 +464,10 @@ impl Renderer<'_> {
     ) -> Result<Page, Diagnostic> {
         let cache = self.cache.filter(|_| use_cache);
         let root = root_prefix(path);
-        let full = context! {
+        let shared = context! {
             book => self.book.clone(),
             root => root.clone(),
-            nav => nav(&root, &self.site.messages),
+            nav => self.nav(&root),
             // The messages shape every page: a changed translation renders the pages again.
             messages_key => self.site.messages.fingerprint,
             today => self.site.today.to_string(),
@@ -399,8 +476,8 @@ impl Renderer<'_> {
             page_size => self.site.config.pdf.paper.css(),
             snapshot => v(&self.inputs.snapshot),
             edition => v(&self.site.edition),
-            ..ctx
         };
+        let mut full = flat_context([&ctx, &shared]);
         // A page whose template and context are unchanged renders to the same bytes: its
         // context is exactly its set of inputs, so this is the dependency tracking of `serve`.
         let key = cache.map(|_| {
@@ -415,10 +492,10 @@ impl Renderer<'_> {
                 return Ok(Page { path: path.to_string(), bytes });
             }
         }
-        let full = match body {
-            Some((_, html)) => context! { body => Value::from_safe_string(html), ..full },
-            None => full,
-        };
+        if let Some((_, html)) = body {
+            full.insert("body".into(), Value::from_safe_string(html));
+        }
+        let full = Value::from(full);
         let tmpl = self.env.get_template(template).map_err(|e| template_diag(self.theme, &e))?;
         let html = tmpl.render(full).map_err(|e| template_diag(self.theme, &e))?;
         let bytes: Bytes = html.into_bytes().into();
@@ -551,7 +628,18 @@ pub(crate) fn render_site(
     let manual = laid_out(cache.map(|c| &c.manual_plan), overview_key, || manual::Plan::of(site));
     let matrix_groups = laid_out(cache.map(|c| &c.matrix_groups), overview_key, || matrix::groups(site));
     let review_buckets = laid_out(cache.map(|c| &c.review_buckets), overview_key, || register::buckets(site));
-    let r = Renderer { site, env: &env, theme, book, cache, inputs, overview_key, manual, changes: Default::default() };
+    let r = Renderer {
+        site,
+        env: &env,
+        theme,
+        book,
+        cache,
+        inputs,
+        overview_key,
+        manual,
+        changes: Default::default(),
+        navs: Default::default(),
+    };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
     let mut jobs: Vec<Job> = Vec::new();
@@ -678,6 +766,7 @@ pub(crate) fn render_print_manual(site: &Site, theme: &Theme, inputs: &Inputs) -
         overview_key: None,
         manual: Arc::new(manual::Plan::of(site)),
         changes: Default::default(),
+        navs: Default::default(),
     };
     manual::print_manual(&r)
 }
