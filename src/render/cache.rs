@@ -51,9 +51,16 @@ pub struct RenderCache {
     /// The latest published snapshot's data, by its path, with the modification time and size
     /// of the file it was read from.
     pub(crate) published: Memo<String, Result<Arc<crate::model::snapshot::SnapshotData>, String>, (std::time::SystemTime, u64)>,
+    /// The last rebuild's document pages in order, each with its document and page key: the
+    /// very same document (`Arc`) in the same place with the same key takes its page without a
+    /// look-up by path (see [`PlacedPage`]).
+    pub(crate) placed_documents: std::sync::Mutex<Vec<Option<PlacedPage>>>,
     pub(crate) rendered: AtomicUsize,
     pub(crate) reused: AtomicUsize,
 }
+
+/// A document, the key of its page (the overview key with [`document_key`]) and the page.
+pub(crate) type PlacedPage = (Arc<Document>, u64, Bytes);
 
 impl RenderCache {
     /// Forgets the bytes of these published files (content-relative paths), so the next
@@ -88,6 +95,9 @@ impl RenderCache {
             self.pages.clear();
             self.overview.clear();
             self.articles.clear();
+            if let Ok(mut placed) = self.placed_documents.lock() {
+                placed.clear();
+            }
         }
         self.rendered.store(0, Ordering::Relaxed);
         self.reused.store(0, Ordering::Relaxed);

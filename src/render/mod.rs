@@ -26,7 +26,7 @@ use crate::parse::markdown::{self, Resolved};
 use crate::source::theme::Theme;
 use bytes::Bytes;
 pub use cache::RenderCache;
-pub(crate) use cache::{AssetCache, DownloadCache, InputKeys};
+pub(crate) use cache::{AssetCache, DownloadCache, InputKeys, PlacedPage};
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
@@ -694,11 +694,34 @@ pub(crate) fn render_site(
         let r = &r;
         jobs.push(Box::new(move || r.overview(&document::clause_url(&item.id), || crate::render::trace::clause_page(r, item))));
     }
-    for (i, d) in site.documents.iter().enumerate() {
-        // With duplicate ids only the first document gets the page (the build fails anyway).
-        if site.by_id.get(&d.id) != Some(&i) {
+    // With duplicate ids only the first document gets the page (the build fails anyway).
+    let paged: Vec<usize> = (0..site.documents.len()).filter(|&i| site.by_id.get(&site.documents[i].id) == Some(&i)).collect();
+    // `serve`: a document page whose document and key are those of the last rebuild at the same
+    // place is handed over as it was; the others are rendered (or found by path) below.
+    let placed = match (cache, overview_key) {
+        (Some(c), Some(overview)) => {
+            let last = c.placed_documents.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+            let keys: Vec<u64> = paged.par_iter().map(|&i| overview ^ cache::document_key(site, i, data_key).rotate_left(1)).collect();
+            let kept: Vec<Option<PlacedPage>> = paged
+                .iter()
+                .zip(&keys)
+                .enumerate()
+                .map(|(k, (&i, &key))| {
+                    last.get(k)
+                        .and_then(Option::as_ref)
+                        .filter(|(was, was_key, _)| Arc::ptr_eq(was, &site.documents[i]) && *was_key == key)
+                        .cloned()
+                })
+                .collect();
+            Some((c, keys, kept))
+        }
+        _ => None,
+    };
+    for (k, &i) in paged.iter().enumerate() {
+        if placed.as_ref().is_some_and(|(_, _, kept)| kept[k].is_some()) {
             continue;
         }
+        let d = &site.documents[i];
         let r = &r;
         jobs.push(Box::new(move || r.overview_with(&d.url(), cache::document_key(site, i, data_key), || documents::document_page(r, d))));
     }
@@ -721,6 +744,14 @@ pub(crate) fn render_site(
             record(at, d);
         }
     };
+    if let Some((c, _, kept)) = &placed {
+        let mut handed = 0;
+        for (k, (_, _, bytes)) in kept.iter().enumerate().filter_map(|(k, p)| p.as_ref().map(|p| (k, p))) {
+            send(jobs.len(), Page { path: site.documents[paged[k]].url(), bytes: bytes.clone() });
+            handed += 1;
+        }
+        c.reused.fetch_add(handed, Ordering::Relaxed);
+    }
     jobs.par_iter().enumerate().for_each(|(at, job)| {
         if emit_failed.load(Ordering::Relaxed) {
             return;
@@ -731,6 +762,20 @@ pub(crate) fn render_site(
         }
     });
     timer.lap("  pages");
+    if let Some((c, keys, kept)) = placed {
+        // The pages rendered now are in the overview memo under their keys.
+        let now: Vec<Option<PlacedPage>> = kept
+            .into_iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let d = &site.documents[paged[k]];
+                p.or_else(|| c.overview.get(d.url().as_str(), &keys[k]).map(|bytes| (d.clone(), keys[k], bytes)))
+            })
+            .collect();
+        if let Ok(mut l) = c.placed_documents.lock() {
+            *l = now;
+        }
+    }
     if !emit_failed.load(Ordering::Relaxed) {
         match crate::render::redline::pages(&r) {
             Ok(redlines) => redlines.into_iter().for_each(|p| send(jobs.len(), p)),
