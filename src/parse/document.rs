@@ -238,8 +238,6 @@ pub struct Document {
     /// Fields whose schema validation failed: value checks skip them to avoid double reports.
     pub(crate) invalid_fields: BTreeSet<String>,
     pub(crate) body: String,
-    /// The body as plain text (for the search index), computed once when the file is parsed.
-    pub(crate) plain: String,
     /// Hash of the file's whole text: identifies this version of the document in caches.
     pub(crate) source_hash: u64,
     /// Hash of the front matter's text: every field above `body` follows from it (and the

@@ -345,7 +345,6 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         key_lines,
         invalid_fields,
         body: split.body.to_string(),
-        plain: crate::parse::markdown::plain_text(split.body),
         source_hash: source_hash(&file.text),
         front_hash: source_hash(split.front_matter),
         body_line: split.body_line,
