@@ -239,21 +239,43 @@ pub(crate) fn item_positions(text: &str, first_line: usize, key: &str) -> BTreeM
 pub(crate) struct LazyPositions(Arc<LazyText>);
 
 struct LazyText {
-    text: Arc<str>,
+    /// The text is `whole[range]`.
+    whole: Arc<str>,
+    range: std::ops::Range<usize>,
     first_line: usize,
     positions: OnceLock<Positions>,
+}
+
+impl LazyText {
+    fn text(&self) -> &str {
+        &self.whole[self.range.clone()]
+    }
 }
 
 impl LazyPositions {
     /// `text` as [`Positions::of`] takes it, its first line being line `first_line` of the file.
     pub(crate) fn new(text: Arc<str>, first_line: usize) -> LazyPositions {
-        LazyPositions(Arc::new(LazyText { text, first_line, positions: OnceLock::new() }))
+        let range = 0..text.len();
+        LazyPositions(Arc::new(LazyText { whole: text, range, first_line, positions: OnceLock::new() }))
+    }
+
+    /// As [`new`](Self::new) for `part`, a slice of `whole` (a file's front matter), kept as a
+    /// share of `whole` rather than a copy; a `part` that is not a slice of `whole` is copied.
+    pub(crate) fn part_of(whole: &Arc<str>, part: &str, first_line: usize) -> LazyPositions {
+        let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        let range = start..start.wrapping_add(part.len());
+        match whole.get(range.clone()) {
+            Some(slice) if std::ptr::eq(slice, part) => {
+                LazyPositions(Arc::new(LazyText { whole: whole.clone(), range, first_line, positions: OnceLock::new() }))
+            }
+            _ => LazyPositions::new(part.into(), first_line),
+        }
     }
 
     /// The positions, walking the text the first time they are asked for.
     pub(crate) fn get(&self) -> &Positions {
         let lazy = &*self.0;
-        lazy.positions.get_or_init(|| Positions::of(&lazy.text, lazy.first_line))
+        lazy.positions.get_or_init(|| Positions::of(lazy.text(), lazy.first_line))
     }
 }
 
@@ -327,7 +349,7 @@ impl KeyLines {
     /// scalar keys written in the text unless an alias or a merge key (`<<`) brought keys in
     /// from elsewhere; then presence is answered from the walk, as before.
     pub(crate) fn with_keys<'a>(positions: LazyPositions, path: Vec<Step>, keys: impl Iterator<Item = &'a String>) -> KeyLines {
-        let text = &positions.0.text;
+        let text = positions.0.text();
         let keys = if !text.contains('*') && !text.contains("<<") { KeySet::new(keys) } else { None };
         KeyLines { positions, path, keys, lines: OnceLock::new() }
     }

@@ -446,34 +446,37 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
     let lang = Language::new(&site.messages.lang);
     let docs: Vec<&Arc<crate::parse::document::Document>> =
         site.documents.iter().enumerate().filter(|(i, d)| site.by_id.get(&d.id) == Some(i)).map(|(_, d)| d).collect();
-    // Documents are indexed in parallel, each thread with its own memo of word terms, a chunk
-    // at a time so that a build holds the terms of one chunk only.
-    for chunk in docs.chunks(1024) {
+    // Documents are indexed in parallel, each thread with its own memo of word terms (kept
+    // across chunks), a small chunk at a time so that a build holds the terms of one chunk only.
+    let langs: Vec<std::sync::Mutex<Language>> =
+        (0..rayon::current_num_threads().max(1)).map(|_| std::sync::Mutex::new(Language::new(&site.messages.lang))).collect();
+    for chunk in docs.chunks(256) {
         let made: Vec<Arc<Indexed>> = chunk
             .par_iter()
-            .map_init(
-                || Language::new(&site.messages.lang),
-                |lang, d| {
-                    let make = || {
-                        Arc::new(indexed(
-                            lang,
-                            &d.id,
-                            &d.title,
-                            &site.messages.label("doc-type", &d.doc_type),
-                            &d.url(),
-                            // The plain text is made here, not kept with the document: only
-                            // the index reads it, and a build's model is smaller without it.
-                            &format!("{} {}", crate::parse::markdown::plain_text(&d.body), d.owner),
-                        ))
-                    };
-                    // The language shapes an entry too (folding, stems, the kind's display name).
-                    let key = d.source_hash ^ site.messages.fingerprint;
-                    match cache {
-                        Some(c) => c.entries.get_or_make_by(d.id.as_str(), key, make),
-                        None => make(),
-                    }
-                },
-            )
+            .map(|d| {
+                // Each thread takes its own language, so the lock is never contended.
+                let slot = &langs[rayon::current_thread_index().unwrap_or(0) % langs.len()];
+                let guard = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let lang: &Language = &guard;
+                let make = || {
+                    Arc::new(indexed(
+                        lang,
+                        &d.id,
+                        &d.title,
+                        &site.messages.label("doc-type", &d.doc_type),
+                        &d.url(),
+                        // The plain text is made here, not kept with the document: only
+                        // the index reads it, and a build's model is smaller without it.
+                        &format!("{} {}", crate::parse::markdown::plain_text(&d.body), d.owner),
+                    ))
+                };
+                // The language shapes an entry too (folding, stems, the kind's display name).
+                let key = d.source_hash ^ site.messages.fingerprint;
+                match cache {
+                    Some(c) => c.entries.get_or_make_by(d.id.as_str(), key, make),
+                    None => make(),
+                }
+            })
             .collect();
         made.into_iter().for_each(&mut *f);
     }
