@@ -229,7 +229,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
         .iter()
         .map(|d| {
             let body = redact(&out, d, &d.body);
-            (body != d.body).then(|| Document { plain: crate::parse::markdown::plain_text(&body), body, ..(**d).clone() })
+            (body != *d.body).then(|| Document { body: body.into(), ..(**d).clone() })
         })
         .collect();
     for (slot, new) in out.documents.iter_mut().zip(redacted) {

@@ -73,7 +73,7 @@ pub(crate) fn data_of(site: &Site, info: SnapshotInfo) -> SnapshotData {
                 status: d.status.as_str().into(),
                 owner: d.owner.clone(),
                 review_due: d.review_due.map(|x| x.to_string()).unwrap_or_default(),
-                body: Some(d.body.clone()),
+                body: Some(d.body.to_string()),
                 classification: Some(d.classification.clone()),
             })
             .collect(),

@@ -237,9 +237,7 @@ pub struct Document {
     pub key_lines: crate::parse::yaml::KeyLines,
     /// Fields whose schema validation failed: value checks skip them to avoid double reports.
     pub(crate) invalid_fields: BTreeSet<String>,
-    pub(crate) body: String,
-    /// The body as plain text (for the search index), computed once when the file is parsed.
-    pub(crate) plain: String,
+    pub(crate) body: Body,
     /// Hash of the file's whole text: identifies this version of the document in caches.
     pub(crate) source_hash: u64,
     /// Hash of the front matter's text: every field above `body` follows from it (and the
@@ -252,6 +250,58 @@ pub struct Document {
     pub(crate) mentions: Vec<Mention>,
     /// Lines where a fenced code block opens that is never closed (SRC008).
     pub(crate) unclosed_fences: Vec<usize>,
+}
+
+/// A document's body: the tail of its file's text, shared with the text the file was read into
+/// (and with `serve`'s read cache) instead of copied. Every document keeps its body for as long
+/// as the site lives, and as a copy a build held the whole repository's text twice while
+/// parsing.
+#[derive(Clone)]
+pub(crate) struct Body {
+    text: std::sync::Arc<str>,
+    start: usize,
+}
+
+impl Body {
+    /// `body`, which is the tail of `text` (else it is copied).
+    pub(crate) fn tail_of(text: &std::sync::Arc<str>, body: &str) -> Body {
+        let start = text.len().saturating_sub(body.len());
+        match text.get(start..) {
+            Some(tail) if std::ptr::eq(tail, body) => Body { text: text.clone(), start },
+            _ => Body::from(body.to_string()),
+        }
+    }
+}
+
+impl From<String> for Body {
+    fn from(body: String) -> Body {
+        Body { text: body.into(), start: 0 }
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text[self.start..]
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        **self == **other
+    }
+}
+
+impl std::hash::Hash for Body {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
+    }
 }
 
 impl Document {

@@ -14,7 +14,7 @@ pub(crate) mod semantics;
 pub(crate) mod yaml;
 
 use crate::diagnostics::{Code::*, Diagnostic};
-use crate::parse::document::{Document, HistoryEntry, Status, Version};
+use crate::parse::document::{Body, Document, HistoryEntry, Status, Version};
 use crate::parse::schemas::Schemas;
 use crate::parse::yaml::{item_positions, KeyLines, LazyPositions};
 use crate::source::{split_front_matter, SourceFile};
@@ -154,7 +154,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
     // Lines from the parser's own positions, so flow style, block scalars, comments and
     // quoted keys point where the user wrote the key.
     // Walked only when a line is asked for: most documents have no finding.
-    let positions = LazyPositions::new(split.front_matter.into(), fm_line);
+    let positions = LazyPositions::part_of(&file.text, split.front_matter, fm_line);
     let key_lines = KeyLines::with_keys(positions.clone(), Vec::new(), value.as_object().into_iter().flat_map(|m| m.keys()));
     if !value.is_object() {
         diags.push(
@@ -344,8 +344,7 @@ pub fn parse_document(file: &SourceFile, schemas: &Schemas, catalog_ids: &dyn Fn
         repo_rel: file.repo_rel.clone(),
         key_lines,
         invalid_fields,
-        body: split.body.to_string(),
-        plain: crate::parse::markdown::plain_text(split.body),
+        body: Body::tail_of(&file.text, split.body),
         source_hash: source_hash(&file.text),
         front_hash: source_hash(split.front_matter),
         body_line: split.body_line,

@@ -8,7 +8,7 @@
 //! over its events records, for every path of the value (`["rows", 3, "status"]`), where it is.
 
 use serde_saphyr::granit_parser::{Event, Parser};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// One step of a path into a YAML value: a mapping key or a sequence index.
@@ -239,21 +239,43 @@ pub(crate) fn item_positions(text: &str, first_line: usize, key: &str) -> BTreeM
 pub(crate) struct LazyPositions(Arc<LazyText>);
 
 struct LazyText {
-    text: Arc<str>,
+    /// The text is `whole[range]`.
+    whole: Arc<str>,
+    range: std::ops::Range<usize>,
     first_line: usize,
     positions: OnceLock<Positions>,
+}
+
+impl LazyText {
+    fn text(&self) -> &str {
+        &self.whole[self.range.clone()]
+    }
 }
 
 impl LazyPositions {
     /// `text` as [`Positions::of`] takes it, its first line being line `first_line` of the file.
     pub(crate) fn new(text: Arc<str>, first_line: usize) -> LazyPositions {
-        LazyPositions(Arc::new(LazyText { text, first_line, positions: OnceLock::new() }))
+        let range = 0..text.len();
+        LazyPositions(Arc::new(LazyText { whole: text, range, first_line, positions: OnceLock::new() }))
+    }
+
+    /// As [`new`](Self::new) for `part`, a slice of `whole` (a file's front matter), kept as a
+    /// share of `whole` rather than a copy; a `part` that is not a slice of `whole` is copied.
+    pub(crate) fn part_of(whole: &Arc<str>, part: &str, first_line: usize) -> LazyPositions {
+        let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        let range = start..start.wrapping_add(part.len());
+        match whole.get(range.clone()) {
+            Some(slice) if std::ptr::eq(slice, part) => {
+                LazyPositions(Arc::new(LazyText { whole: whole.clone(), range, first_line, positions: OnceLock::new() }))
+            }
+            _ => LazyPositions::new(part.into(), first_line),
+        }
     }
 
     /// The positions, walking the text the first time they are asked for.
     pub(crate) fn get(&self) -> &Positions {
         let lazy = &*self.0;
-        lazy.positions.get_or_init(|| Positions::of(&lazy.text, lazy.first_line))
+        lazy.positions.get_or_init(|| Positions::of(lazy.text(), lazy.first_line))
     }
 }
 
@@ -271,8 +293,50 @@ pub struct KeyLines {
     /// The mapping's keys, when known without a walk to be exactly the keys written in the text
     /// (see [`KeyLines::with_keys`]): answers [`KeyLines::contains_key`], which checks ask of
     /// every document.
-    keys: Option<BTreeSet<String>>,
+    keys: Option<KeySet>,
     lines: OnceLock<BTreeMap<String, usize>>,
+}
+
+/// A set of keys in two allocations (the keys, sorted and concatenated, and where each ends)
+/// instead of a tree node and a string per key: every document keeps one for as long as the
+/// site lives, and as a `BTreeSet<String>` it took a kilobyte each.
+#[derive(Debug, Clone)]
+struct KeySet {
+    text: Box<str>,
+    ends: Box<[u32]>,
+}
+
+impl KeySet {
+    fn new<'a>(keys: impl Iterator<Item = &'a String>) -> Option<KeySet> {
+        let mut keys: Vec<&str> = keys.map(String::as_str).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut text = String::with_capacity(keys.iter().map(|k| k.len()).sum());
+        let mut ends = Vec::with_capacity(keys.len());
+        for k in keys {
+            text.push_str(k);
+            ends.push(u32::try_from(text.len()).ok()?);
+        }
+        Some(KeySet { text: text.into(), ends: ends.into() })
+    }
+
+    fn key(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.key(mid).cmp(key) {
+                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        false
+    }
 }
 
 impl KeyLines {
@@ -285,8 +349,8 @@ impl KeyLines {
     /// scalar keys written in the text unless an alias or a merge key (`<<`) brought keys in
     /// from elsewhere; then presence is answered from the walk, as before.
     pub(crate) fn with_keys<'a>(positions: LazyPositions, path: Vec<Step>, keys: impl Iterator<Item = &'a String>) -> KeyLines {
-        let text = &positions.0.text;
-        let keys = (!text.contains('*') && !text.contains("<<")).then(|| keys.cloned().collect());
+        let text = positions.0.text();
+        let keys = if !text.contains('*') && !text.contains("<<") { KeySet::new(keys) } else { None };
         KeyLines { positions, path, keys, lines: OnceLock::new() }
     }
 

@@ -286,15 +286,14 @@ fn render_pages(
                 || {
                     rayon::join(
                         // The search index holds document texts, register rows and the catalog.
-                        || {
-                            emit_all(match cache {
-                                Some((c, keys)) => c.search.get_or_make(
-                                    (),
-                                    hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)),
-                                    || crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index))),
-                                ),
-                                None => crate::render::search::index_pages(site),
-                            })
+                        || match cache {
+                            Some((c, keys)) => emit_all(c.search.get_or_make(
+                                (),
+                                hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)),
+                                || crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index))),
+                            )),
+                            // A build writes each shard as it is made instead of holding them all.
+                            None => crate::render::search::emit_index(site, emit),
                         },
                         // The API shows the documents' control data and the traceability (the
                         // overview key), which documents supersede which, and whether this is a

@@ -50,7 +50,7 @@ mod tests {
         let before = render(&site);
         let i = site.documents.iter().position(|d| d.id == "PRC-003" && d.status == crate::parse::document::Status::Approved).unwrap();
         let mut edited = (*site.documents[i]).clone();
-        edited.body.push_str("\nA sentence added while previewing.\n");
+        edited.body = format!("{}\nA sentence added while previewing.\n", &*edited.body).into();
         edited.source_hash ^= 1;
         site.documents[i] = Arc::new(edited);
         let after = render(&site);
