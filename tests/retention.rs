@@ -64,19 +64,7 @@ fn section_rows(html: &str, state: &str) -> Vec<(String, String, String)> {
     let start = html.find(&format!("<section class=\"card\" id=\"{state}\"")).unwrap_or_else(|| panic!("no {state} section"));
     let rest = &html[start..];
     let section = &rest[..rest.find("</section>").unwrap()];
-    let text = |cell: &str| -> String {
-        let mut out = String::new();
-        let mut in_tag = false;
-        for c in cell.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => in_tag = false,
-                _ if !in_tag => out.push(c),
-                _ => {}
-            }
-        }
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
+    let text = |cell: &str| -> String { html_text(cell).split_whitespace().collect::<Vec<_>>().join(" ") };
     section
         .split("<tr class=\"retention-")
         .skip(1)

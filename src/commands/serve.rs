@@ -427,14 +427,13 @@ fn publish(shared: &Shared, attempt: &mut Attempt) {
         // Tabs reload only when some page really changed.
         let same = pages.len() == guard.build.pages.len()
             && pages.iter().all(|(k, v)| guard.build.pages.get(k).is_some_and(|old| same_bytes(old, v)));
-        let replaced = if !same {
-            guard.status.build += 1;
-            Some(std::mem::replace(&mut guard.build, Arc::new(Build { pages })))
+        // The replaced (or unneeded) pages are freed off this path, after the tabs are told.
+        if same {
+            crate::support::drop_later::drop_later(pages);
         } else {
-            Some(Arc::new(Build { pages }))
-        };
-        // The replaced (or unneeded) pages are freed after the waiting tabs are told.
-        crate::support::drop_later::drop_later(replaced);
+            guard.status.build += 1;
+            crate::support::drop_later::drop_later(std::mem::replace(&mut guard.build, Arc::new(Build { pages })));
+        }
         guard.good = good;
         guard.status.degraded = !good;
     }

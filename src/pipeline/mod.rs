@@ -290,7 +290,7 @@ fn render_pages(
                             Some((c, keys)) => emit_all(c.search.get_or_make(
                                 (),
                                 hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)),
-                                || crate::render::search::index_pages_cached(site, Some((&c.search_entries, &c.search_index))),
+                                || crate::render::search::index_pages_cached(site, &c.search_entries, &c.search_index),
                             )),
                             // A build writes each shard as it is made instead of holding them all.
                             None => crate::render::search::emit_index(site, emit),

@@ -171,23 +171,23 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
     let m = messages.clone();
     // A message without arguments is the same on every page (most of a page's dozens of calls):
     // made once per build.
-    let plain = Memo::default();
+    let plain = ValueMemo::default();
     // Escaped here rather than by the auto-escaper, which also escapes `'` (frequent in
     // messages, needless in double-quoted attributes); `"` is escaped, so it is safe in them.
     env.add_function("t", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
         let make =
             |args| Value::from_safe_string(html_escape::encode_double_quoted_attribute(&format(&m, key.to_string(), args)).into_owned());
         if kwargs.args().next().is_none() {
-            return Ok(plain.get_or_make(&key, || make(Vec::new())));
+            return Ok(plain.get_or_make_by(key.as_str(), (), || make(Vec::new())));
         }
         Ok(make(fluent_args(&kwargs, false)?))
     });
     // Plain text for CSS strings (the running headers of printed pages go through `css_string`).
     let m = messages.clone();
-    let plain = Memo::default();
+    let plain = ValueMemo::default();
     env.add_function("t_text", move |key: String, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
         if kwargs.args().next().is_none() {
-            return Ok(plain.get_or_make(&key, || Value::from(format(&m, key.clone(), Vec::new()))));
+            return Ok(plain.get_or_make_by(key.as_str(), (), || Value::from(format(&m, key.clone(), Vec::new()))));
         }
         Ok(Value::from(format(&m, key, fluent_args(&kwargs, false)?)))
     });
@@ -200,18 +200,18 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
     // Pages show the same few dates again and again (today, approval and review dates): each
     // is formatted once per build.
     let m = messages.clone();
-    let dates = Memo::default();
+    let dates = ValueMemo::default();
     env.add_filter("date", move |value: Value| -> Value {
         match value.as_str() {
-            Some(text) => dates.get_or_make(text, || date_value(&m, value.clone())),
+            Some(text) => dates.get_or_make_by(text, (), || date_value(&m, value.clone())),
             None => date_value(&m, value),
         }
     });
     // The long form as plain text, for CSS strings (printed headers and footers).
     let m = messages.clone();
-    let long_dates = Memo::default();
+    let long_dates = ValueMemo::default();
     env.add_filter("long_date", move |iso: String| -> Value {
-        long_dates.get_or_make(&iso, || Value::from(m.long_date(&iso).unwrap_or_else(|| iso.clone())))
+        long_dates.get_or_make_by(iso.as_str(), (), || Value::from(m.long_date(&iso).unwrap_or_else(|| iso.clone())))
     });
     // Display names: a handful of values, shown on every page.
     for (filter, family) in [
@@ -222,8 +222,8 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
         ("kind_label", "kind"),
     ] {
         let m = messages.clone();
-        let labels = Memo::default();
-        env.add_filter(filter, move |s: String| -> Value { labels.get_or_make(&s, || Value::from(m.label(family, &s))) });
+        let labels = ValueMemo::default();
+        env.add_filter(filter, move |s: String| -> Value { labels.get_or_make_by(s.as_str(), (), || Value::from(m.label(family, &s))) });
     }
     let m = messages.clone();
     env.add_filter("retention_text", move |s: String| crate::render::retention::localized(&m, &s));
@@ -231,27 +231,10 @@ fn add_messages(env: &mut Environment<'static>, messages: &Arc<Messages>) {
 }
 
 /// Template values by the text they were made from, for the functions and filters whose result
-/// depends on nothing else (the messages are fixed for an environment). Bounded: past
-/// [`Memo::MAX`] entries values are made again each time instead of kept.
-#[derive(Default)]
-struct Memo(std::sync::RwLock<std::collections::HashMap<String, Value>>);
-
-impl Memo {
-    const MAX: usize = 4096;
-
-    fn get_or_make(&self, key: &str, make: impl FnOnce() -> Value) -> Value {
-        if let Some(hit) = self.0.read().ok().and_then(|m| m.get(key).cloned()) {
-            return hit;
-        }
-        let value = make();
-        if let Ok(mut m) = self.0.write() {
-            if m.len() < Self::MAX {
-                m.insert(key.to_string(), value.clone());
-            }
-        }
-        value
-    }
-}
+/// depends on nothing else (the messages are fixed for an environment): the project's one memo
+/// type, with no fingerprint. What it holds is bounded by what the site shows (message keys,
+/// dates, display-name values).
+type ValueMemo = crate::support::memo::Memo<String, Value, ()>;
 
 /// What the `date` filter makes of a value: an ISO date as `<time datetime="ISO">` with the
 /// long local form, other text unchanged, nothing as "".

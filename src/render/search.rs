@@ -253,7 +253,7 @@ fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// The entry file and all shards of a build, each handed to `emit` as soon as it is made, and
-/// how many pages that was. The bytes are those [`index_pages_cached`] makes.
+/// how many pages that was. The bytes are those [`index_pages_cached`] makes in `serve`.
 pub(crate) fn emit_index(site: &Site, emit: &(dyn Fn(Page) -> Result<(), Diagnostic> + Sync)) -> Result<usize, Diagnostic> {
     let mut index = Streamed::new(emit);
     for_each_entry(site, None, &mut |e| {
@@ -332,21 +332,10 @@ impl<'a> Streamed<'a> {
     }
 }
 
-/// The entry file and all shards. With `cache` (`serve`), entries whose text is unchanged are
-/// reused, and the shards are updated from the last index instead of being cut again: see
-/// [`IndexState`].
-pub(crate) fn index_pages_cached(site: &Site, cache: Option<(&EntryCache, &IndexState)>) -> Vec<Page> {
+/// The entry file and all shards for `serve`: entries whose text is unchanged are reused, and
+/// the shards are updated from the last index instead of being cut again: see [`IndexState`].
+pub(crate) fn index_pages_cached(site: &Site, entry_cache: &EntryCache, state: &IndexState) -> Vec<Page> {
     let lang = Language::new(&site.messages.lang);
-    let Some((entry_cache, state)) = cache else {
-        let pages = std::sync::Mutex::new(Vec::new());
-        let _ = emit_index(site, &|page| {
-            if let Ok(mut pages) = pages.lock() {
-                pages.push(page);
-            }
-            Ok(())
-        });
-        return pages.into_inner().unwrap_or_default();
-    };
     let timer = crate::support::timer::Timer::new();
     let mut entries = Vec::new();
     for_each_entry(site, Some(entry_cache), &mut |e| entries.push(e));
@@ -453,54 +442,56 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
     let lang = Language::new(&site.messages.lang);
     let docs: Vec<&Arc<crate::parse::document::Document>> =
         site.documents.iter().enumerate().filter(|(i, d)| site.by_id.get(&d.id) == Some(i)).map(|(_, d)| d).collect();
-    if let Some(c) = cache {
-        // `serve`: unchanged documents in their places first, then the rest in parallel.
-        let fingerprint = site.messages.fingerprint;
-        let last = c.last_documents.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
-        let mut made: Vec<Option<Arc<Indexed>>> = docs
-            .iter()
-            .enumerate()
-            .map(|(k, d)| last.get(k).filter(|(was, f, _)| Arc::ptr_eq(was, d) && *f == fingerprint).map(|(_, _, e)| e.clone()))
-            .collect();
-        drop(last);
-        let missing: Vec<usize> = (0..docs.len()).filter(|&k| made[k].is_none()).collect();
-        let fresh: Vec<Arc<Indexed>> = missing
-            .par_iter()
-            .map_init(
-                || Language::new(&site.messages.lang),
-                |lang, &k| {
-                    let d = docs[k];
-                    c.entries.get_or_make_by(d.id.as_str(), d.source_hash ^ fingerprint, || document_entry(site, lang, d))
-                },
-            )
-            .collect();
-        for (k, e) in missing.into_iter().zip(fresh) {
-            made[k] = Some(e);
+    match cache {
+        Some(c) => {
+            // `serve`: unchanged documents in their places first, then the rest in parallel.
+            let fingerprint = site.messages.fingerprint;
+            let last = c.last_documents.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+            let mut made: Vec<Option<Arc<Indexed>>> = docs
+                .iter()
+                .enumerate()
+                .map(|(k, d)| last.get(k).filter(|(was, f, _)| Arc::ptr_eq(was, d) && *f == fingerprint).map(|(_, _, e)| e.clone()))
+                .collect();
+            drop(last);
+            let missing: Vec<usize> = (0..docs.len()).filter(|&k| made[k].is_none()).collect();
+            let fresh: Vec<Arc<Indexed>> = missing
+                .par_iter()
+                .map_init(
+                    || Language::new(&site.messages.lang),
+                    |lang, &k| {
+                        let d = docs[k];
+                        c.entries.get_or_make_by(d.id.as_str(), d.source_hash ^ fingerprint, || document_entry(site, lang, d))
+                    },
+                )
+                .collect();
+            for (k, e) in missing.into_iter().zip(fresh) {
+                made[k] = Some(e);
+            }
+            let made: Vec<Arc<Indexed>> = made.into_iter().flatten().collect();
+            if let Ok(mut l) = c.last_documents.lock() {
+                *l = docs.iter().zip(&made).map(|(d, e)| ((*d).clone(), fingerprint, e.clone())).collect();
+            }
+            made.into_iter().for_each(&mut *f);
         }
-        let made: Vec<Arc<Indexed>> = made.into_iter().flatten().collect();
-        if let Ok(mut l) = c.last_documents.lock() {
-            *l = docs.iter().zip(&made).map(|(d, e)| ((*d).clone(), fingerprint, e.clone())).collect();
+        None => {
+            // A build: documents are indexed in parallel, each thread with its own memo of word
+            // terms (kept across chunks), a small chunk at a time so that a build holds the
+            // terms of one chunk only.
+            let langs: Vec<std::sync::Mutex<Language>> =
+                (0..rayon::current_num_threads().max(1)).map(|_| std::sync::Mutex::new(Language::new(&site.messages.lang))).collect();
+            for chunk in docs.chunks(256) {
+                let made: Vec<Arc<Indexed>> = chunk
+                    .par_iter()
+                    .map(|d| {
+                        // Each thread takes its own language, so the lock is never contended.
+                        let slot = &langs[rayon::current_thread_index().unwrap_or(0) % langs.len()];
+                        let guard = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        document_entry(site, &guard, d)
+                    })
+                    .collect();
+                made.into_iter().for_each(&mut *f);
+            }
         }
-        made.into_iter().for_each(&mut *f);
-    }
-    // A build: documents are indexed in parallel, each thread with its own memo of word terms
-    // (kept across chunks), a small chunk at a time so that a build holds the terms of one
-    // chunk only.
-    let langs: Vec<std::sync::Mutex<Language>> = (0..rayon::current_num_threads().max(1))
-        .filter(|_| cache.is_none())
-        .map(|_| std::sync::Mutex::new(Language::new(&site.messages.lang)))
-        .collect();
-    for chunk in docs.chunks(256).filter(|_| cache.is_none()) {
-        let made: Vec<Arc<Indexed>> = chunk
-            .par_iter()
-            .map(|d| {
-                // Each thread takes its own language, so the lock is never contended.
-                let slot = &langs[rayon::current_thread_index().unwrap_or(0) % langs.len()];
-                let guard = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                document_entry(site, &guard, d)
-            })
-            .collect();
-        made.into_iter().for_each(&mut *f);
     }
     let timer = crate::support::timer::Timer::new();
     for item in &site.catalog.items {
