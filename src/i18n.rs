@@ -109,7 +109,7 @@ impl Messages {
         let mut diags = Vec::new();
         let mut english = bundle("en");
         let mut english_ids = BTreeSet::new();
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = crate::support::hash::hasher();
         lang.hash(&mut hasher);
         let repo_file = |l: &str| {
             let rel = format!("i18n/{l}.ftl");

@@ -14,10 +14,10 @@ use crate::output::sink::{Memory, Sink};
 use crate::pipeline;
 use crate::pipeline::incremental::{ParseCache, Watched};
 use crate::render::RenderCache;
+use crate::support::hash::Map;
 use bytes::Bytes;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -37,7 +37,7 @@ pub struct ServeOptions {
 
 /// One complete build held in memory.
 struct Build {
-    pages: HashMap<String, Bytes>,
+    pages: Map<String, Bytes>,
 }
 
 #[derive(Clone, Serialize)]
@@ -125,12 +125,12 @@ fn overlay_items(diags: &Diagnostics) -> Vec<OverlayItem> {
 pub struct Attempt {
     pub diagnostics: Diagnostics,
     /// The site by path, when the build succeeded.
-    pub pages: Option<HashMap<String, Bytes>>,
+    pub pages: Option<Map<String, Bytes>>,
     pub(crate) rendered: usize,
     pub(crate) reused: usize,
     /// When the build has errors and a preview was asked for: every page that could be
     /// rendered, with pages showing the diagnostics of documents that could not be parsed.
-    pub(crate) preview: Option<HashMap<String, Bytes>>,
+    pub(crate) preview: Option<Map<String, Bytes>>,
 }
 
 /// Builds the site into memory, reusing the caches.
@@ -196,7 +196,7 @@ pub(crate) fn build_in_memory_with(
 /// The pages of a site with errors: everything that renders (the render cache is not used, so
 /// nothing of a broken build is kept for later ones), the content files, and for each document
 /// that could not be parsed a page listing its diagnostics where its page would be.
-fn preview_pages(site: &crate::model::Site, diags: &Diagnostics, render_cache: &RenderCache) -> HashMap<String, Bytes> {
+fn preview_pages(site: &crate::model::Site, diags: &Diagnostics, render_cache: &RenderCache) -> Map<String, Bytes> {
     let mut sink = Memory::new(Some(&render_cache.assets), false);
     if pipeline::run(site, None, None, &mut sink).is_err() {
         // Nothing rendered: the content files are still served.
@@ -459,7 +459,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
     }
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
-            build: Arc::new(Build { pages: HashMap::new() }),
+            build: Arc::new(Build { pages: Map::default() }),
             status: Status { generation: 0, build: 0, errors: Vec::new(), degraded: false },
             good: false,
         }),
@@ -587,7 +587,7 @@ fn start_watcher(root: &Path, poll: bool, tx: std::sync::mpsc::Sender<Vec<PathBu
     None
 }
 
-fn snapshot_mtimes(root: &Path) -> HashMap<PathBuf, (std::time::SystemTime, u64)> {
+fn snapshot_mtimes(root: &Path) -> Map<PathBuf, (std::time::SystemTime, u64)> {
     walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()

@@ -18,8 +18,9 @@ use crate::model::catalog::Catalog;
 use crate::model::trace::Trace;
 use crate::parse::data::DataFile;
 use crate::parse::document::{Document, LinkTarget, Status};
+use crate::support::hash::Map;
 use jiff::civil::Date;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -32,8 +33,8 @@ pub struct Site {
     pub documents: Vec<Arc<Document>>,
     /// Indexes by id (the first document of each id) and by path: shared with the last model
     /// of `serve` while the documents, their ids and paths, are the same.
-    pub(crate) by_id: Arc<HashMap<String, usize>>,
-    pub(crate) by_rel: Arc<HashMap<String, usize>>,
+    pub(crate) by_id: Arc<Map<String, usize>>,
+    pub(crate) by_rel: Arc<Map<String, usize>>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
     pub(crate) known_ids: Arc<BTreeSet<String>>,
     /// Content-relative paths of Markdown and data files that could not be parsed (their own
@@ -55,14 +56,15 @@ pub struct Site {
     pub(crate) resolved: Vec<reuse::Resolved>,
     /// Per document (same index as `documents`): the documents linking to it (body links,
     /// `related` and `derived_from`), in id order, each once.
-    pub(crate) backlinks: Vec<Vec<usize>>,
+    /// Shared with the last model of `serve` while no edge of the link graph changed.
+    pub(crate) backlinks: Arc<Vec<Vec<usize>>>,
     /// Catalog id → indices of documents naming it in `clauses`.
     pub(crate) clause_docs: BTreeMap<String, Vec<usize>>,
     /// Parsed YAML data files (registers, SoA), sorted by path.
     pub(crate) data_files: Vec<Arc<DataFile>>,
-    pub(crate) data_by_rel: HashMap<String, usize>,
+    pub(crate) data_by_rel: Map<String, usize>,
     /// Data file path → index of the first document (by id) that names it in `data:`.
-    pub(crate) data_owner: Arc<HashMap<String, usize>>,
+    pub(crate) data_owner: Arc<Map<String, usize>>,
     /// Clause-to-evidence traceability, computed from everything above.
     pub trace: Trace,
     /// Commits touching each file, when the repository is a git repository.
@@ -205,9 +207,9 @@ impl Site {
         let (by_id, by_rel, data_owner, id_families) = match previous.and_then(|p| p.indexes(&documents, &unparsed_ids)) {
             Some(indexes) => indexes,
             None => {
-                let mut by_id = HashMap::with_capacity(documents.len());
-                let mut by_rel = HashMap::with_capacity(documents.len());
-                let mut data_owner = HashMap::new();
+                let mut by_id = Map::with_capacity_and_hasher(documents.len(), Default::default());
+                let mut by_rel = Map::with_capacity_and_hasher(documents.len(), Default::default());
+                let mut data_owner = Map::default();
                 for (i, d) in documents.iter().enumerate() {
                     by_id.entry(d.id.clone()).or_insert(i);
                     by_rel.insert(d.rel.clone(), i);
@@ -234,7 +236,7 @@ impl Site {
             assets,
             link_keys: Vec::new(),
             resolved: Vec::new(),
-            backlinks: Vec::new(),
+            backlinks: Arc::default(),
             clause_docs: BTreeMap::new(),
             data_files,
             data_by_rel,
@@ -284,7 +286,7 @@ impl Site {
                 link_keys.push(key);
                 continue;
             }
-            let mut key = std::hash::DefaultHasher::new();
+            let mut key = crate::support::hash::hasher();
             let mut doc_resolved = Vec::with_capacity(d.links.len());
             for link in &d.links {
                 let resolved = self.resolve(d, &link.target);
@@ -300,6 +302,17 @@ impl Site {
             }
             link_keys.push(key.finish());
             all_resolved.push(Arc::new(doc_resolved));
+        }
+        let clause_docs = match reusable.clause_docs(self) {
+            Some(clause_docs) => clause_docs,
+            None => self.clause_index(),
+        };
+        if let Some(backlinks) = reusable.backlinks(self, &all_resolved) {
+            self.backlinks = backlinks;
+            self.clause_docs = clause_docs;
+            self.link_keys = link_keys;
+            self.resolved = all_resolved;
+            return;
         }
         // (target, source) pairs, targets by the first document of their id.
         let mut pairs: Vec<(usize, usize)> = Vec::new();
@@ -317,10 +330,6 @@ impl Site {
                 }
             }
         }
-        let clause_docs = match reusable.clause_docs(self) {
-            Some(clause_docs) => clause_docs,
-            None => self.clause_index(),
-        };
         pairs.sort_unstable();
         pairs.dedup();
         let mut backlinks = vec![Vec::new(); self.documents.len()];
@@ -331,7 +340,7 @@ impl Site {
                 list.push(source);
             }
         }
-        self.backlinks = backlinks;
+        self.backlinks = Arc::new(backlinks);
         self.clause_docs = clause_docs;
         self.link_keys = link_keys;
         self.resolved = all_resolved;

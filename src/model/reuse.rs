@@ -12,7 +12,8 @@
 use super::{Destination, LinkError, Site};
 use crate::model::trace::Trace;
 use crate::parse::document::Document;
-use std::collections::{BTreeMap, HashMap};
+use crate::support::hash::Map;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -29,6 +30,7 @@ pub(crate) struct Previous {
     files: u64,
     resolved: Vec<Resolved>,
     link_keys: Vec<u64>,
+    backlinks: Arc<Vec<Vec<usize>>>,
     clause_docs: BTreeMap<String, Vec<usize>>,
     /// The data files' texts, by path, and the date the traceability was computed for.
     data_texts: Vec<(String, Arc<str>)>,
@@ -41,7 +43,7 @@ pub(crate) struct Previous {
 
 /// The site's indexes by id and path, its data-file owners and id families.
 pub(crate) type Indexes =
-    (Arc<HashMap<String, usize>>, Arc<HashMap<String, usize>>, Arc<HashMap<String, usize>>, Arc<std::collections::BTreeSet<String>>);
+    (Arc<Map<String, usize>>, Arc<Map<String, usize>>, Arc<Map<String, usize>>, Arc<std::collections::BTreeSet<String>>);
 
 /// A generation number never handed out before in this process.
 pub(crate) fn new_generation() -> u64 {
@@ -59,6 +61,7 @@ impl Previous {
             files: reusable.files,
             resolved: site.resolved.clone(),
             link_keys: site.link_keys.clone(),
+            backlinks: site.backlinks.clone(),
             clause_docs: site.clause_docs.clone(),
             data_texts: data_texts(site),
             today: Some(site.today),
@@ -89,7 +92,7 @@ fn data_texts(site: &Site) -> Vec<(String, Arc<str>)> {
 
 /// The part of the link world one document contributes: what a link to it can resolve to.
 fn doc_world(d: &Document) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::support::hash::hasher();
     (&d.id, &d.rel, &d.doc_type, &d.data).hash(&mut h);
     for heading in &d.headings {
         heading.slug.hash(&mut h);
@@ -132,12 +135,12 @@ impl<'p> Reusable<'p> {
                 _ => doc_world(d),
             })
             .collect();
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::support::hash::hasher();
         // Published files, withheld documents, and files that failed to parse (references to
         // them are not reported again, and the ids they claim are known).
         (&site.assets, &site.withheld_ids, &site.withheld_paths, &site.unparsed, &site.unparsed_ids).hash(&mut h);
         let files = h.finish();
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::support::hash::hasher();
         (&doc_worlds, files).hash(&mut h);
         for item in &site.catalog.items {
             item.id.hash(&mut h);
@@ -154,6 +157,27 @@ impl<'p> Reusable<'p> {
             return None;
         }
         Some((p.resolved.get(i)?, *p.link_keys.get(i)?))
+    }
+
+    /// The previous backlinks, when the link graph has the same edges: the link world is the
+    /// same (so are ids and places), and every document is the very same parse result, or one
+    /// whose links go to the same documents and which names the same related and source
+    /// documents (a body edit that keeps its links).
+    pub(crate) fn backlinks(&self, site: &Site, resolved: &[Resolved]) -> Option<Arc<Vec<Vec<usize>>>> {
+        let p = self.previous?;
+        fn targets(links: &[Result<Destination, LinkError>]) -> impl Iterator<Item = usize> + '_ {
+            links.iter().filter_map(|r| match r {
+                Ok(Destination::Document { index, .. }) => Some(*index),
+                _ => None,
+            })
+        }
+        let same_edges = self.same.iter().enumerate().all(|(i, &same)| {
+            same || {
+                let (now, then) = (&site.documents[i], &p.documents[i]);
+                now.related == then.related && now.derived_from == then.derived_from && targets(&resolved[i]).eq(targets(&p.resolved[i]))
+            }
+        });
+        same_edges.then(|| p.backlinks.clone())
     }
 
     /// Whether every link resolves as it did in the last model: the link world is the same.

@@ -507,7 +507,7 @@ pub(crate) fn download_pages_cached(site: &Site, cache: Option<&crate::render::D
     let mut pages = Vec::new();
     for (stem, table) in &tables {
         use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::support::hash::hasher();
         (&table.name, &table.columns, &table.rows, &table.kinds, &table.organization, table.paper, site.today.to_string()).hash(&mut h);
         let key = h.finish();
         let make = || {

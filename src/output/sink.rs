@@ -5,9 +5,9 @@
 use crate::diagnostics::{Code::*, Diagnostic};
 use crate::output::{OutFile, Staging};
 use crate::render::{AssetCache, Page};
+use crate::support::hash::Map;
 use bytes::Bytes;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -71,7 +71,7 @@ impl Sink for Folder {
 /// hashed and archived.
 #[derive(Default)]
 pub(crate) struct Memory<'a> {
-    pub(crate) files: HashMap<String, Bytes>,
+    pub(crate) files: Map<String, Bytes>,
     /// Pages received (from several threads), in the order received, until [`Sink::finish`]
     /// moves them into `files` (the renderer threads only append: no hashing under the lock).
     received: Mutex<Vec<Page>>,

@@ -376,7 +376,7 @@ mod tests {
         assert_eq!(short.cmp(&long), std::cmp::Ordering::Equal);
         let hash = |v: &Version| {
             use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
+            let mut h = crate::support::hash::hasher();
             v.hash(&mut h);
             h.finish()
         };
@@ -407,7 +407,7 @@ mod tests {
             if x == y {
                 let hash = |v: &Version| {
                     use std::hash::{Hash, Hasher};
-                    let mut h = std::hash::DefaultHasher::new();
+                    let mut h = crate::support::hash::hasher();
                     v.hash(&mut h);
                     h.finish()
                 };

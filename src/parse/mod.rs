@@ -110,10 +110,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 /// Hash of a document's whole (decoded) text: identifies this version of the file in caches,
 /// and lets `approve` notice that the file changed after the site was loaded.
 pub(crate) fn source_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+    crate::support::hash::fingerprint(&text)
 }
 
 /// Parses one Markdown source file into a document.

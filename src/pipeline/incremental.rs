@@ -91,26 +91,39 @@ impl ParseCache {
         parse: &(dyn Fn(&SourceFile) -> parse::Parsed + Sync),
     ) -> (Vec<parse::Parsed>, Arc<std::collections::BTreeSet<String>>) {
         use rayon::prelude::*;
-        let last = self.last_parsed.lock().ok().and_then(|mut m| m.take());
+        let (last_results, last_ids) = match self.last_parsed.lock().ok().and_then(|mut m| m.take()) {
+            Some(l) => (l.results, Some(l.known_ids)),
+            None => (Vec::new(), None),
+        };
         let docs: Vec<&SourceFile> = files.iter().filter(|f| f.kind == source::SourceKind::Document).collect();
-        let previous = |k: usize| last.as_ref().and_then(|l| l.results.get(k));
+        let same_count = last_ids.is_some() && last_results.len() == docs.len();
+        // The last results are moved, not copied: a copy touches every document (its reference
+        // count) and allocates its id, which at 20,000 documents cost more than the rest of
+        // this stage.
+        let mut previous: Vec<Option<(Arc<str>, parse::Parsed)>> = last_results.into_iter().map(Some).collect();
         let mut results: Vec<Option<parse::Parsed>> = docs
             .iter()
             .enumerate()
-            .map(|(k, f)| previous(k).filter(|(text, _)| Arc::ptr_eq(text, &f.text)).map(|(_, p)| p.clone()))
+            .map(|(k, f)| match previous.get_mut(k) {
+                Some(slot) if slot.as_ref().is_some_and(|(text, _)| Arc::ptr_eq(text, &f.text)) => slot.take().map(|(_, p)| p),
+                _ => None,
+            })
             .collect();
         let missing: Vec<usize> = (0..docs.len()).filter(|&k| results[k].is_none()).collect();
         let made: Vec<parse::Parsed> = missing.par_iter().map(|&k| cached(Some(&self.documents), docs[k], || parse(docs[k]))).collect();
         // The claimed ids are the last ones when every file that changed claims what the file
         // at its place claimed before (an edit that keeps the id), and no file came or went.
-        let same_ids = last.as_ref().is_some_and(|l| l.results.len() == docs.len())
-            && missing.iter().zip(&made).all(|(&k, p)| previous(k).is_some_and(|(_, old)| old.claimed_id == p.claimed_id));
+        let same_ids = same_count
+            && missing
+                .iter()
+                .zip(&made)
+                .all(|(&k, p)| previous.get(k).and_then(Option::as_ref).is_some_and(|(_, old)| old.claimed_id == p.claimed_id));
         for (k, p) in missing.into_iter().zip(made) {
             results[k] = Some(p);
         }
         let results: Vec<parse::Parsed> = results.into_iter().flatten().collect();
-        let known_ids = match last {
-            Some(l) if same_ids => l.known_ids,
+        let known_ids = match last_ids {
+            Some(ids) if same_ids => ids,
             _ => Arc::new(results.iter().filter_map(|p| p.claimed_id.clone()).collect()),
         };
         if let Ok(mut m) = self.last_parsed.lock() {
@@ -286,7 +299,7 @@ mod tests {
         let mut found: Vec<String> = loaded.diagnostics.items.iter().map(|d| format!("{d:?}")).collect();
         found.sort();
         found.dedup();
-        fn sorted(m: &std::collections::HashMap<String, usize>) -> std::collections::BTreeMap<&String, &usize> {
+        fn sorted(m: &crate::support::hash::Map<String, usize>) -> std::collections::BTreeMap<&String, &usize> {
             m.iter().collect()
         }
         let indexes = (sorted(&site.by_id), sorted(&site.by_rel), sorted(&site.data_owner), &site.id_families, &site.known_ids);
@@ -371,9 +384,24 @@ mod tests {
         });
         let (anchored, heading) = anchored.expect("the example links to a heading");
         let data = last.data_files.first().map(|df| df.rel.clone()).expect("the example has data files");
+        // A document the first linking document does not link to yet, and a link to it written
+        // relative to the linking one.
+        let from = last.by_rel[&linking[0]];
+        let linked: Vec<usize> = last.resolved[from]
+            .iter()
+            .filter_map(|r| match r {
+                Ok(crate::model::Destination::Document { index, .. }) => Some(*index),
+                _ => None,
+            })
+            .collect();
+        let unlinked = (0..last.documents.len()).find(|i| *i != from && !linked.contains(i)).expect("a document not linked to");
+        let up = "../".repeat(linking[0].matches('/').count());
+        let new_link = format!("\nSee [another document]({up}{}).\n", last.documents[unlinked].rel);
         type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
         let steps: Vec<Step> = vec![
             ("a body edit", Box::new(|| edit(&linking[0], &|t| t + "\nAn added paragraph.\n"))),
+            ("a link added", Box::new(|| edit(&linking[0], &|t| t + &new_link))),
+            ("a link removed", Box::new(|| edit(&linking[0], &|t| t.replacen(&new_link, "", 1)))),
             ("a new heading", Box::new(|| edit(&target, &|t| t + "\n## An added section\n\nText.\n"))),
             ("a renamed heading", Box::new(|| edit(&anchored, &|t| t.replacen(&heading, "A renamed section", 1)))),
             ("a status", Box::new(|| edit(&linking[1], &|t| t.replacen("status: approved", "status: draft", 1)))),
@@ -396,11 +424,17 @@ mod tests {
             // Front matter, data files and the date identify the site-wide pages' inputs: a
             // body edit (a new or renamed heading too) keeps their generation, others do not.
             let kept_fronts = reused.site.fronts_generation == loaded.site.fronts_generation;
-            let body_only = matches!(*what, "a body edit" | "a new heading" | "a renamed heading");
+            let body_only = matches!(*what, "a body edit" | "a link added" | "a link removed" | "a new heading" | "a renamed heading");
             assert_eq!(kept_fronts, body_only, "the front-matter generation after {what}");
             if *what == "a body edit" {
                 let kept = reused.site.resolved.iter().zip(&loaded.site.resolved).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
                 assert_eq!(kept, reused.site.documents.len() - 1, "a body edit resolves only the edited document's links again");
+                assert!(Arc::ptr_eq(&reused.site.backlinks, &loaded.site.backlinks), "a body edit keeps the link graph");
+            }
+            if *what == "a link added" {
+                let rel = &loaded.site.documents[unlinked].rel;
+                let target = reused.site.by_rel[rel];
+                assert!(reused.site.backlinks[target].contains(&reused.site.by_rel[&linking[0]]), "the new link is a backlink of {rel}");
             }
             loaded = reused;
         }

@@ -275,11 +275,11 @@ fn render_pages(
                 // The downloads show the documents' control data, the traceability and the registers.
                 || {
                     emit_all(match cache {
-                        Some((c, keys)) => {
-                            c.downloads_all.get_or_make((), hash_of(&(keys.overview, keys.data, site.messages.fingerprint)), || {
-                                crate::output::export::download_pages_cached(site, Some(&c.downloads))
-                            })
-                        }
+                        Some((c, keys)) => c.downloads_all.get_or_make(
+                            (),
+                            crate::support::hash::fingerprint(&(keys.overview, keys.data, site.messages.fingerprint)),
+                            || crate::output::export::download_pages_cached(site, Some(&c.downloads)),
+                        ),
                         None => crate::output::export::download_pages(site),
                     })
                 },
@@ -289,7 +289,12 @@ fn render_pages(
                         || match cache {
                             Some((c, keys)) => emit_all(c.search.get_or_make(
                                 (),
-                                hash_of(&(keys.bodies, keys.data, &site.catalog.items, site.messages.fingerprint)),
+                                crate::support::hash::fingerprint(&(
+                                    keys.bodies,
+                                    keys.data,
+                                    &site.catalog.items,
+                                    site.messages.fingerprint,
+                                )),
                                 || crate::render::search::index_pages_cached(site, &c.search_entries, &c.search_index),
                             )),
                             // A build writes each shard as it is made instead of holding them all.
@@ -302,7 +307,7 @@ fn render_pages(
                             emit_all(match cache {
                                 Some((c, keys)) => {
                                     let supersessions: Vec<_> = site.documents.iter().map(|d| (&d.supersedes, &d.superseded_by)).collect();
-                                    let key = hash_of(&(keys.overview, supersessions, inputs.snapshot.is_some()));
+                                    let key = crate::support::hash::fingerprint(&(keys.overview, supersessions, inputs.snapshot.is_some()));
                                     c.api.get_or_make((), key, || crate::render::api::pages(site, &inputs))
                                 }
                                 None => crate::render::api::pages(site, &inputs),
@@ -325,13 +330,6 @@ fn render_pages(
     rest.push(Page { path: "static/highlight-dark.css".into(), bytes: dark.clone().into_bytes().into() });
     count += emit_all(rest).map_err(|d| vec![d])?;
     Ok(count)
-}
-
-fn hash_of(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::hash::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// Loads, checks, renders and — when there is no error — writes the site atomically, of the

@@ -87,7 +87,7 @@ impl RenderCache {
     }
     /// Forgets everything when the theme changed (same context, different output).
     pub(super) fn check_theme(&self, theme: &Theme) {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::support::hash::hasher();
         theme.templates.hash(&mut h);
         let key = h.finish();
         if self.theme.get(&(), &key).is_none() {
@@ -135,7 +135,7 @@ impl InputKeys {
 /// Document bodies are deliberately absent: no site-wide page shows them.
 pub(crate) fn overview_key(site: &Site) -> u64 {
     let timer = crate::support::timer::Timer::new();
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::support::hash::hasher();
     // Every page speaks the site's language: an edited message renders them again.
     site.messages.fingerprint.hash(&mut h);
     match site.fronts_generation {
@@ -197,7 +197,7 @@ pub(crate) fn overview_key(site: &Site) -> u64 {
 /// rows and link into the AI system inventory), its git change log and the HTML switch.
 pub(super) fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
     let d = &site.documents[index];
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::support::hash::hasher();
     (&d.id, &d.rel, d.source_hash, site.config.build.allow_html, data_key, site.link_keys.get(index)).hash(&mut h);
     // By index: the overview key, combined with this one, covers which document is where.
     site.backlinks.get(index).hash(&mut h);
@@ -208,7 +208,7 @@ pub(super) fn document_key(site: &Site, index: usize, data_key: u64) -> u64 {
 /// Identifies the text of every data file and what its schema says the columns mean (a new
 /// `x-aimsbook` mapping changes which cells link where).
 pub(crate) fn data_key(site: &Site) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::support::hash::hasher();
     for df in &site.data_files {
         (&df.rel, &df.text, &*df.semantics).hash(&mut h);
     }
@@ -218,7 +218,7 @@ pub(crate) fn data_key(site: &Site) -> u64 {
 /// Identifies the text of every document and where its links go (for pages that show bodies,
 /// like the manual).
 pub(crate) fn bodies_key(site: &Site) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::support::hash::hasher();
     for d in &site.documents {
         (&d.id, d.source_hash).hash(&mut h);
     }

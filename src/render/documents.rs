@@ -37,7 +37,7 @@ pub(super) fn document_page(r: &Renderer, d: &Document) -> Result<Page, Diagnost
     let (body_key, body_html) = match r.cache {
         Some(cache) => {
             // The body's HTML depends on its text and on where each of its links goes.
-            let mut h = std::hash::DefaultHasher::new();
+            let mut h = crate::support::hash::hasher();
             d.source_hash.hash(&mut h);
             site.config.build.allow_html.hash(&mut h);
             for link in &d.links {

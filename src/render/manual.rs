@@ -11,7 +11,7 @@ use super::changes::manual_changes;
 use super::documents::href_for;
 use super::type_pages::TypePages;
 use super::*;
-use std::collections::HashMap;
+use crate::support::hash::Map;
 
 /// Order of document types in the printable manual: the system's frame first, records last.
 pub(super) const MANUAL_ORDER: &[&str] = &[
@@ -58,7 +58,7 @@ pub(crate) struct Plan {
     /// The parts: their document type and their pages (a range of `pages`).
     pub(crate) parts: Vec<(String, std::ops::Range<usize>)>,
     /// The page (index into `pages`) of each document in the manual, by document index.
-    page_of: HashMap<usize, usize>,
+    page_of: Map<usize, usize>,
 }
 
 /// One page of a part: its path in the site and its documents.
@@ -82,7 +82,7 @@ impl Plan {
             (known, if known == MANUAL_ORDER.len() { d.doc_type.as_str() } else { "" }, d.id.as_str(), i)
         });
         let types = TypePages::of(site);
-        let (mut pages, mut parts, mut page_of) = (Vec::new(), Vec::new(), HashMap::new());
+        let (mut pages, mut parts, mut page_of) = (Vec::new(), Vec::new(), Map::default());
         let mut start = 0;
         while start < docs.len() {
             let doc_type = &site.documents[docs[start]].doc_type;
@@ -231,7 +231,7 @@ pub(crate) fn part_page(r: &Renderer, k: usize) -> Result<Page, Diagnostic> {
     let site = r.site;
     let p = &r.manual.pages[k];
     let bodies = {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::support::hash::hasher();
         for &i in &p.docs {
             (site.documents[i].source_hash, site.link_keys.get(i)).hash(&mut h);
         }
@@ -333,7 +333,7 @@ fn article(r: &Renderer, i: usize, on: Option<usize>) -> Result<Arc<str>, Diagno
     // The overview key covers the fields shown and where every document of the manual is
     // printed (types, ids, statuses); the link key covers where this document's links go.
     let key = {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::support::hash::hasher();
         (d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html).hash(&mut h);
         h.finish()
     };

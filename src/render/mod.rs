@@ -464,7 +464,7 @@ impl Renderer<'_> {
         // A page whose template and context are unchanged renders to the same bytes: its
         // context is exactly its set of inputs, so this is the dependency tracking of `serve`.
         let key = cache.map(|_| {
-            let mut h = std::hash::DefaultHasher::new();
+            let mut h = crate::support::hash::hasher();
             template.hash(&mut h);
             full.hash(&mut h);
             body.as_ref().map(|(k, _)| *k).hash(&mut h);
@@ -579,7 +579,7 @@ pub(crate) fn render_site(
     let cache = cache.map(|(c, _)| c);
     let env = match cache {
         Some(c) => {
-            let mut h = std::hash::DefaultHasher::new();
+            let mut h = crate::support::hash::hasher();
             (&theme.templates, site.messages.fingerprint).hash(&mut h);
             let key = h.finish();
             match c.environment.get(&(), &key) {

@@ -362,7 +362,7 @@ pub(crate) fn compare(old: &str, new: &str) -> Redline {
 
 fn cached_compare(path: &str, old_commit: &str, new_commit: &str, old: &str, new: &str) -> Arc<Redline> {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::support::hash::hasher();
     new.hash(&mut h);
     let key = (old_commit.to_string(), new_commit.to_string(), path.to_string(), h.finish());
     REDLINES.get_or_make(key, (), || Arc::new(compare(old, new)))

@@ -22,10 +22,11 @@ use crate::model::review::ReviewState;
 use crate::model::Site;
 use crate::parse::document;
 use crate::render::{summary, v, DocSummary, Page, Renderer, SitePage};
+use crate::support::hash::Map;
 use fluent_bundle::FluentValue;
 use minijinja::{context, Value};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// Documents on one page of the register. A row is about 700 bytes of HTML (900 with long
 /// titles and owner names), so a page stays near 0.35–0.45 MB, well below the 1 MB a page may
@@ -155,13 +156,13 @@ pub(crate) fn first_page(r: &Renderer, _: &SitePage) -> Result<Page, Diagnostic>
 /// Values that repeat across rows, kept once per data file: a row holds its index.
 struct Table<T> {
     items: Vec<T>,
-    index: HashMap<String, usize>,
+    index: Map<String, usize>,
 }
 
 impl<T> Table<T> {
     /// A table whose first entry (index 0) is `empty`, for "none".
     fn new(empty: T) -> Table<T> {
-        Table { items: vec![empty], index: HashMap::new() }
+        Table { items: vec![empty], index: Map::default() }
     }
     fn add(&mut self, key: &str, make: impl FnOnce() -> Result<T, Diagnostic>) -> Result<usize, Diagnostic> {
         if let Some(i) = self.index.get(key) {

@@ -22,7 +22,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::parse::document;
 use crate::render::Page;
-use std::collections::HashMap;
+use crate::support::hash::{Map, Set};
 use std::sync::Arc;
 
 /// Longest text indexed and quoted per entry: bounded so the index stays proportional to the
@@ -107,7 +107,7 @@ pub(crate) struct Language {
     /// The index terms of each word met so far ([`Language::push_terms`]): a site's vocabulary
     /// is small next to its word count, and folding and stemming every occurrence made the
     /// index four times slower to build.
-    terms_memo: std::cell::RefCell<HashMap<String, Vec<String>>>,
+    terms_memo: std::cell::RefCell<Map<String, Vec<String>>>,
 }
 
 impl Language {
@@ -213,7 +213,7 @@ impl Language {
 
 fn indexed(lang: &Language, id: &str, title: &str, kind: &str, url: &str, text: &str) -> Indexed {
     let text = truncate(text, MAX_TEXT);
-    let mut codes: HashMap<String, u32> = HashMap::new();
+    let mut codes: Map<String, u32> = Map::default();
     // Each word as folded, and its stem as a term of its own (same code), so a query finds
     // the word exactly, by prefix while typing, or by its stem in another inflection.
     let terms = |t: &str| -> Vec<String> {
@@ -357,13 +357,13 @@ pub(crate) fn index_pages_cached(site: &Site, entry_cache: &EntryCache, state: &
 
 /// Postings under construction: term → (entry number, code), in entry order.
 #[derive(Default)]
-struct Postings(HashMap<String, Vec<(u32, u32)>>);
+struct Postings(Map<String, Vec<(u32, u32)>>);
 
 /// A build's postings, compact: per term the gap from the previous entry number and the code
 /// of each posting as LEB128 varints, which are the very numbers a term shard writes. About
 /// three bytes a posting instead of eight plus the slack of a growing list.
 #[derive(Default)]
-struct CompactPostings(HashMap<Box<str>, PostingBytes>);
+struct CompactPostings(Map<Box<str>, PostingBytes>);
 
 struct PostingBytes {
     /// The entry number of the last posting (the next gap is counted from it).
@@ -517,7 +517,7 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
         let rows = match cache {
             Some(c) => {
                 use std::hash::{Hash, Hasher};
-                let mut h = std::hash::DefaultHasher::new();
+                let mut h = crate::support::hash::hasher();
                 (&df.text, &df.columns, &*df.semantics, &doc.id, site.messages.fingerprint).hash(&mut h);
                 c.rows.get_or_make_by(df.rel.as_str(), h.finish(), make)
             }
@@ -561,7 +561,7 @@ fn register_rows(
 fn cached(cache: Option<&EntryCache>, name: String, inputs: &impl std::hash::Hash, make: impl FnOnce() -> Arc<Indexed>) -> Arc<Indexed> {
     use std::hash::Hasher;
     let Some(cache) = cache else { return make() };
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::support::hash::hasher();
     inputs.hash(&mut h);
     cache.entries.get_or_make(name, h.finish(), make)
 }
@@ -676,11 +676,11 @@ pub(crate) struct Built {
     lang: String,
     entries: Vec<Arc<Indexed>>,
     /// term → (entry number, code), sorted by entry number.
-    postings: HashMap<String, Vec<(u32, u32)>>,
+    postings: Map<String, Vec<(u32, u32)>>,
     /// Every term, in the order search.js compares strings.
     terms: Vec<String>,
     /// Runs by anchor term.
-    runs: HashMap<String, Run>,
+    runs: Map<String, Run>,
     /// Terms whose postings changed since the runs were cut.
     dirty: Vec<String>,
     /// Document buckets whose entries changed since they were written.
@@ -695,9 +695,9 @@ impl Built {
         Built {
             lang: lang.to_string(),
             entries: Vec::new(),
-            postings: HashMap::new(),
+            postings: Map::default(),
             terms: Vec::new(),
-            runs: HashMap::new(),
+            runs: Map::default(),
             dirty: Vec::new(),
             dirty_buckets: Vec::new(),
             term_pages: Vec::new(),
@@ -706,7 +706,7 @@ impl Built {
     }
 
     /// An index made from scratch: every bucket and every run is written anew.
-    fn from_postings(lang: &str, entries: Vec<Arc<Indexed>>, postings: HashMap<String, Vec<(u32, u32)>>) -> Built {
+    fn from_postings(lang: &str, entries: Vec<Arc<Indexed>>, postings: Map<String, Vec<(u32, u32)>>) -> Built {
         let mut terms: Vec<String> = postings.keys().cloned().collect();
         terms.sort_unstable_by(|a, b| js_order(a, b));
         let mut fresh = Built::new(lang);
@@ -820,8 +820,8 @@ impl Built {
         // A run cut again keeps the shards of its large terms (a term with a shard of its own)
         // whose postings did not change: serialising a common word's postings is the bulk of
         // the work, and an edit changes few of them.
-        let dirty: std::collections::HashSet<&str> = self.dirty.iter().map(String::as_str).collect();
-        let mut runs: HashMap<String, Run> = HashMap::with_capacity(anchors.len());
+        let dirty: Set<&str> = self.dirty.iter().map(String::as_str).collect();
+        let mut runs: Map<String, Run> = Map::with_capacity_and_hasher(anchors.len(), Default::default());
         let mut shards: Vec<(String, Arc<str>)> = Vec::new();
         for (k, &start) in anchors.iter().enumerate() {
             let stop = anchors.get(k + 1).copied().unwrap_or(self.terms.len());
@@ -867,11 +867,11 @@ impl Built {
 
     /// One run's terms cut into shards (see [`cut`]). `old` is the run's last cut: a term alone
     /// in a shard there, not among the `dirty` ones, keeps that shard.
-    fn cut(&self, terms: &[String], old: Option<&Run>, dirty: &std::collections::HashSet<&str>) -> Vec<(String, Arc<str>)> {
+    fn cut(&self, terms: &[String], old: Option<&Run>, dirty: &Set<&str>) -> Vec<(String, Arc<str>)> {
         // Several items make at most the target size and one comma (they are cut before it),
         // so a larger shard is exactly one term's item; and the cut flushes before such an item
         // and after it, so cutting the terms on either side apart gives the same shards.
-        let alone: HashMap<&str, &Arc<str>> = old
+        let alone: Map<&str, &Arc<str>> = old
             .map(|run| {
                 run.shards
                     .iter()
@@ -1011,7 +1011,7 @@ mod incremental {
                 _ => texts[n] = (0..80).map(|_| format!("w{}", next(30000))).collect::<Vec<_>>().join(" "),
             }
             entries[n] = entry(&lang, n, &texts[n]);
-            let before: HashMap<String, Page> = state.term_pages.iter().map(|(_, p)| (p.path.clone(), p.clone())).collect();
+            let before: Map<String, Page> = state.term_pages.iter().map(|(_, p)| (p.path.clone(), p.clone())).collect();
             state = state.update(entries.clone());
             let updated = state.pages(&lang);
             let got: Vec<(String, Vec<u8>)> = updated.iter().map(|p| (p.path.clone(), p.bytes.to_vec())).collect();

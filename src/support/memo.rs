@@ -3,19 +3,19 @@
 //! fingerprint is unchanged; otherwise it is made again and kept. A poisoned lock (a panic
 //! while another thread held it) makes the memo act as empty, never fail.
 
+use super::hash::Map;
 use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::RwLock;
 
 /// Values by name `K`, each with the fingerprint `F` of its inputs.
 pub(crate) struct Memo<K, V, F = u64> {
-    entries: RwLock<HashMap<K, (F, V)>>,
+    entries: RwLock<Map<K, (F, V)>>,
 }
 
 impl<K, V, F> Default for Memo<K, V, F> {
     fn default() -> Self {
-        Memo { entries: RwLock::new(HashMap::new()) }
+        Memo { entries: RwLock::new(Map::default()) }
     }
 }
 

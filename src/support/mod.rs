@@ -2,6 +2,7 @@
 //! signatures). Nothing here knows about documents or sites.
 
 pub(crate) mod drop_later;
+pub(crate) mod hash;
 pub(crate) mod memo;
 pub mod safe_write;
 pub mod signing;
