@@ -815,6 +815,11 @@ fn served_site_equals_a_fresh_build_after_edits() {
     edit(POLICY, &|t| t.replace("\ntitle: AI Policy\n", "\ntitle: AI Policy Revised\n"));
     edit("content/records/2026-human-oversight-drill.md", &|t| format!("{t}\nSee also [[CTX-001]] for the context.\n"));
     edit("content/data/risks.yaml", &|t| t.replacen("Claims triage model disadvantages", "Claims triage model may disadvantage", 1));
+    assert_served_equals_fresh_build(&s);
+    // A new register row: the search index has one entry more after the same documents.
+    let row = "  - id: RSK-001\n";
+    let added = "  - id: RSK-090\n    title: \"Fraud scoring model flags night-shift claims more often\"\n    ai_system: SYS-001\n    category: fairness\n    likelihood: 2\n    impact: 3\n    score: 6\n    treatment: mitigate\n    controls: [\"A.5.4\"]\n    owner: \"Aisha Bello (Head of Claims Operations)\"\n    status: treated\n    residual_likelihood: 1\n    residual_impact: 3\n    review_date: 2027-03-31\n";
+    edit("content/data/risks.yaml", &|t| t.replacen(row, &format!("{added}{row}"), 1));
 
     assert_served_equals_fresh_build(&s);
 }

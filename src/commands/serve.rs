@@ -508,8 +508,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), Vec<Diagnostic>> {
         std::thread::spawn(move || {
             let mut watched = Watched::new(&root);
             while let Ok(mut changed) = rx.recv() {
-                // Coalesce bursts (an editor's save-rename-write) into one rebuild.
-                while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
+                // Events already queued join this rebuild. The debouncer has grouped an editor's
+                // save-rename-write; waiting here for more would only delay every reload.
+                while let Ok(more) = rx.try_recv() {
                     changed.extend(more);
                 }
                 if !watched.prepare_rebuild(&parse_cache, &render_cache, changed) {

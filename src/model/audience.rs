@@ -200,7 +200,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
             assets.insert(df.rel.clone());
         }
     }
-    let git = restrict_git(&site, &published, &assets);
+    let git = Arc::new(restrict_git(&site, &published, &assets));
     let Site { config, catalog, today, documents, data_files, messages, unparsed, unparsed_ids, .. } = site;
     let documents: Vec<Arc<Document>> = documents.into_iter().zip(&published).filter(|(_, &p)| p).map(|(d, _)| d).collect();
     let data_files: Vec<_> = data_files.into_iter().filter(|df| assets.contains(&df.rel)).collect();

@@ -35,6 +35,9 @@ pub struct Site {
     /// of `serve` while the documents, their ids and paths, are the same.
     pub(crate) by_id: Arc<Map<String, usize>>,
     pub(crate) by_rel: Arc<Map<String, usize>>,
+    /// The documents that have a page: the first of each id, in index order (with duplicate
+    /// ids the build fails, but the others are still shown).
+    pub(crate) paged: Arc<Vec<usize>>,
     /// Ids claimed by any file, including files whose front matter failed to parse.
     pub(crate) known_ids: Arc<BTreeSet<String>>,
     /// Content-relative paths of Markdown and data files that could not be parsed (their own
@@ -68,7 +71,7 @@ pub struct Site {
     /// Clause-to-evidence traceability, computed from everything above.
     pub trace: Trace,
     /// Commits touching each file, when the repository is a git repository.
-    pub(crate) git: crate::source::git::GitInfo,
+    pub(crate) git: Arc<crate::source::git::GitInfo>,
     /// Id families of the repository's documents: each id without its final number
     /// (`GOV-POL-01` → `GOV-POL-`). A mention in such a family that names no document is LNK006.
     pub(crate) id_families: Arc<BTreeSet<String>>,
@@ -159,7 +162,7 @@ pub(crate) struct Parts {
     pub(crate) data_files: Vec<Arc<DataFile>>,
     pub(crate) unparsed: BTreeSet<String>,
     pub(crate) unparsed_ids: BTreeMap<String, String>,
-    pub(crate) git: crate::source::git::GitInfo,
+    pub(crate) git: Arc<crate::source::git::GitInfo>,
     pub(crate) messages: Arc<crate::i18n::Messages>,
 }
 
@@ -204,14 +207,18 @@ impl Site {
         data_files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let data_by_rel = data_files.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
         documents.sort_by(|a, b| (&a.id, &a.rel).cmp(&(&b.id, &b.rel)));
-        let (by_id, by_rel, data_owner, id_families) = match previous.and_then(|p| p.indexes(&documents, &unparsed_ids)) {
+        let (by_id, by_rel, data_owner, id_families, paged) = match previous.and_then(|p| p.indexes(&documents, &unparsed_ids)) {
             Some(indexes) => indexes,
             None => {
                 let mut by_id = Map::with_capacity_and_hasher(documents.len(), Default::default());
                 let mut by_rel = Map::with_capacity_and_hasher(documents.len(), Default::default());
                 let mut data_owner = Map::default();
+                let mut paged = Vec::with_capacity(documents.len());
                 for (i, d) in documents.iter().enumerate() {
-                    by_id.entry(d.id.clone()).or_insert(i);
+                    if let std::collections::hash_map::Entry::Vacant(first) = by_id.entry(d.id.clone()) {
+                        first.insert(i);
+                        paged.push(i);
+                    }
                     by_rel.insert(d.rel.clone(), i);
                     if let Some(rel) = d.data.as_deref().and_then(|p| join_relative(&d.rel, p)) {
                         data_owner.entry(rel).or_insert(i);
@@ -219,7 +226,7 @@ impl Site {
                 }
                 let id_families: BTreeSet<String> =
                     known_ids.iter().chain(documents.iter().map(|d| &d.id)).filter_map(|id| id_family(id)).map(String::from).collect();
-                (Arc::new(by_id), Arc::new(by_rel), Arc::new(data_owner), Arc::new(id_families))
+                (Arc::new(by_id), Arc::new(by_rel), Arc::new(data_owner), Arc::new(id_families), Arc::new(paged))
             }
         };
         timer.lap("  sort and index");
@@ -230,6 +237,7 @@ impl Site {
             documents,
             by_id,
             by_rel,
+            paged,
             known_ids,
             unparsed,
             unparsed_ids,

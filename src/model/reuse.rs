@@ -41,9 +41,9 @@ pub(crate) struct Previous {
     unparsed_ids: BTreeMap<String, String>,
 }
 
-/// The site's indexes by id and path, its data-file owners and id families.
+/// The site's indexes by id and path, its data-file owners, id families and paged documents.
 pub(crate) type Indexes =
-    (Arc<Map<String, usize>>, Arc<Map<String, usize>>, Arc<Map<String, usize>>, Arc<std::collections::BTreeSet<String>>);
+    (Arc<Map<String, usize>>, Arc<Map<String, usize>>, Arc<Map<String, usize>>, Arc<std::collections::BTreeSet<String>>, Arc<Vec<usize>>);
 
 /// A generation number never handed out before in this process.
 pub(crate) fn new_generation() -> u64 {
@@ -67,7 +67,7 @@ impl Previous {
             today: Some(site.today),
             trace: Some(site.trace.clone()),
             fronts_generation: site.fronts_generation.unwrap_or_else(new_generation),
-            indexes: (site.by_id.clone(), site.by_rel.clone(), site.data_owner.clone(), site.id_families.clone()),
+            indexes: (site.by_id.clone(), site.by_rel.clone(), site.data_owner.clone(), site.id_families.clone(), site.paged.clone()),
             unparsed_ids: site.unparsed_ids.clone(),
         }
     }

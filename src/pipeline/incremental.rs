@@ -19,7 +19,7 @@ pub struct ParseCache {
     pub(super) documents: ByText<parse::Parsed>,
     pub(super) data: ByText<DataParsed>,
     /// Git history, read once and again only when HEAD or a branch moves (`forget_git`).
-    pub(super) git: Mutex<Option<crate::source::git::GitInfo>>,
+    pub(super) git: Mutex<Option<Arc<crate::source::git::GitInfo>>>,
     /// File texts by modification time and size.
     pub(super) files: source::ReadCache,
     /// Compiled schemas (dropped with the rest when anything outside the content changes).

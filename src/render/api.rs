@@ -95,7 +95,7 @@ fn document_entry(site: &Site, d: &Document) -> DocumentEntry {
 
 /// The documents that get a page (with duplicate ids only the first, as on the site).
 fn published(site: &Site) -> impl Iterator<Item = &Document> {
-    site.documents.iter().enumerate().filter(|(i, d)| site.by_id.get(&d.id) == Some(i)).map(|(_, d)| &**d)
+    site.paged.iter().map(|&i| &*site.documents[i])
 }
 
 #[derive(Debug, Serialize)]

@@ -54,13 +54,49 @@ pub struct RenderCache {
     /// The last rebuild's document pages in order, each with its document and page key: the
     /// very same document (`Arc`) in the same place with the same key takes its page without a
     /// look-up by path (see [`PlacedPage`]).
-    pub(crate) placed_documents: std::sync::Mutex<Vec<Option<PlacedPage>>>,
+    pub(crate) placed_documents: std::sync::Mutex<Placed>,
     pub(crate) rendered: AtomicUsize,
     pub(crate) reused: AtomicUsize,
 }
 
-/// A document, the key of its page (the overview key with [`document_key`]) and the page.
-pub(crate) type PlacedPage = (Arc<Document>, u64, Bytes);
+/// A document, its link key, the key of its page (the overview key with [`document_key`]) and
+/// the page.
+pub(crate) type PlacedPage = (Arc<Document>, u64, u64, Bytes);
+
+/// The last rebuild's document pages in order, and the inputs all of their keys shared.
+#[derive(Default)]
+pub(crate) struct Placed {
+    pub(crate) shared: Option<SharedInputs>,
+    pub(crate) pages: Vec<Option<PlacedPage>>,
+}
+
+/// What every document page's key shares besides the document itself and its link key: while
+/// these are the very same, a page whose document (`Arc`) and link key are unchanged has an
+/// unchanged key, which is then not computed (at 20,000 documents, hashing each document's
+/// fields cost more than the rest of the check).
+pub(crate) struct SharedInputs {
+    overview: u64,
+    data: u64,
+    allow_html: bool,
+    backlinks: Arc<Vec<Vec<usize>>>,
+    git: Arc<crate::source::git::GitInfo>,
+}
+
+impl SharedInputs {
+    pub(crate) fn of(site: &Site, overview: u64, data: u64) -> SharedInputs {
+        SharedInputs { overview, data, allow_html: site.config.build.allow_html, backlinks: site.backlinks.clone(), git: site.git.clone() }
+    }
+
+    /// The same inputs: equal keys, and the very same link graph and history (held here, so
+    /// their addresses cannot be reused by others).
+    pub(crate) fn same(&self, other: &SharedInputs) -> bool {
+        self.overview == other.overview
+            && self.data == other.data
+            && self.allow_html == other.allow_html
+            && Arc::ptr_eq(&self.backlinks, &other.backlinks)
+            && Arc::ptr_eq(&self.git, &other.git)
+    }
+}
 
 impl RenderCache {
     /// Forgets the bytes of these published files (content-relative paths), so the next
@@ -96,7 +132,7 @@ impl RenderCache {
             self.overview.clear();
             self.articles.clear();
             if let Ok(mut placed) = self.placed_documents.lock() {
-                placed.clear();
+                *placed = Placed::default();
             }
         }
         self.rendered.store(0, Ordering::Relaxed);

@@ -677,31 +677,38 @@ pub(crate) fn render_site(
         let r = &r;
         jobs.push(Box::new(move || r.overview(&document::clause_url(&item.id), || crate::render::trace::clause_page(r, item))));
     }
-    // With duplicate ids only the first document gets the page (the build fails anyway).
-    let paged: Vec<usize> = (0..site.documents.len()).filter(|&i| site.by_id.get(&site.documents[i].id) == Some(&i)).collect();
+    let paged = &site.paged;
     // `serve`: a document page whose document and key are those of the last rebuild at the same
     // place is handed over as it was; the others are rendered (or found by path) below.
+    let page_key = |i: usize, overview: u64| overview ^ cache::document_key(site, i, data_key).rotate_left(1);
     let placed = match (cache, overview_key) {
         (Some(c), Some(overview)) => {
             let last = c.placed_documents.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
-            let keys: Vec<u64> = paged.par_iter().map(|&i| overview ^ cache::document_key(site, i, data_key).rotate_left(1)).collect();
+            let shared = cache::SharedInputs::of(site, overview, data_key);
+            let same_shared = last.shared.as_ref().is_some_and(|s| s.same(&shared));
+            let mut pages = last.pages;
             let kept: Vec<Option<PlacedPage>> = paged
                 .iter()
-                .zip(&keys)
                 .enumerate()
-                .map(|(k, (&i, &key))| {
-                    last.get(k)
-                        .and_then(Option::as_ref)
-                        .filter(|(was, was_key, _)| Arc::ptr_eq(was, &site.documents[i]) && *was_key == key)
-                        .cloned()
+                .map(|(k, &i)| {
+                    let slot = pages.get_mut(k)?;
+                    let (was, link_key, key, _) = slot.as_ref()?;
+                    let d = &site.documents[i];
+                    let link_now = site.link_keys.get(i).copied().unwrap_or_default();
+                    let unchanged = Arc::ptr_eq(was, d) && (same_shared && *link_key == link_now || *key == page_key(i, overview));
+                    if !unchanged {
+                        return None;
+                    }
+                    slot.take().map(|(d, _, key, bytes)| (d, link_now, key, bytes))
                 })
                 .collect();
-            Some((c, keys, kept))
+            drop(pages);
+            Some((c, overview, shared, kept))
         }
         _ => None,
     };
     for (k, &i) in paged.iter().enumerate() {
-        if placed.as_ref().is_some_and(|(_, _, kept)| kept[k].is_some()) {
+        if placed.as_ref().is_some_and(|(_, _, _, kept)| kept[k].is_some()) {
             continue;
         }
         let d = &site.documents[i];
@@ -727,9 +734,9 @@ pub(crate) fn render_site(
             record(at, d);
         }
     };
-    if let Some((c, _, kept)) = &placed {
+    if let Some((c, _, _, kept)) = &placed {
         let mut handed = 0;
-        for (k, (_, _, bytes)) in kept.iter().enumerate().filter_map(|(k, p)| p.as_ref().map(|p| (k, p))) {
+        for (k, (_, _, _, bytes)) in kept.iter().enumerate().filter_map(|(k, p)| p.as_ref().map(|p| (k, p))) {
             send(jobs.len(), Page { path: site.documents[paged[k]].url(), bytes: bytes.clone() });
             handed += 1;
         }
@@ -745,18 +752,23 @@ pub(crate) fn render_site(
         }
     });
     timer.lap("  pages");
-    if let Some((c, keys, kept)) = placed {
+    if let Some((c, overview, shared, kept)) = placed {
         // The pages rendered now are in the overview memo under their keys.
         let now: Vec<Option<PlacedPage>> = kept
             .into_iter()
             .enumerate()
             .map(|(k, p)| {
-                let d = &site.documents[paged[k]];
-                p.or_else(|| c.overview.get(d.url().as_str(), &keys[k]).map(|bytes| (d.clone(), keys[k], bytes)))
+                let i = paged[k];
+                let d = &site.documents[i];
+                p.or_else(|| {
+                    let key = page_key(i, overview);
+                    let link_key = site.link_keys.get(i).copied().unwrap_or_default();
+                    c.overview.get(d.url().as_str(), &key).map(|bytes| (d.clone(), link_key, key, bytes))
+                })
             })
             .collect();
         if let Ok(mut l) = c.placed_documents.lock() {
-            *l = now;
+            *l = cache::Placed { shared: Some(shared), pages: now };
         }
     }
     if !emit_failed.load(Ordering::Relaxed) {

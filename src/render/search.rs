@@ -20,7 +20,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::parse::document;
+use crate::parse::document::{self, Document};
 use crate::render::Page;
 use crate::support::hash::{Map, Set};
 use std::sync::Arc;
@@ -59,14 +59,7 @@ pub(crate) struct Indexed {
 pub(crate) struct EntryCache {
     entries: crate::support::memo::Memo<String, Arc<Indexed>>,
     rows: crate::support::memo::Memo<String, Arc<Vec<Arc<Indexed>>>>,
-    /// The last rebuild's document entries in index order, each with the document it was made
-    /// from and the messages' fingerprint: the very same document (`Arc`) in the same place
-    /// takes its entry without a look-up by id.
-    last_documents: std::sync::Mutex<Vec<PlacedEntry>>,
 }
-
-/// A document, the messages' fingerprint and the entry made from them.
-type PlacedEntry = (Arc<crate::parse::document::Document>, u64, Arc<Indexed>);
 
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -337,22 +330,53 @@ impl<'a> Streamed<'a> {
 pub(crate) fn index_pages_cached(site: &Site, entry_cache: &EntryCache, state: &IndexState) -> Vec<Page> {
     let lang = Language::new(&site.messages.lang);
     let timer = crate::support::timer::Timer::new();
-    let mut entries = Vec::new();
-    for_each_entry(site, Some(entry_cache), &mut |e| entries.push(e));
-    timer.lap("    search entries");
-    match state.0.lock() {
-        Ok(mut built) => {
-            let b = built.take().filter(|b| b.lang == lang.code && b.entries.len() == entries.len());
-            let b = b.unwrap_or_else(|| Built::new(&lang.code));
-            let mut b = b.update(entries);
-            timer.lap("    search index update");
-            let pages = b.pages(&lang);
-            timer.lap("    search index pages");
-            *built = Some(b);
-            pages
+    let Ok(mut built) = state.0.lock() else {
+        let mut entries = Vec::new();
+        for_each_entry(site, Some(entry_cache), &mut |e| entries.push(e));
+        return Built::new(&lang.code).update(entries).pages(&lang);
+    };
+    let fingerprint = site.messages.fingerprint;
+    let docs: Vec<&Arc<Document>> = site.paged.iter().map(|&i| &site.documents[i]).collect();
+    let last = built.take().filter(|b| b.lang == lang.code && b.fingerprint == fingerprint && b.documents.len() == docs.len());
+    let mut b = match last {
+        // The same documents in number: only those that are not the very same document (`Arc`)
+        // in the same place are indexed again, and the others' entries are not even touched.
+        Some(mut b) => {
+            let changed: Vec<usize> = (0..docs.len()).filter(|&k| !Arc::ptr_eq(&b.documents[k], docs[k])).collect();
+            let fresh = document_entries(site, entry_cache, &changed.iter().map(|&k| docs[k]).collect::<Vec<_>>());
+            let mut others = Vec::new();
+            other_entries(site, Some(entry_cache), &lang, &mut |e| others.push(e));
+            timer.lap("    search entries");
+            for (&k, e) in changed.iter().zip(fresh) {
+                b.documents[k] = docs[k].clone();
+                b.replace(k, e);
+            }
+            if b.entries.len() == docs.len() + others.len() {
+                for (j, e) in others.into_iter().enumerate() {
+                    b.replace(docs.len() + j, e);
+                }
+                b
+            } else {
+                // Catalog items or register rows came or went: the entries after the
+                // documents moved, so the index is made again from the entries.
+                let mut entries: Vec<Arc<Indexed>> = b.entries[..docs.len()].to_vec();
+                entries.extend(others);
+                Built { documents: b.documents, fingerprint, ..Built::new(&lang.code) }.update(entries)
+            }
         }
-        Err(_) => Built::new(&lang.code).update(entries).pages(&lang),
-    }
+        None => {
+            let mut entries = Vec::new();
+            for_each_entry(site, Some(entry_cache), &mut |e| entries.push(e));
+            timer.lap("    search entries");
+            let documents = docs.iter().map(|d| (*d).clone()).collect();
+            Built { documents, fingerprint, ..Built::new(&lang.code) }.update(entries)
+        }
+    };
+    timer.lap("    search index update");
+    let pages = b.pages(&lang);
+    timer.lap("    search index pages");
+    *built = Some(b);
+    pages
 }
 
 /// Postings under construction: term → (entry number, code), in entry order.
@@ -437,42 +461,25 @@ impl Postings {
 }
 
 /// Hands every searchable entry to `f` in index order: documents, catalog items, register rows.
+/// `serve`: these documents' entries, each from the memo by id when its text and the
+/// messages are unchanged, the others made in parallel.
+fn document_entries(site: &Site, c: &EntryCache, docs: &[&Arc<Document>]) -> Vec<Arc<Indexed>> {
+    use rayon::prelude::*;
+    let fingerprint = site.messages.fingerprint;
+    docs.par_iter()
+        .map_init(
+            || Language::new(&site.messages.lang),
+            |lang, d| c.entries.get_or_make_by(d.id.as_str(), d.source_hash ^ fingerprint, || document_entry(site, lang, d)),
+        )
+        .collect()
+}
+
 fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc<Indexed>)) {
     use rayon::prelude::*;
     let lang = Language::new(&site.messages.lang);
-    let docs: Vec<&Arc<crate::parse::document::Document>> =
-        site.documents.iter().enumerate().filter(|(i, d)| site.by_id.get(&d.id) == Some(i)).map(|(_, d)| d).collect();
+    let docs: Vec<&Arc<Document>> = site.paged.iter().map(|&i| &site.documents[i]).collect();
     match cache {
-        Some(c) => {
-            // `serve`: unchanged documents in their places first, then the rest in parallel.
-            let fingerprint = site.messages.fingerprint;
-            let last = c.last_documents.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
-            let mut made: Vec<Option<Arc<Indexed>>> = docs
-                .iter()
-                .enumerate()
-                .map(|(k, d)| last.get(k).filter(|(was, f, _)| Arc::ptr_eq(was, d) && *f == fingerprint).map(|(_, _, e)| e.clone()))
-                .collect();
-            drop(last);
-            let missing: Vec<usize> = (0..docs.len()).filter(|&k| made[k].is_none()).collect();
-            let fresh: Vec<Arc<Indexed>> = missing
-                .par_iter()
-                .map_init(
-                    || Language::new(&site.messages.lang),
-                    |lang, &k| {
-                        let d = docs[k];
-                        c.entries.get_or_make_by(d.id.as_str(), d.source_hash ^ fingerprint, || document_entry(site, lang, d))
-                    },
-                )
-                .collect();
-            for (k, e) in missing.into_iter().zip(fresh) {
-                made[k] = Some(e);
-            }
-            let made: Vec<Arc<Indexed>> = made.into_iter().flatten().collect();
-            if let Ok(mut l) = c.last_documents.lock() {
-                *l = docs.iter().zip(&made).map(|(d, e)| ((*d).clone(), fingerprint, e.clone())).collect();
-            }
-            made.into_iter().for_each(&mut *f);
-        }
+        Some(c) => document_entries(site, c, &docs).into_iter().for_each(&mut *f),
         None => {
             // A build: documents are indexed in parallel, each thread with its own memo of word
             // terms (kept across chunks), a small chunk at a time so that a build holds the
@@ -493,6 +500,11 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
             }
         }
     }
+    other_entries(site, cache, &lang, f);
+}
+
+/// Hands the entries after the documents to `f`: catalog items, then register rows.
+fn other_entries(site: &Site, cache: Option<&EntryCache>, lang: &Language, f: &mut dyn FnMut(Arc<Indexed>)) {
     let timer = crate::support::timer::Timer::new();
     for item in &site.catalog.items {
         let k = match item.kind {
@@ -502,7 +514,7 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
         };
         let k = site.messages.label("kind", k);
         let x = [item.description.as_str(), item.objective.as_deref().unwrap_or(""), item.guidance.as_deref().unwrap_or("")].join(" ");
-        let make = || Arc::new(indexed(&lang, &item.id, &item.title, &k, &document::clause_url(&item.id), x.trim()));
+        let make = || Arc::new(indexed(lang, &item.id, &item.title, &k, &document::clause_url(&item.id), x.trim()));
         f(cached(cache, format!("item:{}", item.id), &(&item.title, &k, &x, site.messages.fingerprint), make));
     }
     timer.lap("      catalog entries");
@@ -513,7 +525,7 @@ fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc
         }
         // A register's rows as one: made again only when its text, its columns, the document
         // that governs it or the language changed.
-        let make = || Arc::new(register_rows(site, &lang, df, doc));
+        let make = || Arc::new(register_rows(site, lang, df, doc));
         let rows = match cache {
             Some(c) => {
                 use std::hash::{Hash, Hasher};
@@ -674,6 +686,10 @@ struct Run {
 
 pub(crate) struct Built {
     lang: String,
+    /// `serve`: the documents the first entries were made from, in order, and the messages'
+    /// fingerprint they were made with.
+    documents: Vec<Arc<Document>>,
+    fingerprint: u64,
     entries: Vec<Arc<Indexed>>,
     /// term → (entry number, code), sorted by entry number.
     postings: Map<String, Vec<(u32, u32)>>,
@@ -694,6 +710,8 @@ impl Built {
     fn new(lang: &str) -> Built {
         Built {
             lang: lang.to_string(),
+            documents: Vec::new(),
+            fingerprint: 0,
             entries: Vec::new(),
             postings: Map::default(),
             terms: Vec::new(),
@@ -706,10 +724,10 @@ impl Built {
     }
 
     /// An index made from scratch: every bucket and every run is written anew.
-    fn from_postings(lang: &str, entries: Vec<Arc<Indexed>>, postings: Map<String, Vec<(u32, u32)>>) -> Built {
+    fn from_postings(from: Built, entries: Vec<Arc<Indexed>>, postings: Map<String, Vec<(u32, u32)>>) -> Built {
         let mut terms: Vec<String> = postings.keys().cloned().collect();
         terms.sort_unstable_by(|a, b| js_order(a, b));
-        let mut fresh = Built::new(lang);
+        let mut fresh = Built { documents: from.documents, fingerprint: from.fingerprint, ..Built::new(&from.lang) };
         fresh.dirty_buckets = (0..entries.len().div_ceil(DOC_BUCKET)).collect();
         fresh.postings = postings;
         fresh.terms = terms;
@@ -725,21 +743,25 @@ impl Built {
             for (n, e) in entries.iter().enumerate() {
                 postings.add(n as u32, &e.terms);
             }
-            return Built::from_postings(&self.lang, entries, postings.0);
+            return Built::from_postings(self, entries, postings.0);
         }
-        for (n, new) in entries.iter().enumerate() {
-            let old = &self.entries[n];
-            if Arc::ptr_eq(old, new) || (old.row_json == new.row_json && old.terms == new.terms) {
-                continue;
-            }
-            if old.row_json != new.row_json {
-                self.dirty_buckets.push(n / DOC_BUCKET);
-            }
-            let (old, new) = (old.clone(), new.clone());
-            self.change_terms(n as u32, &old.terms, &new.terms);
-            self.entries[n] = new;
+        for (n, new) in entries.into_iter().enumerate() {
+            self.replace(n, new);
         }
         self
+    }
+
+    /// Entry `n` is now `new`: its bucket and the postings of its terms follow when it differs.
+    fn replace(&mut self, n: usize, new: Arc<Indexed>) {
+        let old = &self.entries[n];
+        if Arc::ptr_eq(old, &new) || (old.row_json == new.row_json && old.terms == new.terms) {
+            return;
+        }
+        if old.row_json != new.row_json {
+            self.dirty_buckets.push(n / DOC_BUCKET);
+        }
+        let old = std::mem::replace(&mut self.entries[n], new.clone());
+        self.change_terms(n as u32, &old.terms, &new.terms);
     }
 
     /// Replaces entry `n`'s postings: both lists are sorted by term.
