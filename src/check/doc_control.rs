@@ -87,7 +87,7 @@ fn evidence_without_clauses(d: &Document, out: &mut Vec<Diagnostic>) {
 
 fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &Document> = BTreeMap::new();
-    for d in &site.documents {
+    for d in site.documents.iter() {
         if let Some(first) = seen.get(d.id.as_str()) {
             out.push(
                 Diagnostic::new(DC009, &d.repo_rel, d.line_of("id"), format!("duplicate id `{}`: also used by {}", d.id, first.repo_rel))

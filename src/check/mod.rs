@@ -28,7 +28,7 @@ pub(crate) fn run_all(site: &Site) -> Vec<Diagnostic> {
 /// nothing it is checked against changed (see [`crate::model::reuse`]).
 #[derive(Default)]
 pub(crate) struct Found {
-    documents: Vec<Arc<Document>>,
+    documents: Arc<Vec<Arc<Document>>>,
     diagnostics: Vec<Vec<Diagnostic>>,
 }
 

@@ -165,7 +165,7 @@ fn cannot_run(df: &crate::parse::data::DataFile, check: &str, example: &str) -> 
 /// every data file is claimed.
 fn claims(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut claimed: BTreeMap<String, &str> = BTreeMap::new();
-    for d in &site.documents {
+    for d in site.documents.iter() {
         let Some(path) = &d.data else { continue };
         let Some(rel) = site.data_rel_for(d) else {
             out.push(
@@ -324,7 +324,7 @@ fn assessments(site: &Site, out: &mut Vec<Diagnostic>) {
         }
     }
     let systems = site.systems();
-    for d in &site.documents {
+    for d in site.documents.iter() {
         if let Some(sys) = &d.ai_system {
             if !systems.is_empty() && !systems.contains_key(sys.as_str()) {
                 out.push(

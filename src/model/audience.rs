@@ -202,7 +202,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
     }
     let git = Arc::new(restrict_git(&site, &published, &assets));
     let Site { config, catalog, today, documents, data_files, messages, unparsed, unparsed_ids, .. } = site;
-    let documents: Vec<Arc<Document>> = documents.into_iter().zip(&published).filter(|(_, &p)| p).map(|(d, _)| d).collect();
+    let documents: Vec<Arc<Document>> = documents.iter().zip(&published).filter(|(_, &p)| p).map(|(d, _)| d.clone()).collect();
     let data_files: Vec<_> = data_files.into_iter().filter(|df| assets.contains(&df.rel)).collect();
     let known_ids = Arc::new(documents.iter().map(|d| d.id.clone()).collect());
     let mut out = Site::assemble(crate::model::Parts {
@@ -232,7 +232,7 @@ pub fn restrict(site: Site, edition: &Edition) -> Site {
             (body != *d.body).then(|| Document { body: body.into(), ..(**d).clone() })
         })
         .collect();
-    for (slot, new) in out.documents.iter_mut().zip(redacted) {
+    for (slot, new) in Arc::make_mut(&mut out.documents).iter_mut().zip(redacted) {
         if let Some(d) = new {
             *slot = Arc::new(d);
         }

@@ -30,7 +30,7 @@ pub struct Site {
     pub(crate) today: Date,
     /// Documents sorted by id, then path.
     /// Shared with the parse cache of `serve`, so a rebuild does not copy unchanged documents.
-    pub documents: Vec<Arc<Document>>,
+    pub documents: Arc<Vec<Arc<Document>>>,
     /// Indexes by id (the first document of each id) and by path: shared with the last model
     /// of `serve` while the documents, their ids and paths, are the same.
     pub(crate) by_id: Arc<Map<String, usize>>,
@@ -234,7 +234,7 @@ impl Site {
             config,
             catalog,
             today,
-            documents,
+            documents: Arc::new(documents),
             by_id,
             by_rel,
             paged,
@@ -474,7 +474,7 @@ impl Site {
         for s in [Status::Draft, Status::Approved, Status::Superseded, Status::Retired] {
             m.insert(s.as_str(), 0);
         }
-        for d in &self.documents {
+        for d in self.documents.iter() {
             *m.entry(d.status.as_str()).or_insert(0) += 1;
         }
         m

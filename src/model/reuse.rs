@@ -23,7 +23,7 @@ pub(crate) type Resolved = Arc<Vec<Result<Destination, LinkError>>>;
 /// The derived state of the last model, kept between `serve` rebuilds.
 #[derive(Default)]
 pub(crate) struct Previous {
-    documents: Vec<Arc<Document>>,
+    documents: Arc<Vec<Arc<Document>>>,
     /// Per document: its part of the link world ([`doc_world`]).
     doc_worlds: Vec<u64>,
     world: u64,
@@ -79,7 +79,7 @@ impl Previous {
         let same = documents.len() == self.documents.len()
             && documents
                 .iter()
-                .zip(&self.documents)
+                .zip(self.documents.iter())
                 .all(|(a, b)| Arc::ptr_eq(a, b) || (a.id == b.id && a.rel == b.rel && a.data == b.data))
             && unparsed_ids == &self.unparsed_ids;
         same.then(|| self.indexes.clone())
@@ -123,7 +123,7 @@ impl<'p> Reusable<'p> {
     pub(crate) fn new(site: &Site, previous: Option<&'p Previous>) -> Reusable<'p> {
         let aligned = previous.filter(|p| p.documents.len() == site.documents.len());
         let same: Vec<bool> = match aligned {
-            Some(p) => site.documents.iter().zip(&p.documents).map(|(a, b)| Arc::ptr_eq(a, b)).collect(),
+            Some(p) => site.documents.iter().zip(p.documents.iter()).map(|(a, b)| Arc::ptr_eq(a, b)).collect(),
             None => vec![false; site.documents.len()],
         };
         let doc_worlds: Vec<u64> = site

@@ -32,6 +32,18 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Parsed {
+    /// What a load takes of a kept result: the document and its diagnostics, and the claimed
+    /// id only when there is no document (the others' ids are in the known ids the cache keeps).
+    pub(crate) fn handed_over(&self) -> Parsed {
+        Parsed {
+            document: self.document.clone(),
+            claimed_id: if self.document.is_none() { self.claimed_id.clone() } else { None },
+            diagnostics: self.diagnostics.clone(),
+        }
+    }
+}
+
 /// Parses YAML text into JSON-like values. Errors carry the parser's line (offset by `first_line`).
 pub fn parse_yaml(text: &str, repo_rel: &str, first_line: usize) -> Result<Value, Diagnostic> {
     let options = serde_saphyr::options! {

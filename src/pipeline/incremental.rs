@@ -83,51 +83,41 @@ impl ParseCache {
     /// Every document's parse result in walk order, and the set of ids they claim. A file at
     /// the same place in the walk with the very same text (the read cache hands out the same
     /// `Arc` for an unchanged file) takes the last result without a look-up, so an edit costs a
-    /// pointer test per unchanged document; any other file goes through the memo by path
-    /// (a file added or removed shifts the places), and only what changed is parsed.
+    /// pointer test per unchanged document; any other file, and every file when one came or
+    /// went (the places shift), goes through the memo by path, and only what changed is parsed.
     pub(super) fn documents_parsed(
         &self,
         files: &[SourceFile],
         parse: &(dyn Fn(&SourceFile) -> parse::Parsed + Sync),
     ) -> (Vec<parse::Parsed>, Arc<std::collections::BTreeSet<String>>) {
         use rayon::prelude::*;
-        let (last_results, last_ids) = match self.last_parsed.lock().ok().and_then(|mut m| m.take()) {
-            Some(l) => (l.results, Some(l.known_ids)),
-            None => (Vec::new(), None),
-        };
         let docs: Vec<&SourceFile> = files.iter().filter(|f| f.kind == source::SourceKind::Document).collect();
-        let same_count = last_ids.is_some() && last_results.len() == docs.len();
-        // The last results are moved, not copied: a copy touches every document (its reference
-        // count) and allocates its id, which at 20,000 documents cost more than the rest of
-        // this stage.
-        let mut previous: Vec<Option<(Arc<str>, parse::Parsed)>> = last_results.into_iter().map(Some).collect();
-        let mut results: Vec<Option<parse::Parsed>> = docs
-            .iter()
-            .enumerate()
-            .map(|(k, f)| match previous.get_mut(k) {
-                Some(slot) if slot.as_ref().is_some_and(|(text, _)| Arc::ptr_eq(text, &f.text)) => slot.take().map(|(_, p)| p),
-                _ => None,
-            })
-            .collect();
-        let missing: Vec<usize> = (0..docs.len()).filter(|&k| results[k].is_none()).collect();
+        // The last results stay where they are: an unchanged file's result is neither moved
+        // nor copied into a new list (that touched every document, its text and its id, which
+        // at 20,000 documents cost more than the rest of this stage).
+        let (mut kept, last_ids) = match self.last_parsed.lock().ok().and_then(|mut m| m.take()) {
+            Some(l) if l.results.len() == docs.len() => (l.results, Some(l.known_ids)),
+            _ => (Vec::new(), None),
+        };
+        let aligned = last_ids.is_some();
+        let missing: Vec<usize> = (0..docs.len()).filter(|&k| !aligned || !Arc::ptr_eq(&kept[k].0, &docs[k].text)).collect();
         let made: Vec<parse::Parsed> = missing.par_iter().map(|&k| cached(Some(&self.documents), docs[k], || parse(docs[k]))).collect();
         // The claimed ids are the last ones when every file that changed claims what the file
         // at its place claimed before (an edit that keeps the id), and no file came or went.
-        let same_ids = same_count
-            && missing
-                .iter()
-                .zip(&made)
-                .all(|(&k, p)| previous.get(k).and_then(Option::as_ref).is_some_and(|(_, old)| old.claimed_id == p.claimed_id));
-        for (k, p) in missing.into_iter().zip(made) {
-            results[k] = Some(p);
+        let same_ids = aligned && missing.iter().zip(&made).all(|(&k, p)| kept[k].1.claimed_id == p.claimed_id);
+        if aligned {
+            for (&k, p) in missing.iter().zip(made) {
+                kept[k] = (docs[k].text.clone(), p);
+            }
+        } else {
+            kept = docs.iter().zip(made).map(|(f, p)| (f.text.clone(), p)).collect();
         }
-        let results: Vec<parse::Parsed> = results.into_iter().flatten().collect();
         let known_ids = match last_ids {
             Some(ids) if same_ids => ids,
-            _ => Arc::new(results.iter().filter_map(|p| p.claimed_id.clone()).collect()),
+            _ => Arc::new(kept.iter().filter_map(|(_, p)| p.claimed_id.clone()).collect()),
         };
+        let results = kept.iter().map(|(_, p)| p.handed_over()).collect();
         if let Ok(mut m) = self.last_parsed.lock() {
-            let kept = docs.iter().zip(&results).map(|(f, p)| (f.text.clone(), p.clone())).collect();
             *m = Some(LastParsed { results: kept, known_ids: known_ids.clone() });
         }
         (results, known_ids)

@@ -52,7 +52,7 @@ mod tests {
         let mut edited = (*site.documents[i]).clone();
         edited.body = format!("{}\nA sentence added while previewing.\n", &*edited.body).into();
         edited.source_hash ^= 1;
-        site.documents[i] = Arc::new(edited);
+        Arc::make_mut(&mut site.documents)[i] = Arc::new(edited);
         let after = render(&site);
         assert_eq!(before.iter().map(|p| &p.path).collect::<Vec<_>>(), after.iter().map(|p| &p.path).collect::<Vec<_>>());
         assert!(before.len() > 3, "the example's manual has several part pages");

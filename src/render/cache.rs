@@ -182,7 +182,7 @@ pub(crate) fn overview_key(site: &Site) -> u64 {
         None => {
             // The fields `summary` shows, read in place (no allocation per document); the review
             // state follows from review_due, status, today and warn_days, all hashed.
-            for d in &site.documents {
+            for d in site.documents.iter() {
                 (
                     &d.id,
                     &d.title,
@@ -255,7 +255,7 @@ pub(crate) fn data_key(site: &Site) -> u64 {
 /// like the manual).
 pub(crate) fn bodies_key(site: &Site) -> u64 {
     let mut h = crate::support::hash::hasher();
-    for d in &site.documents {
+    for d in site.documents.iter() {
         (&d.id, d.source_hash).hash(&mut h);
     }
     site.link_keys.hash(&mut h);

@@ -41,7 +41,7 @@ pub(crate) fn home(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let assessable: Vec<_> = site.catalog.assessable().collect();
     let addressed = assessable.iter().filter(|i| site.clause_docs.contains_key(&i.id)).count();
     let mut types: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in &site.documents {
+    for d in site.documents.iter() {
         *types.entry(d.doc_type.as_str()).or_default() += 1;
     }
     r.page(
@@ -93,7 +93,7 @@ pub(super) fn first_paragraph(body: &str) -> String {
 pub(crate) fn owners_index(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
     let mut owners: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    for d in &site.documents {
+    for d in site.documents.iter() {
         if d.owner.is_empty() {
             continue;
         }
