@@ -199,3 +199,132 @@ fn assert_xlsx_rows(path: &Path, csv_rows: &[Vec<String>]) {
     let pick = |rows: &[Vec<String>]| rows.iter().map(|r| (r[0].clone(), r[8].clone())).collect::<Vec<_>>();
     assert_eq!(pick(&cells[1..]), pick(csv_rows));
 }
+
+/// A record of the generated repository below: its id, its path, its record date, its
+/// `retention` as written and its disposal date (`None` for a record without a retention).
+struct GeneratedRecord {
+    id: String,
+    rel: String,
+    record_date: jiff::civil::Date,
+    retention: &'static str,
+    disposal: Option<jiff::civil::Date>,
+}
+
+/// 1,340 records of another organisation, in French, under its own folders and id scheme:
+/// 160 past their disposal date, 1,150 to keep, 30 without a retention.
+fn many_records() -> Vec<GeneratedRecord> {
+    let today: jiff::civil::Date = TODAY.parse().unwrap();
+    (0..1340)
+        .map(|i| {
+            let id = format!("ENR-{}-{:04}", 2019 + i % 7, i + 1);
+            let rel = format!("registres/{}/{}/enr-{:04}.md", ["achats", "qualite", "exploitation"][i % 3], 2019 + i % 7, i + 1);
+            // Record dates spread over years and days (never past the 28th: no month-end clamping).
+            let days_ago = if i < 160 { 800 + (i * 13) % 900 } else { (i * 7) % 700 } as i64;
+            let date = today.checked_sub(jiff::Span::new().days(days_ago)).unwrap();
+            let record_date = date.with().day(date.day().min(28)).build().unwrap();
+            let years = |n: i64| Some(record_date.checked_add(jiff::Span::new().years(n)).unwrap());
+            let (retention, disposal) = match i {
+                0..160 => ("P2Y", years(2)),
+                1310.. => ("", None),
+                _ => ("\"5 years\"", years(5)),
+            };
+            GeneratedRecord { id, rel, record_date, retention, disposal }
+        })
+        .collect()
+}
+
+fn record_text(r: &GeneratedRecord) -> String {
+    let retention = if r.retention.is_empty() { String::new() } else { format!("retention: {}\n", r.retention) };
+    format!(
+        "---\nid: {id}\ntitle: \"Relevé de contrôle {id}\"\ntype: record\nowner: \"Responsable qualité\"\napprover: \"Direction\"\nversion: \"1.0\"\n\
+         status: approved\napproved: 2019-01-10\nreview_due: 2027-06-30\nclassification: internal\nclauses: [\"9.1\"]\nrecord_date: {date}\n{retention}---\n\nContrôle consigné.\n",
+        id = r.id,
+        date = r.record_date,
+    )
+}
+
+/// The ids of the entries in the retention table rows of `html`, in page order.
+fn entry_ids(html: &str) -> Vec<String> {
+    html.split("<tr class=\"retention-")
+        .skip(1)
+        .map(|row| {
+            let cell = &row[row.find("<th scope=\"row\">").unwrap()..];
+            html_text(&cell[..cell.find("</th>").unwrap()]).split_whitespace().next().unwrap_or("").to_string()
+        })
+        .collect()
+}
+
+/// At any size the Retention page stays small: each state shows its full count and its first
+/// 100 entries by disposal date, and links to its own list, which has every entry, 500 a page,
+/// with a pager. Checked on a generated French repository unlike the bundled example.
+#[test]
+fn retention_states_are_capped_with_full_counts_and_listed_whole_on_their_own_pages() {
+    let records = many_records();
+    let (dir, repo) = empty_repo();
+    write(&repo.join("book.toml"), "[book]\ntitle = \"Manuel IA\"\norganization = \"Transports Garonne\"\nlanguage = \"fr\"\n\n[check]\nRET003 = \"off\"\nRET002 = \"off\"\n");
+    for r in &records {
+        write(&repo.join("content").join(&r.rel), record_text(r));
+    }
+    let site = dir.path().join("site");
+    assert_ok(&build(&repo, &site, &[]), "build of the generated repository");
+    let today: jiff::civil::Date = TODAY.parse().unwrap();
+    // Expected order within a state: disposal date, then id.
+    let mut dated: Vec<(&jiff::civil::Date, &str)> =
+        records.iter().filter_map(|r| r.disposal.as_ref().map(|d| (d, r.id.as_str()))).collect();
+    dated.sort();
+    let overdue: Vec<String> = dated.iter().filter(|(d, _)| **d < today).map(|(_, id)| id.to_string()).collect();
+    let keep: Vec<String> =
+        dated.iter().filter(|(d, _)| **d > today.checked_add(jiff::Span::new().days(30)).unwrap()).map(|(_, id)| id.to_string()).collect();
+    let mut undecided: Vec<String> = records.iter().filter(|r| r.disposal.is_none()).map(|r| r.id.clone()).collect();
+    undecided.sort();
+    assert_eq!(overdue.len(), 160, "the corpus has overdue records");
+    assert!(keep.len() > 1000, "and more than two pages of records to keep");
+
+    let html = page(&site, "retention.html");
+    for (key, want) in [("overdue", &overdue), ("keep", &keep), ("undecided", &undecided)] {
+        let start = html.find(&format!("<section class=\"card\" id=\"{key}\"")).unwrap_or_else(|| panic!("no {key} section"));
+        let section = &html[start..start + html[start..].find("</section>").unwrap()];
+        assert!(section.contains(&format!("<span class=\"count\">{}</span></h2>", want.len())), "{key}: the full count");
+        assert_eq!(entry_ids(section), want[..want.len().min(100)], "{key}: the first 100 by disposal date");
+        assert!(section.contains(&format!("href=\"retention/{key}.html\"")), "{key}: linked to its own list");
+        if want.len() > 100 {
+            assert!(html_text(section).contains(&format!("Afficher les {}", want.len())), "{key}: \"show all\" in French");
+        }
+        // The state's own pages list every entry once, in order, and there is no page more.
+        let pages = want.len().div_ceil(500);
+        let mut listed = Vec::new();
+        for n in 1..=pages {
+            let path = if n == 1 { format!("retention/{key}.html") } else { format!("retention/{key}-{n}.html") };
+            let own = page(&site, &path);
+            assert!(own.contains(&format!("<span class=\"count\">{}</span></h1>", want.len())), "{path}: the full count");
+            assert!(own.contains(&format!("href=\"../doc/{}.html\"", want[(n - 1) * 500])), "{path}: links relative to retention/");
+            assert!(own.contains("href=\"../retention.html#"), "{path}: back to the overview");
+            if pages > 1 {
+                assert!(own.contains("<nav class=\"pager\""), "{path}: a pager");
+                assert!(
+                    own.contains(&format!("aria-current=\"page\"><span class=\"pager-number\">{n}</span>")),
+                    "{path}: the pager marks it"
+                );
+            }
+            listed.extend(entry_ids(&own));
+        }
+        assert_eq!(&listed, want, "{key}: every entry on its own list, in order");
+        assert!(!site.join(format!("retention/{key}-{}.html", pages + 1)).exists(), "{key}: no page beyond the last");
+    }
+    assert!(!site.join("retention/due.html").exists(), "no list for an empty state");
+    assert!(html.contains("id=\"due\"") && html_text(&html).contains("Aucun"), "the empty state is shown as empty");
+
+    // The new pages are valid HTML to the Nu Html Checker.
+    if clients::program("java", "apt-get install default-jre-headless") {
+        if let Some(jar) = clients::npm_file("vnu-jar", "build/dist/vnu.jar") {
+            let out = std::process::Command::new("java")
+                .arg("-jar")
+                .arg(jar)
+                .args(["--errors-only"])
+                .args([site.join("retention.html"), site.join("retention/keep-2.html"), site.join("retention/overdue.html")])
+                .output()
+                .expect("java runs");
+            assert!(out.status.success(), "vnu: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+}

@@ -38,6 +38,8 @@ pub struct RenderCache {
     pub(crate) manual_plan: Slot<Arc<manual::Plan>>,
     pub(crate) matrix_groups: Slot<Arc<Vec<matrix::Group>>>,
     pub(crate) review_buckets: Slot<Arc<Vec<register::Bucket>>>,
+    /// The retention states' lists (see [`crate::render::retention::lists`]).
+    pub(crate) retention_lists: Slot<Arc<Vec<crate::render::retention::StateList>>>,
     /// All download files, by the overview and data keys.
     pub(crate) downloads_all: Slot<Vec<Page>>,
     /// Indexed documents for the search index, by document text.

@@ -611,6 +611,7 @@ pub(crate) fn render_site(
     let manual = laid_out(cache.map(|c| &c.manual_plan), overview_key, || manual::Plan::of(site));
     let matrix_groups = laid_out(cache.map(|c| &c.matrix_groups), overview_key, || matrix::groups(site));
     let review_buckets = laid_out(cache.map(|c| &c.review_buckets), overview_key, || register::buckets(site));
+    let retention_lists = laid_out(cache.map(|c| &c.retention_lists), overview_key, || retention::lists(site));
     let r = Renderer {
         site,
         env: &env,
@@ -671,6 +672,12 @@ pub(crate) fn render_site(
         for page in 1..=bucket.page_count() {
             let r = &r;
             jobs.push(Box::new(move || r.overview(&bucket.page_path(page), || register::bucket_page(r, bucket, page))));
+        }
+    }
+    for list in retention_lists.iter() {
+        for page in 1..=list.page_count() {
+            let r = &r;
+            jobs.push(Box::new(move || r.overview(&list.page_path(page), || retention::state_page(r, list, page))));
         }
     }
     for item in &site.catalog.items {

@@ -63,13 +63,13 @@ pub(crate) fn rows_path(page: usize) -> String {
 const ROWS_PREFIX: &str = "register/rows-";
 
 /// The index range of page `page` (1-based) in a list of `len` items cut `per` a page.
-fn slice(len: usize, per: usize, page: usize) -> std::ops::Range<usize> {
+pub(crate) fn slice(len: usize, per: usize, page: usize) -> std::ops::Range<usize> {
     let start = ((page - 1) * per).min(len);
     start..(start + per).min(len)
 }
 
 /// The pages of a paged list, for the pager: number, path, first and last row (1-based).
-fn pager(len: usize, per: usize, path: impl Fn(usize) -> String) -> Vec<Value> {
+pub(crate) fn pager(len: usize, per: usize, path: impl Fn(usize) -> String) -> Vec<Value> {
     let pages = len.div_ceil(per).max(1);
     (1..=pages)
         .map(|n| {
@@ -79,11 +79,11 @@ fn pager(len: usize, per: usize, path: impl Fn(usize) -> String) -> Vec<Value> {
         .collect()
 }
 
-fn message(site: &Site, key: &str, args: &[(&str, FluentValue)]) -> String {
+pub(crate) fn message(site: &Site, key: &str, args: &[(&str, FluentValue)]) -> String {
     site.messages.get(key, args).unwrap_or_else(|| key.to_string())
 }
 
-fn number(n: usize) -> FluentValue<'static> {
+pub(crate) fn number(n: usize) -> FluentValue<'static> {
     FluentValue::from(n as i64)
 }
 

@@ -31,29 +31,117 @@ pub(crate) fn localized(messages: &crate::i18n::Messages, text: &str) -> String 
     text.to_string()
 }
 
-/// The Retention page: every record and obsolete document with its disposal date and state.
+/// Rows of each state shown on the Retention page; a state's own list has them all.
+pub(crate) const RETENTION_CAP: usize = 100;
+/// Rows per page of a state's own list.
+pub(crate) const STATE_ROWS: usize = 500;
+
+/// The entries of one retention state, in page order (disposal date first, then id).
+pub(crate) struct StateList {
+    pub(crate) state: State,
+    entries: Vec<Entry>,
+}
+
+impl StateList {
+    /// How many pages the state's own list has (none when it is empty).
+    pub(crate) fn page_count(&self) -> usize {
+        self.entries.len().div_ceil(STATE_ROWS)
+    }
+
+    /// The path of page `page` (1-based) of the state's own list.
+    pub(crate) fn page_path(&self, page: usize) -> String {
+        match page {
+            1 => format!("retention/{}.html", self.state.as_str()),
+            _ => format!("retention/{}-{page}.html", self.state.as_str()),
+        }
+    }
+}
+
+/// Every retention state with its entries, in the order the page shows them.
+pub(crate) fn lists(site: &crate::model::Site) -> Vec<StateList> {
+    let mut lists: Vec<StateList> = [State::Overdue, State::Due, State::Keep, State::Undecided]
+        .into_iter()
+        .map(|state| StateList { state, entries: Vec::new() })
+        .collect();
+    for e in entries(site) {
+        if let Some(list) = lists.iter_mut().find(|l| l.state == e.state) {
+            list.entries.push(e);
+        }
+    }
+    lists
+}
+
+/// A state's heading and note in the site's language.
+fn label_and_note(r: &crate::render::Renderer, state: State) -> (String, String) {
+    match state {
+        State::Overdue => (r.t("retention-section-overdue"), r.t("retention-note-overdue")),
+        State::Due => (r.t("retention-section-due"), r.t("retention-note-due")),
+        State::Keep => (r.t("retention-section-keep"), String::new()),
+        State::Undecided => (r.t("retention-section-undecided"), r.t("retention-note-undecided")),
+    }
+}
+
+/// The Retention page: every state with its full count and its first [`RETENTION_CAP`]
+/// entries (an organisation keeps records by the ten thousand), linked to the state's own list.
 pub(crate) fn page(r: &crate::render::Renderer, p: &crate::render::SitePage) -> Result<crate::render::Page, Diagnostic> {
-    let entries = entries(r.site);
-    let sections: Vec<minijinja::Value> = [
-        (State::Overdue, r.t("retention-section-overdue"), r.t("retention-note-overdue")),
-        (State::Due, r.t("retention-section-due"), r.t("retention-note-due")),
-        (State::Keep, r.t("retention-section-keep"), String::new()),
-        (State::Undecided, r.t("retention-section-undecided"), r.t("retention-note-undecided")),
-    ]
-    .iter()
-    .map(|(state, label, note)| {
-        let rows: Vec<&Entry> = entries.iter().filter(|e| e.state == *state).collect();
-        minijinja::context! { key => state.as_str(), label => label.clone(), note => note.clone(), entries => crate::render::v(rows) }
-    })
-    .collect();
+    let lists = lists(r.site);
+    let total: usize = lists.iter().map(|l| l.entries.len()).sum();
+    let sections: Vec<minijinja::Value> = lists
+        .iter()
+        .map(|list| {
+            let (label, note) = label_and_note(r, list.state);
+            let shown = list.entries.len().min(RETENTION_CAP);
+            minijinja::context! {
+                key => list.state.as_str(),
+                label => label,
+                note => note,
+                count => list.entries.len(),
+                capped => list.entries.len() > RETENTION_CAP,
+                url => if list.entries.is_empty() { String::new() } else { list.page_path(1) },
+                entries => crate::render::v(&list.entries[..shown]),
+            }
+        })
+        .collect();
     r.page(
         p.path,
         p.template,
         minijinja::context! {
             title => r.t("doc-retention-link"),
             sections => sections,
-            total => entries.len(),
+            total => total,
+            cap => RETENTION_CAP,
             warn_days => r.site.config.review.warn_days,
+        },
+    )
+}
+
+/// Page `page` (1-based) of a state's own list.
+pub(crate) fn state_page(r: &crate::render::Renderer, list: &StateList, page: usize) -> Result<crate::render::Page, Diagnostic> {
+    use crate::render::register::{message, number, pager, slice};
+    let site = r.site;
+    let pages = list.page_count();
+    let rows = slice(list.entries.len(), STATE_ROWS, page);
+    let (label, note) = label_and_note(r, list.state);
+    let state = fluent_bundle::FluentValue::from(label.clone());
+    let title = if pages > 1 {
+        message(site, "retention-list-title-paged", &[("state", state), ("page", number(page)), ("pages", number(pages))])
+    } else {
+        message(site, "retention-list-title", &[("state", state)])
+    };
+    r.page(
+        &list.page_path(page),
+        "retention-state.html",
+        minijinja::context! {
+            title => title,
+            key => list.state.as_str(),
+            label => label,
+            note => note,
+            count => list.entries.len(),
+            page => page,
+            pages => pager(list.entries.len(), STATE_ROWS, |n| list.page_path(n)),
+            first => rows.start + 1,
+            last => rows.end,
+            entries => crate::render::v(&list.entries[rows]),
         },
     )
 }

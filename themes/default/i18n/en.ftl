@@ -419,6 +419,15 @@ retention-note-due = The disposal date is today or falls within the review warni
 retention-section-keep = Keep
 retention-section-undecided = Retention not decided
 retention-note-undecided = No retention, or one aimsbook does not understand (see RET001 and RET002).
+retention-capped = The first { $shown } of { $n }, by disposal date.
+retention-show-all = Show all { $n }
+retention-own-page = This list on its own page
+retention-back = All retention states
+retention-list-title = Retention: { $state }
+retention-list-title-paged = Retention: { $state }, page { $page } of { $pages }
+retention-list-lead = Records and superseded or retired documents in this state, by disposal date (as of { $date }). This page: { $first }–{ $last } of { $n }.
+retention-list-pages = Pages of “{ $state }”
+retention-list-pages-end = Pages of “{ $state }” (end of the table)
 retention-basis-record-date = record date
 retention-basis-end-of-validity = end of validity
 # $status: superseded or retired (display name); $how: how the end of validity was found.
