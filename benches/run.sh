@@ -9,6 +9,9 @@
 #   RUNS=5 benches/run.sh 2000    runs per measurement (default 5; mdBook at most 1 above 5,000)
 #   SERVE_ONLY=1 benches/run.sh 2000   only the serve timings
 #   MDBOOK=none benches/run.sh 20000   skip mdBook (it takes many minutes at 20,000)
+#   GIT=1 SERVE_ONLY=1 benches/run.sh 20000   serve (and one build) in a git repository of the
+#                                  corpus: all committed, then every tenth document in a second
+#                                  approved version (history, change logs and redlines)
 #
 # Needs GNU time (/usr/bin/time), python3 and curl. Results go to stdout as Markdown rows;
 # copy them into BENCHMARKS.md. Not part of the test suite.
@@ -92,6 +95,21 @@ C=$WORK/corpus-$N
 [ -f "$C/aimsbook/book.toml" ] || { rm -rf "$C"; python3 benches/gen_corpus.py "$N" "$C"; }
 S=$WORK/serve-$N
 rm -rf "$S"; cp -r "$C/aimsbook" "$S"
+if [ -n "${GIT:-}" ]; then
+  g() { git -C "$S" -c user.name=Bench -c user.email=bench@example.org "$@"; }
+  g init -q -b main && g add -A && g commit -q -m "Import of the AIMS"
+  python3 - "$S" <<'PY'
+import glob, sys
+for f in sorted(glob.glob(sys.argv[1] + "/content/docs/doc-*.md"))[::10]:
+    s = open(f).read()
+    s = s.replace('version: "1.1"\n', 'version: "1.2"\n', 1).replace("approved: 2026-03-01", "approved: 2026-09-01", 1)
+    s = s.replace('    summary: "Annual review."\n---', '    summary: "Annual review."\n  - version: "1.2"\n    date: 2026-09-01\n    author: "A. Author"\n    summary: "Second review."\n---', 1)
+    open(f, "w").write(s + "\nA paragraph added in version 1.2.\n")
+PY
+  g commit -q -a -m "Version 1.2 of every tenth document"
+  read -r w c m < <(measure "$RUNS" "$AB" build --root "$S" --out "$WORK/out-git-$N" --today "$TODAY")
+  echo "build at N=$N in a git repository (2 commits, $(find "$WORK/out-git-$N" -name 'redline-*.html' | wc -l) redline pages): median $w s wall, $c s CPU, $m MiB"
+fi
 LOG=$WORK/serve.log
 "$AB" serve --root "$S" --port 0 --today "$TODAY" >"$LOG" 2>&1 &
 SPID=$!
@@ -117,7 +135,7 @@ noc=(); one=()
 for i in $(seq "$RUNS"); do noc+=("$(edit_ms "$S/content/docs/doc-00001.md" touch_only)"); done
 for i in $(seq "$RUNS"); do one+=("$(edit_ms "$S/content/docs/doc-00002.md" edit_body)"); done
 echo
-echo "serve at N=$N: no-change rebuild (save without change → event): median $(printf '%s\n' "${noc[@]}" | median) ms; one-document edit → reload event: median $(printf '%s\n' "${one[@]}" | median) ms"
+echo "serve at N=$N${GIT:+ (git repository)}: no-change rebuild (save without change → event): median $(printf '%s\n' "${noc[@]}" | median) ms; one-document edit → reload event: median $(printf '%s\n' "${one[@]}" | median) ms"
 grep "rebuilt in" "$LOG" | tail -3
 # Exactness at this scale: after the edits above, every file the server holds equals a fresh
 # build of the edited folder, byte for byte (the tests check this at small scale).

@@ -877,6 +877,46 @@ fn assert_served_equals_fresh_build(s: &Server) {
     assert!(compared > 150, "compared {compared} files");
 }
 
+/// In a git repository the served redlines (between approved versions, and of a current text
+/// that differs from its approved version) equal a fresh build's after edits to other
+/// documents, to the document itself, and after a commit.
+#[test]
+fn served_redlines_equal_a_fresh_build_in_a_git_repository() {
+    let dir = common::example_content_repo();
+    let root = dir.1.clone();
+    let git = |args: &[&str]| common::git(&root, args);
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "Initial import of the AIMS"]);
+    // A second approved version of the policy, so that it has a redline between versions.
+    let policy = root.join(POLICY);
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let text =
+        text.replacen("version: \"2.0\"", "version: \"2.1\"", 1).replacen("approved: 2026-02-24", "approved: 2026-10-01", 1).replacen(
+            "\nrelated:",
+            "\n  - version: \"2.1\"\n    date: 2026-10-01\n    author: \"Dr. Priya Raman\"\n    summary: \"Model cards.\"\nrelated:",
+            1,
+        );
+    std::fs::write(&policy, format!("{text}\nVersion 2.1 adds a paragraph on model cards.\n")).unwrap();
+    git(&["commit", "-q", "-a", "-m", "Policy 2.1"]);
+    let s = Server::start_in(dir);
+    let redline = "/doc/POL-001/redline-2.1.html";
+    assert!(s.get(redline).body.contains("model cards"), "the redline between 2.0 and 2.1 is served");
+    assert_served_equals_fresh_build(&s);
+    let mut gen = gen_of(&s.status());
+    let mut change = |what: &str, f: &dyn Fn()| s.change(&mut gen, what, f);
+    let roles = "content/governance/roles.md";
+    change("another document's body", &|| s.write(roles, &format!("{}\nA note on deputies.\n", s.read(roles))));
+    assert_served_equals_fresh_build(&s);
+    change("the policy's body, not approved", &|| s.write(POLICY, &format!("{}\nAn unapproved sentence.\n", s.read(POLICY))));
+    assert!(s.get("/doc/POL-001/redline-current.html").body.contains("An unapproved sentence."), "the current text's redline");
+    assert_served_equals_fresh_build(&s);
+    let before = s.status();
+    git(&["commit", "-q", "-a", "-m", "Work in progress"]);
+    s.wait_for(gen_of(&before), "a rebuild after the commit", |_| s.get("/doc/POL-001.html").body.contains("Work in progress"));
+    assert_served_equals_fresh_build(&s);
+}
+
 /// A commit made while the preview runs shows in the document's change log (the git history
 /// is cached for the session and read again when HEAD or a branch moves).
 #[test]

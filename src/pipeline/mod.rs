@@ -252,7 +252,10 @@ fn render_pages(
     let theme = Theme::load(&site.config.root, &site.config.build.theme)
         .map_err(|e| vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))])?;
     timer.lap("theme");
-    let blobs = crate::source::git::blobs(&site.config.root, &render::redline::blob_keys(site));
+    let blobs = match cache {
+        Some(c) => c.blobs_for(site, || crate::source::git::blobs(&site.config.root, &render::redline::blob_keys(site))),
+        None => std::sync::Arc::new(crate::source::git::blobs(&site.config.root, &render::redline::blob_keys(site))),
+    };
     let inputs = render::Inputs { published: published_snapshot(site, cache), snapshot, blobs };
     timer.lap("published snapshot");
     let cache = cache.map(|c| (c, render::InputKeys::of(site)));

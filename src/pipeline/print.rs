@@ -15,7 +15,7 @@ pub fn print_manual(site: &Site) -> Result<Page, Vec<Diagnostic>> {
         .map_err(|e| vec![Diagnostic::new(TPL001, format!("themes/{}", site.config.build.theme), 1, format!("cannot read theme: {e}"))])?;
     // The appendix's redlines compare the documents' texts with their published versions.
     let blobs = crate::source::git::blobs(&site.config.root, &render::redline::blob_keys(site));
-    let inputs = render::Inputs { published: published_snapshot(site, None), snapshot: None, blobs };
+    let inputs = render::Inputs { published: published_snapshot(site, None), snapshot: None, blobs: std::sync::Arc::new(blobs) };
     render::render_print_manual(site, &theme, &inputs).map_err(|d| vec![d])
 }
 

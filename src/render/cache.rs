@@ -57,8 +57,26 @@ pub struct RenderCache {
     /// very same document (`Arc`) in the same place with the same key takes its page without a
     /// look-up by path (see [`PlacedPage`]).
     pub(crate) placed_documents: std::sync::Mutex<Placed>,
+    /// The file versions the redlines read, with the history and paged documents they were
+    /// gathered for: the same history (`Arc`) and the same paged documents (the same ids and
+    /// paths) want the same versions, so a rebuild does not list them again.
+    blobs: std::sync::Mutex<Option<KeptBlobs>>,
+    /// The last rebuild's redline pages per paged document (see [`PlacedRedlines`]).
+    pub(crate) placed_redlines: std::sync::Mutex<PlacedRedlines>,
     pub(crate) rendered: AtomicUsize,
     pub(crate) reused: AtomicUsize,
+}
+
+type KeptBlobs = (Arc<crate::source::git::GitInfo>, Arc<Vec<usize>>, Arc<crate::source::git::Blobs>);
+
+/// The redline pages of each paged document at the last rebuild, in order, with what they all
+/// shared: the overview key (the site's chrome, language and audience) and the git history.
+/// A document that is the very same (`Arc`) at the same place, with the same shared inputs,
+/// has the same redlines (they follow from its text and the files at its commits).
+#[derive(Default)]
+pub(crate) struct PlacedRedlines {
+    pub(crate) shared: Option<(u64, Arc<crate::source::git::GitInfo>)>,
+    pub(crate) pages: Vec<Option<(Arc<Document>, Vec<crate::render::Page>)>>,
 }
 
 /// A document, its link key, the key of its page (the overview key with [`document_key`]) and
@@ -109,6 +127,20 @@ impl RenderCache {
         }
     }
 
+    /// The redlines' file versions for `site`: the last ones when the history and the paged
+    /// documents are the very same as last time, otherwise `read`.
+    pub(crate) fn blobs_for(&self, site: &Site, read: impl FnOnce() -> crate::source::git::Blobs) -> Arc<crate::source::git::Blobs> {
+        let Ok(mut kept) = self.blobs.lock() else { return Arc::new(read()) };
+        if let Some((git, paged, blobs)) = kept.as_ref() {
+            if Arc::ptr_eq(git, &site.git) && Arc::ptr_eq(paged, &site.paged) {
+                return blobs.clone();
+            }
+        }
+        let blobs = Arc::new(read());
+        *kept = Some((site.git.clone(), site.paged.clone(), blobs.clone()));
+        blobs
+    }
+
     pub(super) fn get_page(&self, path: &str, key: u64) -> Option<Bytes> {
         let hit = self.pages.get(path, &key);
         if hit.is_some() {
@@ -135,6 +167,9 @@ impl RenderCache {
             self.articles.clear();
             if let Ok(mut placed) = self.placed_documents.lock() {
                 *placed = Placed::default();
+            }
+            if let Ok(mut placed) = self.placed_redlines.lock() {
+                *placed = PlacedRedlines::default();
             }
         }
         self.rendered.store(0, Ordering::Relaxed);

@@ -349,7 +349,7 @@ pub(crate) struct Inputs {
     pub(crate) snapshot: Option<crate::model::snapshot::SnapshotInfo>,
     /// The documents' files at the commits that touched them, for the redlines
     /// ([`redline::blob_keys`]).
-    pub(crate) blobs: crate::source::git::Blobs,
+    pub(crate) blobs: Arc<crate::source::git::Blobs>,
 }
 
 pub(crate) struct Renderer<'a> {

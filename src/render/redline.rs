@@ -122,7 +122,9 @@ pub(crate) fn approved_versions(site: &Site, blobs: &Blobs, d: &Document) -> Vec
 
 /// The file versions [`approved_versions`] reads: every document's file at every commit that
 /// touched it. The driver reads them from git before rendering.
-pub(crate) fn blob_keys(site: &Site) -> Vec<BlobKey> {
+/// Each with the name git reads it by: the file's object id when the history has it,
+/// otherwise `commit:path`.
+pub(crate) fn blob_keys(site: &Site) -> Vec<(BlobKey, String)> {
     if site.git.head.is_none() {
         return Vec::new();
     }
@@ -132,7 +134,10 @@ pub(crate) fn blob_keys(site: &Site) -> Vec<BlobKey> {
             continue;
         }
         let commits = site.git.history.get(&d.repo_rel).map(Vec::as_slice).unwrap_or_default();
-        keys.extend(commits.iter().map(|c| (c.id.clone(), d.repo_rel.clone())));
+        keys.extend(commits.iter().map(|c| {
+            let object = c.blob.clone().unwrap_or_else(|| format!("{}:{}", c.id, d.repo_rel));
+            ((c.id.clone(), d.repo_rel.clone()), object)
+        }));
     }
     keys
 }
@@ -376,10 +381,47 @@ pub(crate) fn pages(r: &crate::render::Renderer) -> Result<Vec<crate::render::Pa
     if site.git.head.is_none() {
         return Ok(out);
     }
-    for (i, d) in site.documents.iter().enumerate() {
-        if site.by_id.get(&d.id) != Some(&i) {
+    // `serve`: an unchanged document in its place keeps its last redlines (comparing versions
+    // and the current text of every document took longer than the rest of a rebuild).
+    let placed = match (r.cache, r.overview_key) {
+        (Some(c), Some(overview)) => {
+            let last = c.placed_redlines.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+            let same_shared = last.shared.as_ref().is_some_and(|(o, git)| *o == overview && Arc::ptr_eq(git, &site.git));
+            Some((c, overview, if same_shared { last.pages } else { Vec::new() }))
+        }
+        _ => None,
+    };
+    let mut now: Vec<Option<(Arc<Document>, Vec<crate::render::Page>)>> = Vec::new();
+    for (k, &i) in site.paged.iter().enumerate() {
+        let d = &site.documents[i];
+        let kept = placed.as_ref().and_then(|(_, _, last)| last.get(k)).and_then(Option::as_ref).filter(|(was, _)| Arc::ptr_eq(was, d));
+        if let Some((was, pages)) = kept {
+            out.extend(pages.iter().cloned());
+            now.push(Some((was.clone(), pages.clone())));
             continue;
         }
+        let first = out.len();
+        redline_pages(r, d, &mut out)?;
+        if placed.is_some() {
+            now.push(Some((d.clone(), out[first..].to_vec())));
+        }
+    }
+    if let Some((c, overview, _)) = placed {
+        if let Ok(mut l) = c.placed_redlines.lock() {
+            *l = crate::render::cache::PlacedRedlines { shared: Some((overview, site.git.clone())), pages: now };
+        }
+    }
+    Ok(out)
+}
+
+/// One document's redline pages, added to `out`.
+fn redline_pages(
+    r: &crate::render::Renderer,
+    d: &Document,
+    out: &mut Vec<crate::render::Page>,
+) -> Result<(), crate::diagnostics::Diagnostic> {
+    let site = r.site;
+    {
         let versions = approved_versions(site, &r.inputs.blobs, d);
         for k in 1..versions.len() {
             let (old, new) = (&versions[k - 1], &versions[k]);
@@ -399,7 +441,7 @@ pub(crate) fn pages(r: &crate::render::Renderer) -> Result<Vec<crate::render::Pa
             out.push(page(r, d, &url, approved, "the current text (not approved)", None, &red)?);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 fn page(
