@@ -877,17 +877,23 @@ fn assert_served_equals_fresh_build(s: &Server) {
     assert!(compared > 150, "compared {compared} files");
 }
 
+/// The bundled example in a git repository of its own, committed once; and its root.
+fn committed_example() -> (Repo, PathBuf) {
+    let dir = common::example_content_repo();
+    let root = dir.1.clone();
+    common::git(&root, &["init", "-q", "-b", "main"]);
+    common::git(&root, &["add", "."]);
+    common::git(&root, &["commit", "-q", "-m", "Initial import of the AIMS"]);
+    (dir, root)
+}
+
 /// In a git repository the served redlines (between approved versions, and of a current text
 /// that differs from its approved version) equal a fresh build's after edits to other
 /// documents, to the document itself, and after a commit.
 #[test]
 fn served_redlines_equal_a_fresh_build_in_a_git_repository() {
-    let dir = common::example_content_repo();
-    let root = dir.1.clone();
+    let (dir, root) = committed_example();
     let git = |args: &[&str]| common::git(&root, args);
-    git(&["init", "-q", "-b", "main"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "Initial import of the AIMS"]);
     // A second approved version of the policy, so that it has a redline between versions.
     let policy = root.join(POLICY);
     let text = std::fs::read_to_string(&policy).unwrap();
@@ -921,12 +927,8 @@ fn served_redlines_equal_a_fresh_build_in_a_git_repository() {
 /// is cached for the session and read again when HEAD or a branch moves).
 #[test]
 fn a_commit_during_serve_updates_the_change_log() {
-    let dir = common::example_content_repo();
-    let root = dir.1.clone();
+    let (dir, root) = committed_example();
     let git = |args: &[&str]| common::git(&root, args);
-    git(&["init", "-q", "-b", "main"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "Initial import of the AIMS"]);
     let s = Server::start_in(dir);
     let policy_url = "/doc/POL-001.html";
     let page = s.get(policy_url).body;
