@@ -153,7 +153,9 @@ pub(crate) fn uncontrolled_change<'a>(versions: &'a [ApprovedVersion], d: &Docum
     }
     let current = versions.iter().rev().find(|v| crate::parse::document::Version::same_text(&v.version, &d.version_text))?;
     let approved = current.body.as_deref()?;
-    (words(approved) != words(&d.body)).then_some(current)
+    // The same text has the same words: most documents are unchanged since their approval, and
+    // splitting both texts into words for each of them was a large part of a git build.
+    (approved != &*d.body && words(approved) != words(&d.body)).then_some(current)
 }
 
 fn words(body: &str) -> Vec<String> {
