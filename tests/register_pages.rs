@@ -330,6 +330,65 @@ fn review_periods_are_capped_with_full_counts_and_listed_whole_on_their_own_page
     assert!(differing.is_empty(), "differ between two builds: {differing:?}");
 }
 
+/// An owner's page shows each list's full count and its first 100 documents, and each list has
+/// its own pages (`owners/<slug>/owned.html`, `owned-2.html`, …, 500 a page) with every
+/// document once, in order: an owner of 830 documents no longer makes one page of them all.
+#[test]
+fn owner_pages_are_capped_and_each_list_is_whole_on_its_own_pages() {
+    let docs = documents();
+    let (dir, repo) = repository(&docs);
+    let site = dir.path().join("site");
+    build_site(&repo, &site);
+    let owner = OWNERS[0];
+    let owned = ids_in_order(&docs.iter().filter(|d| d.owner == owner).cloned().collect::<Vec<_>>());
+    assert!(owned.len() > 2 * 500 - 300 && owned.len() > 500, "the owner has more than a page of documents: {}", owned.len());
+    // The owner's page, found from the owners' index by the owner's name.
+    let index = page(&site, "owners/index.html");
+    let href = attributes(&index, "href")
+        .into_iter()
+        .find(|h| index.contains(&format!("href=\"{h}\">{owner}</a>")))
+        .unwrap_or_else(|| panic!("{owner} is linked from the owners' index"));
+    // Relative to the index's folder (`../owners/…`): from the site root, `owners/<slug>.html`.
+    let url = href.trim_start_matches("../").to_string();
+    let owner_page = page(&site, &url);
+    let section = part(&owner_page, "<section class=\"card\" aria-labelledby=\"owned-h\">", "</section>");
+    assert!(section.contains(&format!("<span class=\"count\">{}</span></h2>", owned.len())), "the full count");
+    assert_eq!(row_ids(section), owned[..100], "the first 100 in id order");
+    assert!(html_text(section).contains(&format!("Alle {} anzeigen", owned.len())), "\"show all\" in German");
+    let folder = url.trim_end_matches(".html");
+    assert!(attributes(section, "href").contains(&format!("../{folder}/owned.html")), "linked to the list's own pages");
+    let pages = owned.len().div_ceil(500);
+    let mut listed = Vec::new();
+    for n in 1..=pages {
+        let path = if n == 1 { format!("{folder}/owned.html") } else { format!("{folder}/owned-{n}.html") };
+        let html = page(&site, &path);
+        assert!(html.contains(&format!("<span class=\"count\">{}</span></h1>", owned.len())), "{path}: the full count");
+        assert!(html.contains(&format!("href=\"../../doc/{}.html\"", owned[(n - 1) * 500])), "{path}: links relative to its folder");
+        assert!(html.contains(&format!("href=\"../../{url}\"")), "{path}: back to the owner's page");
+        let links = pager(&html, "Seiten von „Verantwortet“");
+        assert!(
+            links.iter().any(|(href, _, current)| *current && path.ends_with(href.trim_start_matches("../../"))),
+            "{path}: the pager marks it"
+        );
+        listed.extend(row_ids(&html));
+    }
+    assert_eq!(listed, owned, "every owned document on the list's own pages, in id order");
+    assert!(!site.join(format!("{folder}/owned-{}.html", pages + 1)).exists(), "no page beyond the last");
+    // The reviews due: the owner's overdue and due-soon documents, soonest first.
+    let due_section = part(&owner_page, "<section class=\"card\" aria-labelledby=\"due-h\">", "</section>");
+    let mut due: Vec<(Date, String)> = docs
+        .iter()
+        .filter(|d| d.owner == owner && d.status != "retired" && (d.review_due - today()).get_days() <= 30)
+        .map(|d| (d.review_due, d.id.clone()))
+        .collect();
+    due.sort();
+    assert!(due_section.contains(&format!("<span class=\"count\">{}</span></h2>", due.len())), "the count of reviews due");
+    let shown = row_ids(due_section);
+    assert_eq!(shown.len(), due.len().min(100));
+    let due_dates: Vec<Date> = shown.iter().map(|id| docs.iter().find(|d| &d.id == id).unwrap().review_due).collect();
+    assert!(due_dates.windows(2).all(|w| w[0] <= w[1]), "soonest first");
+}
+
 /// Runs the Nu Html Checker over `files`; returns its errors.
 fn validate(jar: &Path, files: &[PathBuf]) -> Vec<String> {
     let out = std::process::Command::new("java")
@@ -359,11 +418,19 @@ fn the_new_pages_are_valid_html() {
     let (dir, repo) = repository(&docs);
     let site = dir.path().join("site");
     build_site(&repo, &site);
-    let files: Vec<PathBuf> =
-        ["register.html", "register/3.html", "register/5.html", "reviews.html", "reviews/overdue.html", "reviews/later-2.html"]
-            .iter()
-            .map(|p| site.join(p))
-            .collect();
+    let files: Vec<PathBuf> = [
+        "register.html",
+        "register/3.html",
+        "register/5.html",
+        "reviews.html",
+        "reviews/overdue.html",
+        "reviews/later-2.html",
+        "owners/jürgen-größ.html",
+        "owners/jürgen-größ/owned-2.html",
+    ]
+    .iter()
+    .map(|p| site.join(p))
+    .collect();
     let errors = validate(&jar, &files);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

@@ -40,6 +40,8 @@ pub struct RenderCache {
     pub(crate) review_buckets: Slot<Arc<Vec<register::Bucket>>>,
     /// The retention states' lists (see [`crate::render::retention::lists`]).
     pub(crate) retention_lists: Slot<Arc<Vec<crate::render::retention::StateList>>>,
+    /// Every owner's lists (see [`crate::render::lists::owner_lists`]).
+    pub(crate) owner_lists: Slot<Arc<Vec<crate::render::lists::OwnerLists>>>,
     /// All download files, by the overview and data keys.
     pub(crate) downloads_all: Slot<Vec<Page>>,
     /// Indexed documents for the search index, by document text.

@@ -116,16 +116,133 @@ pub(crate) fn owners_index(r: &Renderer, p: &SitePage) -> Result<Page, Diagnosti
     r.page(p.path, p.template, context! { title => r.t("owners-title"), owners => rows })
 }
 
-pub(crate) fn owner_page(r: &Renderer, owner: &str) -> Result<Page, Diagnostic> {
+/// Documents of each list shown on an owner's page; the list's own pages have them all.
+pub(crate) const OWNER_CAP: usize = 100;
+/// Documents per page of an owner's list.
+pub(crate) const OWNER_LIST_ROWS: usize = 500;
+
+/// One owner's lists: the documents whose review needs attention (soonest first), the
+/// documents they own and those they approve (in id order), as indexes into `site.documents`.
+pub(crate) struct OwnerLists {
+    pub(crate) owner: String,
+    pub(crate) lists: Vec<(&'static str, Vec<usize>)>,
+}
+
+impl OwnerLists {
+    /// The path of page `page` (1-based) of list `key`: `owners/<slug>/<key>.html`, then
+    /// `<key>-2.html`, …
+    pub(crate) fn page_path(&self, key: &str, page: usize) -> String {
+        let base = document::owner_url(&self.owner);
+        let folder = base.trim_end_matches(".html");
+        match page {
+            1 => format!("{folder}/{key}.html"),
+            _ => format!("{folder}/{key}-{page}.html"),
+        }
+    }
+
+    /// Every page of every non-empty list, as (list key, page number).
+    pub(crate) fn pages(&self) -> Vec<(&'static str, usize)> {
+        self.lists.iter().flat_map(|(key, docs)| (1..=docs.len().div_ceil(OWNER_LIST_ROWS)).map(move |n| (*key, n))).collect()
+    }
+}
+
+/// Every owner named in front matter, in name order, with their lists.
+pub(crate) fn owner_lists(site: &Site) -> Vec<OwnerLists> {
+    let mut by_owner: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, d) in site.documents.iter().enumerate() {
+        if !d.owner.is_empty() {
+            by_owner.entry(d.owner.as_str()).or_default().0.push(i);
+        }
+    }
+    for (i, d) in site.documents.iter().enumerate() {
+        if let Some((_, approves)) = by_owner.get_mut(d.approver.as_str()) {
+            approves.push(i);
+        }
+    }
+    by_owner
+        .into_iter()
+        .map(|(owner, (owned, approves))| {
+            let mut due: Vec<(Option<i64>, usize)> = owned
+                .iter()
+                .map(|&i| (i, site.review(&site.documents[i])))
+                .filter(|(_, review)| review.state.needs_attention())
+                .map(|(i, review)| (review.days, i))
+                .collect();
+            due.sort_by_key(|(days, _)| *days);
+            OwnerLists {
+                owner: owner.to_string(),
+                lists: vec![("due", due.into_iter().map(|(_, i)| i).collect()), ("owned", owned), ("approves", approves)],
+            }
+        })
+        .collect()
+}
+
+/// A list's heading in the site's language.
+fn owner_list_label(r: &Renderer, key: &str) -> String {
+    match key {
+        "due" => r.t("owner-due"),
+        "owned" => r.t("owner-owns"),
+        _ => r.t("owner-approves"),
+    }
+}
+
+/// One owner's page: each list with its full count and its first [`OWNER_CAP`] documents,
+/// linked to the list's own pages.
+pub(crate) fn owner_page(r: &Renderer, lists: &OwnerLists) -> Result<Page, Diagnostic> {
     let site = r.site;
-    let owned: Vec<DocSummary> = site.documents.iter().filter(|d| d.owner == owner).map(|d| summary(site, d)).collect();
-    let approves: Vec<DocSummary> = site.documents.iter().filter(|d| d.approver == owner).map(|d| summary(site, d)).collect();
-    let mut due: Vec<DocSummary> = owned.iter().filter(|s| s.review_state.needs_attention()).cloned().collect();
-    due.sort_by_key(|s| s.days_to_review);
+    let section = |key: &str| {
+        let docs = lists.lists.iter().find(|(k, _)| *k == key).map(|(_, d)| d.as_slice()).unwrap_or_default();
+        let shown: Vec<DocSummary> = docs.iter().take(OWNER_CAP).map(|&i| summary(site, &site.documents[i])).collect();
+        context! {
+            count => docs.len(),
+            capped => docs.len() > OWNER_CAP,
+            url => if docs.is_empty() { String::new() } else { lists.page_path(key, 1) },
+            docs => v(shown),
+        }
+    };
+    let owner = lists.owner.as_str();
     r.page(
         &document::owner_url(owner),
         "owner.html",
-        context! { title => owner, owner => owner, owned => v(owned), approves => v(approves), due => v(due) },
+        context! { title => owner, owner => owner, due => section("due"), owned => section("owned"), approves => section("approves"), cap => OWNER_CAP },
+    )
+}
+
+/// Page `page` (1-based) of one of an owner's lists.
+pub(crate) fn owner_list_page(r: &Renderer, lists: &OwnerLists, key: &str, page: usize) -> Result<Page, Diagnostic> {
+    use crate::render::register::{message, number, pager, slice};
+    let site = r.site;
+    let docs = lists.lists.iter().find(|(k, _)| *k == key).map(|(_, d)| d.as_slice()).unwrap_or_default();
+    let pages = docs.len().div_ceil(OWNER_LIST_ROWS);
+    let rows = slice(docs.len(), OWNER_LIST_ROWS, page);
+    let label = owner_list_label(r, key);
+    let args = |extra: &[(&'static str, fluent_bundle::FluentValue<'static>)]| {
+        let mut a: Vec<(&str, fluent_bundle::FluentValue)> = vec![("owner", lists.owner.clone().into()), ("list", label.clone().into())];
+        a.extend(extra.iter().cloned());
+        a
+    };
+    let title = if pages > 1 {
+        message(site, "owner-list-title-paged", &args(&[("page", number(page)), ("pages", number(pages))]))
+    } else {
+        message(site, "owner-list-title", &args(&[]))
+    };
+    r.page(
+        &lists.page_path(key, page),
+        "owner-list.html",
+        context! {
+            title => title,
+            owner => lists.owner.clone(),
+            owner_url => document::owner_url(&lists.owner),
+            key => key,
+            label => label,
+            count => docs.len(),
+            page => page,
+            pages => pager(docs.len(), OWNER_LIST_ROWS, |n| lists.page_path(key, n)),
+            first => rows.start + 1,
+            last => rows.end,
+            docs => v(docs[rows].iter().map(|&i| summary(site, &site.documents[i])).collect::<Vec<_>>()),
+            show_owner => key == "approves",
+        },
     )
 }
 

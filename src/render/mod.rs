@@ -612,6 +612,7 @@ pub(crate) fn render_site(
     let matrix_groups = laid_out(cache.map(|c| &c.matrix_groups), overview_key, || matrix::groups(site));
     let review_buckets = laid_out(cache.map(|c| &c.review_buckets), overview_key, || register::buckets(site));
     let retention_lists = laid_out(cache.map(|c| &c.retention_lists), overview_key, || retention::lists(site));
+    let owner_lists = laid_out(cache.map(|c| &c.owner_lists), overview_key, || lists::owner_lists(site));
     let r = Renderer {
         site,
         env: &env,
@@ -644,12 +645,12 @@ pub(crate) fn render_site(
             r.overview(&crate::render::crosswalk::page_path(&ns), || crate::render::crosswalk::coverage_page(r, &ns, &title))
         }));
     }
-    let mut owners: Vec<&str> = site.documents.iter().map(|d| d.owner.as_str()).filter(|o| !o.is_empty()).collect();
-    owners.sort();
-    owners.dedup();
-    for owner in owners {
+    for owner in owner_lists.iter() {
         let r = &r;
-        jobs.push(Box::new(move || r.overview(&document::owner_url(owner), || lists::owner_page(r, owner))));
+        jobs.push(Box::new(move || r.overview(&document::owner_url(&owner.owner), || lists::owner_page(r, owner))));
+        for (key, page) in owner.pages() {
+            jobs.push(Box::new(move || r.overview(&owner.page_path(key, page), || lists::owner_list_page(r, owner, key, page))));
+        }
     }
     for group in matrix_groups.iter() {
         for page in 1..=group.page_count() {

@@ -268,6 +268,15 @@ owners-due-soon = Bald fällige Überprüfungen
 owner-due = Fällige Überprüfungen
 owner-owns = Verantwortet
 owner-approves = Gibt frei
+owner-capped = Die ersten { $shown } von { $n }.
+owner-show-all = Alle { $n } anzeigen
+owner-own-page = Diese Liste auf eigener Seite
+owner-back = Zurück zu { $owner }
+owner-list-title = { $owner }: { $list }
+owner-list-title-paged = { $owner }: { $list }, Seite { $page } von { $pages }
+owner-list-lead = Diese Seite: { $first }–{ $last } von { $n }.
+owner-list-pages = Seiten von „{ $list }“
+owner-list-pages-end = Seiten von „{ $list }“ (Ende der Tabelle)
 
 ## Abschnitte und Maßnahmen
 clauses-title = Abschnitte und Maßnahmen

@@ -266,6 +266,15 @@ owners-due-soon = Reviews due soon
 owner-due = Reviews due
 owner-owns = Owns
 owner-approves = Approves
+owner-capped = The first { $shown } of { $n }.
+owner-show-all = Show all { $n }
+owner-own-page = This list on its own page
+owner-back = Back to { $owner }
+owner-list-title = { $owner }: { $list }
+owner-list-title-paged = { $owner }: { $list }, page { $page } of { $pages }
+owner-list-lead = This page: { $first }–{ $last } of { $n }.
+owner-list-pages = Pages of “{ $list }”
+owner-list-pages-end = Pages of “{ $list }” (end of the table)
 
 ## Clauses and controls
 clauses-title = Clauses and controls

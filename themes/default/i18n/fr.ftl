@@ -268,6 +268,15 @@ owners-due-soon = Revues bientôt dues
 owner-due = Revues dues
 owner-owns = Responsable de
 owner-approves = Approuve
+owner-capped = Les { $shown } premiers sur { $n }.
+owner-show-all = Afficher les { $n }
+owner-own-page = Cette liste sur sa propre page
+owner-back = Retour à { $owner }
+owner-list-title = { $owner } : { $list }
+owner-list-title-paged = { $owner } : { $list }, page { $page } sur { $pages }
+owner-list-lead = Cette page : { $first } à { $last } sur { $n }.
+owner-list-pages = Pages de « { $list } »
+owner-list-pages-end = Pages de « { $list } » (fin du tableau)
 
 ## Chapitres et mesures
 clauses-title = Chapitres et mesures
