@@ -312,7 +312,10 @@ fn retention_states_are_capped_with_full_counts_and_listed_whole_on_their_own_pa
         assert!(!site.join(format!("retention/{key}-{}.html", pages + 1)).exists(), "{key}: no page beyond the last");
     }
     assert!(!site.join("retention/due.html").exists(), "no list for an empty state");
-    assert!(html.contains("id=\"due\"") && html_text(&html).contains("Aucun"), "the empty state is shown as empty");
+    let due_start = html.find("<section class=\"card\" id=\"due\"").expect("a due section");
+    let due = &html[due_start..due_start + html[due_start..].find("</section>").unwrap()];
+    assert!(due.contains("<span class=\"count\">0</span></h2>") && html_text(due).contains("Aucun."), "the empty state is shown as empty");
+    assert!(!due.contains("href=\"retention/due.html\""), "with no link to a list");
 
     // The new pages are valid HTML to the Nu Html Checker.
     if clients::program("java", "apt-get install default-jre-headless") {

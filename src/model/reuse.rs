@@ -135,11 +135,15 @@ impl<'p> Reusable<'p> {
                 _ => doc_world(d),
             })
             .collect();
-        let mut h = crate::support::hash::hasher();
         // Published files, withheld documents, and files that failed to parse (references to
         // them are not reported again, and the ids they claim are known).
-        (&site.assets, &site.withheld_ids, &site.withheld_paths, &site.unparsed, &site.unparsed_ids).hash(&mut h);
-        let files = h.finish();
+        let files = crate::support::hash::fingerprint(&(
+            &site.assets,
+            &site.withheld_ids,
+            &site.withheld_paths,
+            &site.unparsed,
+            &site.unparsed_ids,
+        ));
         let mut h = crate::support::hash::hasher();
         (&doc_worlds, files).hash(&mut h);
         for item in &site.catalog.items {

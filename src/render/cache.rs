@@ -159,9 +159,7 @@ impl RenderCache {
     }
     /// Forgets everything when the theme changed (same context, different output).
     pub(super) fn check_theme(&self, theme: &Theme) {
-        let mut h = crate::support::hash::hasher();
-        theme.templates.hash(&mut h);
-        let key = h.finish();
+        let key = crate::support::hash::fingerprint(&theme.templates);
         if self.theme.get(&(), &key).is_none() {
             self.theme.put((), key, ());
             self.pages.clear();

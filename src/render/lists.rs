@@ -132,12 +132,8 @@ impl OwnerLists {
     /// The path of page `page` (1-based) of list `key`: `owners/<slug>/<key>.html`, then
     /// `<key>-2.html`, …
     pub(crate) fn page_path(&self, key: &str, page: usize) -> String {
-        let base = document::owner_url(&self.owner);
-        let folder = base.trim_end_matches(".html");
-        match page {
-            1 => format!("{folder}/{key}.html"),
-            _ => format!("{folder}/{key}-{page}.html"),
-        }
+        let owner = document::owner_url(&self.owner);
+        super::register::numbered_path(&format!("{}/{key}", owner.trim_end_matches(".html")), page)
     }
 
     /// Every page of every non-empty list, as (list key, page number).

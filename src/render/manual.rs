@@ -332,10 +332,6 @@ fn article(r: &Renderer, i: usize, on: Option<usize>) -> Result<Arc<str>, Diagno
     let (Some(cache), Some(overview), Some(_)) = (r.cache, r.overview_key, on) else { return render() };
     // The overview key covers the fields shown and where every document of the manual is
     // printed (types, ids, statuses); the link key covers where this document's links go.
-    let key = {
-        let mut h = crate::support::hash::hasher();
-        (d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html).hash(&mut h);
-        h.finish()
-    };
+    let key = { crate::support::hash::fingerprint(&(d.source_hash, site.link_keys.get(i), overview, site.config.build.allow_html)) };
     cache.articles.get_or_try(d.id.clone(), key, render)
 }

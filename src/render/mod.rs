@@ -368,9 +368,22 @@ pub(crate) struct Renderer<'a> {
     /// The main navigation by the depth of the page in the site (it differs only in its
     /// relative prefix): made once per build instead of once per page.
     navs: [std::sync::OnceLock<Value>; 4],
+    /// The review periods and the retention states with their documents, for both the
+    /// overview page and each list's own pages: made once (set by `render_site`, which may
+    /// take them from the cache of `serve`).
+    review_buckets: std::sync::OnceLock<Arc<Vec<register::Bucket>>>,
+    retention_lists: std::sync::OnceLock<Arc<Vec<retention::StateList>>>,
 }
 
 impl Renderer<'_> {
+    pub(crate) fn review_buckets(&self) -> &Arc<Vec<register::Bucket>> {
+        self.review_buckets.get_or_init(|| Arc::new(register::buckets(self.site)))
+    }
+
+    pub(crate) fn retention_lists(&self) -> &Arc<Vec<retention::StateList>> {
+        self.retention_lists.get_or_init(|| Arc::new(retention::lists(self.site)))
+    }
+
     /// The main navigation for pages under `root` ([`root_prefix`]).
     fn nav(&self, root: &str) -> Value {
         let depth = root.len() / 3;
@@ -579,9 +592,7 @@ pub(crate) fn render_site(
     let cache = cache.map(|(c, _)| c);
     let env = match cache {
         Some(c) => {
-            let mut h = crate::support::hash::hasher();
-            (&theme.templates, site.messages.fingerprint).hash(&mut h);
-            let key = h.finish();
+            let key = crate::support::hash::fingerprint(&(&theme.templates, site.messages.fingerprint));
             match c.environment.get(&(), &key) {
                 Some(env) => env,
                 None => {
@@ -624,6 +635,8 @@ pub(crate) fn render_site(
         manual,
         changes: Default::default(),
         navs: Default::default(),
+        review_buckets: review_buckets.into(),
+        retention_lists: retention_lists.into(),
     };
 
     type Job<'a> = Box<dyn Fn() -> Result<Page, Diagnostic> + Send + Sync + 'a>;
@@ -669,13 +682,13 @@ pub(crate) fn render_site(
         let r = &r;
         jobs.push(Box::new(move || r.overview(&register::rows_path(page), || register::rows_file(r, page))));
     }
-    for bucket in review_buckets.iter() {
+    for bucket in r.review_buckets().iter() {
         for page in 1..=bucket.page_count() {
             let r = &r;
             jobs.push(Box::new(move || r.overview(&bucket.page_path(page), || register::bucket_page(r, bucket, page))));
         }
     }
-    for list in retention_lists.iter() {
+    for list in r.retention_lists().iter() {
         for page in 1..=list.page_count() {
             let r = &r;
             jobs.push(Box::new(move || r.overview(&list.page_path(page), || retention::state_page(r, list, page))));
@@ -815,6 +828,8 @@ pub(crate) fn render_print_manual(site: &Site, theme: &Theme, inputs: &Inputs) -
         manual: Arc::new(manual::Plan::of(site)),
         changes: Default::default(),
         navs: Default::default(),
+        review_buckets: Default::default(),
+        retention_lists: Default::default(),
     };
     manual::print_manual(&r)
 }

@@ -368,10 +368,7 @@ pub(crate) fn compare(old: &str, new: &str) -> Redline {
 }
 
 fn cached_compare(path: &str, old_commit: &str, new_commit: &str, old: &str, new: &str) -> Arc<Redline> {
-    use std::hash::{Hash, Hasher};
-    let mut h = crate::support::hash::hasher();
-    new.hash(&mut h);
-    let key = (old_commit.to_string(), new_commit.to_string(), path.to_string(), h.finish());
+    let key = (old_commit.to_string(), new_commit.to_string(), path.to_string(), crate::support::hash::fingerprint(&new));
     REDLINES.get_or_make(key, (), || Arc::new(compare(old, new)))
 }
 
@@ -423,25 +420,18 @@ fn redline_pages(
     out: &mut Vec<crate::render::Page>,
 ) -> Result<(), crate::diagnostics::Diagnostic> {
     let site = r.site;
-    {
-        let versions = approved_versions(site, &r.inputs.blobs, d);
-        for k in 1..versions.len() {
-            let (old, new) = (&versions[k - 1], &versions[k]);
-            let (Some(url), Some(ob), Some(nb)) = (&new.redline_url, &old.body, &new.body) else { continue };
-            let red = cached_compare(&d.repo_rel, old.commit_id.as_deref().unwrap_or(""), new.commit_id.as_deref().unwrap_or(""), ob, nb);
-            out.push(page(r, d, url, old, &format!("version {}", new.version), new.commit.as_deref(), &red)?);
-        }
-        if let Some(approved) = uncontrolled_change(&versions, d) {
-            let red = cached_compare(
-                &d.repo_rel,
-                approved.commit_id.as_deref().unwrap_or(""),
-                "",
-                approved.body.as_deref().unwrap_or(""),
-                &d.body,
-            );
-            let url = format!("doc/{}/redline-current.html", d.id);
-            out.push(page(r, d, &url, approved, "the current text (not approved)", None, &red)?);
-        }
+    let versions = approved_versions(site, &r.inputs.blobs, d);
+    for k in 1..versions.len() {
+        let (old, new) = (&versions[k - 1], &versions[k]);
+        let (Some(url), Some(ob), Some(nb)) = (&new.redline_url, &old.body, &new.body) else { continue };
+        let red = cached_compare(&d.repo_rel, old.commit_id.as_deref().unwrap_or(""), new.commit_id.as_deref().unwrap_or(""), ob, nb);
+        out.push(page(r, d, url, old, &format!("version {}", new.version), new.commit.as_deref(), &red)?);
+    }
+    if let Some(approved) = uncontrolled_change(&versions, d) {
+        let red =
+            cached_compare(&d.repo_rel, approved.commit_id.as_deref().unwrap_or(""), "", approved.body.as_deref().unwrap_or(""), &d.body);
+        let url = format!("doc/{}/redline-current.html", d.id);
+        out.push(page(r, d, &url, approved, "the current text (not approved)", None, &red)?);
     }
     Ok(())
 }

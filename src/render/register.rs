@@ -284,10 +284,15 @@ impl Bucket {
 }
 
 fn bucket_path(key: &str, page: usize) -> String {
-    if page == 1 {
-        format!("reviews/{key}.html")
-    } else {
-        format!("reviews/{key}-{page}.html")
+    numbered_path(&format!("reviews/{key}"), page)
+}
+
+/// Page `page` (1-based) of a list of its own: `<stem>.html`, then `<stem>-2.html`, … (the
+/// review periods', retention states' and owners' lists).
+pub(crate) fn numbered_path(stem: &str, page: usize) -> String {
+    match page {
+        1 => format!("{stem}.html"),
+        _ => format!("{stem}-{page}.html"),
     }
 }
 
@@ -339,7 +344,8 @@ pub(crate) fn buckets(site: &Site) -> Vec<Bucket> {
 /// [`REVIEW_CAP`] documents, linked to its own list.
 pub(crate) fn reviews(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
     let site = r.site;
-    let sections: Vec<Value> = buckets(site)
+    let sections: Vec<Value> = r
+        .review_buckets()
         .iter()
         .map(|b| {
             let shown = b.docs.len().min(REVIEW_CAP);

@@ -50,10 +50,7 @@ impl StateList {
 
     /// The path of page `page` (1-based) of the state's own list.
     pub(crate) fn page_path(&self, page: usize) -> String {
-        match page {
-            1 => format!("retention/{}.html", self.state.as_str()),
-            _ => format!("retention/{}-{page}.html", self.state.as_str()),
-        }
+        crate::render::register::numbered_path(&format!("retention/{}", self.state.as_str()), page)
     }
 }
 
@@ -84,7 +81,7 @@ fn label_and_note(r: &crate::render::Renderer, state: State) -> (String, String)
 /// The Retention page: every state with its full count and its first [`RETENTION_CAP`]
 /// entries (an organisation keeps records by the ten thousand), linked to the state's own list.
 pub(crate) fn page(r: &crate::render::Renderer, p: &crate::render::SitePage) -> Result<crate::render::Page, Diagnostic> {
-    let lists = lists(r.site);
+    let lists = r.retention_lists();
     let total: usize = lists.iter().map(|l| l.entries.len()).sum();
     let sections: Vec<minijinja::Value> = lists
         .iter()

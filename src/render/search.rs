@@ -460,7 +460,6 @@ impl Postings {
     }
 }
 
-/// Hands every searchable entry to `f` in index order: documents, catalog items, register rows.
 /// `serve`: these documents' entries, each from the memo by id when its text and the
 /// messages are unchanged, the others made in parallel.
 fn document_entries(site: &Site, c: &EntryCache, docs: &[&Arc<Document>]) -> Vec<Arc<Indexed>> {
@@ -474,6 +473,7 @@ fn document_entries(site: &Site, c: &EntryCache, docs: &[&Arc<Document>]) -> Vec
         .collect()
 }
 
+/// Hands every searchable entry to `f` in index order: documents, catalog items, register rows.
 fn for_each_entry(site: &Site, cache: Option<&EntryCache>, f: &mut dyn FnMut(Arc<Indexed>)) {
     use rayon::prelude::*;
     let lang = Language::new(&site.messages.lang);
@@ -528,10 +528,8 @@ fn other_entries(site: &Site, cache: Option<&EntryCache>, lang: &Language, f: &m
         let make = || Arc::new(register_rows(site, lang, df, doc));
         let rows = match cache {
             Some(c) => {
-                use std::hash::{Hash, Hasher};
-                let mut h = crate::support::hash::hasher();
-                (&df.text, &df.columns, &*df.semantics, &doc.id, site.messages.fingerprint).hash(&mut h);
-                c.rows.get_or_make_by(df.rel.as_str(), h.finish(), make)
+                let key = crate::support::hash::fingerprint(&(&df.text, &df.columns, &*df.semantics, &doc.id, site.messages.fingerprint));
+                c.rows.get_or_make_by(df.rel.as_str(), key, make)
             }
             None => make(),
         };
@@ -571,11 +569,8 @@ fn register_rows(
 }
 
 fn cached(cache: Option<&EntryCache>, name: String, inputs: &impl std::hash::Hash, make: impl FnOnce() -> Arc<Indexed>) -> Arc<Indexed> {
-    use std::hash::Hasher;
     let Some(cache) = cache else { return make() };
-    let mut h = crate::support::hash::hasher();
-    inputs.hash(&mut h);
-    cache.entries.get_or_make(name, h.finish(), make)
+    cache.entries.get_or_make(name, crate::support::hash::fingerprint(inputs), make)
 }
 
 /// Term shards are cut in runs that start at *anchor* terms: the first term, and every term
