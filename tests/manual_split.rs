@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{assert_ok, build, clients, crate_root, page, read, write};
+use common::{assert_ok, build, clients, crate_root, html_text, page, read, write};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -318,4 +318,85 @@ fn following_a_cross_part_link_lands_on_the_heading() {
     assert_eq!(landed["article"], json!("doc-VA.103"), "the heading of VA.103, not of another document: {landed}");
     let (top, height) = (landed["top"].as_i64().unwrap(), landed["height"].as_i64().unwrap());
     assert!((0..height / 2).contains(&top), "the heading is scrolled into view: {landed}");
+}
+
+/// Above 500 approved documents the contents page stops listing every document: each part
+/// lists its pages with the first and last id and the count each holds, so `manual.html` grows
+/// with the pages (one line per hundred documents) and not with the documents. Checked on a
+/// generated French repository with its own type words and id schemes.
+#[test]
+fn a_large_manual_lists_its_pages_not_every_document() {
+    // (type word, id of document n, folder, how many)
+    let kinds: [(&str, fn(usize) -> String, &str, usize); 3] = [
+        ("Politique", |n| format!("POL_{n:02}"), "politiques", 3),
+        ("Instruction de travail", |n| format!("IT-{n:04}"), "instructions/atelier", 431),
+        ("Registre de traitement", |n| format!("RT.{n:03}"), "registres", 140),
+    ];
+    let (dir, repo) = common::empty_repo();
+    write(&repo.join("book.toml"), "[book]\ntitle = \"Manuel SMIA\"\norganization = \"Transports Garonne\"\nlanguage = \"fr\"\n");
+    let mut schema: Value = serde_json::from_str(&read(&crate_root().join("schemas/document.schema.json"))).unwrap();
+    let types = schema["properties"]["type"]["enum"].as_array_mut().unwrap();
+    types.extend(kinds.iter().map(|k| Value::from(k.0)));
+    write(&repo.join("schemas/document.schema.json"), serde_json::to_string_pretty(&schema).unwrap());
+    let mut approved = 0;
+    for (doc_type, id_of, folder, count) in kinds {
+        for n in 1..=count {
+            let id = id_of(n);
+            // Every tenth is a draft, which the manual leaves out.
+            let status = if n % 10 == 0 { "draft" } else { "approved" };
+            approved += usize::from(status == "approved");
+            let approved_line = if status == "approved" { "approved: 2026-03-01\n" } else { "" };
+            let text = format!(
+                "---\nid: \"{id}\"\ntitle: \"Document {id}\"\ntype: \"{doc_type}\"\nowner: \"Qualité\"\napprover: \"Direction\"\nversion: \"2.0\"\n\
+                 status: {status}\n{approved_line}review_due: 2027-06-01\nclassification: internal\nclauses: [\"7.5.1\"]\n---\n\n# Document {id}\n\nObjet.\n"
+            );
+            write(&repo.join("contenu").join(folder).join(format!("d{n:04}.md")), text);
+        }
+    }
+    write(&repo.join("book.toml"), format!("{}\n[build]\ncontent = \"contenu\"\n", read(&repo.join("book.toml"))));
+    assert!(approved > 500, "the generated manual is above the limit: {approved}");
+    let site = dir.path().join("site");
+    build_site(&repo, &site);
+
+    let contents = page(&site, "manual.html");
+    let hrefs = attributes(&contents, "href");
+    assert!(!hrefs.iter().any(|h| h.contains("#doc-")), "no document is listed one by one");
+    assert!(html_text(&contents).contains(&format!("{approved} documents approuvés")), "the full count on the cover");
+    assert!(html_text(&contents).contains("plus de 500 documents"), "the contents say why they list pages");
+    // Every part page is listed (each line once, its part's heading links its first page too),
+    // with the ids it starts and ends with and its count, which add up to the whole manual.
+    let parts = part_pages(&site);
+    let listed: BTreeSet<String> =
+        hrefs.iter().filter_map(|h| h.strip_prefix("manual/")).map(str::to_string).collect();
+    assert_eq!(listed, parts.keys().cloned().collect::<BTreeSet<_>>(), "the contents link every part page");
+    let text = html_text(&contents);
+    let mut total = 0;
+    for (name, html) in &parts {
+        let docs = documents_on(html);
+        let line = format!("{} – {} · {} documents", docs[0], docs[docs.len() - 1], docs.len());
+        assert_eq!(text.matches(&line).count(), 1, "{name}: its line \"{line}\" once in the contents");
+        total += docs.len();
+    }
+    assert_eq!(total, approved, "the pages hold every approved document");
+    // The large part: 388 approved instructions on four pages, numbered in French.
+    let large = parts.keys().filter(|n| n.starts_with("instruction")).count();
+    assert_eq!(large, 4, "{:?}", parts.keys());
+    for want in ["Page 1 sur 4", "Page 4 sur 4", "IT-0001 – IT-0111 · 100 documents", "388 documents"] {
+        assert!(text.contains(want), "{want} missing from the contents");
+    }
+    // What keeps it small: the page is the frame and a line per part page.
+    assert!(contents.len() < 20_000, "manual.html is {} bytes", contents.len());
+
+    if clients::program("java", "apt-get install default-jre-headless") {
+        if let Some(jar) = clients::npm_file("vnu-jar", "build/dist/vnu.jar") {
+            let out = std::process::Command::new("java")
+                .arg("-jar")
+                .arg(jar)
+                .args(["--errors-only"])
+                .arg(site.join("manual.html"))
+                .output()
+                .expect("java runs");
+            assert!(out.status.success(), "vnu: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
 }

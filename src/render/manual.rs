@@ -40,6 +40,12 @@ pub(super) const MANUAL_ARTICLES_MARK: &str = "<!--aimsbook:manual-articles-->";
 /// order), so adding a document moves as few documents to another page as possible.
 pub(crate) const DOCS_PER_PAGE: usize = 100;
 
+/// Most documents the site's contents page lists one by one. Above it the contents list each
+/// part's pages with the first and last id they hold (each page lists its own documents), so
+/// `manual.html` grows with the number of pages (one line per hundred documents), not with
+/// every document: 500 entries are about 70 KB of HTML, 20,000 would be 2.6 MB.
+pub(crate) const CONTENTS_LIMIT: usize = 500;
+
 /// The folder of the manual's pages in the site.
 pub(crate) const FOLDER: &str = "manual";
 /// The page of the appendix "Changes since LABEL" (when a published snapshot is configured).
@@ -137,35 +143,48 @@ fn appendix_label(r: &Renderer) -> Option<String> {
 fn contents_context(r: &Renderer, print: bool) -> Value {
     let site = r.site;
     let plan = &r.manual;
-    let items: Vec<Value> = plan.docs.iter().map(|&i| context! { doc => v(summary(site, &site.documents[i])) }).collect();
+    // The continuous manual prints every document; the site's contents list them while they
+    // are few enough, otherwise the pages of each part.
+    let listed = print || plan.docs.len() <= CONTENTS_LIMIT;
+    let items: Vec<Value> =
+        if print { plan.docs.iter().map(|&i| context! { doc => v(summary(site, &site.documents[i])) }).collect() } else { Vec::new() };
     let parts: Vec<Value> = plan
         .parts
         .iter()
         .map(|(doc_type, range)| {
-            let pages: Vec<Value> = plan.pages[range.clone()]
+            let part_pages = &plan.pages[range.clone()];
+            let pages: Vec<Value> = part_pages
                 .iter()
                 .map(|p| {
                     let first = &site.documents[p.docs[0]].id;
                     let last = &site.documents[p.docs[p.docs.len() - 1]].id;
-                    context! { url => p.path.clone(), number => p.number, first => first, last => last }
+                    context! { url => p.path.clone(), number => p.number, first => first, last => last, count => p.docs.len() }
                 })
                 .collect();
-            let docs: Vec<Value> = plan.pages[range.clone()]
-                .iter()
-                .flat_map(|p| p.docs.iter().map(move |&i| (p, i)))
-                .map(|(p, i)| {
-                    let d = &site.documents[i];
-                    let url = format!("{}#doc-{}", p.path, d.id);
-                    context! { id => &d.id, title => &d.title, version => &d.version_text, url => url }
-                })
-                .collect();
-            context! { doc_type => doc_type, label => part_label(r, doc_type), url => plan.pages[range.start].path.clone(), pages => pages, docs => docs }
+            let docs: Vec<Value> = if !listed {
+                Vec::new()
+            } else {
+                part_pages
+                    .iter()
+                    .flat_map(|p| p.docs.iter().map(move |&i| (p, i)))
+                    .map(|(p, i)| {
+                        let d = &site.documents[i];
+                        let url = format!("{}#doc-{}", p.path, d.id);
+                        context! { id => &d.id, title => &d.title, version => &d.version_text, url => url }
+                    })
+                    .collect()
+            };
+            let count: usize = part_pages.iter().map(|p| p.docs.len()).sum();
+            context! { doc_type => doc_type, label => part_label(r, doc_type), url => part_pages[0].path.clone(), pages => pages, docs => docs, count => count }
         })
         .collect();
     let appendix = appendix_label(r).map(|label| context! { url => APPENDIX_PATH, label => label });
     context! {
         title => r.t(if print { "manual-title" } else { "manual-contents-title" }),
         continuous => print,
+        count => plan.docs.len(),
+        listed => listed,
+        limit => CONTENTS_LIMIT,
         docs => items,
         parts => parts,
         appendix => appendix,

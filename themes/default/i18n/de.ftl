@@ -375,6 +375,8 @@ manual-part-count = { $n ->
 }
 manual-part-pages = Seiten:
 manual-part-title = { $part } ({ $page }/{ $pages })
+manual-part-page = Seite { $page } von { $pages }
+manual-contents-by-page = Das Handbuch enthält mehr als { $limit } Dokumente. Dieses Inhaltsverzeichnis nennt daher die Seiten jedes Teils mit der ersten und letzten Kennung, die sie enthalten; jede Seite beginnt mit dem Inhalt ihrer eigenen Dokumente. Die Suche findet ein Dokument nach Kennung oder Titel.
 manual-pager = Navigation im Handbuch
 manual-print-part = Diese Seite drucken oder als PDF speichern
 manual-on-this-page = Auf dieser Seite

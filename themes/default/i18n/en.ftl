@@ -370,6 +370,8 @@ manual-part-count = { $n ->
 }
 manual-part-pages = Pages:
 manual-part-title = { $part } ({ $page }/{ $pages })
+manual-part-page = Page { $page } of { $pages }
+manual-contents-by-page = The manual holds more than { $limit } documents, so these contents list each part's pages with the first and last id each holds; every page opens with the contents of its own documents. Search finds a document by its id or title.
 manual-pager = Manual navigation
 manual-print-part = Print this page or save it as PDF
 manual-on-this-page = On this page

@@ -375,6 +375,8 @@ manual-part-count = { $n ->
 }
 manual-part-pages = Pages :
 manual-part-title = { $part } ({ $page }/{ $pages })
+manual-part-page = Page { $page } sur { $pages }
+manual-contents-by-page = Le manuel compte plus de { $limit } documents : ce sommaire indique donc les pages de chaque partie, avec le premier et le dernier identifiant de chacune ; chaque page commence par le sommaire de ses propres documents. La recherche trouve un document par son identifiant ou son titre.
 manual-pager = Navigation dans le manuel
 manual-print-part = Imprimer cette page ou l'enregistrer en PDF
 manual-on-this-page = Sur cette page
