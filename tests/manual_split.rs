@@ -366,8 +366,7 @@ fn a_large_manual_lists_its_pages_not_every_document() {
     // Every part page is listed (each line once, its part's heading links its first page too),
     // with the ids it starts and ends with and its count, which add up to the whole manual.
     let parts = part_pages(&site);
-    let listed: BTreeSet<String> =
-        hrefs.iter().filter_map(|h| h.strip_prefix("manual/")).map(str::to_string).collect();
+    let listed: BTreeSet<String> = hrefs.iter().filter_map(|h| h.strip_prefix("manual/")).map(str::to_string).collect();
     assert_eq!(listed, parts.keys().cloned().collect::<BTreeSet<_>>(), "the contents link every part page");
     let text = html_text(&contents);
     let mut total = 0;

@@ -763,7 +763,10 @@ pub(crate) fn render_site(
         }
         c.reused.fetch_add(handed, Ordering::Relaxed);
     }
-    jobs.par_iter().enumerate().for_each(|(at, job)| {
+    // One job per task: rayon otherwise stops splitting a range that was not stolen, and the
+    // jobs are of very unequal cost (a manual page holds a hundred documents, a clause page is
+    // small), so a last run of document pages went on one core while the other idled.
+    jobs.par_iter().enumerate().with_max_len(1).for_each(|(at, job)| {
         if emit_failed.load(Ordering::Relaxed) {
             return;
         }
