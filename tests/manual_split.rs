@@ -320,14 +320,17 @@ fn following_a_cross_part_link_lands_on_the_heading() {
     assert!((0..height / 2).contains(&top), "the heading is scrolled into view: {landed}");
 }
 
+/// A generated type of document: its type word, the id of its document n, its folder and how
+/// many it has.
+type Kind = (&'static str, fn(usize) -> String, &'static str, usize);
+
 /// Above 500 approved documents the contents page stops listing every document: each part
 /// lists its pages with the first and last id and the count each holds, so `manual.html` grows
 /// with the pages (one line per hundred documents) and not with the documents. Checked on a
 /// generated French repository with its own type words and id schemes.
 #[test]
 fn a_large_manual_lists_its_pages_not_every_document() {
-    // (type word, id of document n, folder, how many)
-    let kinds: [(&str, fn(usize) -> String, &str, usize); 3] = [
+    let kinds: [Kind; 3] = [
         ("Politique", |n| format!("POL_{n:02}"), "politiques", 3),
         ("Instruction de travail", |n| format!("IT-{n:04}"), "instructions/atelier", 431),
         ("Registre de traitement", |n| format!("RT.{n:03}"), "registres", 140),
