@@ -82,10 +82,10 @@ fn json(value: &impl serde::Serialize) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
-/// Lower-case words of `text`: runs of letters and digits, as search.js splits a query
-/// (`/[^\p{Alphabetic}\p{N}]+/u`, then `toLowerCase`).
-pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && w.len() <= MAX_TERM).map(str::to_lowercase)
+/// The words of `text` as written: runs of letters and digits, as search.js splits a query
+/// (`/[^\p{Alphabetic}\p{N}]+/u`); folding ([`Language::fold`]) lower-cases them.
+fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && w.len() <= MAX_TERM)
 }
 
 /// How the site's language is searched: folding (case and diacritics, so "Über" = "uber" and
@@ -97,7 +97,7 @@ pub(crate) struct Language {
     german: bool,
     stemmer: Option<rust_stemmers::Stemmer>,
     code: String,
-    /// The index terms of each word met so far ([`Language::push_terms`]): a site's vocabulary
+    /// The index terms of each word met so far ([`Language::for_terms`]): a site's vocabulary
     /// is small next to its word count, and folding and stemming every occurrence made the
     /// index four times slower to build.
     terms_memo: std::cell::RefCell<Map<String, Vec<String>>>,
@@ -131,10 +131,10 @@ impl Language {
     /// Appends the index terms of one lower-cased word to `out`: its stem when that differs
     /// from the folded word (a query finds another inflection), then the folded word (found
     /// exactly, or by prefix while typing).
-    fn push_terms(&self, word: &str, out: &mut Vec<String>) {
+    fn for_terms(&self, word: &str, mut f: impl FnMut(&str)) {
         let mut memo = self.terms_memo.borrow_mut();
         if let Some(terms) = memo.get(word) {
-            out.extend(terms.iter().cloned());
+            terms.iter().for_each(|t| f(t));
             return;
         }
         let folded = self.fold(word);
@@ -144,7 +144,7 @@ impl Language {
             terms.push(stem);
         }
         terms.push(folded);
-        out.extend(terms.iter().cloned());
+        terms.iter().for_each(|t| f(t));
         memo.insert(word.to_string(), terms);
     }
 
@@ -208,26 +208,28 @@ fn indexed(lang: &Language, id: &str, title: &str, kind: &str, url: &str, text: 
     let text = truncate(text, MAX_TEXT);
     let mut codes: Map<String, u32> = Map::default();
     // Each word as folded, and its stem as a term of its own (same code), so a query finds
-    // the word exactly, by prefix while typing, or by its stem in another inflection.
-    let terms = |t: &str| -> Vec<String> {
-        let mut out = Vec::new();
+    // the word exactly, by prefix while typing, or by its stem in another inflection. Words are
+    // taken as written (folding lower-cases them) and a term is copied only the first time the
+    // entry has it: most of a text's words are repeats.
+    let mut each_term = |t: &str, update: &dyn Fn(&mut u32)| {
         for w in words(t) {
-            lang.push_terms(&w, &mut out);
+            lang.for_terms(w, |term| match codes.get_mut(term) {
+                Some(code) => update(code),
+                None => {
+                    let mut code = 0;
+                    update(&mut code);
+                    codes.insert(term.to_string(), code);
+                }
+            });
         }
-        out
     };
-    for w in terms(text) {
-        let c = codes.entry(w).or_insert(0);
+    each_term(text, &|c| {
         if *c & 0xff < 0xff {
             *c += 1;
         }
-    }
-    for w in terms(title) {
-        *codes.entry(w).or_insert(0) |= IN_TITLE;
-    }
-    for w in terms(id) {
-        *codes.entry(w).or_insert(0) |= IN_ID;
-    }
+    });
+    each_term(title, &|c| *c |= IN_TITLE);
+    each_term(id, &|c| *c |= IN_ID);
     // The whole id as one term too, so "POL-001" finds the document with that exact id first.
     let whole = lang.fold(id.trim());
     if !whole.is_empty() && whole.len() <= MAX_TERM {
