@@ -389,6 +389,79 @@ fn owner_pages_are_capped_and_each_list_is_whole_on_its_own_pages() {
     assert!(due_dates.windows(2).all(|w| w[0] <= w[1]), "soonest first");
 }
 
+/// A requirement addressed by thousands of documents: its page shows the full count and the
+/// first 100 in the order the model lists them, and links to its own list, which holds every
+/// document once, 500 a page, with a pager.
+#[test]
+fn clause_pages_are_capped_and_each_list_is_whole_on_its_own_pages() {
+    let docs = documents();
+    let (dir, repo) = repository(&docs);
+    let site = dir.path().join("site");
+    build_site(&repo, &site);
+    // Every document addresses 7.5.1; retired ones no longer count.
+    let addressing = ids_in_order(&docs.iter().filter(|d| d.status != "retired").cloned().collect::<Vec<_>>());
+    assert!(addressing.len() > 2000, "{}", addressing.len());
+    let html = page(&site, "clauses/7.5.1.html");
+    let section = part(&html, "<section class=\"card\" aria-labelledby=\"docs-h\">", "</section>");
+    assert!(section.contains(&format!("<span class=\"count\">{}</span></h2>", addressing.len())), "the full count");
+    let shown: Vec<String> = attributes(section, "href")
+        .into_iter()
+        .filter_map(|h| h.strip_prefix("../doc/").and_then(|f| f.strip_suffix(".html")).map(str::to_string))
+        .collect();
+    assert_eq!(shown, addressing[..100], "the first 100");
+    assert!(html_text(section).contains(&format!("Alle {} anzeigen", addressing.len())), "\"show all\" in German");
+    assert!(attributes(section, "href").contains(&"../clauses/7.5.1/documents.html".to_string()), "linked to the list's own pages");
+    let pages = addressing.len().div_ceil(500);
+    let mut listed = Vec::new();
+    for n in 1..=pages {
+        let path = if n == 1 { "clauses/7.5.1/documents.html".to_string() } else { format!("clauses/7.5.1/documents-{n}.html") };
+        let list = page(&site, &path);
+        assert!(list.contains(&format!("<span class=\"count\">{}</span></h1>", addressing.len())), "{path}: the full count");
+        assert!(list.contains(&format!("href=\"../../doc/{}.html\"", addressing[(n - 1) * 500])), "{path}: links relative to its folder");
+        assert!(list.contains("href=\"../../clauses/7.5.1.html\""), "{path}: back to the clause");
+        let links = pager(&list, "Seiten von „Behandelt durch“");
+        assert!(
+            links.iter().any(|(href, _, current)| *current && path.ends_with(href.trim_start_matches("../../"))),
+            "{path}: the pager marks it"
+        );
+        listed.extend(row_ids(&list));
+    }
+    assert_eq!(listed, addressing, "every addressing document on the list's own pages, in order");
+    assert!(!site.join(format!("clauses/7.5.1/documents-{}.html", pages + 1)).exists(), "no page beyond the last");
+    // No record evidences it: no list of records, and no link to one.
+    assert!(!site.join("clauses/7.5.1/records.html").exists() && !html.contains("7.5.1/records.html"), "no empty list");
+}
+
+/// The mandatory documents page names at most 12 documents a row and counts the rest, linked to
+/// the requirement's page. Checked on a small French repository with its own id scheme.
+#[test]
+fn mandatory_rows_name_twelve_documents_and_count_the_rest() {
+    let (dir, repo) = common::empty_repo();
+    write(&repo.join("book.toml"), "[book]\ntitle = \"Manuel IA\"\norganization = \"Transports Garonne\"\nlanguage = \"fr\"\n");
+    for n in 1..=14 {
+        write(
+            &repo.join(format!("content/politiques/p{n:02}.md")),
+            format!(
+                "---\nid: PG-{n:02}\ntitle: \"Politique {n}\"\ntype: policy\nowner: \"Direction\"\napprover: \"Conseil\"\nversion: \"1.0\"\n\
+                 status: approved\napproved: 2026-02-01\nreview_due: 2027-06-01\nclassification: internal\nclauses: [\"5.2\"]\n---\n\n# Politique {n}\n\nTexte.\n"
+            ),
+        );
+    }
+    let site = dir.path().join("site");
+    build_site(&repo, &site);
+    let html = page(&site, "mandatory.html");
+    let row = part(&html, "<a href=\"clauses/5.2.html\">5.2</a>", "</tr>");
+    let named: Vec<String> = attributes(row, "href").into_iter().filter(|h| h.starts_with("doc/")).collect();
+    assert_eq!(named.len(), 12, "{named:?}");
+    assert_eq!(named[0], "doc/PG-01.html");
+    assert!(html_text(row).contains("et 2 autres (5.2)"), "the rest counted: {}", html_text(row));
+    assert!(row.contains("class=\"refs-more\" href=\"clauses/5.2.html\""), "the rest linked to the clause's page");
+    let clause = page(&site, "clauses/5.2.html");
+    for n in 1..=14 {
+        assert!(clause.contains(&format!("href=\"../doc/PG-{n:02}.html\"")), "PG-{n:02} on the clause's page");
+    }
+}
+
 /// Runs the Nu Html Checker over `files`; returns its errors.
 fn validate(jar: &Path, files: &[PathBuf]) -> Vec<String> {
     let out = std::process::Command::new("java")
@@ -427,6 +500,8 @@ fn the_new_pages_are_valid_html() {
         "reviews/later-2.html",
         "owners/jürgen-größ.html",
         "owners/jürgen-größ/owned-2.html",
+        "clauses/7.5.1.html",
+        "clauses/7.5.1/documents-2.html",
     ]
     .iter()
     .map(|p| site.join(p))

@@ -697,6 +697,13 @@ pub(crate) fn render_site(
     for item in &site.catalog.items {
         let r = &r;
         jobs.push(Box::new(move || r.overview(&document::clause_url(&item.id), || crate::render::trace::clause_page(r, item))));
+        for (key, page) in crate::render::trace::clause_list_pages(site, item) {
+            jobs.push(Box::new(move || {
+                r.overview(&crate::render::trace::clause_list_path(&item.id, key, page), || {
+                    crate::render::trace::clause_list_page(r, item, key, page)
+                })
+            }));
+        }
     }
     let paged = &site.paged;
     // `serve`: a document page whose document and key are those of the last rebuild at the same

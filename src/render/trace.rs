@@ -234,10 +234,13 @@ pub(crate) fn mandatory_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnos
         .mandatory
         .iter()
         .map(|m| {
-            let docs: Vec<DocRef> = m.satisfied_by.iter().filter_map(|id| site.doc(id)).map(doc_ref).collect();
+            // Named up to the per-row cap, as on the clause index; the rest are counted and
+            // linked to the clause's page, which lists every document that addresses it.
+            let docs: Vec<DocRef> = m.satisfied_by.iter().filter_map(|id| site.doc(id)).take(LISTED_PER_ROW).map(doc_ref).collect();
             context! {
                 m => v(m),
                 docs => v(docs),
+                more => m.satisfied_by.len().saturating_sub(LISTED_PER_ROW),
                 clause_url => site.catalog.get(&m.clause).map(|i| document::clause_url(&i.id)).unwrap_or_default(),
             }
         })
@@ -245,9 +248,87 @@ pub(crate) fn mandatory_page(r: &Renderer, p: &SitePage) -> Result<Page, Diagnos
     r.page(p.path, p.template, context! { title => r.t("mandatory-title"), rows => rows })
 }
 
+/// Documents each list of a clause page shows (addressed by, evidenced by); each list has its
+/// own pages with all of them ([`clause_list_page`]), so a clause page does not grow with the
+/// repository (at 20,000 documents a control was addressed by a thousand).
+pub(crate) const CLAUSE_CAP: usize = 100;
+/// Documents per page of a clause's own list.
+pub(crate) const CLAUSE_LIST_ROWS: usize = 500;
+
+/// The lists of a clause that have their own pages, as (key, indexes into `site.documents`):
+/// the documents that address it and the records that evidence it.
+pub(crate) fn clause_lists<'a>(site: &'a Site, item: &CatalogItem) -> [(&'static str, &'a [usize]); 2] {
+    let cov = site.trace.coverage.get(&item.id).filter(|_| item.is_assessable());
+    [
+        ("documents", cov.map(|c| c.documents.as_slice()).unwrap_or_default()),
+        ("records", cov.map(|c| c.records.as_slice()).unwrap_or_default()),
+    ]
+}
+
+/// The path of page `page` (1-based) of a clause's list `key`: `clauses/<id>/<key>.html`, then
+/// `<key>-2.html`, …
+pub(crate) fn clause_list_path(item_id: &str, key: &str, page: usize) -> String {
+    let clause = document::clause_url(item_id);
+    super::register::numbered_path(&format!("{}/{key}", clause.trim_end_matches(".html")), page)
+}
+
+/// Every page of a clause's non-empty lists, as (list key, page number).
+pub(crate) fn clause_list_pages(site: &Site, item: &CatalogItem) -> Vec<(&'static str, usize)> {
+    clause_lists(site, item)
+        .into_iter()
+        .flat_map(|(key, docs)| (1..=docs.len().div_ceil(CLAUSE_LIST_ROWS)).map(move |n| (key, n)))
+        .collect()
+}
+
+/// Page `page` (1-based) of a clause's list `key`: every document of it, as a table.
+pub(crate) fn clause_list_page(r: &Renderer, item: &CatalogItem, key: &str, page: usize) -> Result<Page, Diagnostic> {
+    use crate::render::register::{message, number, pager, slice};
+    let site = r.site;
+    let docs = clause_lists(site, item).into_iter().find(|(k, _)| *k == key).map(|(_, d)| d).unwrap_or_default();
+    let pages = docs.len().div_ceil(CLAUSE_LIST_ROWS);
+    let rows = slice(docs.len(), CLAUSE_LIST_ROWS, page);
+    let label = r.t(if key == "documents" { "clause-addressed-by" } else { "clause-evidenced-by" });
+    let mut args: Vec<(&str, fluent_bundle::FluentValue)> = vec![("clause", item.id.clone().into()), ("list", label.clone().into())];
+    let title = if pages > 1 {
+        args.extend([("page", number(page)), ("pages", number(pages))]);
+        message(site, "clause-list-title-paged", &args)
+    } else {
+        message(site, "clause-list-title", &args)
+    };
+    r.page(
+        &clause_list_path(&item.id, key, page),
+        "clause-list.html",
+        context! {
+            title => title,
+            item => v(item),
+            clause_url => document::clause_url(&item.id),
+            key => key,
+            label => label,
+            count => docs.len(),
+            page => page,
+            pages => pager(docs.len(), CLAUSE_LIST_ROWS, |n| clause_list_path(&item.id, key, n)),
+            first => rows.start + 1,
+            last => rows.end,
+            docs => v(docs[rows].iter().map(|&i| crate::render::summary(site, &site.documents[i])).collect::<Vec<_>>()),
+        },
+    )
+}
+
 pub(crate) fn clause_page(r: &Renderer, item: &CatalogItem) -> Result<Page, Diagnostic> {
     let site = r.site;
-    let view = item_view(site, item);
+    let mut view = item_view(site, item);
+    view.documents_more = view.documents.len().saturating_sub(CLAUSE_CAP);
+    view.records_more = view.records.len().saturating_sub(CLAUSE_CAP);
+    view.documents.truncate(CLAUSE_CAP);
+    view.records.truncate(CLAUSE_CAP);
+    let list_url = |key: &str| {
+        if clause_list_pages(site, item).iter().any(|(k, _)| *k == key) {
+            clause_list_path(&item.id, key, 1)
+        } else {
+            String::new()
+        }
+    };
+    let (documents_url, records_url) = (list_url("documents"), list_url("records"));
     let cov = site.trace.coverage.get(&item.id);
     let parent = item.parent.as_deref().and_then(|p| site.catalog.get(p)).map(|p| item_view(site, p));
     let children: Vec<ItemView> = site.catalog.children(&item.id).map(|c| item_view(site, c)).collect();
@@ -278,6 +359,9 @@ pub(crate) fn clause_page(r: &Renderer, item: &CatalogItem) -> Result<Page, Diag
             catalog_title => site.catalog.title.clone(),
             has_soa => site.trace.soa_doc.is_some(),
             mapped => v(crate::render::crosswalk::mapped(site, &item.id)),
+            documents_url => documents_url,
+            records_url => records_url,
+            cap => CLAUSE_CAP,
         },
     )
 }

@@ -316,6 +316,13 @@ clause-evidenced-by = Nachgewiesen durch
 clause-no-records = Kein aktueller Nachweis belegt diesen Punkt.
 clause-stale = Nicht gezählt (älter als der Nachweiszeitraum oder nicht freigegeben):
 clause-citations = Verzeichniseinträge, die darauf verweisen
+clause-as-table = Als Tabelle, mit Verantwortlichen und Überprüfungen
+clause-back = Zurück zu { $clause }
+clause-list-title = { $clause }: { $list }
+clause-list-title-paged = { $clause }: { $list }, Seite { $page } von { $pages }
+clause-list-lead = Diese Seite: { $first }–{ $last } von { $n }.
+clause-list-pages = Seiten von „{ $list }“
+clause-list-pages-end = Seiten von „{ $list }“ (Ende der Tabelle)
 
 ## Nicht gefunden, Fassungen, Momentaufnahme
 notfound-title = Seite nicht gefunden

@@ -314,6 +314,13 @@ clause-evidenced-by = Evidenced by
 clause-no-records = No current record evidences this.
 clause-stale = Not counted (older than the evidence window, or not approved):
 clause-citations = Register entries citing it
+clause-as-table = As a table, with owners and reviews
+clause-back = Back to { $clause }
+clause-list-title = { $clause }: { $list }
+clause-list-title-paged = { $clause }: { $list }, page { $page } of { $pages }
+clause-list-lead = This page: { $first }–{ $last } of { $n }.
+clause-list-pages = Pages of “{ $list }”
+clause-list-pages-end = Pages of “{ $list }” (end of the table)
 
 ## Not found, versions, snapshot about page
 notfound-title = Page not found

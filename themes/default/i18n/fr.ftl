@@ -316,6 +316,13 @@ clause-evidenced-by = Prouvé par
 clause-no-records = Aucun enregistrement à jour ne le prouve.
 clause-stale = Non comptés (plus anciens que la période de preuve, ou non approuvés) :
 clause-citations = Entrées de registre qui le citent
+clause-as-table = Sous forme de tableau, avec responsables et revues
+clause-back = Retour à { $clause }
+clause-list-title = { $clause } : { $list }
+clause-list-title-paged = { $clause } : { $list }, page { $page } sur { $pages }
+clause-list-lead = Cette page : { $first }–{ $last } sur { $n }.
+clause-list-pages = Pages de « { $list } »
+clause-list-pages-end = Pages de « { $list } » (fin du tableau)
 
 ## Page introuvable, éditions, instantané
 notfound-title = Page introuvable
