@@ -389,16 +389,7 @@ fn a_large_manual_lists_its_pages_not_every_document() {
     // What keeps it small: the page is the frame and a line per part page.
     assert!(contents.len() < 20_000, "manual.html is {} bytes", contents.len());
 
-    if clients::program("java", "apt-get install default-jre-headless") {
-        if let Some(jar) = clients::npm_file("vnu-jar", "build/dist/vnu.jar") {
-            let out = std::process::Command::new("java")
-                .arg("-jar")
-                .arg(jar)
-                .args(["--errors-only"])
-                .arg(site.join("manual.html"))
-                .output()
-                .expect("java runs");
-            assert!(out.status.success(), "vnu: {}", String::from_utf8_lossy(&out.stderr));
-        }
+    if let Some(errors) = clients::html_errors(&[site.join("manual.html")]) {
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
 }

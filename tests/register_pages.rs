@@ -462,31 +462,8 @@ fn mandatory_rows_name_twelve_documents_and_count_the_rest() {
     }
 }
 
-/// Runs the Nu Html Checker over `files`; returns its errors.
-fn validate(jar: &Path, files: &[PathBuf]) -> Vec<String> {
-    let out = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(jar)
-        .args(["--errors-only", "--format", "json"])
-        .args(files)
-        .output()
-        .expect("java runs");
-    let report = String::from_utf8_lossy(&out.stderr);
-    let v: Value = serde_json::from_str(&report).unwrap_or_else(|e| panic!("vnu did not print a JSON report ({e}):\n{report}"));
-    v["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| format!("{}:{}: {}", m["url"].as_str().unwrap_or(""), m["lastLine"], m["message"].as_str().unwrap_or("")))
-        .collect()
-}
-
 #[test]
 fn the_new_pages_are_valid_html() {
-    if !clients::program("java", "apt-get install default-jre-headless") {
-        return;
-    }
-    let Some(jar) = clients::npm_file("vnu-jar", "build/dist/vnu.jar") else { return };
     let docs = documents();
     let (dir, repo) = repository(&docs);
     let site = dir.path().join("site");
@@ -506,8 +483,9 @@ fn the_new_pages_are_valid_html() {
     .iter()
     .map(|p| site.join(p))
     .collect();
-    let errors = validate(&jar, &files);
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    if let Some(errors) = clients::html_errors(&files) {
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
 }
 
 /// Sets a filter field of the register and tells the page.

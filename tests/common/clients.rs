@@ -88,3 +88,27 @@ pub fn python_module(module: &str, pip_package: &str) -> bool {
     let ok = Command::new("python3").args(["-c", &format!("import {module}")]).output().is_ok_and(|o| o.status.success());
     gate(module, (!ok).then(|| format!("python3 cannot import {module}")), &format!("pip install {pip_package}"))
 }
+
+/// The errors the Nu Html Checker (vnu.jar, run by `java`) finds in `files`, one line each
+/// (`file:line: message`); `None` when java or the checker is not installed (and not required).
+pub fn html_errors(files: &[PathBuf]) -> Option<Vec<String>> {
+    if !program("java", "apt-get install default-jre-headless") {
+        return None;
+    }
+    let jar = npm_file("vnu-jar", "build/dist/vnu.jar")?;
+    let out =
+        Command::new("java").arg("-jar").arg(jar).args(["--errors-only", "--format", "json"]).args(files).output().expect("java runs");
+    let report = String::from_utf8_lossy(&out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&report).unwrap_or_else(|e| panic!("vnu did not print a JSON report ({e}):\n{report}"));
+    Some(
+        v["messages"]
+            .as_array()
+            .map(|messages| {
+                messages
+                    .iter()
+                    .map(|m| format!("{}:{}: {}", m["url"].as_str().unwrap_or(""), m["lastLine"], m["message"].as_str().unwrap_or("")))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
