@@ -333,6 +333,30 @@ fn review_periods_are_capped_with_full_counts_and_listed_whole_on_their_own_page
 /// An owner's page shows each list's full count and its first 100 documents, and each list has
 /// its own pages (`owners/<slug>/owned.html`, `owned-2.html`, …, 500 a page) with every
 /// document once, in order: an owner of 830 documents no longer makes one page of them all.
+/// A list on its own pages (`<stem>.html`, `<stem>-2.html`, … 500 a page, two folders below
+/// the root): each page has the full count, links relative to its folder, a link back to `back`
+/// and a pager (named `pager_label`) that marks it; together they hold `want`, in order, and
+/// there is no page beyond the last.
+fn assert_whole_list(site: &Path, stem: &str, want: &[String], back: &str, pager_label: &str) {
+    let pages = want.len().div_ceil(500);
+    let mut listed = Vec::new();
+    for n in 1..=pages {
+        let path = if n == 1 { format!("{stem}.html") } else { format!("{stem}-{n}.html") };
+        let html = page(site, &path);
+        assert!(html.contains(&format!("<span class=\"count\">{}</span></h1>", want.len())), "{path}: the full count");
+        assert!(html.contains(&format!("href=\"../../doc/{}.html\"", want[(n - 1) * 500])), "{path}: links relative to its folder");
+        assert!(html.contains(&format!("href=\"../../{back}\"")), "{path}: back to {back}");
+        let links = pager(&html, pager_label);
+        assert!(
+            links.iter().any(|(href, _, current)| *current && path.ends_with(href.trim_start_matches("../../"))),
+            "{path}: the pager marks it"
+        );
+        listed.extend(row_ids(&html));
+    }
+    assert_eq!(listed, want, "{stem}: every document on the list's own pages, in order");
+    assert!(!site.join(format!("{stem}-{}.html", pages + 1)).exists(), "{stem}: no page beyond the last");
+}
+
 #[test]
 fn owner_pages_are_capped_and_each_list_is_whole_on_its_own_pages() {
     let docs = documents();
@@ -357,23 +381,7 @@ fn owner_pages_are_capped_and_each_list_is_whole_on_its_own_pages() {
     assert!(html_text(section).contains(&format!("Alle {} anzeigen", owned.len())), "\"show all\" in German");
     let folder = url.trim_end_matches(".html");
     assert!(attributes(section, "href").contains(&format!("../{folder}/owned.html")), "linked to the list's own pages");
-    let pages = owned.len().div_ceil(500);
-    let mut listed = Vec::new();
-    for n in 1..=pages {
-        let path = if n == 1 { format!("{folder}/owned.html") } else { format!("{folder}/owned-{n}.html") };
-        let html = page(&site, &path);
-        assert!(html.contains(&format!("<span class=\"count\">{}</span></h1>", owned.len())), "{path}: the full count");
-        assert!(html.contains(&format!("href=\"../../doc/{}.html\"", owned[(n - 1) * 500])), "{path}: links relative to its folder");
-        assert!(html.contains(&format!("href=\"../../{url}\"")), "{path}: back to the owner's page");
-        let links = pager(&html, "Seiten von „Verantwortet“");
-        assert!(
-            links.iter().any(|(href, _, current)| *current && path.ends_with(href.trim_start_matches("../../"))),
-            "{path}: the pager marks it"
-        );
-        listed.extend(row_ids(&html));
-    }
-    assert_eq!(listed, owned, "every owned document on the list's own pages, in id order");
-    assert!(!site.join(format!("{folder}/owned-{}.html", pages + 1)).exists(), "no page beyond the last");
+    assert_whole_list(&site, &format!("{folder}/owned"), &owned, &url, "Seiten von „Verantwortet“");
     // The reviews due: the owner's overdue and due-soon documents, soonest first.
     let due_section = part(&owner_page, "<section class=\"card\" aria-labelledby=\"due-h\">", "</section>");
     let mut due: Vec<(Date, String)> = docs
@@ -411,23 +419,7 @@ fn clause_pages_are_capped_and_each_list_is_whole_on_its_own_pages() {
     assert_eq!(shown, addressing[..100], "the first 100");
     assert!(html_text(section).contains(&format!("Alle {} anzeigen", addressing.len())), "\"show all\" in German");
     assert!(attributes(section, "href").contains(&"../clauses/7.5.1/documents.html".to_string()), "linked to the list's own pages");
-    let pages = addressing.len().div_ceil(500);
-    let mut listed = Vec::new();
-    for n in 1..=pages {
-        let path = if n == 1 { "clauses/7.5.1/documents.html".to_string() } else { format!("clauses/7.5.1/documents-{n}.html") };
-        let list = page(&site, &path);
-        assert!(list.contains(&format!("<span class=\"count\">{}</span></h1>", addressing.len())), "{path}: the full count");
-        assert!(list.contains(&format!("href=\"../../doc/{}.html\"", addressing[(n - 1) * 500])), "{path}: links relative to its folder");
-        assert!(list.contains("href=\"../../clauses/7.5.1.html\""), "{path}: back to the clause");
-        let links = pager(&list, "Seiten von „Behandelt durch“");
-        assert!(
-            links.iter().any(|(href, _, current)| *current && path.ends_with(href.trim_start_matches("../../"))),
-            "{path}: the pager marks it"
-        );
-        listed.extend(row_ids(&list));
-    }
-    assert_eq!(listed, addressing, "every addressing document on the list's own pages, in order");
-    assert!(!site.join(format!("clauses/7.5.1/documents-{}.html", pages + 1)).exists(), "no page beyond the last");
+    assert_whole_list(&site, "clauses/7.5.1/documents", &addressing, "clauses/7.5.1.html", "Seiten von „Behandelt durch“");
     // No record evidences it: no list of records, and no link to one.
     assert!(!site.join("clauses/7.5.1/records.html").exists() && !html.contains("7.5.1/records.html"), "no empty list");
 }
