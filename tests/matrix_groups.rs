@@ -412,10 +412,22 @@ fn the_clause_index_lists_a_dozen_documents_a_requirement_and_links_the_rest() {
     let more = documents.split("class=\"refs-more\"").nth(1).expect("a link to the rest");
     assert_eq!(attr(more, "href"), Some("../clauses/7.5.3.html"));
     assert_eq!(html_text(&format!("<a {more}")).trim(), format!("und {} weitere (7.5.3)", addressing.len() - 12));
-    // The requirement's page lists every one of them.
+    // The requirement's page shows the first 100 of them and links its own list, whose pages
+    // (`clauses/7.5.3/documents.html`, `-2.html`, …) hold every one.
     let own = page(&site, "clauses/7.5.3.html");
     let on_own: BTreeSet<&str> = own.split("href=\"../doc/").skip(1).filter_map(|l| l.split(".html").next()).collect();
-    assert!(addressing.iter().all(|id| on_own.contains(id)), "clauses/7.5.3.html misses some of its documents");
+    assert_eq!(on_own.len(), 100, "the requirement's page shows 100");
+    assert!(own.contains("href=\"../clauses/7.5.3/documents.html\""), "and links its own list");
+    let mut listed_whole: BTreeSet<String> = BTreeSet::new();
+    for n in 1.. {
+        let path = if n == 1 { "clauses/7.5.3/documents.html".to_string() } else { format!("clauses/7.5.3/documents-{n}.html") };
+        if !site.join(&path).exists() {
+            break;
+        }
+        let list = page(&site, &path);
+        listed_whole.extend(list.split("href=\"../../doc/").skip(1).filter_map(|l| l.split(".html").next()).map(str::to_string));
+    }
+    assert_eq!(listed_whole.iter().map(String::as_str).collect::<BTreeSet<_>>(), addressing, "its list holds every one of them");
     // A requirement with few documents lists them all, with no link to more.
     let few = table(&index).row("4.1").to_vec();
     assert!(!few[3].contains("refs-more") && few[3].contains("RL_3"), "{}", few[3]);
