@@ -128,9 +128,9 @@ impl Language {
         }
     }
 
-    /// Appends the index terms of one lower-cased word to `out`: its stem when that differs
-    /// from the folded word (a query finds another inflection), then the folded word (found
-    /// exactly, or by prefix while typing).
+    /// Calls `f` with the index terms of one word: its stem when that differs from the folded
+    /// word (a query finds another inflection), then the folded word (found exactly, or by
+    /// prefix while typing).
     fn for_terms(&self, word: &str, mut f: impl FnMut(&str)) {
         let mut memo = self.terms_memo.borrow_mut();
         if let Some(terms) = memo.get(word) {

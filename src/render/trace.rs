@@ -321,14 +321,9 @@ pub(crate) fn clause_page(r: &Renderer, item: &CatalogItem) -> Result<Page, Diag
     view.records_more = view.records.len().saturating_sub(CLAUSE_CAP);
     view.documents.truncate(CLAUSE_CAP);
     view.records.truncate(CLAUSE_CAP);
-    let list_url = |key: &str| {
-        if clause_list_pages(site, item).iter().any(|(k, _)| *k == key) {
-            clause_list_path(&item.id, key, 1)
-        } else {
-            String::new()
-        }
-    };
-    let (documents_url, records_url) = (list_url("documents"), list_url("records"));
+    // Each non-empty list's own first page (the list pages exist for every non-empty list).
+    let [documents_url, records_url] =
+        clause_lists(site, item).map(|(key, docs)| if docs.is_empty() { String::new() } else { clause_list_path(&item.id, key, 1) });
     let cov = site.trace.coverage.get(&item.id);
     let parent = item.parent.as_deref().and_then(|p| site.catalog.get(p)).map(|p| item_view(site, p));
     let children: Vec<ItemView> = site.catalog.children(&item.id).map(|c| item_view(site, c)).collect();
