@@ -206,38 +206,25 @@ pub(crate) fn owner_page(r: &Renderer, lists: &OwnerLists) -> Result<Page, Diagn
 
 /// Page `page` (1-based) of one of an owner's lists.
 pub(crate) fn owner_list_page(r: &Renderer, lists: &OwnerLists, key: &str, page: usize) -> Result<Page, Diagnostic> {
-    use crate::render::register::{message, number, pager, slice};
     let site = r.site;
     let docs = lists.lists.iter().find(|(k, _)| *k == key).map(|(_, d)| d.as_slice()).unwrap_or_default();
-    let pages = docs.len().div_ceil(OWNER_LIST_ROWS);
-    let rows = slice(docs.len(), OWNER_LIST_ROWS, page);
     let label = owner_list_label(r, key);
-    let args = |extra: &[(&'static str, fluent_bundle::FluentValue<'static>)]| {
-        let mut a: Vec<(&str, fluent_bundle::FluentValue)> = vec![("owner", lists.owner.clone().into()), ("list", label.clone().into())];
-        a.extend(extra.iter().cloned());
-        a
-    };
-    let title = if pages > 1 {
-        message(site, "owner-list-title-paged", &args(&[("page", number(page)), ("pages", number(pages))]))
-    } else {
-        message(site, "owner-list-title", &args(&[]))
-    };
+    let args = [("owner", lists.owner.clone().into()), ("list", label.clone().into())];
+    let list = crate::render::register::list_page(site, "owner-list-title", &args, (docs.len(), OWNER_LIST_ROWS, page), |n| {
+        lists.page_path(key, n)
+    });
     r.page(
         &lists.page_path(key, page),
         "owner-list.html",
         context! {
-            title => title,
+            title => list.title,
             owner => lists.owner.clone(),
             owner_url => document::owner_url(&lists.owner),
             key => key,
             label => label,
-            count => docs.len(),
-            page => page,
-            pages => pager(docs.len(), OWNER_LIST_ROWS, |n| lists.page_path(key, n)),
-            first => rows.start + 1,
-            last => rows.end,
-            docs => v(docs[rows].iter().map(|&i| summary(site, &site.documents[i])).collect::<Vec<_>>()),
+            docs => v(docs[list.rows].iter().map(|&i| summary(site, &site.documents[i])).collect::<Vec<_>>()),
             show_owner => key == "approves",
+            ..list.place
         },
     )
 }

@@ -79,6 +79,38 @@ pub(crate) fn pager(len: usize, per: usize, path: impl Fn(usize) -> String) -> V
         .collect()
 }
 
+/// One page of a list on its own pages (a review period, a retention state, an owner's or a
+/// requirement's list): its title, the rows it shows, and what each such template gets about
+/// its place in the list (`count`, `page`, `pages` for the pager, `first`, `last`).
+pub(crate) struct ListPage {
+    pub(crate) title: String,
+    pub(crate) rows: std::ops::Range<usize>,
+    pub(crate) place: Value,
+}
+
+/// Page `page` (1-based) of a list of `len` rows, `per` a page, whose pages are at `path(n)`.
+/// The title is message `title_key` with `args`, or past one page `title_key-paged` with
+/// `page` and `pages` too.
+pub(crate) fn list_page(
+    site: &Site,
+    title_key: &str,
+    args: &[(&str, FluentValue)],
+    (len, per, page): (usize, usize, usize),
+    path: impl Fn(usize) -> String,
+) -> ListPage {
+    let rows = slice(len, per, page);
+    let pages = len.div_ceil(per);
+    let title = if pages > 1 {
+        let mut paged = args.to_vec();
+        paged.extend([("page", number(page)), ("pages", number(pages))]);
+        message(site, &format!("{title_key}-paged"), &paged)
+    } else {
+        message(site, title_key, args)
+    };
+    let place = context! { count => len, page => page, pages => pager(len, per, path), first => rows.start + 1, last => rows.end };
+    ListPage { title, rows, place }
+}
+
 pub(crate) fn message(site: &Site, key: &str, args: &[(&str, FluentValue)]) -> String {
     site.messages.get(key, args).unwrap_or_else(|| key.to_string())
 }
@@ -366,28 +398,18 @@ pub(crate) fn reviews(r: &Renderer, p: &SitePage) -> Result<Page, Diagnostic> {
 /// Page `page` (1-based) of a period's own list.
 pub(crate) fn bucket_page(r: &Renderer, bucket: &Bucket, page: usize) -> Result<Page, Diagnostic> {
     let site = r.site;
-    let pages = bucket.page_count();
-    let rows = slice(bucket.docs.len(), BUCKET_ROWS, page);
-    let label = FluentValue::from(bucket.label.clone());
-    let title = if pages > 1 {
-        message(site, "reviews-bucket-title-paged", &[("bucket", label), ("page", number(page)), ("pages", number(pages))])
-    } else {
-        message(site, "reviews-bucket-title", &[("bucket", label)])
-    };
+    let args = [("bucket", FluentValue::from(bucket.label.clone()))];
+    let list = list_page(site, "reviews-bucket-title", &args, (bucket.docs.len(), BUCKET_ROWS, page), |n| bucket.page_path(n));
     r.page(
         &bucket.page_path(page),
         "reviews-bucket.html",
         context! {
-            title => title,
+            title => list.title,
             key => bucket.key.clone(),
             label => bucket.label.clone(),
             note => bucket.note.clone(),
-            count => bucket.docs.len(),
-            page => page,
-            pages => pager(bucket.docs.len(), BUCKET_ROWS, |n| bucket.page_path(n)),
-            first => rows.start + 1,
-            last => rows.end,
-            docs => v(bucket.summaries(site, rows)),
+            docs => v(bucket.summaries(site, list.rows)),
+            ..list.place
         },
     )
 }

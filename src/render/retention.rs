@@ -114,31 +114,21 @@ pub(crate) fn page(r: &crate::render::Renderer, p: &crate::render::SitePage) -> 
 
 /// Page `page` (1-based) of a state's own list.
 pub(crate) fn state_page(r: &crate::render::Renderer, list: &StateList, page: usize) -> Result<crate::render::Page, Diagnostic> {
-    use crate::render::register::{message, number, pager, slice};
-    let site = r.site;
-    let pages = list.page_count();
-    let rows = slice(list.entries.len(), STATE_ROWS, page);
     let (label, note) = label_and_note(r, list.state);
-    let state = fluent_bundle::FluentValue::from(label.clone());
-    let title = if pages > 1 {
-        message(site, "retention-list-title-paged", &[("state", state), ("page", number(page)), ("pages", number(pages))])
-    } else {
-        message(site, "retention-list-title", &[("state", state)])
-    };
+    let args = [("state", fluent_bundle::FluentValue::from(label.clone()))];
+    let place = crate::render::register::list_page(r.site, "retention-list-title", &args, (list.entries.len(), STATE_ROWS, page), |n| {
+        list.page_path(n)
+    });
     r.page(
         &list.page_path(page),
         "retention-state.html",
         minijinja::context! {
-            title => title,
+            title => place.title,
             key => list.state.as_str(),
             label => label,
             note => note,
-            count => list.entries.len(),
-            page => page,
-            pages => pager(list.entries.len(), STATE_ROWS, |n| list.page_path(n)),
-            first => rows.start + 1,
-            last => rows.end,
-            entries => crate::render::v(&list.entries[rows]),
+            entries => crate::render::v(&list.entries[place.rows]),
+            ..place.place
         },
     )
 }

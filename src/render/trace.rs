@@ -282,34 +282,24 @@ pub(crate) fn clause_list_pages(site: &Site, item: &CatalogItem) -> Vec<(&'stati
 
 /// Page `page` (1-based) of a clause's list `key`: every document of it, as a table.
 pub(crate) fn clause_list_page(r: &Renderer, item: &CatalogItem, key: &str, page: usize) -> Result<Page, Diagnostic> {
-    use crate::render::register::{message, number, pager, slice};
     let site = r.site;
     let docs = clause_lists(site, item).into_iter().find(|(k, _)| *k == key).map(|(_, d)| d).unwrap_or_default();
-    let pages = docs.len().div_ceil(CLAUSE_LIST_ROWS);
-    let rows = slice(docs.len(), CLAUSE_LIST_ROWS, page);
     let label = r.t(if key == "documents" { "clause-addressed-by" } else { "clause-evidenced-by" });
-    let mut args: Vec<(&str, fluent_bundle::FluentValue)> = vec![("clause", item.id.clone().into()), ("list", label.clone().into())];
-    let title = if pages > 1 {
-        args.extend([("page", number(page)), ("pages", number(pages))]);
-        message(site, "clause-list-title-paged", &args)
-    } else {
-        message(site, "clause-list-title", &args)
-    };
+    let args = [("clause", item.id.clone().into()), ("list", label.clone().into())];
+    let list = crate::render::register::list_page(site, "clause-list-title", &args, (docs.len(), CLAUSE_LIST_ROWS, page), |n| {
+        clause_list_path(&item.id, key, n)
+    });
     r.page(
         &clause_list_path(&item.id, key, page),
         "clause-list.html",
         context! {
-            title => title,
+            title => list.title,
             item => v(item),
             clause_url => document::clause_url(&item.id),
             key => key,
             label => label,
-            count => docs.len(),
-            page => page,
-            pages => pager(docs.len(), CLAUSE_LIST_ROWS, |n| clause_list_path(&item.id, key, n)),
-            first => rows.start + 1,
-            last => rows.end,
-            docs => v(docs[rows].iter().map(|&i| crate::render::summary(site, &site.documents[i])).collect::<Vec<_>>()),
+            docs => v(docs[list.rows].iter().map(|&i| crate::render::summary(site, &site.documents[i])).collect::<Vec<_>>()),
+            ..list.place
         },
     )
 }
